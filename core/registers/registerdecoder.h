@@ -1,0 +1,43 @@
+#pragma once
+
+#include "decodedvalue.h"
+#include "registermap.h"
+
+#include <optional>
+
+namespace blupow {
+
+struct RegisterBlock {
+    quint16 start = 0;
+    QList<quint16> words;
+    qint64 timestampMs = 0;
+};
+
+// Pure functions from words to values (and back, for the simulator and writes).
+namespace RegisterDecoder {
+
+// Every field of `map` lying wholly inside the block; a field that only starts inside it is
+// left out rather than read from bytes that are not there (the CRC-as-data pitfall).
+[[nodiscard]] DecodedValues decodeBlock(const RegisterMap &map, const RegisterBlock &block);
+
+// All blocks of one poll cycle, then the map-wide checks that need several blocks: fields
+// beyond a count (cell 5 of a 4-cell pack), absent-sensor sentinels, the cell-voltage scale
+// chosen from the sum of cells against the pack voltage (protocol-open-questions F.35).
+[[nodiscard]] DecodedValues decodeCycle(const RegisterMap &map, const QList<RegisterBlock> &blocks);
+
+// One field from its own words (raw.size() == field.words).
+[[nodiscard]] DecodedValue decodeField(const FieldDef &field, const QList<quint16> &raw,
+                                       qint64 timestampMs = 0);
+
+// Cooked value to register words: numbers are divided by the scale and range-checked against
+// the encoding, enum names or numbers mapped back, text padded. Nothing on failure (with why).
+[[nodiscard]] std::optional<QList<quint16>> encodeField(const FieldDef &field, const QVariant &cooked,
+                                                        QString *error = nullptr);
+
+// The shunt's notification payload (protocol.md 6.5): fields by byte offset.
+[[nodiscard]] DecodedValues decodePayload(const RegisterMap &map, QByteArrayView payload,
+                                          qint64 timestampMs = 0);
+
+} // namespace RegisterDecoder
+
+} // namespace blupow

@@ -1,0 +1,128 @@
+#pragma once
+
+// Register maps are data: one JSON file per family (and battery variant) under
+// resources/registers/, validated against registers.schema.json when loaded. Nothing about a
+// field's place, width, scale or unit lives in code. Raw words and cooked values stay separate.
+
+#include "family.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+#include <optional>
+
+namespace blupow {
+
+enum class FieldType {
+    U16, S16, U32, S32,      // 32-bit values: high word first (protocol.md 5.8)
+    U8Hi, U8Lo,              // one byte of a register
+    SignMag8Hi, SignMag8Lo,  // bit 7 = minus, bits 0-6 = magnitude (controller temperatures)
+    Ascii,                   // `words` registers of text; spaces and NULs trimmed at both ends
+    Enum,                    // `width` encoding mapped through `enumValues`
+    Bits,                    // `width` encoding; the set bits named by `bits`
+    S24, U24,                // shunt payload only (3 bytes, big-endian)
+};
+
+// When a field is read: every poll cycle, once per connection (identity, ratings), or only on
+// demand (settings, the register console).
+enum class PollClass { Cycle, Once, Demand };
+
+struct FieldDef {
+    QString key;
+    QString label;
+    int reg = 0;           // register; byte offset in the payload for the shunt
+    int words = 1;         // registers covered (bytes for the shunt)
+    FieldType type = FieldType::U16;
+    FieldType width = FieldType::U16; // the raw encoding under Enum and Bits
+    double scale = 1.0;
+    QString unit;
+    int decimals = 0;
+    bool writable = false;
+    std::optional<double> min, max; // cooked units, writable fields
+    double step = 0;
+    QMap<int, QString> enumValues;
+    QMap<int, QString> bits;
+    QString group;
+    PollClass poll = PollClass::Cycle;
+    QString haDeviceClass;  // Home Assistant hints; empty = none
+    QString haStateClass;
+    QString haComponent;    // "sensor" (default), "binary_sensor"
+    QString countKey;       // present only when field `countKey` >= countIndex (cells, sensors)
+    int countIndex = 0;
+    std::optional<quint32> absentRaw; // a raw value that means "no sensor" (0x8000 style)
+    QString source;         // protocol.md source keys
+    QString note;           // why a choice was made where the references disagree
+
+    [[nodiscard]] int lastReg() const { return reg + words - 1; }
+};
+
+struct ReadBlock {
+    quint16 start = 0;
+    quint16 count = 0;
+    PollClass poll = PollClass::Cycle;
+    friend bool operator==(const ReadBlock &, const ReadBlock &) = default;
+};
+
+class RegisterMap
+{
+public:
+    // Parses and validates a map. On failure returns nothing and sets `error` to one line that
+    // names the file, the field and the problem ("inverter.json: field 'ac_input_voltage':
+    // unknown type 'u17'").
+    static std::optional<RegisterMap> fromJson(const QByteArray &json, const QString &fileName,
+                                               QString *error);
+    static std::optional<RegisterMap> load(const QString &path, QString *error);
+
+    [[nodiscard]] Family family() const { return m_family; }
+    [[nodiscard]] QString variant() const { return m_variant; } // "default", or battery: legacy, pro, rngpro, core
+    [[nodiscard]] QString title() const { return m_title; }
+    [[nodiscard]] QString fileName() const { return m_fileName; }
+    [[nodiscard]] bool isModbus() const { return m_family != Family::Shunt; }
+    [[nodiscard]] quint8 defaultSlave() const { return m_defaultSlave; }
+    [[nodiscard]] QList<quint8> probeSlaves() const { return m_probeSlaves; }
+    [[nodiscard]] int maxReadCount() const { return m_maxReadCount; }
+    // Ranges a read must never span (the REGO inverter fails reads that cross 4010-4059).
+    [[nodiscard]] QList<QPair<int, int>> noReadRanges() const { return m_noReadRanges; }
+
+    [[nodiscard]] const QList<FieldDef> &fields() const { return m_fields; }
+    [[nodiscard]] const FieldDef *field(QStringView key) const;
+    [[nodiscard]] QList<const FieldDef *> fieldsAt(int reg) const; // fields covering `reg`
+
+    // The read requests that cover every field of `poll`, coalesced into blocks of at most
+    // maxReadCount registers that bridge small gaps but never span a noReadRange.
+    [[nodiscard]] QList<ReadBlock> readPlan(PollClass poll) const;
+
+private:
+    Family m_family = Family::Controller;
+    QString m_variant;
+    QString m_title;
+    QString m_fileName;
+    quint8 m_defaultSlave = 0xFF;
+    QList<quint8> m_probeSlaves;
+    int m_maxReadCount = 32;
+    int m_maxGap = 4;
+    QList<QPair<int, int>> m_noReadRanges;
+    QList<FieldDef> m_fields;
+};
+
+// The maps shipped as Qt resources (:/registers/*.json). A plain value, created where needed.
+class RegisterMaps
+{
+public:
+    static RegisterMaps builtIn();
+    // Loads every *.json but the schema in `directory`; errors are collected, good maps kept.
+    static RegisterMaps fromDirectory(const QString &directory, QStringList *errors);
+
+    [[nodiscard]] const QList<RegisterMap> &all() const { return m_maps; }
+    // `variant` empty = the common case (legacy for batteries, protocol.md 6.3).
+    [[nodiscard]] const RegisterMap *find(Family family, QStringView variant = {}) const;
+    [[nodiscard]] QStringList variants(Family family) const;
+
+private:
+    QList<RegisterMap> m_maps;
+};
+
+} // namespace blupow

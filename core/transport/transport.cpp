@@ -1,0 +1,7 @@
+#include "transport.h"
+
+namespace blupow {
+
+Transport::~Transport() = default;
+
+} // namespace blupow
