@@ -1,0 +1,79 @@
+#pragma once
+
+// CONTRACT (public API agreed between session, MQTT bridge and GUI). The private part and the
+// implementation belong to the session's owner; extend, do not break.
+
+#include "device/deviceidentity.h"
+#include "device/exchange.h"
+#include "device/linkstatistics.h"
+#include "registers/decodedvalue.h"
+#include "registers/registermap.h"
+
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+namespace blupow {
+
+class Transport;
+
+// One supervised connection to one device: connect -> identify -> poll, and on any loss
+// back off and reconnect. Exactly one Modbus request in flight.
+class DeviceSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Idle, Connecting, Identifying, Polling, BackingOff, Stopped };
+    Q_ENUM(State)
+
+    struct Options {
+        int pollIntervalMs = 1000;     // from the start of one cycle to the start of the next
+        int requestTimeoutMs = 2000;   // per request (renogy-ble's default, protocol.md 3.5)
+        int maxRetries = 2;            // per request, before the cycle marks its values stale
+        int backoffInitialMs = 1000;
+        int backoffMaxMs = 30000;
+        double backoffJitter = 0.2;    // +-20 %
+        int interRequestGapMs = 0;     // extra pause between requests (inverters: see protocol.md 3.5)
+        std::optional<Family> family;  // forced family (skips detection)
+        QString variant;               // forced map variant
+        std::optional<quint8> slave;   // forced slave id
+    };
+
+    // `transport` is not owned and must outlive the session.
+    DeviceSession(Transport *transport, RegisterMaps maps, Options options, QObject *parent = nullptr);
+    ~DeviceSession() override;
+
+    void start();
+    void stop();   // closes the transport; ends in Stopped
+
+    [[nodiscard]] State state() const;
+    [[nodiscard]] const Options &options() const;
+    void setPollInterval(int ms);
+    [[nodiscard]] std::optional<DeviceIdentity> identity() const;
+    [[nodiscard]] const RegisterMap *map() const;   // the map chosen by identification
+    [[nodiscard]] DecodedValues currentValues() const; // last known value of every field, with quality
+    [[nodiscard]] LinkStatistics statistics() const;
+    [[nodiscard]] Transport *transport() const;
+
+    // A one-off read (register console). Queued behind the poll, never two requests in flight.
+    // Answered by exchangeFinished() with the returned id (and registersRead on success).
+    quint64 readRegisters(quint16 start, quint16 count);
+
+Q_SIGNALS:
+    void stateChanged(blupow::DeviceSession::State state, const QString &reason);
+    void identified(const blupow::DeviceIdentity &identity);
+    // Once per poll cycle: every field of the map; Good when read in this cycle, Stale when not.
+    void valuesUpdated(const blupow::DecodedValues &values);
+    void statisticsChanged(const blupow::LinkStatistics &statistics);
+    void exchangeFinished(const blupow::Exchange &exchange);
+    void registersRead(quint64 id, quint16 start, const QList<quint16> &words);
+    // Link availability for publishers: true once identified and polling, false when the link is
+    // lost or the session stops.
+    void availabilityChanged(bool online);
+};
+
+[[nodiscard]] QString sessionStateName(DeviceSession::State state);
+
+} // namespace blupow
