@@ -22,7 +22,7 @@ packages=(
     mosquitto mosquitto-clients openssl
     dbus-daemon python3 python3-dbus python3-gi python3-jsonschema
     xvfb xauth fonts-dejavu-core
-    desktop-file-utils appstream dpkg-dev file
+    desktop-file-utils appstream dpkg-dev file help2man
 )
 
 as_root() {
