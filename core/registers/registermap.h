@@ -6,6 +6,7 @@
 
 #include "family.h"
 
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -17,14 +18,28 @@
 namespace blupow {
 
 enum class FieldType {
-    U16, S16, U32, S32,      // 32-bit values: high word first (protocol.md 5.8)
-    U8Hi, U8Lo,              // one byte of a register
-    SignMag8Hi, SignMag8Lo,  // bit 7 = minus, bits 0-6 = magnitude (controller temperatures)
-    Ascii,                   // `words` registers of text; spaces and NULs trimmed at both ends
-    Enum,                    // `width` encoding mapped through `enumValues`
-    Bits,                    // `width` encoding; the set bits named by `bits`
-    S24, U24,                // shunt payload only (3 bytes, big-endian)
+    U16,
+    S16,
+    U32,
+    S32, // 32-bit values: high word first (protocol.md 5.8)
+    U8Hi,
+    U8Lo, // one byte of a register
+    SignMag8Hi,
+    SignMag8Lo, // bit 7 = minus, bits 0-6 = magnitude (controller temperatures)
+    Ascii,      // `words` registers of text; spaces and NULs trimmed at both ends
+    Enum,       // `width` encoding mapped through `enumValues`
+    Bits,       // `width` encoding; the set bits named by `bits`
+    S24,
+    U24, // shunt payload only (3 bytes, big-endian)
 };
+
+// How an integer is presented: a number (scaled), hex digits ("1501FFFF", a serial), or a version
+// from the last three bytes ("V03.02.01", protocol.md 6.1.1: byte 0 unused).
+enum class FieldFormat { Number, Hex, Version };
+
+// A value computed from other fields of the same cycle, never read (battery SOC is remaining /
+// total capacity, protocol.md 6.3; shunt power is V x I, 6.5).
+enum class DerivedOp { None, Percent, Product, Sum, Difference };
 
 // When a field is read: every poll cycle, once per connection (identity, ratings), or only on
 // demand (settings, the register console).
@@ -33,8 +48,8 @@ enum class PollClass { Cycle, Once, Demand };
 struct FieldDef {
     QString key;
     QString label;
-    int reg = 0;           // register; byte offset in the payload for the shunt
-    int words = 1;         // registers covered (bytes for the shunt)
+    int reg = 0;   // register; byte offset in the payload for the shunt
+    int words = 1; // registers covered (bytes for the shunt)
     FieldType type = FieldType::U16;
     FieldType width = FieldType::U16; // the raw encoding under Enum and Bits
     double scale = 1.0;
@@ -47,16 +62,38 @@ struct FieldDef {
     QMap<int, QString> bits;
     QString group;
     PollClass poll = PollClass::Cycle;
-    QString haDeviceClass;  // Home Assistant hints; empty = none
+    QString haDeviceClass; // Home Assistant hints; empty = none
     QString haStateClass;
-    QString haComponent;    // "sensor" (default), "binary_sensor"
-    QString countKey;       // present only when field `countKey` >= countIndex (cells, sensors)
+    QString haComponent; // "sensor" (default), "binary_sensor"
+    QString countKey;    // present only when field `countKey` >= countIndex (cells, sensors)
     int countIndex = 0;
     std::optional<quint32> absentRaw; // a raw value that means "no sensor" (0x8000 style)
-    QString source;         // protocol.md source keys
-    QString note;           // why a choice was made where the references disagree
+    QString source;                   // protocol.md source keys
+    QString note;                     // why a choice was made where the references disagree
+
+    // Extensions (additive): presentation, derivation, sub-register masks.
+    FieldFormat format = FieldFormat::Number;
+    DerivedOp derivedOp = DerivedOp::None;
+    QStringList derivedFrom;   // the operand keys of a derived field
+    quint32 mask = 0;          // bits of the raw value that belong to this field (0 = all)
+    bool allowOverlap = false; // shares bits with another field on purpose
+    int index = -1;            // position in RegisterMap::fields()
 
     [[nodiscard]] int lastReg() const { return reg + words - 1; }
+    [[nodiscard]] bool isDerived() const { return derivedOp != DerivedOp::None; }
+    [[nodiscard]] bool isText() const {
+        return type == FieldType::Ascii || format != FieldFormat::Number;
+    }
+};
+
+// A map-level plausibility rule (protocol-open-questions F.35): pick the scale of `fields` whose
+// sum best matches `reference` (within `tolerance`, relative), e.g. cell voltages 0.1 V or 0.001 V
+// against the pack voltage.
+struct ScaleRule {
+    QStringList fields;
+    QString reference;
+    QList<double> scales;
+    double tolerance = 0.05;
 };
 
 struct ReadBlock {
@@ -66,8 +103,7 @@ struct ReadBlock {
     friend bool operator==(const ReadBlock &, const ReadBlock &) = default;
 };
 
-class RegisterMap
-{
+class RegisterMap {
 public:
     // Parses and validates a map. On failure returns nothing and sets `error` to one line that
     // names the file, the field and the problem ("inverter.json: field 'ac_input_voltage':
@@ -77,7 +113,9 @@ public:
     static std::optional<RegisterMap> load(const QString &path, QString *error);
 
     [[nodiscard]] Family family() const { return m_family; }
-    [[nodiscard]] QString variant() const { return m_variant; } // "default", or battery: legacy, pro, rngpro, core
+    [[nodiscard]] QString variant() const {
+        return m_variant;
+    } // "default", or battery: legacy, pro, rngpro, core
     [[nodiscard]] QString title() const { return m_title; }
     [[nodiscard]] QString fileName() const { return m_fileName; }
     [[nodiscard]] bool isModbus() const { return m_family != Family::Shunt; }
@@ -95,6 +133,12 @@ public:
     // maxReadCount registers that bridge small gaps but never span a noReadRange.
     [[nodiscard]] QList<ReadBlock> readPlan(PollClass poll) const;
 
+    [[nodiscard]] int maxGap() const { return m_maxGap; }
+    [[nodiscard]] const QList<ScaleRule> &scaleRules() const { return m_scaleRules; }
+    // Indices into fields() of the read (not derived) fields, ordered by first register.
+    [[nodiscard]] const QList<int> &byRegister() const { return m_byRegister; }
+    [[nodiscard]] int indexOf(QStringView key) const;
+
 private:
     Family m_family = Family::Controller;
     QString m_variant;
@@ -106,11 +150,13 @@ private:
     int m_maxGap = 4;
     QList<QPair<int, int>> m_noReadRanges;
     QList<FieldDef> m_fields;
+    QList<ScaleRule> m_scaleRules;
+    QList<int> m_byRegister;
+    QHash<QString, int> m_keyIndex;
 };
 
 // The maps shipped as Qt resources (:/registers/*.json). A plain value, created where needed.
-class RegisterMaps
-{
+class RegisterMaps {
 public:
     static RegisterMaps builtIn();
     // Loads every *.json but the schema in `directory`; errors are collected, good maps kept.
