@@ -721,6 +721,11 @@ class Control(dbus.service.Object):
         dev.drop_link()
         dev.unexport()
 
+    @dbus.service.method(CONTROL)
+    def Reset(self):
+        """Back to the command-line configuration: adapter present and on, links down, no faults."""
+        self.fake.reset()
+
     @dbus.service.method(CONTROL, out_signature="s")
     def Stats(self):
         return json.dumps(self.fake.stats)
@@ -780,6 +785,23 @@ class Fake:
         self.bus.add_signal_receiver(self.name_owner_changed, "NameOwnerChanged",
                                      "org.freedesktop.DBus", "org.freedesktop.DBus",
                                      "/org/freedesktop/DBus")
+
+    def reset(self):
+        a = self.args
+        self.set_adapter_present(not a.no_adapter)
+        self.set_powered(not a.powered_off)
+        for dev in self.devices:
+            dev.drop_link()
+            if dev.pending_connect is not None:
+                GLib.source_remove(dev.pending_connect)
+                dev.pending_connect = None
+            dev.advertising = dev.cfg.get("advertising", True)
+            dev.fail_connect = dev.cfg.get("fail_connect", False)
+            dev.gatt_race = int(dev.cfg.get("gatt_race", 0))
+        a.response_delay_ms, a.chunk_delay_ms = a.initial_latency
+        self.drop_every = a.drop_every
+        self.chunk_counter = 0
+        self.reset_stats()
 
     def log(self, text):
         sys.stderr.write("fake_bluetoothd: %s\n" % text)
@@ -883,6 +905,7 @@ def parse_args():
     if args.dongle:
         args.response_delay_ms, args.chunk_delay_ms = 80, 30
     args.gatt_race_delay_ms = 300
+    args.initial_latency = (args.response_delay_ms, args.chunk_delay_ms)
     args.fail_connect = [a.upper() for a in args.fail_connect]
     args.hidden = [a.upper() for a in args.hidden]
     args.cached = [a.upper() for a in args.cached]
