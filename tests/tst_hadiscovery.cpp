@@ -188,6 +188,9 @@ void TestHaDiscovery::entityClasses_data() {
         << u"sensor"_s << u"enum"_s << QString() << QString() << false;
     QTest::newRow("text") << u"model"_s << FieldType::Ascii << QString() << QString() << QString()
                           << u"sensor"_s << QString() << QString() << QString() << false;
+    QTest::newRow("version number formatted as text")
+        << u"software_version"_s << FieldType::U32 << QString() << QString() << QString()
+        << u"sensor"_s << QString() << QString() << QString() << false;
     QTest::newRow("fault bits as text")
         << u"faults"_s << FieldType::Bits << QString() << QString() << QString() << u"sensor"_s
         << QString() << QString() << QString() << false;
@@ -200,6 +203,8 @@ void TestHaDiscovery::entityClasses() {
     QFETCH(QString, mapClass);
     QFETCH(QString, mapStateClass);
     FieldDef f = field(key, type, unit, mapClass, mapStateClass);
+    if (key == u"software_version"_s)
+        f.format = FieldFormat::Version;
     if (type == FieldType::Enum)
         f.enumValues = {{0, u"a"_s}, {1, u"b"_s}};
     const HaEntity e = HaDiscovery::entityFor(f);

@@ -15,6 +15,7 @@ namespace {
 
 const std::array kCommands{
     Command{"decode", "Decode one Modbus response frame with a register map", runDecode},
+    Command{"bridge", "Publish devices to Home Assistant over MQTT until stopped", runBridge},
 };
 
 void printUsage(QTextStream &out) {
