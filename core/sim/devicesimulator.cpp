@@ -44,7 +44,9 @@ void DeviceSimulator::rebuildImplemented() {
 
 SimTime DeviceSimulator::simTime(qint64 epochMs) const {
     SimTime t;
-    t.elapsedS = static_cast<double>(epochMs - m_startMs) / 1000.0 * m_acceleration;
+    // Before the start the device shows its starting values (a counter never runs backwards).
+    t.elapsedS =
+        static_cast<double>(std::max<qint64>(0, epochMs - m_startMs)) / 1000.0 * m_acceleration;
     t.timeOfDayS = std::fmod(m_scenario.startTimeOfDayS + t.elapsedS, 86400.0);
     if (t.timeOfDayS < 0)
         t.timeOfDayS += 86400.0;
