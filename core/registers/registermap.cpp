@@ -1,5 +1,6 @@
 #include "registermap.h"
 
+#include "jsonschema.h"
 #include "logging.h"
 
 #include <QDir>
@@ -389,6 +390,34 @@ bool checkHa(Parser &p, const FieldDef &f) {
     return p.failField(f.key, QStringLiteral("unknown device_class '%1'").arg(f.haDeviceClass));
 }
 
+// Schema violations as one line: "field 'battery_voltage': unknown type 'u17'".
+bool validateAgainstSchema(Parser &p, const QJsonObject &root) {
+    QFile file(QStringLiteral(":/registers/registers.schema.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return p.fail(QStringLiteral("registers.schema.json is not built in"));
+    QString error;
+    const auto schema = JsonSchema::fromJson(file.readAll(), &error);
+    if (!schema)
+        return p.fail(error);
+    const auto violation = schema->validate(root);
+    if (!violation)
+        return true;
+    QStringList path = violation->path;
+    QString where;
+    if (path.size() >= 2 && path.first() == QLatin1String("fields")) {
+        const QJsonObject field =
+            root.value(QLatin1String("fields")).toArray().at(path.at(1).toInt()).toObject();
+        where =
+            field.value(QLatin1String("key")).isString()
+                ? QStringLiteral("field '%1': ").arg(field.value(QLatin1String("key")).toString())
+                : QStringLiteral("field #%1: ").arg(path.at(1).toInt() + 1);
+        path = path.mid(2);
+    }
+    if (path.size() >= 2)
+        where += path.mid(0, path.size() - 1).join(QLatin1Char('.')) + QStringLiteral(": ");
+    return p.fail(where + violation->message);
+}
+
 } // namespace
 
 std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const QString &fileName,
@@ -407,6 +436,10 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         return std::nullopt;
     }
     const QJsonObject root = doc.object();
+
+    // The schema first (structure, names, JSON types), then the checks a schema cannot express.
+    if (!validateAgainstSchema(p, root))
+        return std::nullopt;
 
     RegisterMap map;
     map.m_fileName = fileName;
