@@ -10,3 +10,8 @@ if(Python3_Interpreter_FOUND)
                 ${PROJECT_SOURCE_DIR}/resources/registers)
     set_tests_properties(registers_schema PROPERTIES LABELS unit)
 endif()
+if(Python3_Interpreter_FOUND)
+    add_test(NAME decode_cli
+        COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/registers/decode_cli.py $<TARGET_FILE:blupow-cli>)
+    set_tests_properties(decode_cli PROPERTIES LABELS cli)
+endif()
