@@ -549,6 +549,12 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
     }
 
     // References between fields, now that every key is known.
+    for (FieldDef &f : map.m_fields) {
+        for (const QString &operand : std::as_const(f.derivedFrom))
+            f.derivedFromIndex.append(map.indexOf(operand));
+        f.countField = f.countKey.isEmpty() ? -1 : map.indexOf(f.countKey);
+        map.m_hasRelations = map.m_hasRelations || f.isDerived() || f.countField >= 0;
+    }
     for (const FieldDef &f : std::as_const(map.m_fields)) {
         for (const QString &operand : f.derivedFrom) {
             const FieldDef *o = map.field(operand);
@@ -597,6 +603,10 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
             p.fail(QStringLiteral("plausibility rule needs fields and two or more scales"));
             return std::nullopt;
         }
+        for (const QString &k : std::as_const(rule.fields))
+            rule.fieldIndex.append(map.indexOf(k));
+        rule.referenceIndex = map.indexOf(rule.reference);
+        map.m_hasRelations = true;
         map.m_scaleRules.append(rule);
     }
 
