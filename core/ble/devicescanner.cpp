@@ -7,6 +7,8 @@
 #include <QBluetoothLocalDevice>
 #include <QBluetoothUuid>
 
+#include <algorithm>
+
 namespace blupow {
 
 namespace {
@@ -22,8 +24,12 @@ QString normalizedAddress(const QString &address) {
 DeviceScanner::DeviceScanner(QObject *parent)
     : QObject(parent) {
     m_timeoutTimer.setSingleShot(true);
+    m_timeoutTimer.setTimerType(Qt::PreciseTimer);
     m_progressTimer.setInterval(kProgressIntervalMs);
-    connect(&m_timeoutTimer, &QTimer::timeout, this, &DeviceScanner::finish);
+    connect(&m_timeoutTimer, &QTimer::timeout, this, [this] {
+        m_timedOut = m_targetAddress.isEmpty() || !m_infos.contains(m_targetAddress);
+        finish();
+    });
     connect(&m_progressTimer, &QTimer::timeout, this,
             [this] { Q_EMIT progress(elapsedMs(), m_timeoutMs); });
 }
@@ -63,6 +69,7 @@ void DeviceScanner::start() {
     m_errorString.clear();
     m_infos.clear();
     m_order.clear();
+    m_timedOut = false;
     const auto [adapterError, message] = checkAdapter();
     if (adapterError != Error::None) {
         fail(adapterError, message);
@@ -182,7 +189,9 @@ void DeviceScanner::accept(const QBluetoothDeviceInfo &info, bool update) {
         Q_EMIT deviceUpdated(*device);
     }
     if (!m_targetAddress.isEmpty()) {
-        finish();
+        // Found: end the scan from the event loop, not inside the agent's own signal (this can
+        // run within QBluetoothDeviceDiscoveryAgent::start() for a device BlueZ already knows).
+        m_timeoutTimer.start(0);
     }
 }
 
@@ -241,7 +250,8 @@ void DeviceScanner::finish() {
         m_agent.release()->deleteLater();
     }
     if (m_state == State::Scanning) {
-        Q_EMIT progress(elapsedMs(), m_timeoutMs);
+        Q_EMIT progress(m_timedOut ? std::max<qint64>(elapsedMs(), m_timeoutMs) : elapsedMs(),
+                        m_timeoutMs);
         setState(State::Idle);
         Q_EMIT finished();
     }

@@ -86,6 +86,7 @@ private:
     QElapsedTimer m_elapsed;
     int m_timeoutMs = 10000;
     QString m_targetAddress;
+    bool m_timedOut = false;
     State m_state = State::Idle;
     Error m_error = Error::None;
     QString m_errorString;

@@ -94,10 +94,9 @@ BleTransport::BleTransport(const QString &address, const QString &name, Options 
 }
 
 BleTransport::~BleTransport() {
-    // Leave no link up behind us; the controller's own destructor disconnects as well.
-    if (m_controller) {
-        m_controller->disconnect(this);
-    }
+    // Leave no link up behind us: Qt's D-Bus controller only warns when deleted while connected,
+    // and BlueZ would keep the link (the BT-2 then refuses every other central).
+    dropController();
 }
 
 bool BleTransport::nameNeedsPrimingRead(const QString &name) {
