@@ -72,6 +72,27 @@ void TestRegisterMap::readPlan_data() {
                                      << "" << int(PollClass::Once) << "10x17";
     QTest::newRow("controller demand") << "controller"
                                        << "" << int(PollClass::Demand) << "57346x19 57373x1";
+    QTest::newRow("dcc cycle") << "dcc"
+                               << "" << int(PollClass::Cycle) << "256x30 288x7";
+    QTest::newRow("dcc demand") << "dcc"
+                                << "" << int(PollClass::Demand) << "57345x20 57376x1 57400x1";
+    QTest::newRow("battery legacy cycle")
+        << "battery"
+        << "" << int(PollClass::Cycle) << "5000x34 5035x18 5100x10";
+    QTest::newRow("battery legacy once") << "battery"
+                                         << "legacy" << int(PollClass::Once) << "5110x32 5223x1";
+    QTest::newRow("battery pro cycle")
+        << "battery"
+        << "pro" << int(PollClass::Cycle) << "5000x34 5035x18 5100x10";
+    // RNGPRO puts other data in the alarm words: only the status words are read (protocol.md 6.3).
+    QTest::newRow("battery rngpro cycle")
+        << "battery"
+        << "rngpro" << int(PollClass::Cycle) << "5000x34 5035x18 5106x4";
+    QTest::newRow("battery core cycle")
+        << "battery"
+        << "core" << int(PollClass::Cycle) << "5000x34 5035x18 5100x10";
+    QTest::newRow("shunt has no reads") << "shunt"
+                                        << "" << int(PollClass::Cycle) << "";
 }
 
 void TestRegisterMap::readPlan() {

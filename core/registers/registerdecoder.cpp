@@ -351,7 +351,15 @@ DecodedValue decodeField(const FieldDef &field, const QList<quint16> &raw, qint6
     case FieldFormat::Number:
         break;
     }
-    v.value = applyScale(static_cast<double>(n), field.scale);
+    const double cooked = applyScale(static_cast<double>(n), field.scale);
+    v.value = cooked;
+    if ((field.plausibleMin && cooked < *field.plausibleMin) ||
+        (field.plausibleMax && cooked > *field.plausibleMax)) {
+        v.quality = Quality::Invalid;
+        v.note = QStringLiteral("implausible: outside %1..%2")
+                     .arg(*field.plausibleMin)
+                     .arg(*field.plausibleMax);
+    }
     return v;
 }
 
@@ -388,6 +396,14 @@ DecodedValues decodeCycle(const RegisterMap &map, const QList<RegisterBlock> &bl
 }
 
 DecodedValues decodePayload(const RegisterMap &map, QByteArrayView payload, qint64 timestampMs) {
+    // Some stacks put a 4-byte `61 d2 xx xx` prefix before the frame (protocol.md 6.5); other
+    // frame types (`42 57 01 0b`, history) carry none of these fields.
+    const QByteArray prefix = map.payloadPrefix();
+    if (!prefix.isEmpty() && payload.startsWith(prefix) &&
+        payload.size() > map.payloadPrefixLength())
+        payload = payload.sliced(map.payloadPrefixLength());
+    if (!payload.startsWith(map.payloadHeader()))
+        return {};
     std::vector<Entry> entries;
     for (const int i : map.byRegister()) {
         const FieldDef &f = map.fields().at(i);

@@ -325,6 +325,13 @@ bool Parser::field(const QJsonObject &o, bool modbus, FieldDef *f) {
             return failField(key, QStringLiteral("bad absent_raw"));
         f->absentRaw = static_cast<quint32>(a);
     }
+    const QJsonArray plausible = o.value(QLatin1String("plausible")).toArray();
+    if (o.contains(QLatin1String("plausible"))) {
+        if (plausible.size() != 2 || plausible.at(0).toDouble() > plausible.at(1).toDouble())
+            return failField(key, QStringLiteral("plausible is [low, high]"));
+        f->plausibleMin = plausible.at(0).toDouble();
+        f->plausibleMax = plausible.at(1).toDouble();
+    }
     f->source = o.value(QLatin1String("source")).toString();
     f->note = o.value(QLatin1String("note")).toString();
     return true;
@@ -450,6 +457,26 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         map.m_noReadRanges.append({a, b});
     }
 
+    const QJsonObject payload = root.value(QLatin1String("payload")).toObject();
+    if (modbus != payload.isEmpty()) {
+        p.fail(modbus ? QStringLiteral("payload is only for the shunt")
+                      : QStringLiteral("a payload map needs payload.header and payload.length"));
+        return std::nullopt;
+    }
+    if (!modbus) {
+        map.m_payloadHeader =
+            QByteArray::fromHex(payload.value(QLatin1String("header")).toString().toLatin1());
+        map.m_payloadLength = payload.value(QLatin1String("length")).toInt(0);
+        map.m_payloadPrefix =
+            QByteArray::fromHex(payload.value(QLatin1String("prefix")).toString().toLatin1());
+        map.m_payloadPrefixLength = payload.value(QLatin1String("prefix_length")).toInt(0);
+        if (map.m_payloadHeader.isEmpty() || map.m_payloadLength < map.m_payloadHeader.size() ||
+            map.m_payloadPrefixLength < map.m_payloadPrefix.size()) {
+            p.fail(QStringLiteral("payload needs a hex header, a length and a consistent prefix"));
+            return std::nullopt;
+        }
+    }
+
     const QJsonArray fields = root.value(QLatin1String("fields")).toArray();
     if (fields.isEmpty()) {
         p.fail(QStringLiteral("no fields"));
@@ -471,7 +498,7 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
                 p.failField(f.key, QStringLiteral("wider than max_read_count"));
                 return std::nullopt;
             }
-            if (!modbus && f.lastReg() > 0xFFFF) {
+            if (!modbus && f.lastReg() >= map.m_payloadLength) {
                 p.failField(f.key, QStringLiteral("offset beyond the payload"));
                 return std::nullopt;
             }

@@ -78,6 +78,9 @@ struct FieldDef {
     quint32 mask = 0;          // bits of the raw value that belong to this field (0 = all)
     bool allowOverlap = false; // shares bits with another field on purpose
     int index = -1;            // position in RegisterMap::fields()
+    // Cooked values outside this range are Invalid (the shunt's 6-80 V, protocol-open-questions
+    // G.41).
+    std::optional<double> plausibleMin, plausibleMax;
 
     [[nodiscard]] int lastReg() const { return reg + words - 1; }
     [[nodiscard]] bool isDerived() const { return derivedOp != DerivedOp::None; }
@@ -139,6 +142,13 @@ public:
     [[nodiscard]] const QList<int> &byRegister() const { return m_byRegister; }
     [[nodiscard]] int indexOf(QStringView key) const;
 
+    // Payload maps (the shunt, protocol.md 6.5): the bytes a live notification starts with, its
+    // length, and a prefix that some stacks put before it and that is stripped.
+    [[nodiscard]] QByteArray payloadHeader() const { return m_payloadHeader; }
+    [[nodiscard]] int payloadLength() const { return m_payloadLength; }
+    [[nodiscard]] QByteArray payloadPrefix() const { return m_payloadPrefix; }
+    [[nodiscard]] int payloadPrefixLength() const { return m_payloadPrefixLength; }
+
 private:
     Family m_family = Family::Controller;
     QString m_variant;
@@ -153,6 +163,10 @@ private:
     QList<ScaleRule> m_scaleRules;
     QList<int> m_byRegister;
     QHash<QString, int> m_keyIndex;
+    QByteArray m_payloadHeader;
+    int m_payloadLength = 0;
+    QByteArray m_payloadPrefix;
+    int m_payloadPrefixLength = 0;
 };
 
 // The maps shipped as Qt resources (:/registers/*.json). A plain value, created where needed.

@@ -16,15 +16,6 @@ constexpr quint8 kIllegalValue = 0x03;   // "too many registers / data too long"
 constexpr quint8 kBadCrc = 0x05;         // REGO answers a request with a wrong CRC this way [bp:next]
 constexpr quint8 kExceptionFlag = 0x80;
 
-bool isByteField(const FieldDef &f)
-{
-    const auto byteType = [](FieldType t) {
-        return t == FieldType::U8Hi || t == FieldType::U8Lo || t == FieldType::SignMag8Hi
-               || t == FieldType::SignMag8Lo;
-    };
-    return byteType(f.type) || ((f.type == FieldType::Enum || f.type == FieldType::Bits) && byteType(f.width));
-}
-
 } // namespace
 
 DeviceSimulator::DeviceSimulator(RegisterMap map, Scenario scenario, qint64 startEpochMs)
@@ -38,8 +29,10 @@ DeviceSimulator::DeviceSimulator(RegisterMap map, Scenario scenario, qint64 star
 void DeviceSimulator::rebuildImplemented()
 {
     QList<QPair<int, int>> ranges;
-    for (const FieldDef &f : m_map.fields())
-        ranges.append({f.reg, f.lastReg()});
+    for (const FieldDef &f : m_map.fields()) {
+        if (!f.isDerived())
+            ranges.append({f.reg, f.lastReg()});
+    }
     std::sort(ranges.begin(), ranges.end());
     m_implemented.clear();
     for (const auto &r : ranges) {
@@ -76,7 +69,7 @@ QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTi
     QList<quint16> words(count, 0);
     const int end = start + count; // exclusive
     for (const FieldDef &f : m_map.fields()) {
-        if (f.lastReg() < start || f.reg >= end)
+        if (f.isDerived() || f.lastReg() < start || f.reg >= end)
             continue;
         const QVariant cooked = m_scenario.value(f.key, time);
         if (!cooked.isValid())
@@ -88,13 +81,14 @@ QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTi
                              << "does not encode:" << error;
             continue;
         }
-        const bool combine = isByteField(f);
         for (int i = 0; i < encoded->size() && i < f.words; ++i) {
             const int reg = f.reg + i;
             if (reg < start || reg >= end)
                 continue;
             auto &w = words[reg - start];
-            w = combine ? static_cast<quint16>(w | encoded->at(i)) : encoded->at(i);
+            // Several fields can share a register (two bytes, masked bits: 0x0120 holds the load
+            // bit, brightness and charging state), so each field's bits are OR-ed in.
+            w = static_cast<quint16>(w | encoded->at(i));
         }
     }
     for (int reg = start; reg < end; ++reg) {
