@@ -14,6 +14,9 @@ using namespace blupow::cli;
 namespace {
 
 const std::array kCommands{
+    Command{"scan", "List Renogy devices in range (or the simulated ones)", runScan},
+    Command{"read", "Read every value of one device once", runRead},
+    Command{"monitor", "Poll one device and print one line per cycle", runMonitor},
     Command{"decode", "Decode one Modbus response frame with a register map", runDecode},
 };
 
