@@ -27,7 +27,8 @@ DeviceScanner::DeviceScanner(QObject *parent)
     m_timeoutTimer.setTimerType(Qt::PreciseTimer);
     m_progressTimer.setInterval(kProgressIntervalMs);
     connect(&m_timeoutTimer, &QTimer::timeout, this, [this] {
-        m_timedOut = m_targetAddress.isEmpty() || !m_infos.contains(m_targetAddress);
+        m_timedOut =
+            !m_stopRequested && (m_targetAddress.isEmpty() || !m_infos.contains(m_targetAddress));
         finish();
     });
     connect(&m_progressTimer, &QTimer::timeout, this,
@@ -70,6 +71,7 @@ void DeviceScanner::start() {
     m_infos.clear();
     m_order.clear();
     m_timedOut = false;
+    m_stopRequested = false;
     const auto [adapterError, message] = checkAdapter();
     if (adapterError != Error::None) {
         fail(adapterError, message);
@@ -181,6 +183,7 @@ void DeviceScanner::accept(const QBluetoothDeviceInfo &info, bool update) {
     } else {
         m_infos.insert(address, info);
     }
+    m_inAgentCallback = true;
     if (!known) {
         m_order.append(address);
         qCDebug(lcBle) << "found" << device->name << device->address << device->rssi << "dBm";
@@ -188,6 +191,7 @@ void DeviceScanner::accept(const QBluetoothDeviceInfo &info, bool update) {
     } else {
         Q_EMIT deviceUpdated(*device);
     }
+    m_inAgentCallback = false;
     if (!m_targetAddress.isEmpty()) {
         // Found: end the scan from the event loop, not inside the agent's own signal (this can
         // run within QBluetoothDeviceDiscoveryAgent::start() for a device BlueZ already knows).
