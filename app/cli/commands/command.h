@@ -27,5 +27,6 @@ int runDecode(const QStringList &arguments);
 int runScan(const QStringList &arguments);
 int runRead(const QStringList &arguments);
 int runMonitor(const QStringList &arguments);
+int runBridge(const QStringList &arguments);
 
 } // namespace blupow::cli
