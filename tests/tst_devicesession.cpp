@@ -131,6 +131,7 @@ private Q_SLOTS:
     void recoversFromFault_data();
     void recoversFromFault();
     void lateReplyIsNeverTakenForTheNextRequest();
+    void silentBlockIsSkipped();
     void oneOffReadIsQueuedBehindThePoll();
     void stopEndsOffline();
     void stateNames();
@@ -331,6 +332,31 @@ void TestDeviceSession::lateReplyIsNeverTakenForTheNextRequest() {
     QCOMPARE(retry.request, late.request);
     QCOMPARE(retry.outcome, Exchange::Outcome::Ok);
     QVERIFY(rig.session->statistics().droppedBytes > 0);
+    QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
+}
+
+void TestDeviceSession::silentBlockIsSkipped() {
+    // The G6 DC-DC never answers a read starting at 0x0120 (protocol.md 6.2): after two silent
+    // cycles the block is skipped instead of costing every cycle its timeouts; its fields stay
+    // Stale.
+    Rig rig;
+    if (!rig.create(QStringLiteral("dcc-g6"), fastOptions()))
+        QSKIP("no dcc register map in this build");
+    int silentAttempts = 0;
+    QObject::connect(rig.session.get(), &DeviceSession::exchangeFinished, rig.transport.get(),
+                     [&](const Exchange &e) {
+                         if (e.request.start == 0x0120 && e.outcome == Exchange::Outcome::Timeout)
+                             ++silentAttempts;
+                     });
+    rig.session->start();
+    QTRY_VERIFY_WITH_TIMEOUT(rig.batches >= 10, 10000);
+    QCOMPARE(silentAttempts, 2 * (fastOptions().maxRetries + 1));
+    const DecodedValues values = rig.session->currentValues();
+    const auto state = std::find_if(values.cbegin(), values.cend(), [](const DecodedValue &v) {
+        return v.key == QLatin1String("charging_state");
+    });
+    QVERIFY(state != values.cend());
+    QCOMPARE(state->quality, Quality::Stale);
     QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
 }
 
