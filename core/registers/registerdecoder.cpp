@@ -211,64 +211,65 @@ void appendNumber(const DecodeStep &s, const quint16 *w, qint64 timestampMs, Dec
                         cooked, s.decimals, Quality::Good, timestampMs);
 }
 
-// The value, quality and note of `v`, whose raw words and field description are filled in.
-void cook(const FieldDef &field, DecodedValue &v) {
-    const QList<quint16> &raw = v.raw;
+// The cooked value of `field` from its raw words; `quality` and `note` are set when the value is
+// not Good.
+QVariant cook(const FieldDef &field, const QList<quint16> &raw, Quality *quality, QString *note) {
+    const auto invalid = [&](QString why) {
+        *quality = Quality::Invalid;
+        *note = std::move(why);
+    };
     if (raw.size() != field.words || field.isDerived()) {
-        v.quality = Quality::Invalid;
-        v.note = QStringLiteral("expected %1 words, got %2").arg(field.words).arg(raw.size());
-        return;
+        invalid(QStringLiteral("expected %1 words, got %2").arg(field.words).arg(raw.size()));
+        return {};
     }
-    if (field.type == FieldType::Ascii) {
-        v.value = asciiOf(raw);
-        return;
-    }
+    if (field.type == FieldType::Ascii)
+        return asciiOf(raw);
     const quint64 folded = foldRaw(field, raw);
     if (field.absentRaw && folded == *field.absentRaw) {
-        v.quality = Quality::Invalid;
-        v.note = absentNote(folded);
-        return;
+        invalid(absentNote(folded));
+        return {};
     }
     const qint64 n = integerOf(field, folded);
     switch (field.type) {
     case FieldType::Enum: {
         const auto it = field.enumValues.constFind(static_cast<int>(n));
         if (it == field.enumValues.cend()) {
-            v.value = QStringLiteral("unknown %1").arg(n);
-            v.quality = Quality::Invalid;
-            v.note = QStringLiteral("value %1 is not in the enum table").arg(n);
-        } else {
-            v.value = it.value();
+            invalid(QStringLiteral("value %1 is not in the enum table").arg(n));
+            return QStringLiteral("unknown %1").arg(n);
         }
-        return;
+        return it.value();
     }
     case FieldType::Bits: {
         QStringList set;
+        set.reserve(field.bits.size());
         for (auto it = field.bits.cbegin(); it != field.bits.cend(); ++it)
             if ((static_cast<quint64>(n) >> it.key()) & 1u)
                 set.append(it.value());
-        v.value = set;
-        return;
+        return set;
     }
     default:
         break;
     }
     switch (field.format) {
     case FieldFormat::Hex:
-        v.value = hexText(static_cast<quint64>(n), 2 * (typeBits(encodingOf(field)) / 8));
-        return;
+        return hexText(static_cast<quint64>(n), 2 * (typeBits(encodingOf(field)) / 8));
     case FieldFormat::Version:
-        v.value = versionText(static_cast<quint64>(n));
-        return;
+        return versionText(static_cast<quint64>(n));
     case FieldFormat::Number:
         break;
     }
     const double cooked = applyScale(static_cast<double>(n), field.scale);
-    v.value = cooked;
-    if (implausible(cooked, field.plausibleMin, field.plausibleMax)) {
-        v.quality = Quality::Invalid;
-        v.note = implausibleNote(field);
-    }
+    if (implausible(cooked, field.plausibleMin, field.plausibleMax))
+        invalid(implausibleNote(field));
+    return cooked;
+}
+
+// A Good numeric value is a double (the count and operands of the relations); anything else goes
+// through QVariant's conversion.
+double numberOf(const QVariant &value) {
+    if (value.metaType() == QMetaType::fromType<double>())
+        return *static_cast<const double *>(value.constData());
+    return value.toDouble();
 }
 
 // Field indices of decoded values, one per value, and the reverse: each field's position in the
@@ -296,9 +297,10 @@ StepRange stepsIn(const RegisterMap &map, const RegisterBlock &block) {
     const DecodeStep *begin =
         std::partition_point(steps.constData(), steps.constData() + steps.size(),
                              [first](const DecodeStep &s) { return s.reg < first; });
-    const DecodeStep *end =
-        std::partition_point(begin, steps.constData() + steps.size(),
-                             [last](const DecodeStep &s) { return s.reg <= last; });
+    // A block holds a handful of fields: walking to its end beats a second binary search.
+    const DecodeStep *end = begin;
+    while (end != steps.constData() + steps.size() && end->reg <= last)
+        ++end;
     return {begin, end};
 }
 
@@ -315,10 +317,13 @@ void appendBlock(const RegisterMap &map, const RegisterBlock &block, StepRange s
         if (s->numeric) {
             appendNumber(*s, w, block.timestampMs, out);
         } else {
-            const FieldDef &f = map.fields().at(s->field);
-            cook(f, out.emplaceBack(s->key, s->label, s->unit, s->group, s->reg, s->words,
-                                    rawWords(w, s->words), QVariant(), s->decimals, Quality::Good,
-                                    block.timestampMs));
+            QList<quint16> raw = rawWords(w, s->words);
+            Quality quality = Quality::Good;
+            QString note;
+            QVariant value = cook(map.fields().at(s->field), raw, &quality, &note);
+            out.emplaceBack(s->key, s->label, s->unit, s->group, s->reg, s->words, std::move(raw),
+                            std::move(value), s->decimals, quality, block.timestampMs,
+                            std::move(note));
         }
         if (fields)
             fields->append(s->field);
@@ -344,7 +349,7 @@ void applyCounts(const RegisterMap &map, DecodedValues &values, const FieldIndic
         const int count = f.countField < 0 ? -1 : pos.at(f.countField);
         if (count < 0 || v[count].quality != Quality::Good)
             continue; // the count was not read with it: nothing to judge by
-        const double n = v[count].value.toDouble();
+        const double n = numberOf(v[count].value);
         if (n < f.countIndex) {
             if (noteField != f.countField || noteCount != static_cast<qint64>(n)) {
                 noteField = f.countField;
@@ -363,10 +368,10 @@ void applyScaleRules(const RegisterMap &map, DecodedValues &values, const Positi
     DecodedValue *v = values.data();
     for (const ScaleRule &rule : map.scaleRules()) {
         const int refAt = pos.at(rule.referenceIndex);
-        if (refAt < 0 || v[refAt].quality != Quality::Good || v[refAt].value.toDouble() <= 0)
+        if (refAt < 0 || v[refAt].quality != Quality::Good || numberOf(v[refAt].value) <= 0)
             continue;
         const DecodedValue &ref = v[refAt];
-        const double pack = ref.value.toDouble();
+        const double pack = numberOf(ref.value);
         QVarLengthArray<std::pair<int, int>, 32> cells; // field index, position
         double rawSum = 0;
         for (const int index : rule.fieldIndex) {
@@ -422,8 +427,8 @@ void applyDerived(const RegisterMap &map, DecodedValues &values, FieldIndices &f
             continue;
         const DecodedValue &va = values.at(a);
         const DecodedValue &vb = values.at(b);
-        const double x = va.value.toDouble();
-        const double y = vb.value.toDouble();
+        const double x = numberOf(va.value);
+        const double y = numberOf(vb.value);
         const bool good = va.quality == Quality::Good && vb.quality == Quality::Good;
         const qint64 timestampMs = std::max(va.timestampMs, vb.timestampMs);
         QVariant value;
@@ -528,10 +533,11 @@ DecodeStep compileStep(const FieldDef &field) {
 }
 
 DecodedValue decodeField(const FieldDef &field, const QList<quint16> &raw, qint64 timestampMs) {
-    DecodedValue v{field.key, field.label, field.unit,     field.group,   field.reg,   field.words,
-                   raw,       QVariant(),  field.decimals, Quality::Good, timestampMs, QString()};
-    cook(field, v);
-    return v;
+    Quality quality = Quality::Good;
+    QString note;
+    QVariant value = cook(field, raw, &quality, &note);
+    return {field.key, field.label,      field.unit,     field.group, field.reg,   field.words,
+            raw,       std::move(value), field.decimals, quality,     timestampMs, std::move(note)};
 }
 
 DecodedValues decodeBlock(const RegisterMap &map, const RegisterBlock &block) {
