@@ -13,8 +13,7 @@ Q_LOGGING_CATEGORY(lcUi, "blupow.ui", QtInfoMsg)
 
 namespace blupow {
 
-void enableVerboseLogging()
-{
+void enableVerboseLogging() {
     QLoggingCategory::setFilterRules(QStringLiteral("blupow.*.debug=true"));
 }
 

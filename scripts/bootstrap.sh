@@ -14,7 +14,7 @@ shift || true
 
 # Build and test dependencies, by Debian 12 package name. Keep in step with the README.
 packages=(
-    build-essential cmake ninja-build pkg-config
+    build-essential cmake ninja-build pkg-config clang-format
     qt6-base-dev qt6-base-dev-tools qt6-connectivity-dev qt6-charts-dev qt6-qpa-plugins
     qtkeychain-qt6-dev libgl-dev
     libmosquitto-dev
@@ -22,7 +22,7 @@ packages=(
     mosquitto mosquitto-clients openssl
     dbus-daemon python3 python3-dbus python3-gi python3-jsonschema
     xvfb xauth fonts-dejavu-core
-    desktop-file-utils appstream dpkg-dev file
+    desktop-file-utils appstream dpkg-dev file help2man
 )
 
 as_root() {

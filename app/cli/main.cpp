@@ -17,25 +17,27 @@ const std::array kCommands{
     Command{"decode", "Decode one Modbus response frame with a register map", runDecode},
 };
 
-void printUsage(QTextStream &out)
-{
+void printUsage(QTextStream &out) {
     out << "Usage: blupow-cli COMMAND [options]\n\n"
-           "BluPow talks Modbus RTU over Bluetooth LE to Renogy charge controllers, DC-DC chargers,\n"
-           "smart batteries and inverter-chargers, and bridges them to Home Assistant over MQTT.\n\n"
+           "BluPow talks Modbus RTU over Bluetooth LE to Renogy charge controllers, DC-DC "
+           "chargers,\n"
+           "smart batteries and inverter-chargers, and bridges them to Home Assistant over "
+           "MQTT.\n\n"
            "Commands:\n";
     for (const auto &c : kCommands)
-        out << "  " << QString::fromLatin1(c.name).leftJustified(10) << QString::fromLatin1(c.summary) << '\n';
+        out << "  " << QString::fromLatin1(c.name).leftJustified(10)
+            << QString::fromLatin1(c.summary) << '\n';
     out << "\nEvery command takes --help, --json (machine-readable output) and --verbose (debug\n"
            "logging per module). Devices are chosen with --address ADDR, --name NAME or\n"
            "--simulate[=MODEL] (inverter, controller, battery, dcc).\n\n"
-           "Exit codes: 0 ok, 1 operation failed, 2 bad command line, 3 input that does not parse,\n"
+           "Exit codes: 0 ok, 1 operation failed, 2 bad command line, 3 input that does not "
+           "parse,\n"
            "4 adapter, device or broker unavailable.\n";
 }
 
 } // namespace
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("blupow-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("BluPow"));
@@ -44,8 +46,8 @@ int main(int argc, char *argv[])
     QTextStream out(stdout);
     QTextStream err(stderr);
     const QStringList args = QCoreApplication::arguments();
-    if (args.size() < 2 || args.at(1) == QLatin1String("--help") || args.at(1) == QLatin1String("-h")
-        || args.at(1) == QLatin1String("help")) {
+    if (args.size() < 2 || args.at(1) == QLatin1String("--help") ||
+        args.at(1) == QLatin1String("-h") || args.at(1) == QLatin1String("help")) {
         printUsage(out);
         return args.size() < 2 ? ExitUsage : ExitOk;
     }

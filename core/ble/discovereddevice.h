@@ -16,9 +16,9 @@ struct DiscoveredDevice {
     QString address; // "C4:64:E3:38:3D:0E"; "sim:inverter" for simulated devices
     int rssi = 0;    // dBm; 0 = unknown
     std::optional<Family> familyGuess;
-    QString variant;         // battery variant guessed from the name (pro, rngpro, core)
+    QString variant; // battery variant guessed from the name (pro, rngpro, core)
     bool simulated = false;
-    QString simulatorModel;  // inverter, controller, battery, dcc
+    QString simulatorModel; // inverter, controller, battery, dcc
 
     friend bool operator==(const DiscoveredDevice &, const DiscoveredDevice &) = default;
 };

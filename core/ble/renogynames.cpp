@@ -12,18 +12,14 @@ struct Pattern {
 };
 // Order matters: RNGPRO before RNGRBP/RNGC would not collide, but RNGC must not shadow RNGPRO.
 const std::array kPatterns{
-    Pattern{"BT-TH-", std::nullopt, ""},
-    Pattern{"RNGRBP", Family::Battery, "pro"},
-    Pattern{"RNGPRO", Family::Battery, "rngpro"},
-    Pattern{"RNGC", Family::Battery, "core"},
-    Pattern{"BTRIC", Family::Inverter, ""},
-    Pattern{"RNGRIU", Family::Inverter, ""},
+    Pattern{"BT-TH-", std::nullopt, ""},          Pattern{"RNGRBP", Family::Battery, "pro"},
+    Pattern{"RNGPRO", Family::Battery, "rngpro"}, Pattern{"RNGC", Family::Battery, "core"},
+    Pattern{"BTRIC", Family::Inverter, ""},       Pattern{"RNGRIU", Family::Inverter, ""},
     Pattern{"RTMShunt300", Family::Shunt, ""},
 };
 } // namespace
 
-NameMatch matchAdvertisedName(const QString &name)
-{
+NameMatch matchAdvertisedName(const QString &name) {
     const QString trimmed = name.trimmed();
     for (const auto &p : kPatterns) {
         if (trimmed.startsWith(QLatin1String(p.prefix))) {

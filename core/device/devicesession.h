@@ -20,8 +20,7 @@ class Transport;
 
 // One supervised connection to one device: connect -> identify -> poll, and on any loss
 // back off and reconnect. Exactly one Modbus request in flight.
-class DeviceSession : public QObject
-{
+class DeviceSession : public QObject {
     Q_OBJECT
 
 public:
@@ -29,31 +28,33 @@ public:
     Q_ENUM(State)
 
     struct Options {
-        int pollIntervalMs = 1000;     // from the start of one cycle to the start of the next
-        int requestTimeoutMs = 2000;   // per request (renogy-ble's default, protocol.md 3.5)
-        int maxRetries = 2;            // per request, before the cycle marks its values stale
+        int pollIntervalMs = 1000;   // from the start of one cycle to the start of the next
+        int requestTimeoutMs = 2000; // per request (renogy-ble's default, protocol.md 3.5)
+        int maxRetries = 2;          // per request, before the cycle marks its values stale
         int backoffInitialMs = 1000;
         int backoffMaxMs = 30000;
-        double backoffJitter = 0.2;    // +-20 %
-        int interRequestGapMs = 0;     // extra pause between requests (inverters: see protocol.md 3.5)
-        std::optional<Family> family;  // forced family (skips detection)
-        QString variant;               // forced map variant
-        std::optional<quint8> slave;   // forced slave id
+        double backoffJitter = 0.2; // +-20 %
+        int interRequestGapMs = 0;  // extra pause between requests (inverters: see protocol.md 3.5)
+        std::optional<Family> family; // forced family (skips detection)
+        QString variant;              // forced map variant
+        std::optional<quint8> slave;  // forced slave id
     };
 
     // `transport` is not owned and must outlive the session.
-    DeviceSession(Transport *transport, RegisterMaps maps, Options options, QObject *parent = nullptr);
+    DeviceSession(Transport *transport, RegisterMaps maps, Options options,
+                  QObject *parent = nullptr);
     ~DeviceSession() override;
 
     void start();
-    void stop();   // closes the transport; ends in Stopped
+    void stop(); // closes the transport; ends in Stopped
 
     [[nodiscard]] State state() const;
     [[nodiscard]] const Options &options() const;
     void setPollInterval(int ms);
     [[nodiscard]] std::optional<DeviceIdentity> identity() const;
-    [[nodiscard]] const RegisterMap *map() const;   // the map chosen by identification
-    [[nodiscard]] DecodedValues currentValues() const; // last known value of every field, with quality
+    [[nodiscard]] const RegisterMap *map() const; // the map chosen by identification
+    [[nodiscard]] DecodedValues
+    currentValues() const; // last known value of every field, with quality
     [[nodiscard]] LinkStatistics statistics() const;
     [[nodiscard]] Transport *transport() const;
 

@@ -8,15 +8,13 @@ namespace {
 constexpr quint8 kExceptionFlag = 0x80;
 }
 
-QByteArray FrameReassembler::expect(const Request &request)
-{
+QByteArray FrameReassembler::expect(const Request &request) {
     QByteArray old = reset();
     m_pending = request;
     return old;
 }
 
-QByteArray FrameReassembler::reset()
-{
+QByteArray FrameReassembler::reset() {
     m_pending.reset();
     QByteArray old;
     old.swap(m_buffer);
@@ -24,8 +22,7 @@ QByteArray FrameReassembler::reset()
     return old;
 }
 
-FrameReassembler::Match FrameReassembler::matchAt(qsizetype pos, qsizetype *length) const
-{
+FrameReassembler::Match FrameReassembler::matchAt(qsizetype pos, qsizetype *length) const {
     const Request &req = *m_pending;
     const qsizetype avail = m_buffer.size() - pos;
     const auto at = [&](qsizetype i) { return static_cast<quint8>(m_buffer[pos + i]); };
@@ -51,8 +48,7 @@ FrameReassembler::Match FrameReassembler::matchAt(qsizetype pos, qsizetype *leng
     return avail < *length ? Match::NeedMore : Match::Complete;
 }
 
-FrameReassembler::Result FrameReassembler::feed(QByteArrayView chunk)
-{
+FrameReassembler::Result FrameReassembler::feed(QByteArrayView chunk) {
     Result result;
     if (!m_pending) {
         result.dropped = chunk.toByteArray();

@@ -14,8 +14,7 @@ namespace blupow::modbus {
 // byte count and so its length. Bytes that cannot start such a reply are dropped and reported, so
 // garbage before a frame, a late reply of another length and junk after a frame never become
 // part of an answer. Pure state, no I/O, no Qt object.
-class FrameReassembler
-{
+class FrameReassembler {
 public:
     struct Result {
         // A complete candidate reply. Its CRC is checked by parseResponse(): a frame whose header

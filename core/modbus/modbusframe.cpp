@@ -6,18 +6,15 @@ namespace blupow::modbus {
 
 namespace {
 
-quint8 byteAt(QByteArrayView frame, qsizetype i)
-{
+quint8 byteAt(QByteArrayView frame, qsizetype i) {
     return static_cast<quint8>(frame[i]);
 }
 
-quint16 wordAt(QByteArrayView frame, qsizetype i)
-{
+quint16 wordAt(QByteArrayView frame, qsizetype i) {
     return static_cast<quint16>((byteAt(frame, i) << 8) | byteAt(frame, i + 1));
 }
 
-void appendWord(QByteArray &frame, quint16 word)
-{
+void appendWord(QByteArray &frame, quint16 word) {
     frame.append(static_cast<char>(word >> 8));
     frame.append(static_cast<char>(word & 0xFF));
 }
@@ -26,24 +23,20 @@ constexpr quint8 kExceptionFlag = 0x80;
 
 } // namespace
 
-Request Request::read(quint8 slave, quint16 start, quint16 count)
-{
+Request Request::read(quint8 slave, quint16 start, quint16 count) {
     return Request{slave, FunctionCode::ReadHoldingRegisters, start, count, {}};
 }
 
-Request Request::writeSingle(quint8 slave, quint16 reg, quint16 value)
-{
+Request Request::writeSingle(quint8 slave, quint16 reg, quint16 value) {
     return Request{slave, FunctionCode::WriteSingleRegister, reg, 1, {value}};
 }
 
-Request Request::writeMultiple(quint8 slave, quint16 start, const QList<quint16> &values)
-{
+Request Request::writeMultiple(quint8 slave, quint16 start, const QList<quint16> &values) {
     return Request{slave, FunctionCode::WriteMultipleRegisters, start,
                    static_cast<quint16>(values.size()), values};
 }
 
-QByteArray buildRequest(const Request &request)
-{
+QByteArray buildRequest(const Request &request) {
     QByteArray frame;
     frame.reserve(9 + 2 * request.values.size());
     frame.append(static_cast<char>(request.slave));
@@ -57,7 +50,8 @@ QByteArray buildRequest(const Request &request)
         appendWord(frame, request.values.value(0));
         break;
     case FunctionCode::WriteMultipleRegisters:
-        // The standard form with a byte count; one Rover document example omits it (protocol.md 5.5).
+        // The standard form with a byte count; one Rover document example omits it
+        // (protocol.md 5.5).
         appendWord(frame, static_cast<quint16>(request.values.size()));
         frame.append(static_cast<char>(2 * request.values.size()));
         for (const quint16 v : request.values)
@@ -68,23 +62,19 @@ QByteArray buildRequest(const Request &request)
     return frame;
 }
 
-QByteArray buildReadRequest(quint8 slave, quint16 start, quint16 count)
-{
+QByteArray buildReadRequest(quint8 slave, quint16 start, quint16 count) {
     return buildRequest(Request::read(slave, start, count));
 }
 
-QByteArray buildWriteSingleRequest(quint8 slave, quint16 reg, quint16 value)
-{
+QByteArray buildWriteSingleRequest(quint8 slave, quint16 reg, quint16 value) {
     return buildRequest(Request::writeSingle(slave, reg, value));
 }
 
-QByteArray buildWriteMultipleRequest(quint8 slave, quint16 start, const QList<quint16> &values)
-{
+QByteArray buildWriteMultipleRequest(quint8 slave, quint16 start, const QList<quint16> &values) {
     return buildRequest(Request::writeMultiple(slave, start, values));
 }
 
-std::optional<Request> parseRequest(QByteArrayView frame)
-{
+std::optional<Request> parseRequest(QByteArrayView frame) {
     if (frame.size() < 8 || !hasValidCrc(frame))
         return std::nullopt;
     const quint8 slave = byteAt(frame, 0);
@@ -113,15 +103,13 @@ std::optional<Request> parseRequest(QByteArrayView frame)
     }
 }
 
-int expectedResponseLength(const Request &request) noexcept
-{
+int expectedResponseLength(const Request &request) noexcept {
     if (request.function == FunctionCode::ReadHoldingRegisters)
         return kHeaderSize + 2 * request.count + kCrcSize;
     return 8;
 }
 
-Response parseResponse(QByteArrayView frame, const Request &request)
-{
+Response parseResponse(QByteArrayView frame, const Request &request) {
     Response r;
     if (frame.size() < kExceptionFrameSize) {
         r.error = ResponseError::TooShort;
@@ -178,7 +166,8 @@ Response parseResponse(QByteArrayView frame, const Request &request)
         return r;
     }
 
-    // 0x06 echoes the request; 0x10 answers address, function, start and count (protocol.md 5.4-5.5).
+    // 0x06 echoes the request; 0x10 answers address, function, start and count
+    // (protocol.md 5.4-5.5).
     if (frame.size() < 8) {
         r.error = ResponseError::TooShort;
         return r;
@@ -199,8 +188,7 @@ Response parseResponse(QByteArrayView frame, const Request &request)
     return r;
 }
 
-QString describe(ResponseError error)
-{
+QString describe(ResponseError error) {
     switch (error) {
     case ResponseError::None:
         return QStringLiteral("ok");
@@ -224,9 +212,10 @@ QString describe(ResponseError error)
     return QStringLiteral("unknown error");
 }
 
-QString describe(const Response &response, QByteArrayView frame)
-{
-    const auto hex2 = [](unsigned v) { return QStringLiteral("0x%1").arg(v, 2, 16, QLatin1Char('0')); };
+QString describe(const Response &response, QByteArrayView frame) {
+    const auto hex2 = [](unsigned v) {
+        return QStringLiteral("0x%1").arg(v, 2, 16, QLatin1Char('0'));
+    };
     switch (response.error) {
     case ResponseError::Exception:
         return QStringLiteral("Modbus exception %1: %2")
@@ -243,7 +232,8 @@ QString describe(const Response &response, QByteArrayView frame)
     case ResponseError::WrongSlave:
         return QStringLiteral("reply from slave %1, not the one asked").arg(hex2(response.slave));
     case ResponseError::WrongFunction:
-        return QStringLiteral("reply with function %1, not the one asked").arg(hex2(response.function));
+        return QStringLiteral("reply with function %1, not the one asked")
+            .arg(hex2(response.function));
     case ResponseError::ByteCountMismatch:
         if (frame.size() >= 3)
             return QStringLiteral("byte count %1 does not match the registers requested")
@@ -255,8 +245,7 @@ QString describe(const Response &response, QByteArrayView frame)
     return describe(response.error);
 }
 
-QString exceptionMeaning(quint8 code)
-{
+QString exceptionMeaning(quint8 code) {
     switch (code) {
     case 0x01:
         return QStringLiteral("function code not supported");
@@ -273,8 +262,7 @@ QString exceptionMeaning(quint8 code)
     }
 }
 
-QByteArray buildReadResponse(quint8 slave, const QList<quint16> &words)
-{
+QByteArray buildReadResponse(quint8 slave, const QList<quint16> &words) {
     QByteArray frame;
     frame.reserve(5 + 2 * words.size());
     frame.append(static_cast<char>(slave));
@@ -286,8 +274,7 @@ QByteArray buildReadResponse(quint8 slave, const QList<quint16> &words)
     return frame;
 }
 
-QByteArray buildExceptionResponse(quint8 slave, quint8 function, quint8 code)
-{
+QByteArray buildExceptionResponse(quint8 slave, quint8 function, quint8 code) {
     QByteArray frame;
     frame.append(static_cast<char>(slave));
     frame.append(static_cast<char>(function | kExceptionFlag));
@@ -296,8 +283,7 @@ QByteArray buildExceptionResponse(quint8 slave, quint8 function, quint8 code)
     return frame;
 }
 
-QByteArray buildWriteResponse(const Request &request)
-{
+QByteArray buildWriteResponse(const Request &request) {
     if (request.function == FunctionCode::WriteSingleRegister)
         return buildRequest(request);
     QByteArray frame;
@@ -309,13 +295,11 @@ QByteArray buildWriteResponse(const Request &request)
     return frame;
 }
 
-QString toHex(QByteArrayView bytes)
-{
+QString toHex(QByteArrayView bytes) {
     return QString::fromLatin1(bytes.toByteArray().toHex(' '));
 }
 
-std::optional<QByteArray> fromHex(QStringView text, QString *error)
-{
+std::optional<QByteArray> fromHex(QStringView text, QString *error) {
     QByteArray digits;
     digits.reserve(text.size());
     for (const QChar c : text) {

@@ -32,8 +32,8 @@ struct Request {
     quint8 slave = kBroadcastSlave;
     FunctionCode function = FunctionCode::ReadHoldingRegisters;
     quint16 start = 0;
-    quint16 count = 1;      // registers read or written
-    QList<quint16> values;  // written values (0x06: one, 0x10: count)
+    quint16 count = 1;     // registers read or written
+    QList<quint16> values; // written values (0x06: one, 0x10: count)
 
     static Request read(quint8 slave, quint16 start, quint16 count);
     static Request writeSingle(quint8 slave, quint16 reg, quint16 value);
@@ -57,10 +57,10 @@ struct Request {
 
 enum class ResponseError : quint8 {
     None,
-    TooShort,          // fewer bytes than the header or the byte count promise
-    TooLong,           // bytes after the CRC
+    TooShort, // fewer bytes than the header or the byte count promise
+    TooLong,  // bytes after the CRC
     BadCrc,
-    WrongSlave,        // a reply from another address than the one asked (not for 0xFF requests)
+    WrongSlave, // a reply from another address than the one asked (not for 0xFF requests)
     WrongFunction,
     ByteCountMismatch, // byte count differs from 2 x requested registers
     EchoMismatch,      // a write reply that does not echo the request

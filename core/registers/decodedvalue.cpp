@@ -4,8 +4,7 @@
 
 namespace blupow {
 
-QString DecodedValue::displayText() const
-{
+QString DecodedValue::displayText() const {
     if (!value.isValid())
         return QStringLiteral("unknown");
     switch (value.typeId()) {
@@ -22,8 +21,7 @@ QString DecodedValue::displayText() const
     }
 }
 
-QString DecodedValue::rawHex() const
-{
+QString DecodedValue::rawHex() const {
     QStringList words;
     words.reserve(raw.size());
     for (const quint16 w : raw)
@@ -31,8 +29,7 @@ QString DecodedValue::rawHex() const
     return words.join(QLatin1Char(' '));
 }
 
-QString qualityName(Quality quality)
-{
+QString qualityName(Quality quality) {
     switch (quality) {
     case Quality::Good:
         return QStringLiteral("good");

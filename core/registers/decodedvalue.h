@@ -14,11 +14,11 @@ namespace blupow {
 enum class Quality : quint8 { Good, Stale, Invalid };
 
 struct DecodedValue {
-    QString key;     // stable snake_case; the MQTT / Home Assistant key
+    QString key; // stable snake_case; the MQTT / Home Assistant key
     QString label;
-    QString unit;    // spelled as Home Assistant accepts it ("°C", "V", "Wh")
-    QString group;   // battery, pv, load, ac, status, faults, identity, settings
-    int reg = -1;    // first register (byte offset for the shunt's notification payload)
+    QString unit;  // spelled as Home Assistant accepts it ("°C", "V", "Wh")
+    QString group; // battery, pv, load, ac, status, faults, identity, settings
+    int reg = -1;  // first register (byte offset for the shunt's notification payload)
     int wordCount = 1;
     QList<quint16> raw; // the words exactly as received
     // Cooked value: double for numbers, QString for text and enum names, QStringList for the

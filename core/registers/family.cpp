@@ -20,24 +20,21 @@ constexpr std::array kFamilies{
 };
 } // namespace
 
-QString familyName(Family family)
-{
+QString familyName(Family family) {
     for (const auto &f : kFamilies)
         if (f.family == family)
             return QString::fromLatin1(f.name);
     return {};
 }
 
-QString familyTitle(Family family)
-{
+QString familyTitle(Family family) {
     for (const auto &f : kFamilies)
         if (f.family == family)
             return QString::fromLatin1(f.title);
     return {};
 }
 
-std::optional<Family> familyFromName(QStringView name)
-{
+std::optional<Family> familyFromName(QStringView name) {
     for (const auto &f : kFamilies)
         if (name.compare(QLatin1String(f.name), Qt::CaseInsensitive) == 0)
             return f.family;

@@ -31,8 +31,8 @@ namespace RegisterDecoder {
 
 // Cooked value to register words: numbers are divided by the scale and range-checked against
 // the encoding, enum names or numbers mapped back, text padded. Nothing on failure (with why).
-[[nodiscard]] std::optional<QList<quint16>> encodeField(const FieldDef &field, const QVariant &cooked,
-                                                        QString *error = nullptr);
+[[nodiscard]] std::optional<QList<quint16>>
+encodeField(const FieldDef &field, const QVariant &cooked, QString *error = nullptr);
 
 // The shunt's notification payload (protocol.md 6.5): fields by byte offset.
 [[nodiscard]] DecodedValues decodePayload(const RegisterMap &map, QByteArrayView payload,

@@ -17,13 +17,19 @@
 namespace blupow {
 
 enum class FieldType {
-    U16, S16, U32, S32,      // 32-bit values: high word first (protocol.md 5.8)
-    U8Hi, U8Lo,              // one byte of a register
-    SignMag8Hi, SignMag8Lo,  // bit 7 = minus, bits 0-6 = magnitude (controller temperatures)
-    Ascii,                   // `words` registers of text; spaces and NULs trimmed at both ends
-    Enum,                    // `width` encoding mapped through `enumValues`
-    Bits,                    // `width` encoding; the set bits named by `bits`
-    S24, U24,                // shunt payload only (3 bytes, big-endian)
+    U16,
+    S16,
+    U32,
+    S32, // 32-bit values: high word first (protocol.md 5.8)
+    U8Hi,
+    U8Lo, // one byte of a register
+    SignMag8Hi,
+    SignMag8Lo, // bit 7 = minus, bits 0-6 = magnitude (controller temperatures)
+    Ascii,      // `words` registers of text; spaces and NULs trimmed at both ends
+    Enum,       // `width` encoding mapped through `enumValues`
+    Bits,       // `width` encoding; the set bits named by `bits`
+    S24,
+    U24, // shunt payload only (3 bytes, big-endian)
 };
 
 // When a field is read: every poll cycle, once per connection (identity, ratings), or only on
@@ -33,8 +39,8 @@ enum class PollClass { Cycle, Once, Demand };
 struct FieldDef {
     QString key;
     QString label;
-    int reg = 0;           // register; byte offset in the payload for the shunt
-    int words = 1;         // registers covered (bytes for the shunt)
+    int reg = 0;   // register; byte offset in the payload for the shunt
+    int words = 1; // registers covered (bytes for the shunt)
     FieldType type = FieldType::U16;
     FieldType width = FieldType::U16; // the raw encoding under Enum and Bits
     double scale = 1.0;
@@ -47,14 +53,14 @@ struct FieldDef {
     QMap<int, QString> bits;
     QString group;
     PollClass poll = PollClass::Cycle;
-    QString haDeviceClass;  // Home Assistant hints; empty = none
+    QString haDeviceClass; // Home Assistant hints; empty = none
     QString haStateClass;
-    QString haComponent;    // "sensor" (default), "binary_sensor"
-    QString countKey;       // present only when field `countKey` >= countIndex (cells, sensors)
+    QString haComponent; // "sensor" (default), "binary_sensor"
+    QString countKey;    // present only when field `countKey` >= countIndex (cells, sensors)
     int countIndex = 0;
     std::optional<quint32> absentRaw; // a raw value that means "no sensor" (0x8000 style)
-    QString source;         // protocol.md source keys
-    QString note;           // why a choice was made where the references disagree
+    QString source;                   // protocol.md source keys
+    QString note;                     // why a choice was made where the references disagree
 
     [[nodiscard]] int lastReg() const { return reg + words - 1; }
 };
@@ -66,8 +72,7 @@ struct ReadBlock {
     friend bool operator==(const ReadBlock &, const ReadBlock &) = default;
 };
 
-class RegisterMap
-{
+class RegisterMap {
 public:
     // Parses and validates a map. On failure returns nothing and sets `error` to one line that
     // names the file, the field and the problem ("inverter.json: field 'ac_input_voltage':
@@ -77,7 +82,9 @@ public:
     static std::optional<RegisterMap> load(const QString &path, QString *error);
 
     [[nodiscard]] Family family() const { return m_family; }
-    [[nodiscard]] QString variant() const { return m_variant; } // "default", or battery: legacy, pro, rngpro, core
+    [[nodiscard]] QString variant() const {
+        return m_variant;
+    } // "default", or battery: legacy, pro, rngpro, core
     [[nodiscard]] QString title() const { return m_title; }
     [[nodiscard]] QString fileName() const { return m_fileName; }
     [[nodiscard]] bool isModbus() const { return m_family != Family::Shunt; }
@@ -109,8 +116,7 @@ private:
 };
 
 // The maps shipped as Qt resources (:/registers/*.json). A plain value, created where needed.
-class RegisterMaps
-{
+class RegisterMaps {
 public:
     static RegisterMaps builtIn();
     // Loads every *.json but the schema in `directory`; errors are collected, good maps kept.

@@ -10,8 +10,7 @@ namespace blupow {
 // recording played back. A transport moves bytes and reports link state; it never interprets
 // Modbus (design.md 3). The session above it does not know which one it drives; app/*/main.cpp
 // chooses.
-class Transport : public QObject
-{
+class Transport : public QObject {
     Q_OBJECT
 
 public:
@@ -24,9 +23,9 @@ public:
         AdapterPoweredOff,
         PermissionDenied,
         DeviceNotFound,
-        ConnectionRefused,  // includes the lockout after a failed connect
-        ConnectionLost,     // link dropped while open
-        ServiceMissing,     // the Renogy GATT services or characteristics are not there
+        ConnectionRefused, // includes the lockout after a failed connect
+        ConnectionLost,    // link dropped while open
+        ServiceMissing,    // the Renogy GATT services or characteristics are not there
         WriteFailed,
         Unknown,
     };
