@@ -208,6 +208,7 @@ void LiveValuesModel::rebuild(const DecodedValues &values) {
 void LiveValuesModel::update(const DecodedValues &values, qint64 nowMs) {
     const qint64 previousNow = m_nowMs;
     m_nowMs = nowMs;
+    m_lastCycleMs = nowMs;
     bool sameFields = values.size() == m_rowOfKey.size();
     for (int i = 0; sameFields && i < values.size(); ++i) {
         const int row = m_rowOfKey.value(values.at(i).key, -1);

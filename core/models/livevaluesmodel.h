@@ -56,7 +56,7 @@ public:
     [[nodiscard]] int rowOfKey(const QString &key) const { return m_rowOfKey.value(key, -1); }
     [[nodiscard]] const DecodedValue *value(const QString &key) const;
     [[nodiscard]] QList<DecodedValue> numericValues() const;
-    [[nodiscard]] qint64 lastUpdateMs() const { return m_nowMs; }
+    [[nodiscard]] qint64 lastUpdateMs() const { return m_lastCycleMs; } // of the last update()
 
     // "Battery", "Solar (PV)", ... for a group key; the order groups are shown in.
     [[nodiscard]] static QString groupTitle(const QString &group);
@@ -75,6 +75,7 @@ private:
     QList<Row> m_rows;
     QHash<QString, int> m_rowOfKey;
     qint64 m_nowMs = 0;
+    qint64 m_lastCycleMs = 0;
 };
 
 } // namespace blupow

@@ -15,7 +15,11 @@ bool TimeSeriesBuffer::append(qint64 timestampMs, double value) {
     if (m_size > 0 && timestampMs < lastTime())
         return false;
     if (m_size < capacity()) {
-        m_samples[static_cast<size_t>((m_head + m_size) % capacity())] = Sample{timestampMs, value};
+        // Not yet wrapped: the head is still 0 and the ring is the vector's tail.
+        if (static_cast<int>(m_samples.size()) == m_size)
+            m_samples.push_back(Sample{timestampMs, value});
+        else
+            m_samples[static_cast<size_t>(m_size)] = Sample{timestampMs, value};
         ++m_size;
     } else {
         m_samples[static_cast<size_t>(m_head)] = Sample{timestampMs, value};

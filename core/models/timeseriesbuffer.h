@@ -8,7 +8,7 @@
 namespace blupow {
 
 // A fixed-capacity ring of (time, value) samples for one chart field: 24 h at 1 Hz is 86 400
-// samples, 1.4 MB, allocated once. Samples arrive in time order; older ones are overwritten.
+// samples, 1.4 MB at most; memory grows with the samples up to that bound and never beyond. Samples arrive in time order; older ones are overwritten.
 // Reading a window returns at most two points per pixel bucket (min and max, in time order), so a
 // 24 h window costs the plot width, not 86 400 points, on every repaint (design.md 3, step 6).
 class TimeSeriesBuffer {
@@ -22,7 +22,7 @@ public:
     void clear();
 
     [[nodiscard]] int size() const { return m_size; }
-    [[nodiscard]] int capacity() const { return static_cast<int>(m_samples.size()); }
+    [[nodiscard]] int capacity() const { return m_capacity; }
     [[nodiscard]] bool isEmpty() const { return m_size == 0; }
     [[nodiscard]] qint64 firstTime() const;
     [[nodiscard]] qint64 lastTime() const;
@@ -41,6 +41,7 @@ private:
     [[nodiscard]] const Sample &sample(int i) const;
     [[nodiscard]] int lowerBound(qint64 t) const; // first i with time >= t
 
+    int m_capacity;
     std::vector<Sample> m_samples;
     int m_head = 0; // index of the oldest sample
     int m_size = 0;
