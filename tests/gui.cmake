@@ -4,3 +4,5 @@ blupow_add_qtest(tst_timeseriesbuffer SOURCES gui/tst_timeseriesbuffer.cpp LABEL
 blupow_add_qtest(tst_appsettings SOURCES gui/tst_appsettings.cpp LABELS unit gui)
 blupow_add_qtest(tst_devicelistmodel SOURCES gui/tst_devicelistmodel.cpp LABELS unit gui)
 blupow_add_qtest(tst_livevaluesmodel SOURCES gui/tst_livevaluesmodel.cpp LABELS unit gui)
+blupow_add_qtest(tst_frameannotator SOURCES gui/tst_frameannotator.cpp LABELS unit gui)
+blupow_add_qtest(tst_framelogmodel SOURCES gui/tst_framelogmodel.cpp LABELS unit gui)

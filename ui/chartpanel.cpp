@@ -15,8 +15,8 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QToolButton>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <cmath>
 #include <limits>
@@ -25,15 +25,13 @@ namespace blupow {
 
 namespace {
 
-QString windowName(int seconds)
-{
+QString windowName(int seconds) {
     if (seconds < 3600)
         return QStringLiteral("%1 min").arg(seconds / 60);
     return QStringLiteral("%1 h").arg(seconds / 3600);
 }
 
-QToolButton *toolButton(QAction *action, QWidget *parent)
-{
+QToolButton *toolButton(QAction *action, QWidget *parent) {
     auto *button = new QToolButton(parent);
     button->setDefaultAction(action);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -42,8 +40,7 @@ QToolButton *toolButton(QAction *action, QWidget *parent)
 
 } // namespace
 
-QList<int> ChartPanel::windowPresets()
-{
+QList<int> ChartPanel::windowPresets() {
     return {60, 5 * 60, 15 * 60, 3600, 6 * 3600, 24 * 3600};
 }
 
@@ -57,8 +54,7 @@ ChartPanel::ChartPanel(QWidget *parent)
     , m_chart(new QChart)
     , m_view(new QChartView(m_chart, this))
     , m_axisX(new QDateTimeAxis(m_chart))
-    , m_axisY(new QValueAxis(m_chart))
-{
+    , m_axisY(new QValueAxis(m_chart)) {
     for (const int seconds : windowPresets())
         m_window->addItem(windowName(seconds), seconds);
     m_window->setCurrentIndex(static_cast<int>(windowPresets().indexOf(m_windowSeconds)));
@@ -97,7 +93,8 @@ ChartPanel::ChartPanel(QWidget *parent)
     splitter->addWidget(m_fields);
     splitter->addWidget(plot);
     splitter->setStretchFactor(1, 4);
-    splitter->setSizes({fontMetrics().averageCharWidth() * 24, fontMetrics().averageCharWidth() * 80});
+    splitter->setSizes(
+        {fontMetrics().averageCharWidth() * 24, fontMetrics().averageCharWidth() * 80});
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
@@ -131,8 +128,7 @@ ChartPanel::ChartPanel(QWidget *parent)
 
 ChartPanel::~ChartPanel() = default;
 
-void ChartPanel::setSession(DeviceSession *session)
-{
+void ChartPanel::setSession(DeviceSession *session) {
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
@@ -140,13 +136,13 @@ void ChartPanel::setSession(DeviceSession *session)
         connect(session, &DeviceSession::valuesUpdated, this, &ChartPanel::appendValues);
 }
 
-void ChartPanel::ensureField(const DecodedValue &value)
-{
+void ChartPanel::ensureField(const DecodedValue &value) {
     if (m_buffers.find(value.key) != m_buffers.end())
         return;
     m_buffers.try_emplace(value.key);
     const QString label = value.label.isEmpty() ? value.key : value.label;
-    const QString title = value.unit.isEmpty() ? label : QStringLiteral("%1 (%2)").arg(label, value.unit);
+    const QString title =
+        value.unit.isEmpty() ? label : QStringLiteral("%1 (%2)").arg(label, value.unit);
     m_titles.insert(value.key, title);
     auto *item = new QListWidgetItem(title);
     item->setData(Qt::UserRole, value.key);
@@ -159,8 +155,7 @@ void ChartPanel::ensureField(const DecodedValue &value)
         addSeries(value.key);
 }
 
-void ChartPanel::appendValues(const DecodedValues &values)
-{
+void ChartPanel::appendValues(const DecodedValues &values) {
     for (const DecodedValue &v : values) {
         // Only fresh readings become points: a stale value repeated would draw a flat lie.
         if (!v.isNumeric() || v.quality != Quality::Good)
@@ -173,8 +168,7 @@ void ChartPanel::appendValues(const DecodedValues &values)
         markDirty();
 }
 
-void ChartPanel::setChosenFields(const QStringList &keys)
-{
+void ChartPanel::setChosenFields(const QStringList &keys) {
     m_wanted = keys;
     const QSignalBlocker block(m_fields);
     for (int i = 0; i < m_fields->count(); ++i) {
@@ -190,13 +184,11 @@ void ChartPanel::setChosenFields(const QStringList &keys)
     markDirty();
 }
 
-QStringList ChartPanel::chosenFields() const
-{
+QStringList ChartPanel::chosenFields() const {
     return m_wanted;
 }
 
-void ChartPanel::onItemChanged(QListWidgetItem *item)
-{
+void ChartPanel::onItemChanged(QListWidgetItem *item) {
     const QString key = item->data(Qt::UserRole).toString();
     if (item->checkState() == Qt::Checked) {
         if (!m_wanted.contains(key))
@@ -210,8 +202,7 @@ void ChartPanel::onItemChanged(QListWidgetItem *item)
     Q_EMIT chosenFieldsChanged(m_wanted);
 }
 
-void ChartPanel::addSeries(const QString &key)
-{
+void ChartPanel::addSeries(const QString &key) {
     if (m_series.contains(key))
         return;
     auto *series = new QLineSeries(m_chart);
@@ -222,8 +213,7 @@ void ChartPanel::addSeries(const QString &key)
     m_series.insert(key, series);
 }
 
-void ChartPanel::removeSeries(const QString &key)
-{
+void ChartPanel::removeSeries(const QString &key) {
     QLineSeries *series = m_series.take(key);
     if (!series)
         return;
@@ -231,8 +221,7 @@ void ChartPanel::removeSeries(const QString &key)
     delete series;
 }
 
-void ChartPanel::setWindowSeconds(int seconds)
-{
+void ChartPanel::setWindowSeconds(int seconds) {
     if (seconds == m_windowSeconds)
         return;
     m_windowSeconds = seconds;
@@ -245,29 +234,25 @@ void ChartPanel::setWindowSeconds(int seconds)
     Q_EMIT windowSecondsChanged(seconds);
 }
 
-void ChartPanel::setPaused(bool paused)
-{
+void ChartPanel::setPaused(bool paused) {
     if (m_pauseAction->isChecked() != paused)
         m_pauseAction->setChecked(paused);
     if (!paused && m_followLive)
         markDirty();
 }
 
-bool ChartPanel::isPaused() const
-{
+bool ChartPanel::isPaused() const {
     return m_pauseAction->isChecked();
 }
 
-qint64 ChartPanel::newestTime() const
-{
+qint64 ChartPanel::newestTime() const {
     qint64 newest = 0;
     for (const auto &[key, buffer] : m_buffers)
         newest = std::max(newest, buffer.lastTime());
     return newest;
 }
 
-void ChartPanel::updateScrollRange()
-{
+void ChartPanel::updateScrollRange() {
     qint64 oldest = std::numeric_limits<qint64>::max();
     for (const auto &[key, buffer] : m_buffers) {
         if (!buffer.isEmpty())
@@ -288,8 +273,7 @@ void ChartPanel::updateScrollRange()
         m_scroll->setValue(m_scroll->maximum());
 }
 
-void ChartPanel::refresh()
-{
+void ChartPanel::refresh() {
     m_dirty = false;
     qint64 end = newestTime();
     if (end == 0)
@@ -325,14 +309,12 @@ void ChartPanel::refresh()
     m_axisY->setRange(lo - pad, hi + pad);
 }
 
-int ChartPanel::seriesPointCount(const QString &key) const
-{
+int ChartPanel::seriesPointCount(const QString &key) const {
     const QLineSeries *series = m_series.value(key);
     return series ? static_cast<int>(series->count()) : -1;
 }
 
-int ChartPanel::recordedSamples(const QString &key) const
-{
+int ChartPanel::recordedSamples(const QString &key) const {
     const auto it = m_buffers.find(key);
     return it == m_buffers.end() ? 0 : it->second.size();
 }

@@ -30,8 +30,7 @@ class DeviceSession;
 // most two points per pixel column (min/max), never per sample and never animated, so a busy
 // link cannot make the GUI lag (design.md 3, step 6; Qt's charts/audio example). Pause freezes
 // the view (recording goes on); the scroll bar moves back through the history.
-class ChartPanel : public QWidget
-{
+class ChartPanel : public QWidget {
     Q_OBJECT
 
 public:

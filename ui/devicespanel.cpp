@@ -21,8 +21,7 @@ DevicesPanel::DevicesPanel(DeviceListModel *model, QWidget *parent)
     , m_message(new QLabel(this))
     , m_scanAction(new QAction(QStringLiteral("&Scan"), this))
     , m_connectAction(new QAction(QStringLiteral("&Connect"), this))
-    , m_disconnectAction(new QAction(QStringLiteral("&Disconnect"), this))
-{
+    , m_disconnectAction(new QAction(QStringLiteral("&Disconnect"), this)) {
     m_scanAction->setShortcut(QKeySequence(Qt::Key_F5));
     m_scanAction->setToolTip(QStringLiteral("Scan for Renogy Bluetooth devices (F5)"));
     m_connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
@@ -76,23 +75,20 @@ DevicesPanel::DevicesPanel(DeviceListModel *model, QWidget *parent)
     updateActions();
 }
 
-std::optional<DiscoveredDevice> DevicesPanel::selectedDevice() const
-{
+std::optional<DiscoveredDevice> DevicesPanel::selectedDevice() const {
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
     if (rows.isEmpty())
         return std::nullopt;
     return m_model->device(rows.first().row());
 }
 
-void DevicesPanel::selectAddress(const QString &address)
-{
+void DevicesPanel::selectAddress(const QString &address) {
     const int row = m_model->rowOf(address);
     if (row >= 0)
         m_view->selectRow(row);
 }
 
-void DevicesPanel::setScanning(bool scanning)
-{
+void DevicesPanel::setScanning(bool scanning) {
     m_scanning = scanning;
     m_progress->setVisible(scanning);
     if (scanning)
@@ -100,32 +96,27 @@ void DevicesPanel::setScanning(bool scanning)
     updateActions();
 }
 
-void DevicesPanel::setScanProgress(qint64 elapsedMs, int timeoutMs)
-{
+void DevicesPanel::setScanProgress(qint64 elapsedMs, int timeoutMs) {
     m_progress->setRange(0, std::max(1, timeoutMs));
     m_progress->setValue(static_cast<int>(std::min<qint64>(elapsedMs, timeoutMs)));
 }
 
-void DevicesPanel::setMessage(const QString &message)
-{
+void DevicesPanel::setMessage(const QString &message) {
     m_message->setText(message);
     m_message->setVisible(!message.isEmpty());
 }
 
-void DevicesPanel::setConnectedAddress(const QString &address)
-{
+void DevicesPanel::setConnectedAddress(const QString &address) {
     m_connectedAddress = address;
     updateActions();
 }
 
-void DevicesPanel::requestConnect()
-{
+void DevicesPanel::requestConnect() {
     if (const auto device = selectedDevice())
         Q_EMIT connectRequested(*device);
 }
 
-void DevicesPanel::updateActions()
-{
+void DevicesPanel::updateActions() {
     m_scanAction->setEnabled(!m_scanning);
     m_connectAction->setEnabled(selectedDevice().has_value());
     m_disconnectAction->setEnabled(!m_connectedAddress.isEmpty());

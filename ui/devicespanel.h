@@ -17,8 +17,7 @@ class DeviceListModel;
 
 // The device list: scan (with visible progress), RSSI, family guess, connect and disconnect.
 // It asks; the composition root decides who scans and how a device is reached.
-class DevicesPanel : public QWidget
-{
+class DevicesPanel : public QWidget {
     Q_OBJECT
 
 public:

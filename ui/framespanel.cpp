@@ -29,8 +29,7 @@ namespace {
 
 enum AnnotationColumn { BytesColumn, WhatColumn, RawColumn, MeaningColumn, AnnotationColumns };
 
-QToolButton *toolButton(QAction *action, QWidget *parent)
-{
+QToolButton *toolButton(QAction *action, QWidget *parent) {
     auto *button = new QToolButton(parent);
     button->setDefaultAction(action);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -53,13 +52,13 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
     , m_pauseAction(new QAction(QStringLiteral("&Pause"), this))
     , m_clearAction(new QAction(QStringLiteral("C&lear"), this))
     , m_exportTextAction(new QAction(QStringLiteral("Export Frames as &Text…"), this))
-    , m_exportCsvAction(new QAction(QStringLiteral("Export Frames as &CSV…"), this))
-{
+    , m_exportCsvAction(new QAction(QStringLiteral("Export Frames as &CSV…"), this)) {
     m_filter->setSourceModel(m_model);
     m_tx->setChecked(true);
     m_rx->setChecked(true);
     m_pauseAction->setCheckable(true);
-    m_pauseAction->setToolTip(QStringLiteral("Hold the log still; frames arriving meanwhile are kept"));
+    m_pauseAction->setToolTip(
+        QStringLiteral("Hold the log still; frames arriving meanwhile are kept"));
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_tx);
@@ -87,13 +86,17 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
     m_view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_view->setAccessibleName(QStringLiteral("Frame log"));
     const QFontMetrics fm(m_view->font());
-    m_view->setColumnWidth(FrameLogModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00.000  ")));
-    m_view->setColumnWidth(FrameLogModel::DirectionColumn, fm.horizontalAdvance(QStringLiteral("Dir  ")));
-    m_view->setColumnWidth(FrameLogModel::BytesColumn, fm.horizontalAdvance(QString(60, QLatin1Char('0'))));
-    m_view->setColumnWidth(FrameLogModel::StatusColumn, fm.horizontalAdvance(QStringLiteral("discarded  ")));
+    m_view->setColumnWidth(FrameLogModel::TimeColumn,
+                           fm.horizontalAdvance(QStringLiteral("00:00:00.000  ")));
+    m_view->setColumnWidth(FrameLogModel::DirectionColumn,
+                           fm.horizontalAdvance(QStringLiteral("Dir  ")));
+    m_view->setColumnWidth(FrameLogModel::BytesColumn,
+                           fm.horizontalAdvance(QString(60, QLatin1Char('0'))));
+    m_view->setColumnWidth(FrameLogModel::StatusColumn,
+                           fm.horizontalAdvance(QStringLiteral("discarded  ")));
 
-    m_annotations->setHorizontalHeaderLabels(
-        {QStringLiteral("Bytes"), QStringLiteral("What"), QStringLiteral("Raw"), QStringLiteral("Meaning")});
+    m_annotations->setHorizontalHeaderLabels({QStringLiteral("Bytes"), QStringLiteral("What"),
+                                              QStringLiteral("Raw"), QStringLiteral("Meaning")});
     m_annotations->verticalHeader()->hide();
     m_annotations->horizontalHeader()->setStretchLastSection(true);
     m_annotations->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -124,8 +127,10 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
     connect(m_errors, &QCheckBox::toggled, m_filter, &FrameLogFilterModel::setErrorsOnly);
     connect(m_pauseAction, &QAction::toggled, m_model, &FrameLogModel::setPaused);
     connect(m_clearAction, &QAction::triggered, m_model, &FrameLogModel::clear);
-    connect(m_exportTextAction, &QAction::triggered, this, [this] { exportWithDialog(ExportFormat::Text); });
-    connect(m_exportCsvAction, &QAction::triggered, this, [this] { exportWithDialog(ExportFormat::Csv); });
+    connect(m_exportTextAction, &QAction::triggered, this,
+            [this] { exportWithDialog(ExportFormat::Text); });
+    connect(m_exportCsvAction, &QAction::triggered, this,
+            [this] { exportWithDialog(ExportFormat::Csv); });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &FramesPanel::showSelected);
     connect(m_annotations, &QTableWidget::cellEntered, this,
@@ -136,8 +141,7 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, &FramesPanel::followTail);
 }
 
-void FramesPanel::setSession(DeviceSession *session)
-{
+void FramesPanel::setSession(DeviceSession *session) {
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
@@ -149,20 +153,19 @@ void FramesPanel::setSession(DeviceSession *session)
         if (m_session && m_session->map())
             m_model->setRegisterMap(std::make_shared<const RegisterMap>(*m_session->map()));
     });
-    m_model->setRegisterMap(session->map() ? std::make_shared<const RegisterMap>(*session->map()) : nullptr);
+    m_model->setRegisterMap(session->map() ? std::make_shared<const RegisterMap>(*session->map())
+                                           : nullptr);
 }
 
-void FramesPanel::followTail()
-{
+void FramesPanel::followTail() {
     // Follow new frames only while the user is at the bottom and nothing is selected to read.
     QScrollBar *bar = m_view->verticalScrollBar();
-    if (!m_pauseAction->isChecked() && !m_view->selectionModel()->hasSelection()
-        && bar->value() >= bar->maximum() - 1)
+    if (!m_pauseAction->isChecked() && !m_view->selectionModel()->hasSelection() &&
+        bar->value() >= bar->maximum() - 1)
         m_view->scrollToBottom();
 }
 
-void FramesPanel::showSelected()
-{
+void FramesPanel::showSelected() {
     const QModelIndex current = m_view->selectionModel()->currentIndex();
     const FrameRecord *record =
         current.isValid() ? m_model->record(m_filter->mapToSource(current).row()) : nullptr;
@@ -175,18 +178,22 @@ void FramesPanel::showSelected()
     }
     m_current = record->annotations();
     m_hex->setFrame(record->bytes, m_current);
-    m_summary->setText(QStringLiteral("%1 %2, %3 bytes, %4%5")
-                           .arg(directionName(record->direction), FrameLogModel::timeText(record->timestampMs))
-                           .arg(record->bytes.size())
-                           .arg(frameStatusName(record->status),
-                                record->note.isEmpty() ? QString() : QStringLiteral(": ") + record->note));
+    m_summary->setText(
+        QStringLiteral("%1 %2, %3 bytes, %4%5")
+            .arg(directionName(record->direction), FrameLogModel::timeText(record->timestampMs))
+            .arg(record->bytes.size())
+            .arg(frameStatusName(record->status),
+                 record->note.isEmpty() ? QString() : QStringLiteral(": ") + record->note));
     m_annotations->setRowCount(static_cast<int>(m_current.size()));
     for (int row = 0; row < m_current.size(); ++row) {
         const ByteAnnotation &a = m_current.at(row);
-        const QString range = a.length == 1 ? QString::number(a.offset)
-                                            : QStringLiteral("%1–%2").arg(a.offset).arg(a.end() - 1);
-        const QString what = a.key.isEmpty() ? a.title : QStringLiteral("%1 (%2)").arg(a.label, a.title);
-        const QString raw = a.raw.isEmpty() ? modbus::toHex(record->bytes.mid(a.offset, a.length)) : a.raw;
+        const QString range = a.length == 1
+                                  ? QString::number(a.offset)
+                                  : QStringLiteral("%1–%2").arg(a.offset).arg(a.end() - 1);
+        const QString what =
+            a.key.isEmpty() ? a.title : QStringLiteral("%1 (%2)").arg(a.label, a.title);
+        const QString raw =
+            a.raw.isEmpty() ? modbus::toHex(record->bytes.mid(a.offset, a.length)) : a.raw;
         const QString meaning = a.value.isEmpty() ? a.text : a.value;
         const QStringList cells{range, what, raw, meaning};
         for (int column = 0; column < AnnotationColumns; ++column) {
@@ -200,8 +207,7 @@ void FramesPanel::showSelected()
     }
 }
 
-void FramesPanel::highlightAnnotation(int row)
-{
+void FramesPanel::highlightAnnotation(int row) {
     if (row < 0 || row >= m_current.size()) {
         m_hex->setHighlight(-1, 0);
         return;
@@ -209,8 +215,7 @@ void FramesPanel::highlightAnnotation(int row)
     m_hex->setHighlight(m_current.at(row).offset, m_current.at(row).length);
 }
 
-void FramesPanel::onByteHovered(int offset)
-{
+void FramesPanel::onByteHovered(int offset) {
     for (int row = 0; row < m_current.size(); ++row) {
         if (m_current.at(row).contains(offset)) {
             m_annotations->selectRow(row);
@@ -221,8 +226,7 @@ void FramesPanel::onByteHovered(int offset)
     highlightAnnotation(m_annotations->currentRow());
 }
 
-bool FramesPanel::exportTo(const QString &path, ExportFormat format, QString *error) const
-{
+bool FramesPanel::exportTo(const QString &path, ExportFormat format, QString *error) const {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
         if (error)
@@ -233,7 +237,8 @@ bool FramesPanel::exportTo(const QString &path, ExportFormat format, QString *er
     if (format == ExportFormat::Csv)
         out += FrameExport::csvHeader();
     for (int row = 0; row < m_filter->rowCount(); ++row) {
-        const FrameRecord *record = m_model->record(m_filter->mapToSource(m_filter->index(row, 0)).row());
+        const FrameRecord *record =
+            m_model->record(m_filter->mapToSource(m_filter->index(row, 0)).row());
         if (!record)
             continue;
         out += format == ExportFormat::Csv ? FrameExport::toCsvRow(*record)
@@ -248,11 +253,11 @@ bool FramesPanel::exportTo(const QString &path, ExportFormat format, QString *er
     return true;
 }
 
-void FramesPanel::exportWithDialog(ExportFormat format)
-{
+void FramesPanel::exportWithDialog(ExportFormat format) {
     const bool csv = format == ExportFormat::Csv;
     const QString path = QFileDialog::getSaveFileName(
-        this, csv ? QStringLiteral("Export frames as CSV") : QStringLiteral("Export frames as text"),
+        this,
+        csv ? QStringLiteral("Export frames as CSV") : QStringLiteral("Export frames as text"),
         csv ? QStringLiteral("blupow-frames.csv") : QStringLiteral("blupow-frames.txt"),
         csv ? QStringLiteral("CSV (*.csv)") : QStringLiteral("Text (*.txt)"));
     if (path.isEmpty())

@@ -21,8 +21,7 @@ class HexView;
 // The live TX/RX log. Selecting a frame shows its bytes and every labelled byte range (slave,
 // function, byte count, each register with its field and value, CRC); hovering a range lights
 // its bytes. Filters for TX, RX and errors; pause; export as text or CSV.
-class FramesPanel : public QWidget
-{
+class FramesPanel : public QWidget {
     Q_OBJECT
 
 public:

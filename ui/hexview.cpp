@@ -7,8 +7,7 @@
 namespace blupow {
 
 HexView::HexView(QWidget *parent)
-    : QWidget(parent)
-{
+    : QWidget(parent) {
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setMouseTracking(true);
     setBackgroundRole(QPalette::Base);
@@ -16,8 +15,7 @@ HexView::HexView(QWidget *parent)
     setAccessibleName(QStringLiteral("Frame bytes"));
 }
 
-void HexView::setFrame(const QByteArray &bytes, const ByteAnnotations &annotations)
-{
+void HexView::setFrame(const QByteArray &bytes, const ByteAnnotations &annotations) {
     m_bytes = bytes;
     m_annotations = annotations;
     m_highlightOffset = -1;
@@ -26,13 +24,11 @@ void HexView::setFrame(const QByteArray &bytes, const ByteAnnotations &annotatio
     update();
 }
 
-void HexView::clear()
-{
+void HexView::clear() {
     setFrame({}, {});
 }
 
-void HexView::setHighlight(int offset, int length)
-{
+void HexView::setHighlight(int offset, int length) {
     if (offset == m_highlightOffset && length == m_highlightLength)
         return;
     m_highlightOffset = offset;
@@ -40,23 +36,19 @@ void HexView::setHighlight(int offset, int length)
     update();
 }
 
-int HexView::offsetColumnWidth() const
-{
+int HexView::offsetColumnWidth() const {
     return fontMetrics().horizontalAdvance(QStringLiteral("0000  "));
 }
 
-int HexView::cellWidth() const
-{
+int HexView::cellWidth() const {
     return fontMetrics().horizontalAdvance(QStringLiteral("00 "));
 }
 
-int HexView::lineHeight() const
-{
+int HexView::lineHeight() const {
     return fontMetrics().height() + fontMetrics().leading() + 2;
 }
 
-QRect HexView::cellRect(int byte) const
-{
+QRect HexView::cellRect(int byte) const {
     const int margin = fontMetrics().averageCharWidth() / 2;
     const int line = byte / kBytesPerLine;
     const int column = byte % kBytesPerLine;
@@ -64,8 +56,7 @@ QRect HexView::cellRect(int byte) const
             cellWidth(), lineHeight()};
 }
 
-int HexView::byteAt(const QPoint &pos) const
-{
+int HexView::byteAt(const QPoint &pos) const {
     for (int i = 0; i < m_bytes.size(); ++i) {
         if (cellRect(i).contains(pos))
             return i;
@@ -73,21 +64,18 @@ int HexView::byteAt(const QPoint &pos) const
     return -1;
 }
 
-QSize HexView::sizeHint() const
-{
+QSize HexView::sizeHint() const {
     const int margin = fontMetrics().averageCharWidth();
     const auto lines = std::max<qsizetype>(2, (m_bytes.size() + kBytesPerLine - 1) / kBytesPerLine);
     return {margin + offsetColumnWidth() + kBytesPerLine * cellWidth(),
             margin + static_cast<int>(lines) * lineHeight()};
 }
 
-QSize HexView::minimumSizeHint() const
-{
+QSize HexView::minimumSizeHint() const {
     return {offsetColumnWidth() + kBytesPerLine * cellWidth() / 2, 2 * lineHeight()};
 }
 
-void HexView::paintEvent(QPaintEvent *)
-{
+void HexView::paintEvent(QPaintEvent *) {
     QPainter p(this);
     const QPalette &pal = palette();
     const QColor tintA = pal.color(QPalette::AlternateBase);
@@ -104,7 +92,8 @@ void HexView::paintEvent(QPaintEvent *)
         for (int b = a.offset; b < a.end() && b < m_bytes.size(); ++b)
             p.fillRect(cellRect(b).adjusted(0, 1, -1, -1), fill);
     }
-    for (int b = m_highlightOffset; b >= 0 && b < m_highlightOffset + m_highlightLength && b < m_bytes.size(); ++b)
+    for (int b = m_highlightOffset;
+         b >= 0 && b < m_highlightOffset + m_highlightLength && b < m_bytes.size(); ++b)
         p.fillRect(cellRect(b).adjusted(0, 1, -1, -1), highlight);
 
     const int ascent = fontMetrics().ascent();
@@ -118,18 +107,17 @@ void HexView::paintEvent(QPaintEvent *)
         const QRect r = cellRect(b);
         const bool lit = b >= m_highlightOffset && b < m_highlightOffset + m_highlightLength;
         p.setPen(pal.color(lit ? QPalette::HighlightedText : QPalette::Text));
-        p.drawText(r.left(), r.top() + 1 + ascent,
-                   QStringLiteral("%1").arg(static_cast<quint8>(m_bytes.at(b)), 2, 16, QLatin1Char('0')));
+        p.drawText(
+            r.left(), r.top() + 1 + ascent,
+            QStringLiteral("%1").arg(static_cast<quint8>(m_bytes.at(b)), 2, 16, QLatin1Char('0')));
     }
 }
 
-void HexView::mouseMoveEvent(QMouseEvent *event)
-{
+void HexView::mouseMoveEvent(QMouseEvent *event) {
     Q_EMIT byteHovered(byteAt(event->position().toPoint()));
 }
 
-void HexView::leaveEvent(QEvent *)
-{
+void HexView::leaveEvent(QEvent *) {
     Q_EMIT byteHovered(-1);
 }
 

@@ -10,8 +10,7 @@ namespace blupow {
 // One frame's bytes, 16 per line, each annotated range tinted (bad ones in the error colour) and
 // the hovered range highlighted. Sizes come from the fixed font's metrics, so it reads the same
 // at 100 % and 200 % scaling.
-class HexView : public QWidget
-{
+class HexView : public QWidget {
     Q_OBJECT
 
 public:

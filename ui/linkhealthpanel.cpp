@@ -7,8 +7,7 @@ namespace blupow {
 
 LinkHealthPanel::LinkHealthPanel(QWidget *parent)
     : QWidget(parent)
-    , m_summary(new QLabel(this))
-{
+    , m_summary(new QLabel(this)) {
     auto *form = new QFormLayout(this);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     const QList<QPair<QString, QString>> rows{
@@ -37,14 +36,12 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
     m_summary->setText(m_stateText);
 }
 
-QString LinkHealthPanel::text(const QString &name) const
-{
+QString LinkHealthPanel::text(const QString &name) const {
     const QLabel *label = m_rows.value(name);
     return label ? label->text() : QString();
 }
 
-void LinkHealthPanel::setSession(DeviceSession *session)
-{
+void LinkHealthPanel::setSession(DeviceSession *session) {
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
@@ -64,8 +61,7 @@ void LinkHealthPanel::setSession(DeviceSession *session)
         showIdentity(*identity);
 }
 
-void LinkHealthPanel::showStatistics(const LinkStatistics &s)
-{
+void LinkHealthPanel::showStatistics(const LinkStatistics &s) {
     m_stats = s;
     auto set = [this](const char *name, const QString &text) {
         m_rows.value(QLatin1String(name))->setText(text);
@@ -74,7 +70,8 @@ void LinkHealthPanel::showStatistics(const LinkStatistics &s)
                                 .arg(s.lastRoundTripMs, 0, 'f', 0)
                                 .arg(s.meanRoundTripMs, 0, 'f', 0)
                           : QStringLiteral("—"));
-    set("success", s.requests ? QStringLiteral("%1 %").arg(s.successRate * 100.0, 0, 'f', 1) : QStringLiteral("—"));
+    set("success", s.requests ? QStringLiteral("%1 %").arg(s.successRate * 100.0, 0, 'f', 1)
+                              : QStringLiteral("—"));
     set("requests", QString::number(s.requests));
     set("crc", QString::number(s.crcErrors));
     set("timeouts", QString::number(s.timeouts));
@@ -82,14 +79,14 @@ void LinkHealthPanel::showStatistics(const LinkStatistics &s)
     set("protocol", QString::number(s.protocolErrors));
     set("dropped", QString::number(s.droppedBytes));
     set("reconnects", QString::number(s.reconnects));
-    set("cycle", s.cycles ? QStringLiteral("%1 ms (%2 cycles)").arg(s.lastCycleMs, 0, 'f', 0).arg(s.cycles)
-                          : QStringLiteral("—"));
+    set("cycle",
+        s.cycles ? QStringLiteral("%1 ms (%2 cycles)").arg(s.lastCycleMs, 0, 'f', 0).arg(s.cycles)
+                 : QStringLiteral("—"));
     set("rssi", s.rssi ? QStringLiteral("%1 dBm").arg(s.rssi) : QStringLiteral("unknown"));
     updateSummary();
 }
 
-void LinkHealthPanel::showState(DeviceSession::State state, const QString &reason)
-{
+void LinkHealthPanel::showState(DeviceSession::State state, const QString &reason) {
     m_stateText = sessionStateName(state);
     if (!reason.isEmpty())
         m_stateText += QStringLiteral(" (%1)").arg(reason);
@@ -97,8 +94,7 @@ void LinkHealthPanel::showState(DeviceSession::State state, const QString &reaso
     updateSummary();
 }
 
-void LinkHealthPanel::showIdentity(const DeviceIdentity &identity)
-{
+void LinkHealthPanel::showIdentity(const DeviceIdentity &identity) {
     m_deviceText = identity.model.isEmpty() ? identity.name : identity.model;
     QString text = QStringLiteral("%1, %2, slave 0x%3")
                        .arg(m_deviceText, familyTitle(identity.family))
@@ -108,8 +104,7 @@ void LinkHealthPanel::showIdentity(const DeviceIdentity &identity)
     updateSummary();
 }
 
-void LinkHealthPanel::updateSummary()
-{
+void LinkHealthPanel::updateSummary() {
     QStringList parts;
     if (!m_deviceText.isEmpty())
         parts.append(m_deviceText);

@@ -11,8 +11,7 @@ namespace blupow {
 
 // How well the link is doing: session state, round-trip time, success rate, CRC errors,
 // timeouts, exceptions, reconnects, RSSI. Also owns the one-line summary for the status bar.
-class LinkHealthPanel : public QWidget
-{
+class LinkHealthPanel : public QWidget {
     Q_OBJECT
 
 public:

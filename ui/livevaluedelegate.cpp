@@ -6,8 +6,8 @@
 
 namespace blupow {
 
-void LiveValueDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
-{
+void LiveValueDelegate::initStyleOption(QStyleOptionViewItem *option,
+                                        const QModelIndex &index) const {
     QStyledItemDelegate::initStyleOption(option, index);
     if (index.data(LiveValuesModel::IsGroupRole).toBool()) {
         option->font.setBold(true);

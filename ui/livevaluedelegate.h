@@ -6,8 +6,7 @@ namespace blupow {
 
 // Makes a value's quality visible without reading the Quality column: stale and invalid rows are
 // grey and italic, group headers bold (LiveValuesModel::StaleRole / IsGroupRole).
-class LiveValueDelegate : public QStyledItemDelegate
-{
+class LiveValueDelegate : public QStyledItemDelegate {
     Q_OBJECT
 
 public:

@@ -27,8 +27,7 @@ LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
     , m_search(new QLineEdit(this))
     , m_view(new QTreeView(this))
     , m_findAction(new QAction(QStringLiteral("&Find Value…"), this))
-    , m_copyAction(new QAction(QStringLiteral("&Copy Values"), this))
-{
+    , m_copyAction(new QAction(QStringLiteral("&Copy Values"), this)) {
     m_filter->setSourceModel(m_model);
     m_search->setPlaceholderText(QStringLiteral("Search fields (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
@@ -69,8 +68,7 @@ LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
     m_ageTimer.start();
 }
 
-void LiveValuesPanel::setSession(DeviceSession *session)
-{
+void LiveValuesPanel::setSession(DeviceSession *session) {
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
@@ -82,24 +80,21 @@ void LiveValuesPanel::setSession(DeviceSession *session)
     });
 }
 
-void LiveValuesPanel::setSearchText(const QString &text)
-{
+void LiveValuesPanel::setSearchText(const QString &text) {
     if (m_search->text() != text)
         m_search->setText(text);
     m_filter->setSearchText(text);
     spanGroupRows();
 }
 
-void LiveValuesPanel::spanGroupRows()
-{
+void LiveValuesPanel::spanGroupRows() {
     for (int row = 0; row < m_filter->rowCount(); ++row) {
         const bool header = m_filter->index(row, 0).data(LiveValuesModel::IsGroupRole).toBool();
         m_view->setFirstColumnSpanned(row, {}, header);
     }
 }
 
-QString LiveValuesPanel::selectedText() const
-{
+QString LiveValuesPanel::selectedText() const {
     QModelIndexList rows = m_view->selectionModel()->selectedRows();
     std::sort(rows.begin(), rows.end(),
               [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
@@ -115,15 +110,13 @@ QString LiveValuesPanel::selectedText() const
     return lines.join(QLatin1Char('\n'));
 }
 
-void LiveValuesPanel::copySelection()
-{
+void LiveValuesPanel::copySelection() {
     const QString text = selectedText();
     if (!text.isEmpty())
         QApplication::clipboard()->setText(text);
 }
 
-void LiveValuesPanel::tickAges()
-{
+void LiveValuesPanel::tickAges() {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     // A cycle refreshes ages itself; only a silent link needs the extra repaint.
     if (m_model->rowCount() > 0 && now - m_model->lastUpdateMs() > kAgeTickMs + kAgeTickMs / 2)

@@ -17,8 +17,7 @@ class LiveValuesModel;
 // Every field of the connected device, grouped (battery, PV, load, AC, status, faults, ...),
 // with unit, raw words, age and quality. Stale values are grey and italic and say "stale" with
 // their age. Ctrl+C copies the selected rows; Ctrl+F searches.
-class LiveValuesPanel : public QWidget
-{
+class LiveValuesPanel : public QWidget {
     Q_OBJECT
 
 public:

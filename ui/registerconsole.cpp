@@ -25,8 +25,7 @@ RegisterConsole::RegisterConsole(QWidget *parent)
     , m_count(new QSpinBox(this))
     , m_read(new QPushButton(QStringLiteral("&Read"), this))
     , m_status(new QLabel(this))
-    , m_table(new QTableWidget(0, ColumnCount, this))
-{
+    , m_table(new QTableWidget(0, ColumnCount, this)) {
     m_start->setToolTip(QStringLiteral("First register: 0x0100 (hex) or 256 (decimal)"));
     m_start->setMaxLength(6);
     m_count->setRange(1, modbus::kMaxReadCount);
@@ -60,42 +59,39 @@ RegisterConsole::RegisterConsole(QWidget *parent)
     updateEnabled();
 }
 
-std::optional<quint16> RegisterConsole::parseRegister(const QString &text)
-{
+std::optional<quint16> RegisterConsole::parseRegister(const QString &text) {
     const QString t = text.trimmed();
     bool ok = false;
-    const uint value = t.startsWith(QLatin1String("0x"), Qt::CaseInsensitive) ? t.mid(2).toUInt(&ok, 16)
-                                                                             : t.toUInt(&ok, 10);
+    const uint value = t.startsWith(QLatin1String("0x"), Qt::CaseInsensitive)
+                           ? t.mid(2).toUInt(&ok, 16)
+                           : t.toUInt(&ok, 10);
     if (!ok || value > 0xFFFF)
         return std::nullopt;
     return static_cast<quint16>(value);
 }
 
-QString RegisterConsole::statusText() const
-{
+QString RegisterConsole::statusText() const {
     return m_status->text();
 }
 
-void RegisterConsole::setSession(DeviceSession *session)
-{
+void RegisterConsole::setSession(DeviceSession *session) {
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
     m_pendingId = 0;
     if (session)
         connect(session, &DeviceSession::exchangeFinished, this, &RegisterConsole::onExchange);
-    m_status->setText(session ? QString() : QStringLiteral("Connect to a device to read registers."));
+    m_status->setText(session ? QString()
+                              : QStringLiteral("Connect to a device to read registers."));
     updateEnabled();
 }
 
-void RegisterConsole::setRange(quint16 start, quint16 count)
-{
+void RegisterConsole::setRange(quint16 start, quint16 count) {
     m_start->setText(QStringLiteral("0x%1").arg(start, 4, 16, QLatin1Char('0')));
     m_count->setValue(count);
 }
 
-void RegisterConsole::read()
-{
+void RegisterConsole::read() {
     if (!m_session)
         return;
     const auto start = parseRegister(m_start->text());
@@ -109,20 +105,21 @@ void RegisterConsole::read()
         return;
     }
     m_pendingId = m_session->readRegisters(*start, count);
-    m_status->setText(QStringLiteral("Reading %1 registers from 0x%2…").arg(count).arg(*start, 4, 16, QLatin1Char('0')));
+    m_status->setText(QStringLiteral("Reading %1 registers from 0x%2…")
+                          .arg(count)
+                          .arg(*start, 4, 16, QLatin1Char('0')));
     updateEnabled();
 }
 
-void RegisterConsole::onExchange(const Exchange &exchange)
-{
+void RegisterConsole::onExchange(const Exchange &exchange) {
     if (exchange.id != m_pendingId || m_pendingId == 0)
         return;
     m_pendingId = 0;
     updateEnabled();
     if (exchange.outcome != Exchange::Outcome::Ok) {
-        m_status->setText(QStringLiteral("Read failed: %1").arg(exchange.error.isEmpty()
-                                                                     ? modbus::describe(exchange.response)
-                                                                     : exchange.error));
+        m_status->setText(QStringLiteral("Read failed: %1")
+                              .arg(exchange.error.isEmpty() ? modbus::describe(exchange.response)
+                                                            : exchange.error));
         return;
     }
     // The annotator already pairs words with the map's fields (multi-word values decoded whole,
@@ -146,7 +143,9 @@ void RegisterConsole::onExchange(const Exchange &exchange)
                 QStringLiteral("%1 (0x%2)").arg(reg).arg(reg, 4, 16, QLatin1Char('0')),
                 QString::number(word),
                 QStringLiteral("0x%1").arg(word, 4, 16, QLatin1Char('0')),
-                w == 0 ? (a.key.isEmpty() ? QString() : QStringLiteral("%1 (%2)").arg(a.label, a.key)) : QStringLiteral("  ″"),
+                w == 0
+                    ? (a.key.isEmpty() ? QString() : QStringLiteral("%1 (%2)").arg(a.label, a.key))
+                    : QStringLiteral("  ″"),
                 w == 0 ? (a.value.isEmpty() ? a.text : a.value) : QString(),
             };
             for (int c = 0; c < ColumnCount; ++c)
@@ -159,8 +158,7 @@ void RegisterConsole::onExchange(const Exchange &exchange)
                           .arg(exchange.roundTripMs, 0, 'f', 0));
 }
 
-void RegisterConsole::updateEnabled()
-{
+void RegisterConsole::updateEnabled() {
     m_read->setEnabled(m_session && m_pendingId == 0);
 }
 

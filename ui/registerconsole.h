@@ -20,8 +20,7 @@ class DeviceSession;
 // Read-only register console: reads any range of the connected device (queued behind the poll by
 // the session, never two requests in flight) and shows each word in decimal and hex next to what
 // the identified map makes of it. Nothing here can write.
-class RegisterConsole : public QWidget
-{
+class RegisterConsole : public QWidget {
     Q_OBJECT
 
 public:

@@ -7,15 +7,13 @@ namespace blupow::FrameExport {
 
 namespace {
 
-QString isoTime(qint64 ms)
-{
+QString isoTime(qint64 ms) {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-QString csvField(const QString &text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"'))
-        && !text.contains(QLatin1Char('\n')))
+QString csvField(const QString &text) {
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
+        !text.contains(QLatin1Char('\n')))
         return text;
     QString quoted = text;
     quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
@@ -24,8 +22,7 @@ QString csvField(const QString &text)
 
 } // namespace
 
-QString toText(const FrameRecord &record, bool annotations)
-{
+QString toText(const FrameRecord &record, bool annotations) {
     QString out = QStringLiteral("%1 %2 %3 [%4]")
                       .arg(isoTime(record.timestampMs), directionName(record.direction),
                            modbus::toHex(record.bytes), frameStatusName(record.status));
@@ -45,17 +42,15 @@ QString toText(const FrameRecord &record, bool annotations)
     return out;
 }
 
-QString csvHeader()
-{
+QString csvHeader() {
     return QStringLiteral("time_utc,direction,exchange,status,bytes,note\n");
 }
 
-QString toCsvRow(const FrameRecord &record)
-{
+QString toCsvRow(const FrameRecord &record) {
     const QStringList fields{
-        isoTime(record.timestampMs), directionName(record.direction),
+        isoTime(record.timestampMs),        directionName(record.direction),
         QString::number(record.exchangeId), frameStatusName(record.status),
-        modbus::toHex(record.bytes), csvField(record.note),
+        modbus::toHex(record.bytes),        csvField(record.note),
     };
     return fields.join(QLatin1Char(',')) + QLatin1Char('\n');
 }

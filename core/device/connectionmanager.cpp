@@ -10,23 +10,20 @@ ConnectionManager::ConnectionManager(TransportFactory factory, RegisterMaps maps
     : QObject(parent)
     , m_factory(std::move(factory))
     , m_maps(std::move(maps))
-    , m_options(std::move(options))
-{
-}
+    , m_options(std::move(options)) {}
 
-ConnectionManager::~ConnectionManager()
-{
+ConnectionManager::~ConnectionManager() {
     // The session stops (closing its transport) before the transport it uses goes away.
     delete m_session.data();
     delete m_transport.data();
 }
 
-void ConnectionManager::connectTo(const DiscoveredDevice &device)
-{
+void ConnectionManager::connectTo(const DiscoveredDevice &device) {
     release();
     std::unique_ptr<Transport> transport = m_factory ? m_factory(device) : nullptr;
     if (!transport) {
-        const QString message = QStringLiteral("No transport for %1 (%2)").arg(device.name, device.address);
+        const QString message =
+            QStringLiteral("No transport for %1 (%2)").arg(device.name, device.address);
         qCWarning(lcSession).noquote() << message;
         Q_EMIT sessionChanged(nullptr);
         Q_EMIT errorOccurred(message);
@@ -41,8 +38,7 @@ void ConnectionManager::connectTo(const DiscoveredDevice &device)
     m_session->start();
 }
 
-void ConnectionManager::disconnectDevice()
-{
+void ConnectionManager::disconnectDevice() {
     if (!m_session)
         return;
     release();
@@ -50,15 +46,13 @@ void ConnectionManager::disconnectDevice()
     Q_EMIT sessionChanged(nullptr);
 }
 
-void ConnectionManager::setPollInterval(int ms)
-{
+void ConnectionManager::setPollInterval(int ms) {
     m_options.pollIntervalMs = ms;
     if (m_session)
         m_session->setPollInterval(ms);
 }
 
-void ConnectionManager::release()
-{
+void ConnectionManager::release() {
     if (m_session) {
         m_session->stop();
         // Deferred: this may run inside one of the session's own signals.

@@ -21,8 +21,7 @@ using TransportFactory = std::function<std::unique_ptr<Transport>(const Discover
 
 // The GUI's one active connection: picks a transport through the factory, starts a session on
 // it, and replaces both when another device is chosen. Panels follow sessionChanged().
-class ConnectionManager : public QObject
-{
+class ConnectionManager : public QObject {
     Q_OBJECT
 
 public:

@@ -11,9 +11,10 @@ namespace {
 // The order a person scans a power system in: storage, source, consumers, then diagnostics.
 const QStringList &knownGroups() {
     static const QStringList groups{
-        QStringLiteral("battery"), QStringLiteral("pv"),       QStringLiteral("load"),
-        QStringLiteral("ac"),      QStringLiteral("status"),   QStringLiteral("faults"),
-        QStringLiteral("history"), QStringLiteral("identity"), QStringLiteral("settings"),
+        QStringLiteral("battery"),  QStringLiteral("pv"),          QStringLiteral("load"),
+        QStringLiteral("ac"),       QStringLiteral("temperature"), QStringLiteral("energy"),
+        QStringLiteral("status"),   QStringLiteral("faults"),      QStringLiteral("history"),
+        QStringLiteral("identity"), QStringLiteral("settings"),
     };
     return groups;
 }
@@ -42,6 +43,10 @@ QString LiveValuesModel::groupTitle(const QString &group) {
         return QStringLiteral("Load");
     if (group == QLatin1String("ac"))
         return QStringLiteral("AC");
+    if (group == QLatin1String("temperature"))
+        return QStringLiteral("Temperature");
+    if (group == QLatin1String("energy"))
+        return QStringLiteral("Energy");
     if (group == QLatin1String("status"))
         return QStringLiteral("Status");
     if (group == QLatin1String("faults"))

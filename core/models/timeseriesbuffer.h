@@ -8,9 +8,10 @@
 namespace blupow {
 
 // A fixed-capacity ring of (time, value) samples for one chart field: 24 h at 1 Hz is 86 400
-// samples, 1.4 MB at most; memory grows with the samples up to that bound and never beyond. Samples arrive in time order; older ones are overwritten.
-// Reading a window returns at most two points per pixel bucket (min and max, in time order), so a
-// 24 h window costs the plot width, not 86 400 points, on every repaint (design.md 3, step 6).
+// samples, 1.4 MB at most; memory grows with the samples up to that bound and never beyond. Samples
+// arrive in time order; older ones are overwritten. Reading a window returns at most two points per
+// pixel bucket (min and max, in time order), so a 24 h window costs the plot width, not 86 400
+// points, on every repaint (design.md 3, step 6).
 class TimeSeriesBuffer {
 public:
     static constexpr int kDay1Hz = 24 * 60 * 60;

@@ -6,8 +6,7 @@
 
 using namespace blupow;
 
-class TestAppSettings : public QObject
-{
+class TestAppSettings : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -18,8 +17,7 @@ private Q_SLOTS:
     void passwordNeverWritten();
 };
 
-void TestAppSettings::roundTrip()
-{
+void TestAppSettings::roundTrip() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("blupow.ini"));
@@ -50,15 +48,15 @@ void TestAppSettings::roundTrip()
     QCOMPARE(s.lastDeviceAddress(), QStringLiteral("C4:64:E3:38:3D:0E"));
     QCOMPARE(s.lastDeviceName(), QStringLiteral("BTRIC134000035"));
     QCOMPARE(s.pollIntervalMs(), 2500);
-    QCOMPARE(s.chartFields(), (QStringList{QStringLiteral("battery_voltage"), QStringLiteral("pv_power")}));
+    QCOMPARE(s.chartFields(),
+             (QStringList{QStringLiteral("battery_voltage"), QStringLiteral("pv_power")}));
     QCOMPARE(s.chartWindowSeconds(), 3600);
     QCOMPARE(s.windowGeometry(), QByteArray("\x01\x02geometry", 10));
     QCOMPARE(s.windowState(), QByteArray("\x00\x03state", 7));
     QVERIFY(s.mqtt() == mqtt);
 }
 
-void TestAppSettings::defaultsWhenEmpty()
-{
+void TestAppSettings::defaultsWhenEmpty() {
     QTemporaryDir dir;
     QSettings qs(dir.filePath(QStringLiteral("empty.ini")), QSettings::IniFormat);
     AppSettings s(qs);
@@ -69,8 +67,7 @@ void TestAppSettings::defaultsWhenEmpty()
     QVERIFY(s.mqtt().verifyPeer);
 }
 
-void TestAppSettings::pollIntervalClamped_data()
-{
+void TestAppSettings::pollIntervalClamped_data() {
     QTest::addColumn<int>("written");
     QTest::addColumn<int>("read");
     QTest::newRow("too fast") << 10 << 200;
@@ -78,8 +75,7 @@ void TestAppSettings::pollIntervalClamped_data()
     QTest::newRow("too slow") << 10'000'000 << 3'600'000;
 }
 
-void TestAppSettings::pollIntervalClamped()
-{
+void TestAppSettings::pollIntervalClamped() {
     QFETCH(int, written);
     QFETCH(int, read);
     QTemporaryDir dir;
@@ -89,8 +85,7 @@ void TestAppSettings::pollIntervalClamped()
     QCOMPARE(s.pollIntervalMs(), read);
 }
 
-void TestAppSettings::passwordNeverWritten()
-{
+void TestAppSettings::passwordNeverWritten() {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("secret.ini"));
     {

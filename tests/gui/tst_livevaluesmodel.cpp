@@ -10,8 +10,7 @@ using namespace blupow;
 namespace {
 
 DecodedValue number(const QString &key, const QString &group, double v, quint16 raw,
-                    Quality q = Quality::Good, qint64 t = 1000)
-{
+                    Quality q = Quality::Good, qint64 t = 1000) {
     DecodedValue d;
     d.key = key;
     d.label = key;
@@ -27,10 +26,10 @@ DecodedValue number(const QString &key, const QString &group, double v, quint16 
 
 // A controller-like cycle, deliberately not in group order.
 DecodedValues cycle(double battery, double pv, Quality pvQuality = Quality::Good, qint64 t = 1000,
-                    qint64 pvT = 1000)
-{
+                    qint64 pvT = 1000) {
     return {
-        number(QStringLiteral("pv_voltage"), QStringLiteral("pv"), pv, quint16(pv * 10), pvQuality, pvT),
+        number(QStringLiteral("pv_voltage"), QStringLiteral("pv"), pv, quint16(pv * 10), pvQuality,
+               pvT),
         number(QStringLiteral("battery_voltage"), QStringLiteral("battery"), battery,
                quint16(battery * 10), Quality::Good, t),
         number(QStringLiteral("battery_soc"), QStringLiteral("battery"), 80, 80, Quality::Good, t),
@@ -40,8 +39,7 @@ DecodedValues cycle(double battery, double pv, Quality pvQuality = Quality::Good
 
 } // namespace
 
-class TestLiveValuesModel : public QObject
-{
+class TestLiveValuesModel : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -54,8 +52,7 @@ private Q_SLOTS:
     void searchFilter();
 };
 
-void TestLiveValuesModel::groupsInOrder()
-{
+void TestLiveValuesModel::groupsInOrder() {
     LiveValuesModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.update(cycle(14.4, 20.0), 1000);
@@ -66,13 +63,14 @@ void TestLiveValuesModel::groupsInOrder()
     QCOMPARE(model.index(3, 0).data().toString(), QStringLiteral("Solar (PV)"));
     QCOMPARE(model.index(5, 0).data().toString(), QStringLiteral("Load"));
     QCOMPARE(model.rowOfKey(QStringLiteral("battery_voltage")), 1);
-    QCOMPARE(model.index(1, LiveValuesModel::ValueColumn).data().toString(), QStringLiteral("14.4"));
+    QCOMPARE(model.index(1, LiveValuesModel::ValueColumn).data().toString(),
+             QStringLiteral("14.4"));
     QCOMPARE(model.index(1, LiveValuesModel::UnitColumn).data().toString(), QStringLiteral("V"));
-    QCOMPARE(model.index(1, LiveValuesModel::RawColumn).data().toString(), QStringLiteral("0x0090"));
+    QCOMPARE(model.index(1, LiveValuesModel::RawColumn).data().toString(),
+             QStringLiteral("0x0090"));
 }
 
-void TestLiveValuesModel::oneDataChangedPerCycle_data()
-{
+void TestLiveValuesModel::oneDataChangedPerCycle_data() {
     QTest::addColumn<double>("battery");
     QTest::addColumn<double>("pv");
     QTest::addColumn<int>("expectedSignals");
@@ -83,8 +81,7 @@ void TestLiveValuesModel::oneDataChangedPerCycle_data()
     QTest::newRow("battery and pv changed") << 14.5 << 21.0 << 1 << 1 << 4;
 }
 
-void TestLiveValuesModel::oneDataChangedPerCycle()
-{
+void TestLiveValuesModel::oneDataChangedPerCycle() {
     QFETCH(double, battery);
     QFETCH(double, pv);
     QFETCH(int, expectedSignals);
@@ -104,8 +101,7 @@ void TestLiveValuesModel::oneDataChangedPerCycle()
     }
 }
 
-void TestLiveValuesModel::staleRowsDistinguishable()
-{
+void TestLiveValuesModel::staleRowsDistinguishable() {
     LiveValuesModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.update(cycle(14.4, 20.0), 1000);
@@ -115,22 +111,25 @@ void TestLiveValuesModel::staleRowsDistinguishable()
     const int batteryRow = model.rowOfKey(QStringLiteral("battery_voltage"));
     QVERIFY(model.index(pvRow, 0).data(LiveValuesModel::StaleRole).toBool());
     QVERIFY(!model.index(batteryRow, 0).data(LiveValuesModel::StaleRole).toBool());
-    QCOMPARE(model.index(pvRow, LiveValuesModel::QualityColumn).data().toString(), QStringLiteral("stale"));
-    QCOMPARE(model.index(pvRow, LiveValuesModel::AgeColumn).data().toString(), QStringLiteral("stale, 12 s"));
+    QCOMPARE(model.index(pvRow, LiveValuesModel::QualityColumn).data().toString(),
+             QStringLiteral("stale"));
+    QCOMPARE(model.index(pvRow, LiveValuesModel::AgeColumn).data().toString(),
+             QStringLiteral("stale, 12 s"));
     QCOMPARE(model.index(pvRow, 0).data(LiveValuesModel::AgeRole).toLongLong(), 12000);
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     model.refreshAges(75000);
     QCOMPARE(changed.size(), 1);
-    QCOMPARE(model.index(pvRow, LiveValuesModel::AgeColumn).data().toString(), QStringLiteral("stale, 74 s"));
+    QCOMPARE(model.index(pvRow, LiveValuesModel::AgeColumn).data().toString(),
+             QStringLiteral("stale, 74 s"));
 }
 
-void TestLiveValuesModel::newFieldSetResets()
-{
+void TestLiveValuesModel::newFieldSetResets() {
     LiveValuesModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.update(cycle(14.4, 20.0), 1000);
     QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
-    DecodedValues other{number(QStringLiteral("ac_output_voltage"), QStringLiteral("ac"), 230, 2300)};
+    DecodedValues other{
+        number(QStringLiteral("ac_output_voltage"), QStringLiteral("ac"), 230, 2300)};
     model.update(other, 2000);
     QCOMPARE(reset.size(), 1);
     QCOMPARE(model.rowCount(), 2);
@@ -139,25 +138,24 @@ void TestLiveValuesModel::newFieldSetResets()
     QCOMPARE(model.rowCount(), 0);
 }
 
-void TestLiveValuesModel::searchFilter_data()
-{
+void TestLiveValuesModel::searchFilter_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<int>("expectedRows");
     QTest::newRow("empty shows all") << QString() << 7;
-    QTest::newRow("field key") << QStringLiteral("soc") << 2;          // battery header + soc
-    QTest::newRow("group title") << QStringLiteral("solar") << 2;      // pv header + pv row
+    QTest::newRow("field key") << QStringLiteral("soc") << 2;     // battery header + soc
+    QTest::newRow("group title") << QStringLiteral("solar") << 2; // pv header + pv row
     QTest::newRow("voltage in three groups") << QStringLiteral("voltage") << 6;
     QTest::newRow("no match") << QStringLiteral("zzz") << 0;
 }
 
-void TestLiveValuesModel::searchFilter()
-{
+void TestLiveValuesModel::searchFilter() {
     QFETCH(QString, text);
     QFETCH(int, expectedRows);
     LiveValuesModel model;
     LiveValuesFilterModel filter;
     filter.setSourceModel(&model);
-    QAbstractItemModelTester tester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(&filter,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.update(cycle(14.4, 20.0), 1000);
     filter.setSearchText(text);
     QCOMPARE(filter.rowCount(), expectedRows);

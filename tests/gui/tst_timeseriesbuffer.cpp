@@ -4,8 +4,7 @@
 
 using namespace blupow;
 
-class TestTimeSeriesBuffer : public QObject
-{
+class TestTimeSeriesBuffer : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -17,8 +16,7 @@ private Q_SLOTS:
     void downsampleKeepsSpikes();
 };
 
-void TestTimeSeriesBuffer::ringKeepsNewest_data()
-{
+void TestTimeSeriesBuffer::ringKeepsNewest_data() {
     QTest::addColumn<int>("capacity");
     QTest::addColumn<int>("appended");
     QTest::addColumn<int>("expectedSize");
@@ -29,8 +27,7 @@ void TestTimeSeriesBuffer::ringKeepsNewest_data()
     QTest::newRow("wrapped many times") << 7 << 100 << 7 << qint64(93000);
 }
 
-void TestTimeSeriesBuffer::ringKeepsNewest()
-{
+void TestTimeSeriesBuffer::ringKeepsNewest() {
     QFETCH(int, capacity);
     QFETCH(int, appended);
     QFETCH(int, expectedSize);
@@ -46,16 +43,14 @@ void TestTimeSeriesBuffer::ringKeepsNewest()
     QCOMPARE(buffer.at(buffer.size() - 1).y(), double(appended - 1));
 }
 
-void TestTimeSeriesBuffer::rejectsOlderSample()
-{
+void TestTimeSeriesBuffer::rejectsOlderSample() {
     TimeSeriesBuffer buffer(4);
     QVERIFY(buffer.append(2000, 1));
     QVERIFY(!buffer.append(1000, 2));
     QCOMPARE(buffer.size(), 1);
 }
 
-void TestTimeSeriesBuffer::windowSelectsRange_data()
-{
+void TestTimeSeriesBuffer::windowSelectsRange_data() {
     QTest::addColumn<qint64>("from");
     QTest::addColumn<qint64>("to");
     QTest::addColumn<int>("expectedCount");
@@ -67,8 +62,7 @@ void TestTimeSeriesBuffer::windowSelectsRange_data()
     QTest::newRow("after data") << qint64(100000) << qint64(200000) << 0 << 0.0;
 }
 
-void TestTimeSeriesBuffer::windowSelectsRange()
-{
+void TestTimeSeriesBuffer::windowSelectsRange() {
     QFETCH(qint64, from);
     QFETCH(qint64, to);
     QFETCH(int, expectedCount);
@@ -83,8 +77,7 @@ void TestTimeSeriesBuffer::windowSelectsRange()
         QCOMPARE(points.first().x(), expectedFirstX);
 }
 
-void TestTimeSeriesBuffer::downsampleKeepsSpikes()
-{
+void TestTimeSeriesBuffer::downsampleKeepsSpikes() {
     // A day at 1 Hz into 500 buckets: at most 1000 points, and the one-sample spike survives.
     TimeSeriesBuffer buffer;
     const int n = TimeSeriesBuffer::kDay1Hz;
