@@ -41,7 +41,7 @@ QToolButton *toolButton(QAction *action, QWidget *parent) {
 } // namespace
 
 QList<int> ChartPanel::windowPresets() {
-    return {60, 5 * 60, 15 * 60, 3600, 6 * 3600, 24 * 3600};
+    return {60, 5 * 60, 10 * 60, 30 * 60, 3600, 6 * 3600, 24 * 3600};
 }
 
 ChartPanel::ChartPanel(QWidget *parent)

@@ -215,6 +215,18 @@ void FramesPanel::highlightAnnotation(int row) {
     m_hex->setHighlight(m_current.at(row).offset, m_current.at(row).length);
 }
 
+bool FramesPanel::selectLatest(FrameRecord::Direction direction) {
+    for (int row = m_filter->rowCount() - 1; row >= 0; --row) {
+        const QModelIndex index = m_filter->index(row, 0);
+        if (index.data(FrameLogModel::DirectionRole).toInt() == static_cast<int>(direction)) {
+            m_view->setCurrentIndex(index);
+            m_view->scrollTo(index);
+            return true;
+        }
+    }
+    return false;
+}
+
 void FramesPanel::onByteHovered(int offset) {
     for (int row = 0; row < m_current.size(); ++row) {
         if (m_current.at(row).contains(offset)) {

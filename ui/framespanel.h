@@ -1,6 +1,6 @@
 #pragma once
 
-#include "capture/byteannotation.h"
+#include "capture/framerecord.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -43,6 +43,8 @@ public:
     [[nodiscard]] ByteAnnotations selectedAnnotations() const { return m_current; }
     // Lights the bytes of annotation `row` (as hovering it does).
     void highlightAnnotation(int row);
+    // Selects the newest frame shown in `direction`; false when there is none.
+    bool selectLatest(FrameRecord::Direction direction);
 
 public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);

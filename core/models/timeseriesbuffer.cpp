@@ -5,7 +5,7 @@
 namespace blupow {
 
 TimeSeriesBuffer::TimeSeriesBuffer(int capacity)
-    : m_samples(static_cast<size_t>(std::max(1, capacity)), Sample{0, 0}) {}
+    : m_capacity(std::max(1, capacity)) {}
 
 const TimeSeriesBuffer::Sample &TimeSeriesBuffer::sample(int i) const {
     return m_samples[static_cast<size_t>((m_head + i) % capacity())];

@@ -15,7 +15,7 @@ struct MqttSettings {
     QString certFile;
     QString keyFile;
     bool verifyPeer = true;
-    QString baseTopic = QStringLiteral("blupow");
+    QString baseTopic = QStringLiteral("renogy"); // HaDiscoveryOptions default (ha-mqtt.md 1)
     QString discoveryPrefix = QStringLiteral("homeassistant");
 
     friend bool operator==(const MqttSettings &, const MqttSettings &) = default;
