@@ -6,3 +6,6 @@ blupow_add_qtest(tst_devicelistmodel SOURCES gui/tst_devicelistmodel.cpp LABELS 
 blupow_add_qtest(tst_livevaluesmodel SOURCES gui/tst_livevaluesmodel.cpp LABELS unit gui)
 blupow_add_qtest(tst_frameannotator SOURCES gui/tst_frameannotator.cpp LABELS unit gui)
 blupow_add_qtest(tst_framelogmodel SOURCES gui/tst_framelogmodel.cpp LABELS unit gui)
+if(BLUPOW_BUILD_GUI)
+    blupow_add_qtest(tst_panels SOURCES gui/tst_panels.cpp LIBS BluPow::ui LABELS gui TIMEOUT 120)
+endif()
