@@ -35,6 +35,11 @@ class ChartPanel : public QWidget {
 
 public:
     static constexpr int kRepaintMs = 100;
+    // Long windows are reduced to a min/max pair per bucket of this many pixel columns. Every
+    // replace() makes Qt Charts stroke the whole line for hit testing (QPainterPathStroker, the
+    // bulk of a repaint: see bench_chart), so points beyond what the eye can tell apart cost
+    // frame time; the min-to-max segment still spans both columns, so no spike is lost.
+    static constexpr int kPixelsPerBucket = 2;
 
     explicit ChartPanel(QWidget *parent = nullptr);
     ~ChartPanel() override;
@@ -86,10 +91,10 @@ private:
     QValueAxis *m_axisY;
 
     std::map<QString, TimeSeriesBuffer> m_buffers;
-    QHash<QString, QLineSeries *> m_series; // owned by m_chart
-    QHash<QString, QString> m_titles;       // "Battery voltage (V)"
-    QStringList m_wanted;                   // chosen, possibly before the field was ever seen
-    QList<QPointF> m_scratch;
+    QHash<QString, QLineSeries *> m_series;  // owned by m_chart
+    QHash<QString, QString> m_titles;        // "Battery voltage (V)"
+    QStringList m_wanted;                    // chosen, possibly before the field was ever seen
+    QHash<QString, QList<QPointF>> m_points; // per plotted field, reused between repaints
     int m_windowSeconds = 600;
     qint64 m_oldestMs = 0; // the scroll bar counts seconds from here
     bool m_dirty = true;

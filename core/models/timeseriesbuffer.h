@@ -34,18 +34,32 @@ public:
     // Clears and fills `out` (reusing its capacity: no allocation per repaint once warm).
     void window(qint64 fromMs, qint64 toMs, int buckets, QList<QPointF> &out) const;
 
+    // Samples summarised per block for long windows (a day at 1 Hz is 5400 blocks, not 86 400
+    // samples, to scan on every repaint).
+    static constexpr int kBlock = 16;
+
 private:
     struct Sample {
         qint64 t;
         double v;
     };
+    // Min and max of kBlock consecutive samples (by absolute sample number).
+    struct Block {
+        qint64 firstT = 0;
+        Sample min{0, 0};
+        Sample max{0, 0};
+    };
     [[nodiscard]] const Sample &sample(int i) const;
     [[nodiscard]] int lowerBound(qint64 t) const; // first i with time >= t
+    void windowRaw(int begin, int end, qint64 fromMs, double span, QList<QPointF> &out) const;
+    void windowBlocks(int begin, int end, qint64 fromMs, double span, QList<QPointF> &out) const;
 
     int m_capacity;
     std::vector<Sample> m_samples;
-    int m_head = 0; // index of the oldest sample
+    std::vector<Block> m_blocks; // ring of capacity / kBlock + 2: a complete block is never stale
+    int m_head = 0;              // index of the oldest sample
     int m_size = 0;
+    qint64 m_total = 0; // samples ever appended: absolute number of the next one
 };
 
 } // namespace blupow

@@ -13,6 +13,7 @@ private Q_SLOTS:
     void rejectsOlderSample();
     void windowSelectsRange_data();
     void windowSelectsRange();
+    void downsampleKeepsSpikes_data();
     void downsampleKeepsSpikes();
 };
 
@@ -77,26 +78,49 @@ void TestTimeSeriesBuffer::windowSelectsRange() {
         QCOMPARE(points.first().x(), expectedFirstX);
 }
 
+void TestTimeSeriesBuffer::downsampleKeepsSpikes_data() {
+    QTest::addColumn<int>("capacity");
+    QTest::addColumn<int>("appended");
+    QTest::addColumn<int>("buckets");
+    // Rows cover the per-sample path and the block-summary path, with and without a wrapped ring
+    // (the oldest block then only partly present).
+    QTest::newRow("day into 500 px, blocks")
+        << TimeSeriesBuffer::kDay1Hz << TimeSeriesBuffer::kDay1Hz << 500;
+    QTest::newRow("day into 2000 px, samples")
+        << TimeSeriesBuffer::kDay1Hz << TimeSeriesBuffer::kDay1Hz << 2000;
+    QTest::newRow("wrapped ring, blocks") << 10007 << 50000 << 50;
+    QTest::newRow("wrapped ring, samples") << 10007 << 50000 << 1000;
+}
+
 void TestTimeSeriesBuffer::downsampleKeepsSpikes() {
-    // A day at 1 Hz into 500 buckets: at most 1000 points, and the one-sample spike survives.
-    TimeSeriesBuffer buffer;
-    const int n = TimeSeriesBuffer::kDay1Hz;
-    for (int i = 0; i < n; ++i)
-        buffer.append(qint64(i) * 1000, i == 40000 ? 99.0 : (i == 60000 ? -99.0 : 1.0));
+    QFETCH(int, capacity);
+    QFETCH(int, appended);
+    QFETCH(int, buckets);
+    TimeSeriesBuffer buffer(capacity);
+    const int spikeUp = appended - capacity / 2;
+    const int spikeDown = appended - capacity / 3;
+    for (int i = 0; i < appended; ++i)
+        buffer.append(qint64(i) * 1000,
+                      i == spikeUp ? 99.0 : (i == spikeDown ? -99.0 : 1.0 + (i % 7) * 0.1));
     QList<QPointF> points;
-    buffer.window(0, qint64(n - 1) * 1000, 500, points);
-    QVERIFY(points.size() <= 1000);
-    QVERIFY(points.size() >= 500);
+    buffer.window(buffer.firstTime(), buffer.lastTime(), buckets, points);
+    QVERIFY(points.size() <= 2 * buckets + 2);
+    QVERIFY(points.size() >= buckets / 2);
     double maxY = 0;
     double minY = 0;
     for (int i = 0; i < points.size(); ++i) {
         maxY = std::max(maxY, points.at(i).y());
         minY = std::min(minY, points.at(i).y());
+        QVERIFY(points.at(i).x() >= double(buffer.firstTime()));
         if (i > 0)
-            QVERIFY(points.at(i).x() > points.at(i - 1).x());
+            QVERIFY2(points.at(i).x() > points.at(i - 1).x(), qPrintable(QString::number(i)));
     }
     QCOMPARE(maxY, 99.0);
     QCOMPARE(minY, -99.0);
+    // The spikes keep their own time stamps.
+    QVERIFY(std::any_of(points.cbegin(), points.cend(), [&](const QPointF &p) {
+        return p.y() == 99.0 && p.x() == double(spikeUp) * 1000;
+    }));
 }
 
 QTEST_GUILESS_MAIN(TestTimeSeriesBuffer)
