@@ -265,7 +265,7 @@ HaEntity entityFor(const FieldDef &field) {
         }
         return e;
     }
-    if (field.type == FieldType::Ascii || field.type == FieldType::Bits)
+    if (field.isText() || field.type == FieldType::Bits)
         return e; // text: no class, no unit, no state class, so HA expects no number
 
     e.numeric = true;

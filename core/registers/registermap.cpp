@@ -1,5 +1,6 @@
 #include "registermap.h"
 
+#include "jsonschema.h"
 #include "logging.h"
 
 #include <QDir>
@@ -325,6 +326,13 @@ bool Parser::field(const QJsonObject &o, bool modbus, FieldDef *f) {
             return failField(key, QStringLiteral("bad absent_raw"));
         f->absentRaw = static_cast<quint32>(a);
     }
+    const QJsonArray plausible = o.value(QLatin1String("plausible")).toArray();
+    if (o.contains(QLatin1String("plausible"))) {
+        if (plausible.size() != 2 || plausible.at(0).toDouble() > plausible.at(1).toDouble())
+            return failField(key, QStringLiteral("plausible is [low, high]"));
+        f->plausibleMin = plausible.at(0).toDouble();
+        f->plausibleMax = plausible.at(1).toDouble();
+    }
     f->source = o.value(QLatin1String("source")).toString();
     f->note = o.value(QLatin1String("note")).toString();
     return true;
@@ -382,6 +390,34 @@ bool checkHa(Parser &p, const FieldDef &f) {
     return p.failField(f.key, QStringLiteral("unknown device_class '%1'").arg(f.haDeviceClass));
 }
 
+// Schema violations as one line: "field 'battery_voltage': unknown type 'u17'".
+bool validateAgainstSchema(Parser &p, const QJsonObject &root) {
+    QFile file(QStringLiteral(":/registers/registers.schema.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return p.fail(QStringLiteral("registers.schema.json is not built in"));
+    QString error;
+    const auto schema = JsonSchema::fromJson(file.readAll(), &error);
+    if (!schema)
+        return p.fail(error);
+    const auto violation = schema->validate(root);
+    if (!violation)
+        return true;
+    QStringList path = violation->path;
+    QString where;
+    if (path.size() >= 2 && path.first() == QLatin1String("fields")) {
+        const QJsonObject field =
+            root.value(QLatin1String("fields")).toArray().at(path.at(1).toInt()).toObject();
+        where =
+            field.value(QLatin1String("key")).isString()
+                ? QStringLiteral("field '%1': ").arg(field.value(QLatin1String("key")).toString())
+                : QStringLiteral("field #%1: ").arg(path.at(1).toInt() + 1);
+        path = path.mid(2);
+    }
+    if (path.size() >= 2)
+        where += path.mid(0, path.size() - 1).join(QLatin1Char('.')) + QStringLiteral(": ");
+    return p.fail(where + violation->message);
+}
+
 } // namespace
 
 std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const QString &fileName,
@@ -400,6 +436,10 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         return std::nullopt;
     }
     const QJsonObject root = doc.object();
+
+    // The schema first (structure, names, JSON types), then the checks a schema cannot express.
+    if (!validateAgainstSchema(p, root))
+        return std::nullopt;
 
     RegisterMap map;
     map.m_fileName = fileName;
@@ -450,6 +490,26 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         map.m_noReadRanges.append({a, b});
     }
 
+    const QJsonObject payload = root.value(QLatin1String("payload")).toObject();
+    if (modbus != payload.isEmpty()) {
+        p.fail(modbus ? QStringLiteral("payload is only for the shunt")
+                      : QStringLiteral("a payload map needs payload.header and payload.length"));
+        return std::nullopt;
+    }
+    if (!modbus) {
+        map.m_payloadHeader =
+            QByteArray::fromHex(payload.value(QLatin1String("header")).toString().toLatin1());
+        map.m_payloadLength = payload.value(QLatin1String("length")).toInt(0);
+        map.m_payloadPrefix =
+            QByteArray::fromHex(payload.value(QLatin1String("prefix")).toString().toLatin1());
+        map.m_payloadPrefixLength = payload.value(QLatin1String("prefix_length")).toInt(0);
+        if (map.m_payloadHeader.isEmpty() || map.m_payloadLength < map.m_payloadHeader.size() ||
+            map.m_payloadPrefixLength < map.m_payloadPrefix.size()) {
+            p.fail(QStringLiteral("payload needs a hex header, a length and a consistent prefix"));
+            return std::nullopt;
+        }
+    }
+
     const QJsonArray fields = root.value(QLatin1String("fields")).toArray();
     if (fields.isEmpty()) {
         p.fail(QStringLiteral("no fields"));
@@ -471,7 +531,7 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
                 p.failField(f.key, QStringLiteral("wider than max_read_count"));
                 return std::nullopt;
             }
-            if (!modbus && f.lastReg() > 0xFFFF) {
+            if (!modbus && f.lastReg() >= map.m_payloadLength) {
                 p.failField(f.key, QStringLiteral("offset beyond the payload"));
                 return std::nullopt;
             }
@@ -489,6 +549,12 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
     }
 
     // References between fields, now that every key is known.
+    for (FieldDef &f : map.m_fields) {
+        for (const QString &operand : std::as_const(f.derivedFrom))
+            f.derivedFromIndex.append(map.indexOf(operand));
+        f.countField = f.countKey.isEmpty() ? -1 : map.indexOf(f.countKey);
+        map.m_hasRelations = map.m_hasRelations || f.isDerived() || f.countField >= 0;
+    }
     for (const FieldDef &f : std::as_const(map.m_fields)) {
         for (const QString &operand : f.derivedFrom) {
             const FieldDef *o = map.field(operand);
@@ -537,6 +603,10 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
             p.fail(QStringLiteral("plausibility rule needs fields and two or more scales"));
             return std::nullopt;
         }
+        for (const QString &k : std::as_const(rule.fields))
+            rule.fieldIndex.append(map.indexOf(k));
+        rule.referenceIndex = map.indexOf(rule.reference);
+        map.m_hasRelations = true;
         map.m_scaleRules.append(rule);
     }
 

@@ -1,8 +1,3 @@
-# Runs only as a script (cmake -P, from style.cmake's test); tests/CMakeLists.txt includes every
-# tests/*.cmake as a test area, where this file must do nothing.
-if(NOT CMAKE_SCRIPT_MODE_FILE)
-    return()
-endif()
 file(GLOB_RECURSE sources
     "${SOURCE_DIR}/app/*.cpp" "${SOURCE_DIR}/app/*.h"
     "${SOURCE_DIR}/core/*.cpp" "${SOURCE_DIR}/core/*.h"
