@@ -207,13 +207,13 @@ void ChartPanel::addSeries(const QString &key) {
         return;
     auto *series = new QLineSeries(m_chart);
     series->setName(m_titles.value(key, key));
+    m_chart->addSeries(series); // the theme gives it its colour here
     // A 1 px cosmetic pen: the raster engine draws thin lines several times faster than the
     // theme's 2 px pen, and with two points per pixel column a wider line only smears.
     QPen pen = series->pen();
     pen.setWidth(1);
     pen.setCosmetic(true);
     series->setPen(pen);
-    m_chart->addSeries(series);
     series->attachAxis(m_axisX);
     series->attachAxis(m_axisY);
     m_series.insert(key, series);

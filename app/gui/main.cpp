@@ -2,6 +2,7 @@
 // choice between the Bluetooth transport and the built-in simulator is made in one place
 // (makeTransport below). No singletons, no global "simulator" flag (design.md 1).
 
+#include "ble/devicescanner.h"
 #include "chartpanel.h"
 #include "device/connectionmanager.h"
 #include "devicespanel.h"
@@ -20,11 +21,11 @@
 #include "settings/appsettings.h"
 #include "sim/scenarios.h"
 #include "sim/simulateddevices.h"
+#include "transport/bletransport.h"
 #include "transport/simulatedtransport.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QBluetoothLocalDevice>
 #include <QCommandLineParser>
 #include <QSettings>
 #include <QTextStream>
@@ -107,10 +108,6 @@ std::optional<Invocation> parseArguments(const QApplication &app, QString *error
     return inv;
 }
 
-bool hasBluetoothAdapter() {
-    return !QBluetoothLocalDevice::allDevices().isEmpty();
-}
-
 const QStringList &defaultChartFields() {
     // Power on one axis reads well for every family; the user adds more in the chart panel.
     static const QStringList fields{QStringLiteral("pv_power"), QStringLiteral("load_active_power"),
@@ -143,12 +140,14 @@ int main(int argc, char *argv[]) {
             : std::make_unique<QSettings>(inv->settingsFile, QSettings::IniFormat);
     AppSettings settings(*qsettings);
     const RegisterMaps maps = RegisterMaps::builtIn();
-    const bool adapter = hasBluetoothAdapter();
+    const auto [adapterError, adapterMessage] = DeviceScanner::checkAdapter();
+    const bool adapter = adapterError == DeviceScanner::Error::None;
     const bool simulate = inv->simulate || !adapter;
+    DeviceScanner scanner;
 
     // The one place that decides how a device is reached.
     TransportFactory makeTransport =
-        [&maps](const DiscoveredDevice &device) -> std::unique_ptr<Transport> {
+        [&maps, &scanner](const DiscoveredDevice &device) -> std::unique_ptr<Transport> {
         if (device.simulated || SimulatedDevices::isSimulatedAddress(device.address)) {
             QString why;
             auto transport = SimulatedDevices::makeTransport(device, maps, &why);
@@ -156,8 +155,10 @@ int main(int argc, char *argv[]) {
                 qCWarning(lcUi).noquote() << why;
             return transport;
         }
-        qCWarning(lcUi).noquote() << "Bluetooth transport not available in this build";
-        return nullptr;
+        // What the scan saw connects directly; a remembered address is looked up by the transport.
+        if (const auto info = scanner.deviceInfo(device.address))
+            return std::make_unique<BleTransport>(*info, BleTransport::Options{});
+        return std::make_unique<BleTransport>(device.address, device.name, BleTransport::Options{});
     };
 
     DeviceSession::Options sessionOptions;
@@ -215,10 +216,33 @@ int main(int argc, char *argv[]) {
                      &ConnectionManager::connectTo);
     QObject::connect(devicesPanel, &DevicesPanel::disconnectRequested, &connections,
                      &ConnectionManager::disconnectDevice);
-    QObject::connect(devicesPanel, &DevicesPanel::scanRequested, devicesPanel, [&] {
-        devicesPanel->setMessage(
-            adapter ? QStringLiteral("Bluetooth scanning is not available in this build.")
-                    : QStringLiteral("No Bluetooth adapter: the simulated devices are listed."));
+    QObject::connect(devicesPanel, &DevicesPanel::scanRequested, &scanner, [&] {
+        deviceModel.clearScanned();
+        devicesPanel->setMessage({});
+        scanner.start();
+    });
+    QObject::connect(&scanner, &DeviceScanner::deviceDiscovered, &deviceModel,
+                     &DeviceListModel::addOrUpdate);
+    QObject::connect(&scanner, &DeviceScanner::deviceUpdated, &deviceModel,
+                     &DeviceListModel::addOrUpdate);
+    QObject::connect(&scanner, &DeviceScanner::progress, devicesPanel,
+                     &DevicesPanel::setScanProgress);
+    QObject::connect(&scanner, &DeviceScanner::stateChanged, devicesPanel,
+                     [&](DeviceScanner::State state) {
+                         devicesPanel->setScanning(state == DeviceScanner::State::Scanning);
+                     });
+    QObject::connect(&scanner, &DeviceScanner::errorOccurred, devicesPanel,
+                     [&](DeviceScanner::Error, const QString &message) {
+                         devicesPanel->setMessage(
+                             simulate
+                                 ? message + QStringLiteral(" The simulated devices stay listed.")
+                                 : message);
+                     });
+    QObject::connect(&scanner, &DeviceScanner::finished, devicesPanel, [&] {
+        devicesPanel->setScanning(false);
+        if (scanner.error() == DeviceScanner::Error::None)
+            devicesPanel->setMessage(QStringLiteral("Scan finished: %1 Renogy device(s) seen.")
+                                         .arg(scanner.devices().size()));
     });
     QObject::connect(chartPanel, &ChartPanel::chosenFieldsChanged, &window,
                      [&](const QStringList &keys) { settings.setChartFields(keys); });
@@ -242,9 +266,8 @@ int main(int argc, char *argv[]) {
         for (const DiscoveredDevice &d : SimulatedDevices::all())
             deviceModel.addOrUpdate(d);
         if (!adapter)
-            devicesPanel->setMessage(
-                QStringLiteral("No Bluetooth adapter found: showing the built-in "
-                               "simulated devices."));
+            devicesPanel->setMessage(adapterMessage +
+                                     QStringLiteral(" Showing the built-in simulated devices."));
     }
     const QStringList chartFields = settings.chartFields();
     chartPanel->setChosenFields(chartFields.isEmpty() ? defaultChartFields() : chartFields);
@@ -263,12 +286,24 @@ int main(int argc, char *argv[]) {
         initial = SimulatedDevices::byModel(inv->simulateModel);
     else if (const int row = deviceModel.rowOf(settings.lastDeviceAddress()); row >= 0)
         initial = deviceModel.device(row);
-    else if (simulate)
+    else if (adapter && !settings.lastDeviceAddress().isEmpty() &&
+             !SimulatedDevices::isSimulatedAddress(settings.lastDeviceAddress())) {
+        // The last Bluetooth device: BleTransport finds it again by address.
+        DiscoveredDevice last;
+        last.address = settings.lastDeviceAddress();
+        last.name = settings.lastDeviceName();
+        deviceModel.addOrUpdate(last);
+        initial = last;
+    } else if (simulate)
         initial = SimulatedDevices::byModel(QStringLiteral("inverter"));
     if (initial) {
         devicesPanel->selectAddress(initial->address);
         connections.connectTo(*initial);
     }
+    // Scan at start unless a Bluetooth connection is already being set up (BlueZ connects more
+    // reliably without a discovery running at the same time).
+    if (adapter && !inv->simulate && (!initial || initial->simulated))
+        scanner.start();
 
     QTimer screenshotTimer;
     screenshotTimer.setSingleShot(true);
