@@ -28,6 +28,7 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
     for (const auto &[name, title] : rows) {
         auto *value = new QLabel(QStringLiteral("—"), this);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        value->setWordWrap(true); // long states must not widen the dock beyond its default
         value->setObjectName(name);
         form->addRow(title + QLatin1Char(':'), value);
         m_rows.insert(name, value);

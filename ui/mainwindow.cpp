@@ -58,9 +58,9 @@ void MainWindow::applyDefaultLayout() {
     const QFontMetrics fm(font());
     const int em = fm.averageCharWidth();
     resizeDocks({dock(QStringLiteral("devicesDock")), dock(QStringLiteral("chartDock"))},
-                {em * 42, std::max(em * 80, width() / 3)}, Qt::Horizontal);
+                {em * 64, std::max(em * 80, width() / 3)}, Qt::Horizontal);
     resizeDocks({dock(QStringLiteral("devicesDock")), dock(QStringLiteral("framesDock"))},
-                {fm.height() * 14, fm.height() * 20}, Qt::Vertical);
+                {fm.height() * 14, fm.height() * 26}, Qt::Vertical);
 }
 
 QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QString &objectName,
