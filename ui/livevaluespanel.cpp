@@ -39,8 +39,10 @@ LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setItemDelegate(new LiveValueDelegate(m_view));
+    // Values, units and quality always fit; a narrow panel elides the labels instead.
     m_view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->header()->setStretchLastSection(true);
+    m_view->header()->setSectionResizeMode(LiveValuesModel::FieldColumn, QHeaderView::Stretch);
+    m_view->header()->setStretchLastSection(false);
     m_view->setAccessibleName(QStringLiteral("Live values"));
 
     m_findAction->setShortcut(QKeySequence::Find);
