@@ -14,3 +14,9 @@ if(BLUPOW_BUILD_GUI)
         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/gui/check_screenshot.sh $<TARGET_FILE:blupow>)
     set_tests_properties(gui_screenshot PROPERTIES LABELS gui TIMEOUT 60)
 endif()
+if(BLUPOW_BUILD_GUI)
+    # The broker of mqtt.cmake's mqtt_broker fixture (this file may be read before mqtt.cmake).
+    blupow_add_qtest(tst_mqttdialog SOURCES gui/tst_mqttdialog.cpp LIBS BluPow::ui LABELS gui mqtt
+        FIXTURES mqtt_broker TIMEOUT 120
+        ENVIRONMENT "BLUPOW_MQTT_BROKER_DIR=${CMAKE_CURRENT_BINARY_DIR}/mqtt-broker")
+endif()
