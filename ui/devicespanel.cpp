@@ -108,6 +108,7 @@ void DevicesPanel::setMessage(const QString &message) {
 
 void DevicesPanel::setConnectedAddress(const QString &address) {
     m_connectedAddress = address;
+    m_model->setConnectedAddress(address);
     updateActions();
 }
 

@@ -34,6 +34,8 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const {
         return d.rssi;
     case SimulatedRole:
         return d.simulated;
+    case ConnectedRole:
+        return !m_connected.isEmpty() && d.address.compare(m_connected, Qt::CaseInsensitive) == 0;
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn:
@@ -44,8 +46,10 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const {
             return d.rssi == 0 ? QStringLiteral("-") : QStringLiteral("%1 dBm").arg(d.rssi);
         case FamilyColumn:
             return familyGuessText(d);
-        case KindColumn:
-            return d.simulated ? QStringLiteral("simulated") : QStringLiteral("Bluetooth");
+        case KindColumn: {
+            const QString kind = d.simulated ? QStringLiteral("simulated") : QStringLiteral("Bluetooth");
+            return data(index, ConnectedRole).toBool() ? kind + QStringLiteral(", connected") : kind;
+        }
         default:
             return {};
         }
@@ -101,6 +105,14 @@ void DeviceListModel::addOrUpdate(const DiscoveredDevice &device) {
         return;
     m_devices[row] = device;
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void DeviceListModel::setConnectedAddress(const QString &address) {
+    if (address == m_connected)
+        return;
+    m_connected = address;
+    if (!m_devices.isEmpty())
+        Q_EMIT dataChanged(index(0, KindColumn), index(rowCount() - 1, KindColumn));
 }
 
 void DeviceListModel::clearScanned() {

@@ -19,6 +19,7 @@ public:
         AddressRole,
         RssiRole,
         SimulatedRole,
+        ConnectedRole,
     };
 
     using QAbstractTableModel::QAbstractTableModel;
@@ -34,6 +35,9 @@ public:
     // Removes every device that is not simulated (a new scan starts from what it sees).
     void clearScanned();
     void clear();
+    // The device the app is connected to (its Link column says so); empty = none.
+    void setConnectedAddress(const QString &address);
+    [[nodiscard]] QString connectedAddress() const { return m_connected; }
 
     [[nodiscard]] const QList<DiscoveredDevice> &devices() const { return m_devices; }
     [[nodiscard]] int rowOf(const QString &address) const;
@@ -41,6 +45,7 @@ public:
 
 private:
     QList<DiscoveredDevice> m_devices;
+    QString m_connected;
 };
 
 [[nodiscard]] QString familyGuessText(const DiscoveredDevice &device);

@@ -96,6 +96,13 @@ void TestDeviceListModel::displayColumns() {
                 .startsWith(QLatin1String("unknown")));
     QCOMPARE(model.index(0, DeviceListModel::FamilyColumn).data().toString(),
              familyTitle(Family::Inverter));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setConnectedAddress(QStringLiteral("aa:bb:cc:dd:ee:01"));
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(model.index(1, 0).data(DeviceListModel::ConnectedRole).toBool());
+    QVERIFY(!model.index(0, 0).data(DeviceListModel::ConnectedRole).toBool());
+    QCOMPARE(model.index(1, DeviceListModel::KindColumn).data().toString(),
+             QStringLiteral("Bluetooth, connected"));
 }
 
 QTEST_GUILESS_MAIN(TestDeviceListModel)
