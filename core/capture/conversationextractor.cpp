@@ -246,10 +246,12 @@ ConversationExtractor::Result ConversationExtractor::extract(QByteArrayView file
         } else if (result.notifyHandle != 0 && isNotification(pdu) &&
                    pdu.handle() == result.notifyHandle) {
             pairer.notification(pdu);
-        } else {
+        } else if (isWrite(pdu) || isNotification(pdu)) {
+            // Discovery, MTU exchange and the like are expected and pass silently; data on
+            // other characteristics (a CCCD write, the Device Information service) is named.
             diag.add(Sev::Skipped,
-                     QStringLiteral("ATT PDU not on the Renogy characteristics (discovery, "
-                                    "other handles)"),
+                     QStringLiteral("ATT write/notification on another handle than the Renogy "
+                                    "characteristics"),
                      pdu.record, pdu.offset);
         }
     });

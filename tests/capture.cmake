@@ -1,0 +1,2 @@
+# Capture files (issue 7): btsnoop import, ATT decoding, recording, replay, bad files, fuzzing.
+blupow_add_qtest(tst_conversationextractor LABELS unit)
