@@ -6,6 +6,7 @@
 
 #include "family.h"
 
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -31,6 +32,14 @@ enum class FieldType {
     S24,
     U24, // shunt payload only (3 bytes, big-endian)
 };
+
+// How an integer is presented: a number (scaled), hex digits ("1501FFFF", a serial), or a version
+// from the last three bytes ("V03.02.01", protocol.md 6.1.1: byte 0 unused).
+enum class FieldFormat { Number, Hex, Version };
+
+// A value computed from other fields of the same cycle, never read (battery SOC is remaining /
+// total capacity, protocol.md 6.3; shunt power is V x I, 6.5).
+enum class DerivedOp { None, Percent, Product, Sum, Difference };
 
 // When a field is read: every poll cycle, once per connection (identity, ratings), or only on
 // demand (settings, the register console).
@@ -62,7 +71,32 @@ struct FieldDef {
     QString source;                   // protocol.md source keys
     QString note;                     // why a choice was made where the references disagree
 
+    // Extensions (additive): presentation, derivation, sub-register masks.
+    FieldFormat format = FieldFormat::Number;
+    DerivedOp derivedOp = DerivedOp::None;
+    QStringList derivedFrom;   // the operand keys of a derived field
+    quint32 mask = 0;          // bits of the raw value that belong to this field (0 = all)
+    bool allowOverlap = false; // shares bits with another field on purpose
+    int index = -1;            // position in RegisterMap::fields()
+    // Cooked values outside this range are Invalid (the shunt's 6-80 V, protocol-open-questions
+    // G.41).
+    std::optional<double> plausibleMin, plausibleMax;
+
     [[nodiscard]] int lastReg() const { return reg + words - 1; }
+    [[nodiscard]] bool isDerived() const { return derivedOp != DerivedOp::None; }
+    [[nodiscard]] bool isText() const {
+        return type == FieldType::Ascii || format != FieldFormat::Number;
+    }
+};
+
+// A map-level plausibility rule (protocol-open-questions F.35): pick the scale of `fields` whose
+// sum best matches `reference` (within `tolerance`, relative), e.g. cell voltages 0.1 V or 0.001 V
+// against the pack voltage.
+struct ScaleRule {
+    QStringList fields;
+    QString reference;
+    QList<double> scales;
+    double tolerance = 0.05;
 };
 
 struct ReadBlock {
@@ -102,6 +136,19 @@ public:
     // maxReadCount registers that bridge small gaps but never span a noReadRange.
     [[nodiscard]] QList<ReadBlock> readPlan(PollClass poll) const;
 
+    [[nodiscard]] int maxGap() const { return m_maxGap; }
+    [[nodiscard]] const QList<ScaleRule> &scaleRules() const { return m_scaleRules; }
+    // Indices into fields() of the read (not derived) fields, ordered by first register.
+    [[nodiscard]] const QList<int> &byRegister() const { return m_byRegister; }
+    [[nodiscard]] int indexOf(QStringView key) const;
+
+    // Payload maps (the shunt, protocol.md 6.5): the bytes a live notification starts with, its
+    // length, and a prefix that some stacks put before it and that is stripped.
+    [[nodiscard]] QByteArray payloadHeader() const { return m_payloadHeader; }
+    [[nodiscard]] int payloadLength() const { return m_payloadLength; }
+    [[nodiscard]] QByteArray payloadPrefix() const { return m_payloadPrefix; }
+    [[nodiscard]] int payloadPrefixLength() const { return m_payloadPrefixLength; }
+
 private:
     Family m_family = Family::Controller;
     QString m_variant;
@@ -113,6 +160,13 @@ private:
     int m_maxGap = 4;
     QList<QPair<int, int>> m_noReadRanges;
     QList<FieldDef> m_fields;
+    QList<ScaleRule> m_scaleRules;
+    QList<int> m_byRegister;
+    QHash<QString, int> m_keyIndex;
+    QByteArray m_payloadHeader;
+    int m_payloadLength = 0;
+    QByteArray m_payloadPrefix;
+    int m_payloadPrefixLength = 0;
 };
 
 // The maps shipped as Qt resources (:/registers/*.json). A plain value, created where needed.

@@ -1,0 +1,374 @@
+#include "modbus/modbusframe.h"
+#include "registers/registerdecoder.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace blupow;
+
+namespace {
+
+QJsonArray vectors() {
+    QFile file(QStringLiteral(BLUPOW_TEST_DATA_DIR "/frames.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll())
+        .object()
+        .value(QLatin1String("frames"))
+        .toArray();
+}
+
+const RegisterMaps &maps() {
+    // Loaded once per test program; the maps are immutable values.
+    static const RegisterMaps loaded = RegisterMaps::builtIn();
+    return loaded;
+}
+
+// Decodes one vector the way the session does: parseResponse against the request, then
+// decodeBlock (or decodePayload for the shunt). Returns the values, or sets `error`.
+DecodedValues decodeVector(const QJsonObject &v, modbus::Response *response) {
+    const RegisterMap *map =
+        maps().find(*familyFromName(v.value(QLatin1String("family")).toString()),
+                    v.value(QLatin1String("variant")).toString());
+    const QByteArray frame = *modbus::fromHex(v.value(QLatin1String("hex")).toString());
+    if (!map)
+        return {};
+    if (!map->isModbus())
+        return RegisterDecoder::decodePayload(*map, frame, 1);
+    const auto start = static_cast<quint16>(v.value(QLatin1String("start")).toInt());
+    const auto count = static_cast<quint16>(v.value(QLatin1String("count")).toInt());
+    const auto slave = static_cast<quint8>(v.value(QLatin1String("slave")).toInt(255));
+    *response = modbus::parseResponse(frame, modbus::Request::read(slave, start, count));
+    if (!response->ok())
+        return {};
+    return RegisterDecoder::decodeBlock(*map, {start, response->words, 1});
+}
+
+const DecodedValue *find(const DecodedValues &values, const QString &key) {
+    for (const DecodedValue &v : values)
+        if (v.key == key)
+            return &v;
+    return nullptr;
+}
+
+RegisterBlock block(quint16 start, const QList<quint16> &words) {
+    return {start, words, 1};
+}
+
+} // namespace
+
+class TestRegisterDecoder : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void realFrames_data();
+    void realFrames();
+    void exceptionFrames_data();
+    void exceptionFrames();
+    void fieldNeverReadFromCrc();
+    void cellScaleFromPackVoltage_data();
+    void cellScaleFromPackVoltage();
+    void countAcrossBlocks();
+    void absentSensor();
+    void signMagnitude_data();
+    void signMagnitude();
+    void encodeRoundTrip_data();
+    void encodeRoundTrip();
+    void encodeRejects_data();
+    void encodeRejects();
+};
+
+void TestRegisterDecoder::realFrames_data() {
+    QTest::addColumn<QJsonObject>("vector");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("kind"); // value, invalid, absent
+    QTest::addColumn<QJsonValue>("expected");
+
+    const QJsonArray all = vectors();
+    QVERIFY2(!all.isEmpty(), "tests/data/frames.json is missing or empty");
+    for (const QJsonValue item : all) {
+        const QJsonObject v = item.toObject();
+        if (v.contains(QLatin1String("error")))
+            continue;
+        const QString id = v.value(QLatin1String("id")).toString();
+        const QJsonObject values = v.value(QLatin1String("values")).toObject();
+        for (auto it = values.begin(); it != values.end(); ++it)
+            QTest::addRow("%s: %s", qPrintable(id), qPrintable(it.key()))
+                << v << it.key() << QStringLiteral("value") << QJsonValue(it.value());
+        for (const QJsonValue k : v.value(QLatin1String("invalid")).toArray())
+            QTest::addRow("%s: %s invalid", qPrintable(id), qPrintable(k.toString()))
+                << v << k.toString() << QStringLiteral("invalid") << QJsonValue();
+        for (const QJsonValue k : v.value(QLatin1String("absent")).toArray())
+            QTest::addRow("%s: no %s", qPrintable(id), qPrintable(k.toString()))
+                << v << k.toString() << QStringLiteral("absent") << QJsonValue();
+    }
+}
+
+void TestRegisterDecoder::realFrames() {
+    QFETCH(QJsonObject, vector);
+    QFETCH(QString, key);
+    QFETCH(QString, kind);
+    QFETCH(QJsonValue, expected);
+
+    modbus::Response response;
+    const DecodedValues values = decodeVector(vector, &response);
+    QVERIFY2(!values.isEmpty(), qPrintable(modbus::describe(response)));
+    const DecodedValue *v = find(values, key);
+    if (kind == QLatin1String("absent")) {
+        QVERIFY2(
+            !v, qPrintable(
+                    QStringLiteral("%1 decoded as %2").arg(key, v ? v->displayText() : QString())));
+        return;
+    }
+    QVERIFY2(v, qPrintable(key + QStringLiteral(" not decoded")));
+    if (kind == QLatin1String("invalid")) {
+        QCOMPARE(v->quality, Quality::Invalid);
+        QVERIFY(!v->note.isEmpty());
+        return;
+    }
+    QCOMPARE(v->quality, Quality::Good);
+    QCOMPARE(v->timestampMs, qint64(1));
+    if (expected.isDouble()) {
+        QVERIFY2(v->isNumeric(), qPrintable(v->displayText()));
+        // Compared as shown: at the field's decimals (SOC 95.38 % is shown as 95.4 %).
+        QCOMPARE(QString::number(v->value.toDouble(), 'f', v->decimals),
+                 QString::number(expected.toDouble(), 'f', v->decimals));
+    } else if (expected.isArray()) {
+        QStringList want;
+        for (const QJsonValue s : expected.toArray())
+            want.append(s.toString());
+        QCOMPARE(v->value.toStringList(), want);
+    } else {
+        QCOMPARE(v->value.toString(), expected.toString());
+    }
+}
+
+void TestRegisterDecoder::exceptionFrames_data() {
+    QTest::addColumn<QJsonObject>("vector");
+    for (const QJsonValue item : vectors()) {
+        const QJsonObject v = item.toObject();
+        if (v.contains(QLatin1String("error")))
+            QTest::newRow(qPrintable(v.value(QLatin1String("id")).toString())) << v;
+    }
+}
+
+void TestRegisterDecoder::exceptionFrames() {
+    QFETCH(QJsonObject, vector);
+    modbus::Response response;
+    QVERIFY(decodeVector(vector, &response).isEmpty());
+    QCOMPARE(response.error, modbus::ResponseError::Exception);
+    QCOMPARE(int(response.exceptionCode), vector.value(QLatin1String("exception_code")).toInt());
+}
+
+void TestRegisterDecoder::fieldNeverReadFromCrc() {
+    // A field that starts inside a block but ends after it is left out, not read from the CRC
+    // (renogy-ble's "cycle count 1015", protocol.md 5.9).
+    const RegisterMap *battery = maps().find(Family::Battery);
+    const DecodedValues values = RegisterDecoder::decodeBlock(
+        *battery, block(5042, {0x0146, 0x01f8, 0x0000, 0xc284, 0x0000}));
+    QVERIFY(find(values, QStringLiteral("remaining_capacity")));
+    QVERIFY(!find(values, QStringLiteral("total_capacity")));
+    QVERIFY(!find(values, QStringLiteral("battery_soc")));
+}
+
+void TestRegisterDecoder::cellScaleFromPackVoltage_data() {
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<QList<quint16>>("cells");
+    QTest::addColumn<quint16>("pack");
+    QTest::addColumn<double>("cell1");
+    QTest::addColumn<QString>("noteStart");
+
+    QTest::newRow("legacy 0.1 V cells") << "legacy" << QList<quint16>{32, 33, 33, 32}
+                                        << quint16(130) << 3.2 << "scale 0.1 V chosen";
+    QTest::newRow("core millivolt cells") << "core" << QList<quint16>{3300, 3310, 3290, 3300}
+                                          << quint16(132) << 3.3 << "scale 0.001 V chosen";
+    QTest::newRow("core 0.1 V cells")
+        << "core" << QList<quint16>{33, 33, 33, 33} << quint16(132) << 3.3 << "scale 0.1 V chosen";
+    QTest::newRow("nothing fits keeps the map scale")
+        << "legacy" << QList<quint16>{32, 33, 33, 32} << quint16(480) << 3.2 << "no scale makes";
+}
+
+void TestRegisterDecoder::cellScaleFromPackVoltage() {
+    QFETCH(QString, variant);
+    QFETCH(QList<quint16>, cells);
+    QFETCH(quint16, pack);
+    QFETCH(double, cell1);
+    QFETCH(QString, noteStart);
+    const RegisterMap *map = maps().find(Family::Battery, variant);
+    QVERIFY(map);
+    QList<quint16> words{quint16(cells.size())};
+    words.append(cells);
+    const DecodedValues values =
+        RegisterDecoder::decodeCycle(*map, {block(5000, words), block(5042, {0, pack})});
+    const DecodedValue *c1 = find(values, QStringLiteral("cell_1_voltage"));
+    QVERIFY(c1);
+    QCOMPARE(c1->quality, Quality::Good);
+    QCOMPARE(c1->value.toDouble(), cell1);
+    QVERIFY2(c1->note.startsWith(noteStart), qPrintable(c1->note));
+    // The cycle lists values in map order, the count-limited cells included.
+    QCOMPARE(values.first().key, QStringLiteral("cell_count"));
+}
+
+void TestRegisterDecoder::countAcrossBlocks() {
+    const RegisterMap *map = maps().find(Family::Battery);
+    // Cells read in a block without the count: nothing to judge by; with it in the cycle, cell 3
+    // of a 2-cell pack is Invalid.
+    const RegisterBlock cells = block(5001, {33, 33, 33});
+    QCOMPARE(RegisterDecoder::decodeBlock(*map, cells).at(2).quality, Quality::Good);
+    const DecodedValues cycle = RegisterDecoder::decodeCycle(*map, {cells, block(5000, {2})});
+    QCOMPARE(find(cycle, QStringLiteral("cell_2_voltage"))->quality, Quality::Good);
+    QCOMPARE(find(cycle, QStringLiteral("cell_3_voltage"))->quality, Quality::Invalid);
+}
+
+void TestRegisterDecoder::absentSensor() {
+    const RegisterMap *map = maps().find(Family::Battery);
+    const DecodedValues values = RegisterDecoder::decodeBlock(*map, block(5035, {0x8000, 0xFFEC}));
+    QCOMPARE(find(values, QStringLiteral("bms_temperature"))->quality, Quality::Invalid);
+    QVERIFY(
+        find(values, QStringLiteral("bms_temperature"))->note.contains(QLatin1String("0x8000")));
+    // A sub-zero value is signed, not 6553.2 degrees (protocol-open-questions F.39).
+    const DecodedValues below = RegisterDecoder::decodeBlock(*map, block(5035, {0xFFEC}));
+    QCOMPARE(find(below, QStringLiteral("bms_temperature"))->value.toDouble(), -2.0);
+
+    const RegisterMap *shunt = maps().find(Family::Shunt);
+    QByteArray payload(110, '\0');
+    payload.replace(0, 4, QByteArray::fromHex("42570119"));
+    payload[66] = char(0x80);
+    const DecodedValues fromShunt = RegisterDecoder::decodePayload(*shunt, payload);
+    QCOMPARE(find(fromShunt, QStringLiteral("battery_temperature"))->quality, Quality::Invalid);
+    // The `61 d2` prefix is stripped; another frame type decodes nothing.
+    QCOMPARE(RegisterDecoder::decodePayload(*shunt,
+                                            QByteArray(QByteArray::fromHex("61d20000") + payload))
+                 .size(),
+             fromShunt.size());
+    QVERIFY(RegisterDecoder::decodePayload(
+                *shunt, QByteArray(QByteArray::fromHex("4257010b") + payload.mid(4)))
+                .isEmpty());
+}
+
+void TestRegisterDecoder::signMagnitude_data() {
+    QTest::addColumn<quint16>("word");
+    QTest::addColumn<double>("controller");
+    QTest::addColumn<double>("battery");
+    QTest::newRow("both positive") << quint16(0x1910) << 25.0 << 16.0;
+    QTest::newRow("battery minus 5") << quint16(0x1985) << 25.0 << -5.0;
+    QTest::newRow("controller minus 10") << quint16(0x8A00) << -10.0 << 0.0;
+}
+
+void TestRegisterDecoder::signMagnitude() {
+    QFETCH(quint16, word);
+    QFETCH(double, controller);
+    QFETCH(double, battery);
+    const DecodedValues values =
+        RegisterDecoder::decodeBlock(*maps().find(Family::Controller), block(0x0103, {word}));
+    QCOMPARE(find(values, QStringLiteral("controller_temperature"))->value.toDouble(), controller);
+    QCOMPARE(find(values, QStringLiteral("battery_temperature"))->value.toDouble(), battery);
+}
+
+void TestRegisterDecoder::encodeRoundTrip_data() {
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QVariant>("cooked");
+    QTest::addColumn<QList<quint16>>("words");
+
+    QTest::newRow("negative s16 current")
+        << "inverter"
+        << "charging_current" << QVariant(-49.5) << QList<quint16>{0xFE11};
+    QTest::newRow("x0.1 V setting") << "inverter"
+                                    << "float_voltage" << QVariant(13.8) << QList<quint16>{138};
+    QTest::newRow("enum by name") << "controller"
+                                  << "battery_type" << QVariant(QStringLiteral("lithium"))
+                                  << QList<quint16>{4};
+    QTest::newRow("sign-magnitude byte")
+        << "controller"
+        << "controller_temperature" << QVariant(-5.0) << QList<quint16>{0x8500};
+    QTest::newRow("masked brightness")
+        << "controller"
+        << "load_brightness" << QVariant(100.0) << QList<quint16>{0x6400};
+    QTest::newRow("u32 bit list") << "controller"
+                                  << "faults"
+                                  << QVariant(
+                                         QStringList{QStringLiteral("B16 battery over-discharge"),
+                                                     QStringLiteral("B24 PV input short circuit")})
+                                  << QList<quint16>{0x0101, 0x0000};
+    QTest::newRow("version") << "controller"
+                             << "software_version" << QVariant(QStringLiteral("V03.02.01"))
+                             << QList<quint16>{0x0003, 0x0201};
+    QTest::newRow("hex serial") << "controller"
+                                << "serial_number" << QVariant(QStringLiteral("1501FFFF"))
+                                << QList<quint16>{0x1501, 0xFFFF};
+    QTest::newRow("ascii model") << "inverter"
+                                 << "model" << QVariant(QStringLiteral("RIV1230RCH-SPS"))
+                                 << QList<quint16>{0x5249, 0x5631, 0x3233, 0x3052,
+                                                   0x4348, 0x2d53, 0x5053, 0x0000};
+    QTest::newRow("u32 x0.001 Ah")
+        << "battery"
+        << "remaining_capacity" << QVariant(49.796) << QList<quint16>{0x0000, 0xc284};
+    QTest::newRow("shunt s24 bytes")
+        << "shunt"
+        << "current" << QVariant(-8.719) << QList<quint16>{0xff, 0xdd, 0xf1};
+}
+
+void TestRegisterDecoder::encodeRoundTrip() {
+    QFETCH(QString, family);
+    QFETCH(QString, key);
+    QFETCH(QVariant, cooked);
+    QFETCH(QList<quint16>, words);
+    const FieldDef *field = maps().find(*familyFromName(family))->field(key);
+    QVERIFY(field);
+    QString error;
+    const auto encoded = RegisterDecoder::encodeField(*field, cooked, &error);
+    QVERIFY2(encoded, qPrintable(error));
+    QCOMPARE(*encoded, words);
+    const DecodedValue back = RegisterDecoder::decodeField(*field, *encoded);
+    if (back.isNumeric())
+        QCOMPARE(back.value.toDouble(), cooked.toDouble());
+    else if (cooked.typeId() == QMetaType::QStringList)
+        QCOMPARE(back.value.toStringList(), cooked.toStringList());
+    else
+        QCOMPARE(back.value.toString(), cooked.toString());
+}
+
+void TestRegisterDecoder::encodeRejects_data() {
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QVariant>("cooked");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("above max") << "inverter"
+                               << "float_voltage" << QVariant(16.0)
+                               << "float_voltage: 16 is above the maximum 15.5";
+    QTest::newRow("unknown enum name") << "controller"
+                                       << "battery_type" << QVariant(QStringLiteral("nickel"))
+                                       << "battery_type: 'nickel' is not one of the choices";
+    QTest::newRow("text too long") << "inverter"
+                                   << "model" << QVariant(QStringLiteral("RIV1230RCH-SPS-TOO-LONG"))
+                                   << "model: text longer than 16 characters";
+    QTest::newRow("not a number") << "inverter"
+                                  << "float_voltage" << QVariant(QStringLiteral("high"))
+                                  << "float_voltage: 'high' is not a number";
+    QTest::newRow("u16 overflow") << "battery"
+                                  << "cycle_count" << QVariant(70000.0)
+                                  << "cycle_count: raw 70000 does not fit the encoding (0..65535)";
+    QTest::newRow("derived") << "battery"
+                             << "battery_soc" << QVariant(50.0)
+                             << "battery_soc: a derived value has no registers";
+}
+
+void TestRegisterDecoder::encodeRejects() {
+    QFETCH(QString, family);
+    QFETCH(QString, key);
+    QFETCH(QVariant, cooked);
+    QFETCH(QString, error);
+    const FieldDef *field = maps().find(*familyFromName(family))->field(key);
+    QVERIFY(field);
+    QString got;
+    QVERIFY(!RegisterDecoder::encodeField(*field, cooked, &got));
+    QCOMPARE(got, error);
+}
+
+QTEST_GUILESS_MAIN(TestRegisterDecoder)
+#include "tst_registerdecoder.moc"

@@ -1,0 +1,187 @@
+#include "registers/registermap.h"
+
+#include <QDir>
+#include <QTest>
+
+using namespace blupow;
+
+namespace {
+
+QString planText(const QList<ReadBlock> &plan) {
+    QStringList parts;
+    for (const ReadBlock &b : plan)
+        parts.append(QStringLiteral("%1x%2").arg(b.start).arg(b.count));
+    return parts.join(QLatin1Char(' '));
+}
+
+// A minimal valid map around `fields` (a JSON array body), with optional extra top-level members.
+QByteArray miniMap(const char *fields, const char *extra = "") {
+    return QByteArray(R"({"family": "controller", "variant": "default", )") + extra +
+           R"( "fields": [)" + fields + "]}";
+}
+
+} // namespace
+
+class TestRegisterMap : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void shippedMapsLoad_data();
+    void shippedMapsLoad();
+    void readPlan_data();
+    void readPlan();
+    void brokenMapsRejected_data();
+    void brokenMapsRejected();
+    void builtInFindsVariants();
+};
+
+void TestRegisterMap::shippedMapsLoad_data() {
+    QTest::addColumn<QString>("file");
+    const QDir dir(QStringLiteral(BLUPOW_SOURCE_DIR "/resources/registers"));
+    for (const QString &name : dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+        if (!name.endsWith(QLatin1String(".schema.json")))
+            QTest::newRow(qPrintable(name)) << dir.filePath(name);
+}
+
+void TestRegisterMap::shippedMapsLoad() {
+    QFETCH(QString, file);
+    QString error;
+    const auto map = RegisterMap::load(file, &error);
+    QVERIFY2(map.has_value(), qPrintable(error));
+    QVERIFY(!map->fields().isEmpty());
+}
+
+void TestRegisterMap::readPlan_data() {
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<int>("poll");
+    QTest::addColumn<QString>("plan");
+
+    // 4000 x10 exactly: x32 fails on RIV units and 4010-4059 is a no-read range
+    // (protocol.md 6.4.1).
+    QTest::newRow("inverter cycle")
+        << "inverter"
+        << "" << int(PollClass::Cycle) << "4000x10 4300x2 4327x7 4398x18 4543x25";
+    QTest::newRow("inverter once") << "inverter"
+                                   << "" << int(PollClass::Once) << "4109x12 4303x24";
+    QTest::newRow("inverter demand") << "inverter"
+                                     << "" << int(PollClass::Demand) << "4422x32 4454x3";
+    QTest::newRow("controller cycle") << "controller"
+                                      << "" << int(PollClass::Cycle) << "256x35";
+    QTest::newRow("controller once") << "controller"
+                                     << "" << int(PollClass::Once) << "10x17";
+    QTest::newRow("controller demand") << "controller"
+                                       << "" << int(PollClass::Demand) << "57346x19 57373x1";
+    QTest::newRow("dcc cycle") << "dcc"
+                               << "" << int(PollClass::Cycle) << "256x30 288x7";
+    QTest::newRow("dcc demand") << "dcc"
+                                << "" << int(PollClass::Demand) << "57345x20 57376x1 57400x1";
+    QTest::newRow("battery legacy cycle")
+        << "battery"
+        << "" << int(PollClass::Cycle) << "5000x34 5035x18 5100x10";
+    QTest::newRow("battery legacy once") << "battery"
+                                         << "legacy" << int(PollClass::Once) << "5110x32 5223x1";
+    QTest::newRow("battery pro cycle")
+        << "battery"
+        << "pro" << int(PollClass::Cycle) << "5000x34 5035x18 5100x10";
+    // RNGPRO puts other data in the alarm words: only the status words are read (protocol.md 6.3).
+    QTest::newRow("battery rngpro cycle")
+        << "battery"
+        << "rngpro" << int(PollClass::Cycle) << "5000x34 5035x18 5106x4";
+    QTest::newRow("battery core cycle")
+        << "battery"
+        << "core" << int(PollClass::Cycle) << "5000x34 5035x18 5100x10";
+    QTest::newRow("shunt has no reads") << "shunt"
+                                        << "" << int(PollClass::Cycle) << "";
+}
+
+void TestRegisterMap::readPlan() {
+    QFETCH(QString, family);
+    QFETCH(QString, variant);
+    QFETCH(int, poll);
+    QFETCH(QString, plan);
+    const RegisterMaps maps = RegisterMaps::builtIn();
+    const RegisterMap *map = maps.find(*familyFromName(family), variant);
+    QVERIFY(map);
+    const QList<ReadBlock> blocks = map->readPlan(static_cast<PollClass>(poll));
+    QCOMPARE(planText(blocks), plan);
+    for (const ReadBlock &b : blocks) {
+        QVERIFY(b.count <= map->maxReadCount());
+        for (const auto &r : map->noReadRanges())
+            QVERIFY(b.start + b.count - 1 < r.first || b.start > r.second);
+    }
+}
+
+void TestRegisterMap::brokenMapsRejected_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("unknown type")
+        << miniMap(
+               R"({"key": "battery_voltage", "label": "V", "register": 257, "type": "u17", "group": "battery"})")
+        << "t.json: field 'battery_voltage': unknown type 'u17'";
+    QTest::newRow("duplicate key")
+        << miniMap(R"({"key": "a", "label": "A", "register": 1, "type": "u16", "group": "battery"},
+                     {"key": "a", "label": "A", "register": 2, "type": "u16", "group": "battery"})")
+        << "t.json: field 'a': duplicate key";
+    QTest::newRow("min above max")
+        << miniMap(
+               R"({"key": "v", "label": "V", "register": 1, "type": "u16", "access": "rw", "min": 5, "max": 1, "group": "settings"})")
+        << "t.json: field 'v': min 5 > max 1";
+    QTest::newRow("enum on u16")
+        << miniMap(
+               R"({"key": "s", "label": "S", "register": 1, "type": "u16", "enum": {"0": "off"}, "group": "status"})")
+        << "t.json: field 's': enum table on a non-enum type";
+    QTest::newRow("overlap same poll")
+        << miniMap(R"({"key": "a", "label": "A", "register": 1, "type": "u32", "group": "energy"},
+                     {"key": "b", "label": "B", "register": 2, "type": "u16", "group": "energy"})")
+        << "t.json: field 'b': overlaps field 'a'";
+    QTest::newRow("hi lo pair is no overlap")
+        << miniMap(R"({"key": "a", "label": "A", "register": 1, "type": "u8hi", "group": "status"},
+                     {"key": "b", "label": "B", "register": 1, "type": "u8lo", "group": "status"},
+                     {"key": "c", "label": "C", "register": 1, "type": "u8lo", "group": "status"})")
+        << "t.json: field 'c': overlaps field 'b'";
+    QTest::newRow("unit for device class")
+        << miniMap(
+               R"({"key": "t", "label": "T", "register": 1, "type": "s16", "unit": "C", "group": "temperature", "ha": {"device_class": "temperature"}})")
+        << "t.json: field 't': unit 'C' is not valid for device_class 'temperature'";
+    QTest::newRow("field in no-read range")
+        << miniMap(R"({"key": "x", "label": "X", "register": 4010, "type": "u16", "group": "ac"})",
+                   R"("no_read_ranges": [[4010, 4059]],)")
+        << "t.json: field 'x': inside no_read_range 4010-4059";
+    QTest::newRow("writable without range")
+        << miniMap(
+               R"({"key": "v", "label": "V", "register": 1, "type": "u16", "access": "rw", "group": "settings"})")
+        << "t.json: field 'v': writable numeric field needs min and max";
+    QTest::newRow("missing key") << miniMap(R"({"label": "V", "register": 1, "group": "battery"})")
+                                 << "t.json: field #1: missing key";
+    QTest::newRow("derived operand unknown")
+        << miniMap(
+               R"({"key": "soc", "label": "SOC", "derived": {"op": "percent", "of": ["a", "b"]}, "group": "battery"})")
+        << "t.json: field 'soc': derived operand 'a' is not a numeric field";
+    QTest::newRow("not json") << QByteArray("{\"family\": ")
+                              << "t.json: JSON error at offset 11: unterminated object";
+}
+
+void TestRegisterMap::brokenMapsRejected() {
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    QString got;
+    const auto map = RegisterMap::fromJson(json, QStringLiteral("t.json"), &got);
+    QVERIFY(!map.has_value());
+    QCOMPARE(got, error);
+}
+
+void TestRegisterMap::builtInFindsVariants() {
+    const RegisterMaps maps = RegisterMaps::builtIn();
+    QVERIFY(maps.find(Family::Inverter));
+    QVERIFY(maps.find(Family::Controller));
+    QCOMPARE(maps.find(Family::Inverter)->defaultSlave(), quint8(32));
+    const RegisterMap *inv = maps.find(Family::Inverter);
+    QCOMPARE(inv->fieldsAt(4311).size(), 1);
+    QCOMPARE(inv->fieldsAt(4311).first()->key, QStringLiteral("model"));
+    QVERIFY(inv->fieldsAt(4050).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestRegisterMap)
+#include "tst_registermap.moc"
