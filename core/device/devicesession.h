@@ -17,6 +17,7 @@
 namespace blupow {
 
 class Transport;
+class DeviceSessionPrivate;
 
 // One supervised connection to one device: connect -> identify -> poll, and on any loss
 // back off and reconnect. Exactly one Modbus request in flight.
@@ -38,6 +39,9 @@ public:
         std::optional<Family> family; // forced family (skips detection)
         QString variant;              // forced map variant
         std::optional<quint8> slave;  // forced slave id
+        int probeTimeoutMs = 1000;    // identification probes of candidate slave ids (C.21)
+        int connectTimeoutMs = 20000; // open() that neither succeeds nor fails
+        quint32 randomSeed = 0;       // backoff jitter; 0 = seeded from the system
     };
 
     // `transport` is not owned and must outlive the session.
@@ -73,6 +77,12 @@ Q_SIGNALS:
     // Link availability for publishers: true once identified and polling, false when the link is
     // lost or the session stops.
     void availabilityChanged(bool online);
+    // A reconnect is scheduled in `delayMs` (exponential backoff with jitter; attempt 1, 2, ...).
+    void backoffScheduled(int delayMs, int attempt);
+
+private:
+    friend class DeviceSessionPrivate;
+    std::unique_ptr<DeviceSessionPrivate> d;
 };
 
 [[nodiscard]] QString sessionStateName(DeviceSession::State state);

@@ -1,0 +1,39 @@
+#include "deviceidentity.h"
+
+namespace blupow {
+
+namespace {
+
+// Lowercase [a-z0-9_-]; separators become '_' (":" of a MAC is dropped), the rest is dropped.
+QString sanitize(const QString &text, bool dropColons)
+{
+    QString id;
+    for (const QChar c : text.toLower()) {
+        if ((c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
+            || c == QLatin1Char('-') || c == QLatin1Char('_'))
+            id.append(c);
+        else if (c == QLatin1Char(':') && dropColons)
+            continue;
+        else if (!id.endsWith(QLatin1Char('_')))
+            id.append(QLatin1Char('_'));
+    }
+    while (id.endsWith(QLatin1Char('_')))
+        id.chop(1);
+    return id;
+}
+
+} // namespace
+
+QString DeviceIdentity::deviceId() const
+{
+    // ha-mqtt.md 1: prefer an id read from the device (the serial); else the BLE address without
+    // colons (stable on Linux and Windows), "sim_inverter" for a simulated one; else the name.
+    QString id = sanitize(serial, false);
+    if (id.isEmpty())
+        id = sanitize(address, !address.startsWith(QLatin1String("sim:")));
+    if (id.isEmpty())
+        id = sanitize(name.isEmpty() ? model : name, false);
+    return id;
+}
+
+} // namespace blupow

@@ -1,0 +1,222 @@
+#include "devicesimulator.h"
+
+#include "logging.h"
+#include "modbus/crc16.h"
+#include "registers/registerdecoder.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace blupow {
+
+namespace {
+
+constexpr quint8 kIllegalAddress = 0x02; // "start address wrong, or start + count out of range"
+constexpr quint8 kIllegalValue = 0x03;   // "too many registers / data too long"; also out of range
+constexpr quint8 kBadCrc = 0x05;         // REGO answers a request with a wrong CRC this way [bp:next]
+constexpr quint8 kExceptionFlag = 0x80;
+
+} // namespace
+
+DeviceSimulator::DeviceSimulator(RegisterMap map, Scenario scenario, qint64 startEpochMs)
+    : m_map(std::move(map))
+    , m_scenario(std::move(scenario))
+    , m_startMs(startEpochMs)
+{
+    rebuildImplemented();
+}
+
+void DeviceSimulator::rebuildImplemented()
+{
+    QList<QPair<int, int>> ranges;
+    for (const FieldDef &f : m_map.fields()) {
+        if (!f.isDerived())
+            ranges.append({f.reg, f.lastReg()});
+    }
+    std::sort(ranges.begin(), ranges.end());
+    m_implemented.clear();
+    for (const auto &r : ranges) {
+        if (!m_implemented.isEmpty() && r.first - m_implemented.last().second - 1 <= m_scenario.reservedGap)
+            m_implemented.last().second = std::max(m_implemented.last().second, r.second);
+        else
+            m_implemented.append(r);
+    }
+}
+
+SimTime DeviceSimulator::simTime(qint64 epochMs) const
+{
+    SimTime t;
+    t.elapsedS = static_cast<double>(epochMs - m_startMs) / 1000.0 * m_acceleration;
+    t.timeOfDayS = std::fmod(m_scenario.startTimeOfDayS + t.elapsedS, 86400.0);
+    if (t.timeOfDayS < 0)
+        t.timeOfDayS += 86400.0;
+    return t;
+}
+
+bool DeviceSimulator::isImplemented(int reg) const
+{
+    return std::any_of(m_implemented.cbegin(), m_implemented.cend(),
+                       [reg](const auto &r) { return reg >= r.first && reg <= r.second; });
+}
+
+QVariant DeviceSimulator::scenarioValue(const QString &key, qint64 nowMs) const
+{
+    return m_scenario.value(key, simTime(nowMs));
+}
+
+QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTime &time) const
+{
+    QList<quint16> words(count, 0);
+    const int end = start + count; // exclusive
+    for (const FieldDef &f : m_map.fields()) {
+        if (f.isDerived() || f.lastReg() < start || f.reg >= end)
+            continue;
+        const QVariant cooked = m_scenario.value(f.key, time);
+        if (!cooked.isValid())
+            continue; // not in the scenario: the register reads as zero
+        QString error;
+        const auto encoded = RegisterDecoder::encodeField(f, cooked, &error);
+        if (!encoded) {
+            qCWarning(lcSim) << "scenario" << m_scenario.id << "value for" << f.key
+                             << "does not encode:" << error;
+            continue;
+        }
+        for (int i = 0; i < encoded->size() && i < f.words; ++i) {
+            const int reg = f.reg + i;
+            if (reg < start || reg >= end)
+                continue;
+            auto &w = words[reg - start];
+            // Several fields can share a register (two bytes, masked bits: 0x0120 holds the load
+            // bit, brightness and charging state), so each field's bits are OR-ed in.
+            w = static_cast<quint16>(w | encoded->at(i));
+        }
+    }
+    for (int reg = start; reg < end; ++reg) {
+        const auto it = m_written.constFind(static_cast<quint16>(reg));
+        if (it != m_written.constEnd())
+            words[reg - start] = *it;
+    }
+    return words;
+}
+
+std::optional<QList<quint16>> DeviceSimulator::registers(quint16 start, quint16 count, qint64 nowMs) const
+{
+    for (int reg = start; reg < start + count; ++reg) {
+        if (!isImplemented(reg))
+            return std::nullopt;
+    }
+    return sample(start, count, simTime(nowMs));
+}
+
+quint8 DeviceSimulator::replyAddress(quint8 requested) const
+{
+    if (requested == modbus::kBroadcastSlave && m_scenario.echoBroadcastAddress)
+        return modbus::kBroadcastSlave;
+    return m_scenario.slave;
+}
+
+std::optional<QByteArray> DeviceSimulator::handleRequest(QByteArrayView frame, qint64 nowMs)
+{
+    ++m_requests;
+    const auto request = modbus::parseRequest(frame);
+    if (!request) {
+        // A frame for us whose CRC is wrong gets exception 0x05 (the REGO did exactly this for a
+        // CRC sent high byte first, protocol.md 5.7); anything else is line noise: silence.
+        if (frame.size() >= 8 && !modbus::hasValidCrc(frame)) {
+            const auto address = static_cast<quint8>(frame[0]);
+            const auto function = static_cast<quint8>(frame[1]);
+            if ((address == m_scenario.slave || address == modbus::kBroadcastSlave)
+                && (function == 0x03 || function == 0x06 || function == 0x10)) {
+                return modbus::buildExceptionResponse(replyAddress(address),
+                                                      static_cast<quint8>(function | kExceptionFlag), kBadCrc);
+            }
+        }
+        qCDebug(lcSim) << "ignoring malformed request" << modbus::toHex(frame);
+        return std::nullopt;
+    }
+    if (request->slave != m_scenario.slave && request->slave != modbus::kBroadcastSlave)
+        return std::nullopt; // another address on the bus: nobody answers
+    const quint8 replyTo = replyAddress(request->slave);
+    const auto function = static_cast<quint8>(request->function);
+    const auto exception = [&](quint8 code) {
+        return modbus::buildExceptionResponse(replyTo, static_cast<quint8>(function | kExceptionFlag), code);
+    };
+
+    if (request->function != modbus::FunctionCode::ReadHoldingRegisters)
+        return handleWrite(*request, replyTo, nowMs);
+
+    if (request->count == 0 || request->count > modbus::kMaxReadCount)
+        return exception(kIllegalValue);
+    if (m_scenario.isSilent(request->start, request->count)) {
+        qCDebug(lcSim) << m_scenario.id << "stays silent for" << request->start << "x" << request->count;
+        return std::nullopt;
+    }
+    const auto words = registers(request->start, request->count, nowMs);
+    if (!words)
+        return exception(kIllegalAddress);
+    m_served.push_back(ServedRead{nowMs, request->start, *words});
+    while (static_cast<int>(m_served.size()) > m_journalCapacity)
+        m_served.pop_front();
+    return modbus::buildReadResponse(replyTo, *words);
+}
+
+QByteArray DeviceSimulator::handleWrite(const modbus::Request &request, quint8 replyTo, qint64 nowMs)
+{
+    const auto function = static_cast<quint8>(request.function);
+    const auto exception = [&](quint8 code) {
+        return modbus::buildExceptionResponse(replyTo, static_cast<quint8>(function | kExceptionFlag), code);
+    };
+    if (request.values.isEmpty() || request.values.size() > modbus::kMaxWriteCount)
+        return exception(kIllegalValue);
+
+    // Every written register must belong to writable fields only.
+    QList<const FieldDef *> touched;
+    for (int i = 0; i < request.values.size(); ++i) {
+        const auto fields = m_map.fieldsAt(request.start + i);
+        if (fields.isEmpty())
+            return exception(kIllegalAddress);
+        for (const FieldDef *f : fields) {
+            if (!f->writable)
+                return exception(kIllegalAddress);
+            if (!touched.contains(f))
+                touched.append(f);
+        }
+    }
+    // Range check on the cooked value each touched field would hold after the write.
+    const SimTime time = simTime(nowMs);
+    for (const FieldDef *f : touched) {
+        QList<quint16> after = sample(static_cast<quint16>(f->reg), static_cast<quint16>(f->words), time);
+        for (int i = 0; i < f->words; ++i) {
+            const int offset = f->reg + i - request.start;
+            if (offset >= 0 && offset < request.values.size())
+                after[i] = request.values.at(offset);
+        }
+        const DecodedValue v = RegisterDecoder::decodeField(*f, after, nowMs);
+        if (v.isNumeric()) {
+            const double x = v.value.toDouble();
+            if ((f->min && x < *f->min - 1e-9) || (f->max && x > *f->max + 1e-9)) {
+                qCDebug(lcSim) << "write of" << f->key << "=" << x << "out of range";
+                return exception(kIllegalValue);
+            }
+        }
+    }
+    for (int i = 0; i < request.values.size(); ++i)
+        m_written.insert(static_cast<quint16>(request.start + i), request.values.at(i));
+    ++m_writes;
+    modbus::Request echo = request;
+    echo.slave = replyTo;
+    return modbus::buildWriteResponse(echo);
+}
+
+std::optional<quint16> DeviceSimulator::servedWord(quint16 reg, qint64 atMs) const
+{
+    for (auto it = m_served.crbegin(); it != m_served.crend(); ++it) {
+        if (it->atMs > atMs)
+            continue;
+        if (reg >= it->start && reg < it->start + it->words.size())
+            return it->words.at(reg - it->start);
+    }
+    return std::nullopt;
+}
+
+} // namespace blupow

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "modbus/modbusframe.h"
+#include "registers/registermap.h"
+#include "scenario.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+
+#include <deque>
+#include <optional>
+
+namespace blupow {
+
+// An in-process Modbus RTU slave built from the same register map the session decodes with and a
+// scenario of cooked values: each value is encoded with RegisterDecoder::encodeField, so the
+// simulator can never disagree with the decoder about offsets or scales. It keeps no clock of its
+// own: every call says what time it is, which keeps it a plain value that tests drive directly.
+//
+// Behaviour modelled on the devices (protocol.md 4, 5.3-5.5): it answers its own address and
+// 0xFF; other addresses get silence (an empty bus slot). Reads of unimplemented registers raise
+// exception 0x02, bad counts 0x03; the per-model quirks of the scenario answer with silence.
+// Writes (0x06/0x10) are accepted only where every register belongs to a writable field and the
+// value is inside the field's range; they change later reads.
+class DeviceSimulator
+{
+public:
+    // One read answered, for tests that check a session never reports a value the device did not
+    // hold ("the truth at the time of the reply").
+    struct ServedRead {
+        qint64 atMs = 0; // when the device sampled its registers (epoch ms)
+        quint16 start = 0;
+        QList<quint16> words;
+    };
+
+    DeviceSimulator(RegisterMap map, Scenario scenario, qint64 startEpochMs);
+
+    [[nodiscard]] const RegisterMap &map() const { return m_map; }
+    [[nodiscard]] const Scenario &scenario() const { return m_scenario; }
+    [[nodiscard]] quint8 slave() const { return m_scenario.slave; }
+
+    // Simulated seconds per real second (1 = real time; 3600 = an hour per second).
+    void setTimeAcceleration(double factor) { m_acceleration = factor; }
+    [[nodiscard]] double timeAcceleration() const { return m_acceleration; }
+    [[nodiscard]] SimTime simTime(qint64 epochMs) const;
+
+    // The reply to one request frame received at `nowMs`; nothing = the device stays silent.
+    [[nodiscard]] std::optional<QByteArray> handleRequest(QByteArrayView frame, qint64 nowMs);
+
+    // Register words as the device holds them at `nowMs` (writes applied). Nothing when a register
+    // in the range is not implemented.
+    [[nodiscard]] std::optional<QList<quint16>> registers(quint16 start, quint16 count,
+                                                          qint64 nowMs) const;
+    // The cooked scenario value of `key` at `nowMs` (before encoding), invalid if not defined.
+    [[nodiscard]] QVariant scenarioValue(const QString &key, qint64 nowMs) const;
+
+    // The word the device last served for `reg` in a read sampled at or before `atMs`.
+    [[nodiscard]] std::optional<quint16> servedWord(quint16 reg, qint64 atMs) const;
+    [[nodiscard]] const std::deque<ServedRead> &servedReads() const { return m_served; }
+    void setJournalCapacity(int reads) { m_journalCapacity = reads; }
+
+    [[nodiscard]] quint64 requestsHandled() const { return m_requests; }
+    [[nodiscard]] quint64 writesAccepted() const { return m_writes; }
+
+private:
+    [[nodiscard]] bool isImplemented(int reg) const;
+    [[nodiscard]] QByteArray handleWrite(const modbus::Request &request, quint8 replyTo, qint64 nowMs);
+    [[nodiscard]] QList<quint16> sample(quint16 start, quint16 count, const SimTime &time) const;
+    [[nodiscard]] quint8 replyAddress(quint8 requested) const;
+    void rebuildImplemented();
+
+    RegisterMap m_map;
+    Scenario m_scenario;
+    qint64 m_startMs = 0;
+    double m_acceleration = 1.0;
+    QList<QPair<int, int>> m_implemented; // register ranges that answer (mapped + reserved gaps)
+    QHash<quint16, quint16> m_written;    // registers changed by writes
+    std::deque<ServedRead> m_served;
+    int m_journalCapacity = 4096;
+    quint64 m_requests = 0;
+    quint64 m_writes = 0;
+};
+
+} // namespace blupow

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "registers/family.h"
+
+#include <QHash>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QVariant>
+
+#include <functional>
+
+namespace blupow {
+
+// Where a scenario is in simulated time: seconds since the simulator started (scaled by the time
+// acceleration) and the time of day those seconds fall on, so a PV curve follows the sun.
+struct SimTime {
+    double elapsedS = 0;   // simulated seconds since start
+    double timeOfDayS = 0; // 0..86400
+};
+
+// One simulated device: what it is called, where it answers, its per-family quirks (protocol.md
+// 5.3, 6.2, 6.4) and the cooked value of every register-map key as a function of simulated time.
+// Values are cooked (14.4 V, "RIV1230RCH-SPS"); the simulator encodes them with the same register
+// map the session decodes with, so a scenario never holds a byte offset. Keys a scenario does not
+// mention read as zero words (a reserved or idle register).
+class Scenario
+{
+public:
+    using ValueFunction = std::function<QVariant(const SimTime &)>;
+
+    QString id;             // the --simulate MODEL name: inverter, controller, battery, dcc, dcc-g6
+    Family family = Family::Inverter;
+    QString variant;        // register-map variant; empty = the family's common one
+    QString model;          // what the model registers read
+    QString advertisedName; // what a scan shows
+    quint8 slave = 0x01;    // the device's own Modbus address
+    // Reply address for a request to 0xFF: true = 0xFF echoed (seen from a REGO inverter,
+    // [bp:next]); false = its own address (a legacy battery answered 0x30, [gb:cap]).
+    bool echoBroadcastAddress = false;
+    // Reads that cross one of these ranges get no answer at all (REGO/RIV: 4000 x32 spans
+    // 4010-4059, [rb:git-125], [ha:#167]).
+    QList<QPair<int, int>> silentSpans;
+    // Reads starting at one of these registers get no answer (G6 DC-DC at 0x0120, [rb:git-147]).
+    QList<int> silentStarts;
+    // Unmapped registers up to this many between two mapped ones read as 0 (reserved words inside
+    // an implemented range); further away they raise exception 0x02 like a real device.
+    int reservedGap = 16;
+    double startTimeOfDayS = 10.5 * 3600; // demo starts in the late morning: PV is producing
+
+    void set(const QString &key, ValueFunction function) { m_values.insert(key, std::move(function)); }
+    void setConstant(const QString &key, const QVariant &value);
+    [[nodiscard]] bool has(const QString &key) const { return m_values.contains(key); }
+    // Invalid QVariant for keys the scenario does not define.
+    [[nodiscard]] QVariant value(const QString &key, const SimTime &time) const;
+    [[nodiscard]] QStringList keys() const { return m_values.keys(); }
+
+    [[nodiscard]] bool isSilent(int start, int count) const;
+
+private:
+    QHash<QString, ValueFunction> m_values;
+};
+
+} // namespace blupow
