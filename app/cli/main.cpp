@@ -15,6 +15,7 @@ namespace {
 
 const std::array kCommands{
     Command{"decode", "Decode one Modbus response frame with a register map", runDecode},
+    Command{"import", "Show the Renogy conversation in a Bluetooth capture (btsnoop)", runImport},
 };
 
 void printUsage(QTextStream &out) {

@@ -19,9 +19,9 @@ QStringList CaptureDiagnostics::lines() const {
         const QString where =
             QStringLiteral("record %1, offset 0x%2").arg(e.firstRecord).arg(e.firstOffset, 0, 16);
         if (e.severity == Severity::Skipped) {
-            out.append(QStringLiteral("skipped %1 %2 record%3 (first at %4)%5")
+            out.append(QStringLiteral("skipped %1 record%2: %3 (first at %4)%5")
                            .arg(e.count)
-                           .arg(e.kind, e.count == 1 ? QString() : QStringLiteral("s"), where,
+                           .arg(e.count == 1 ? QString() : QStringLiteral("s"), e.kind, where,
                                 e.firstDetail.isEmpty() ? QString()
                                                         : QStringLiteral(": ") + e.firstDetail));
         } else {

@@ -20,7 +20,7 @@ public:
              const QString &detail = {});
 
     // "record 12 (offset 0x1a2): L2CAP length 40 but the ACL fragments carried 20; and 3 more
-    // like it" or "skipped 1012 HCI event records (first: record 1, offset 0x2c)".
+    // like it" or "skipped 630 records: HCI event (first at record 1, offset 0x2c)".
     [[nodiscard]] QStringList lines() const;
     [[nodiscard]] qsizetype count(Severity severity) const;
     [[nodiscard]] bool isEmpty() const { return m_entries.isEmpty(); }

@@ -24,5 +24,6 @@ struct Command {
 
 // Each command lives in its own file and is listed once in main.cpp.
 int runDecode(const QStringList &arguments);
+int runImport(const QStringList &arguments);
 
 } // namespace blupow::cli
