@@ -1,2 +1,3 @@
 # Capture files (issue 7): btsnoop import, ATT decoding, recording, replay, bad files, fuzzing.
 blupow_add_qtest(tst_conversationextractor LABELS unit)
+blupow_add_qtest(tst_btsnoop LABELS unit)
