@@ -64,6 +64,9 @@ private Q_SLOTS:
         QCOMPARE(x.result.notifyHandle, quint16{0x002e});
         QVERIFY2(x.result.handleEvidence.contains(QLatin1String("GATT discovery")),
                  qPrintable(x.result.handleEvidence));
+        // The BT-2's scan response names it, with trailing spaces (README).
+        QCOMPARE(x.result.peerName, QStringLiteral("BT-TH-FD866D73"));
+        QCOMPARE(x.result.peerAddress.size(), 17);
     }
 
     void realCaptureConversation() {

@@ -2,6 +2,7 @@
 
 #include "attdecoder.h"
 
+#include <QStringList>
 #include <QtEndian>
 
 namespace blupow::capture {
@@ -104,6 +105,40 @@ void BtsnoopWriter::appendRenogyDiscovery(QByteArray &out, qint64 epochUs) {
     putLe16(chars, kRenogyNotifyHandle);
     putLe16(chars, 0xfff1);
     receive(chars);
+}
+
+void BtsnoopWriter::appendAdvertisingReport(QByteArray &out, qint64 epochUs, const QString &name,
+                                            const QString &address) {
+    QByteArray mac(6, '\0');
+    const QStringList parts = address.split(QLatin1Char(':'));
+    if (parts.size() == 6) {
+        for (int i = 0; i < 6; ++i) {
+            bool ok = false;
+            const uint byte = parts.at(i).toUInt(&ok, 16);
+            // HCI carries the address least significant byte first.
+            mac[5 - i] = ok && byte <= 0xff ? static_cast<char>(byte) : '\0';
+        }
+    }
+    const QByteArray utf8 = name.toUtf8().left(29); // one legacy advertisement holds 31 bytes
+    QByteArray ad;
+    ad.append(static_cast<char>(utf8.size() + 1));
+    ad.append(char{0x09}); // Complete Local Name
+    ad.append(utf8);
+    QByteArray report;
+    report.append(char{0x02}); // subevent: LE Advertising Report
+    report.append(char{0x01}); // one report
+    report.append(char{0x00}); // ADV_IND
+    report.append(char{0x00}); // public address
+    report.append(mac);
+    report.append(static_cast<char>(ad.size()));
+    report.append(ad);
+    report.append(static_cast<char>(-60)); // RSSI
+    QByteArray packet;
+    packet.append(char{0x04}); // H4 event
+    packet.append(char{0x3e}); // LE Meta
+    packet.append(static_cast<char>(report.size()));
+    packet.append(report);
+    appendRecord(out, packet, kFlagReceived | kFlagCommandOrEvent, epochUs);
 }
 
 } // namespace blupow::capture

@@ -33,6 +33,11 @@ public:
     // The GATT discovery a client does first (services ffd0/fff0, characteristics ffd1/fff1 at
     // the handles above), so that the importer and Wireshark name the characteristics by UUID.
     static void appendRenogyDiscovery(QByteArray &out, qint64 epochUs);
+    // An HCI LE Advertising Report with the device's name and address (as a phone's log holds
+    // them from its scan), so that an import knows which device was recorded. `address` is
+    // "AA:BB:CC:DD:EE:FF"; anything else is written as 00:00:00:00:00:00.
+    static void appendAdvertisingReport(QByteArray &out, qint64 epochUs, const QString &name,
+                                        const QString &address);
 };
 
 } // namespace blupow::capture

@@ -1,12 +1,14 @@
 #include "conversationextractor.h"
 
 #include "attdecoder.h"
+#include "ble/renogynames.h"
 #include "btsnoop.h"
 #include "capturediagnostics.h"
 #include "hcipacket.h"
 #include "modbus/framereassembler.h"
 
 #include <QHash>
+#include <QStringList>
 
 namespace blupow::capture {
 
@@ -25,6 +27,41 @@ bool isNotification(const AttPdu &pdu) {
 
 QString hex16(quint16 v) {
     return QStringLiteral("0x%1").arg(v, 4, 16, QLatin1Char('0'));
+}
+
+// True for a Renogy name in an HCI LE Advertising Report; the first one names the peer. Event
+// 0x3E, subevent 0x02, one report: event type, address type, address (6 bytes, little-endian),
+// data length, AD structures, RSSI.
+bool learnPeer(QByteArrayView event, ConversationExtractor::Result &result) {
+    if (event.size() < 13 || static_cast<quint8>(event[0]) != 0x3e || event[2] != 0x02 ||
+        event[3] != 0x01)
+        return false;
+    const qsizetype dataLength = static_cast<quint8>(event[12]);
+    if (13 + dataLength > event.size())
+        return false;
+    const QByteArrayView ad = event.sliced(13, dataLength);
+    for (qsizetype at = 0; at + 1 < ad.size();) {
+        const qsizetype len = static_cast<quint8>(ad[at]);
+        if (len == 0 || at + 1 + len > ad.size())
+            return false;
+        const auto type = static_cast<quint8>(ad[at + 1]);
+        if (type == 0x08 || type == 0x09) { // shortened / complete local name
+            const QString name = QString::fromUtf8(ad.sliced(at + 2, len - 1)).trimmed();
+            if (!matchAdvertisedName(name).isRenogy)
+                return false;
+            if (result.peerName.isEmpty()) {
+                result.peerName = name;
+                QStringList bytes;
+                for (int i = 11; i >= 6; --i)
+                    bytes.append(QStringLiteral("%1").arg(static_cast<quint8>(event[i]), 2, 16,
+                                                          QLatin1Char('0')));
+                result.peerAddress = bytes.join(QLatin1Char(':')).toUpper();
+            }
+            return true;
+        }
+        at += 1 + len;
+    }
+    return false;
 }
 
 // Walks every ATT PDU of the capture. Returns the reader for its header state and trailer.
@@ -53,6 +90,8 @@ void walkAtt(BtsnoopReader &reader, CaptureDiagnostics *diag, AttDecoder &decode
             diag->add(Sev::Skipped, skipped, record->index, record->offset);
             continue;
         }
+        if (packet->type == HciPacket::Type::Event && learnPeer(packet->payload, result))
+            continue;
         if (auto pdu = decoder.feed(*packet))
             visit(*pdu);
     }

@@ -32,6 +32,10 @@ public:
         quint16 writeHandle = 0; // 0 = none found
         quint16 notifyHandle = 0;
         QString handleEvidence; // how the handles were chosen, for people
+        // The Renogy device named in an advertising report of the capture ("BT-TH-FD866D73"),
+        // and its address; empty when the capture holds none.
+        QString peerName;
+        QString peerAddress;
         GattLayout gatt;
         qsizetype exchanges = 0;
         qint64 firstUs = 0; // epoch microseconds of the first and last record

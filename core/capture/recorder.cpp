@@ -52,6 +52,14 @@ bool Recorder::start(QIODevice *device, QString *error) {
 
 void Recorder::attach(Transport *transport) {
     m_transports.append(transport);
+    if (m_device) {
+        // The name lets a replay identify the device as the live session did (the session
+        // guesses the family from the advertised name first).
+        QByteArray advert;
+        BtsnoopWriter::appendAdvertisingReport(advert, QDateTime::currentMSecsSinceEpoch() * 1000,
+                                               transport->peerName(), transport->peerAddress());
+        m_device->write(advert);
+    }
     connect(transport, &Transport::bytesWritten, this,
             [this](const QByteArray &frame, qint64 ms) { record(frame, ms, false); });
     connect(transport, &Transport::bytesReceived, this,

@@ -15,10 +15,11 @@
 namespace blupow {
 
 ReplayTransport::ReplayTransport(QList<capture::CapturedExchange> exchanges, QString name,
-                                 QObject *parent)
+                                 QString address, QObject *parent)
     : Transport(parent)
     , m_exchanges(std::move(exchanges))
-    , m_name(name.isEmpty() ? QStringLiteral("replay") : std::move(name)) {
+    , m_name(name.isEmpty() ? QStringLiteral("replay") : std::move(name))
+    , m_address(address.isEmpty() ? QStringLiteral("replay:") + m_name : std::move(address)) {
     m_stateTimer.setSingleShot(true);
     m_stateTimer.setInterval(0);
     connect(&m_stateTimer, &QTimer::timeout, this, &ReplayTransport::onStateTimer);
@@ -52,12 +53,16 @@ std::unique_ptr<ReplayTransport> ReplayTransport::fromFile(const QString &path, 
                     [](const capture::CapturedExchange &e) { return !e.replyChunks.isEmpty(); });
     if (!answered)
         return fail(QStringLiteral("no answered Modbus request in the recording"));
+    const QString label = QStringLiteral("replay:%1").arg(QFileInfo(path).fileName());
     return std::make_unique<ReplayTransport>(
-        std::move(exchanges), QStringLiteral("replay:%1").arg(QFileInfo(path).fileName()), parent);
+        std::move(exchanges), result.peerName.isEmpty() ? label : result.peerName,
+        result.peerAddress.isEmpty() ? label
+                                     : QStringLiteral("%1 (%2)").arg(result.peerAddress, label),
+        parent);
 }
 
 QString ReplayTransport::peerAddress() const {
-    return m_name;
+    return m_address;
 }
 
 void ReplayTransport::setSpeed(double speed) {

@@ -21,8 +21,10 @@ class ReplayTransport : public Transport {
     Q_OBJECT
 
 public:
+    // `name` and `address` are what peerName()/peerAddress() report: the recorded device's, so
+    // that the session identifies it as it did live.
     explicit ReplayTransport(QList<capture::CapturedExchange> exchanges, QString name = {},
-                             QObject *parent = nullptr);
+                             QString address = {}, QObject *parent = nullptr);
     ~ReplayTransport() override;
 
     // Imports the btsnoop file at `path` (no register maps needed). Nothing, with one line in
@@ -52,6 +54,7 @@ private:
 
     QList<capture::CapturedExchange> m_exchanges;
     QString m_name;
+    QString m_address;
     State m_state = State::Closed;
     State m_targetState = State::Closed;
     double m_speed = 1.0;
