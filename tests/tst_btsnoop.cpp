@@ -10,6 +10,8 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <limits>
+
 using namespace blupow;
 using namespace blupow::capture;
 
@@ -97,6 +99,22 @@ private Q_SLOTS:
         BtsnoopRecord r;
         r.timestampUs = 63932170432289986LL;
         QCOMPARE(r.epochMs(), 1763914432289LL);
+    }
+
+    void extremeTimestamps_data() {
+        QTest::addColumn<qint64>("raw");
+        QTest::addColumn<qint64>("epochUs");
+        // Found by the fuzzer: subtracting the epoch offset from INT64_MIN overflowed.
+        QTest::newRow("int64 min") << std::numeric_limits<qint64>::min() << -(qint64{1} << 60);
+        QTest::newRow("int64 max") << std::numeric_limits<qint64>::max() << (qint64{1} << 60);
+        QTest::newRow("year 0") << qint64{0} << -kBtsnoopEpochDeltaUs;
+    }
+    void extremeTimestamps() {
+        QFETCH(qint64, raw);
+        QFETCH(qint64, epochUs);
+        BtsnoopRecord r;
+        r.timestampUs = raw;
+        QCOMPARE(r.epochUs(), epochUs);
     }
 
     void badFiles_data() {

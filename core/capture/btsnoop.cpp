@@ -3,6 +3,7 @@
 #include <QIODevice>
 #include <QtEndian>
 
+#include <algorithm>
 #include <cstring>
 
 namespace blupow::capture {
@@ -44,6 +45,13 @@ bool isSupportedDatalink(quint32 datalink) {
     return datalink == static_cast<quint32>(Datalink::HciUnencapsulated) ||
            datalink == static_cast<quint32>(Datalink::HciUart) ||
            datalink == static_cast<quint32>(Datalink::Monitor);
+}
+
+qint64 BtsnoopRecord::epochUs() const noexcept {
+    constexpr qint64 limit = qint64{1} << 60;
+    if (timestampUs < kBtsnoopEpochDeltaUs - limit)
+        return -limit;
+    return std::min(timestampUs - kBtsnoopEpochDeltaUs, limit);
 }
 
 qint64 BtsnoopRecord::epochMs() const noexcept {

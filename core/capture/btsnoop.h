@@ -47,7 +47,9 @@ struct BtsnoopRecord {
     qint64 timestampUs = 0; // since 0000-01-01 (btsnoop epoch)
     QByteArrayView data;    // the included bytes; a view into the reader's buffer
 
-    [[nodiscard]] qint64 epochUs() const noexcept { return timestampUs - kBtsnoopEpochDeltaUs; }
+    // Clamped to +-2^60 us (36 000 years) around 1970: a corrupt timestamp cannot overflow the
+    // differences taken later (round trips, replay offsets).
+    [[nodiscard]] qint64 epochUs() const noexcept;
     [[nodiscard]] qint64 epochMs() const noexcept;
     [[nodiscard]] bool truncated() const noexcept { return originalLength > data.size(); }
 };
