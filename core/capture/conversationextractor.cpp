@@ -64,7 +64,7 @@ bool learnPeer(QByteArrayView event, ConversationExtractor::Result &result) {
     return false;
 }
 
-// Walks every ATT PDU of the capture. Returns the reader for its header state and trailer.
+// Walks the ATT PDUs of the capture while `visit` returns true.
 template<typename Visitor>
 void walkAtt(BtsnoopReader &reader, CaptureDiagnostics *diag, AttDecoder &decoder,
              ConversationExtractor::Result &result, Visitor &&visit) {
@@ -92,12 +92,14 @@ void walkAtt(BtsnoopReader &reader, CaptureDiagnostics *diag, AttDecoder &decode
         }
         if (packet->type == HciPacket::Type::Event && learnPeer(packet->payload, result))
             continue;
-        if (auto pdu = decoder.feed(*packet))
-            visit(*pdu);
+        if (auto pdu = decoder.feed(*packet); pdu && !visit(*pdu))
+            break;
     }
     decoder.finish();
     result.records = reader.recordsRead();
 }
+
+constexpr qsizetype kEnoughRequests = 10000;
 
 // Pass 1: which handles carry the Modbus traffic. GATT discovery names them by UUID when the
 // capture starts before the connection; otherwise the handle whose writes parse as Modbus
@@ -109,15 +111,25 @@ void findHandles(QByteArrayView file, ConversationExtractor::Result &result) {
     QHash<quint16, qsizetype> modbusWrites;
     QHash<quint32, qsizetype> followers; // write handle << 16 | notify handle
     quint16 lastModbusWrite = 0;
+    qsizetype requests = 0;
     walkAtt(reader, &scratch, decoder, result, [&](const AttPdu &pdu) {
         if (isWrite(pdu)) {
             if (modbus::parseRequest(pdu.value())) {
                 lastModbusWrite = pdu.handle();
                 ++modbusWrites[lastModbusWrite];
+                // Enough evidence for the handle pattern: the rest of a long capture would only
+                // repeat it, and this pass is half of the import time (docs/capture.md).
+                if (++requests >= kEnoughRequests)
+                    return false;
             }
         } else if (isNotification(pdu) && lastModbusWrite != 0) {
             ++followers[(quint32{lastModbusWrite} << 16) | pdu.handle()];
+        } else if (pdu.opcode == att::kReadByTypeResponse) {
+            // Discovery names both characteristics: nothing more to learn.
+            if (decoder.gatt().renogyWrite() && decoder.gatt().renogyNotify())
+                return false;
         }
+        return true;
     });
     result.gatt = decoder.gatt();
     const auto *w = result.gatt.renogyWrite();
@@ -293,6 +305,7 @@ ConversationExtractor::Result ConversationExtractor::extract(QByteArrayView file
                                     "characteristics"),
                      pdu.record, pdu.offset);
         }
+        return true;
     });
     pairer.finish();
     result.exchanges = pairer.count();
