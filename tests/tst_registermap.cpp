@@ -159,6 +159,36 @@ void TestRegisterMap::brokenMapsRejected_data() {
         << miniMap(
                R"({"key": "soc", "label": "SOC", "derived": {"op": "percent", "of": ["a", "b"]}, "group": "battery"})")
         << "t.json: field 'soc': derived operand 'a' is not a numeric field";
+    QTest::newRow("schema: unknown property")
+        << miniMap(
+               R"({"key": "v", "label": "V", "register": 1, "type": "u16", "unti": "V", "group": "battery"})")
+        << "t.json: field 'v': unknown property 'unti'";
+    QTest::newRow("schema: scale is text")
+        << miniMap(
+               R"({"key": "v", "label": "V", "register": 1, "type": "u16", "scale": "0.1", "group": "battery"})")
+        << "t.json: field 'v': scale: expected number, got string";
+    QTest::newRow("schema: register out of range")
+        << miniMap(
+               R"({"key": "v", "label": "V", "register": 70000, "type": "u16", "group": "battery"})")
+        << "t.json: field 'v': a register is 0-65535 or \"0x\" and 1-4 hex digits";
+    QTest::newRow("schema: unknown group")
+        << miniMap(R"({"key": "v", "label": "V", "register": 1, "type": "u16", "group": "misc"})")
+        << "t.json: field 'v': unknown group 'misc'";
+    QTest::newRow("schema: no place")
+        << miniMap(R"({"key": "v", "label": "V", "type": "u16", "group": "battery"})")
+        << "t.json: field 'v': a field needs register and type, offset and type, or derived";
+    QTest::newRow("schema: key not snake_case")
+        << miniMap(
+               R"({"key": "Battery-Voltage", "label": "V", "register": 1, "type": "u16", "group": "battery"})")
+        << "t.json: field 'Battery-Voltage': key is not snake_case";
+    QTest::newRow("schema: unknown family")
+        << QByteArray(R"({"family": "fridge", "variant": "default", "fields": []})")
+        << "t.json: unknown family 'fridge'";
+    QTest::newRow("schema: bad no_read_range")
+        << miniMap(
+               R"({"key": "v", "label": "V", "register": 1, "type": "u16", "group": "battery"})",
+               R"("no_read_ranges": [[4010]],)")
+        << "t.json: no_read_ranges: 0 needs at least 2 items";
     QTest::newRow("not json") << QByteArray("{\"family\": ")
                               << "t.json: JSON error at offset 11: unterminated object";
 }

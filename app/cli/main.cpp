@@ -14,7 +14,11 @@ using namespace blupow::cli;
 namespace {
 
 const std::array kCommands{
+    Command{"scan", "List Renogy devices in range (or the simulated ones)", runScan},
+    Command{"read", "Read every value of one device once", runRead},
+    Command{"monitor", "Poll one device and print one line per cycle", runMonitor},
     Command{"decode", "Decode one Modbus response frame with a register map", runDecode},
+    Command{"bridge", "Publish devices to Home Assistant over MQTT until stopped", runBridge},
     Command{"import", "Show the Renogy conversation in a Bluetooth capture (btsnoop)", runImport},
 };
 

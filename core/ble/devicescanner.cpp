@@ -7,6 +7,8 @@
 #include <QBluetoothLocalDevice>
 #include <QBluetoothUuid>
 
+#include <algorithm>
+
 namespace blupow {
 
 namespace {
@@ -22,8 +24,13 @@ QString normalizedAddress(const QString &address) {
 DeviceScanner::DeviceScanner(QObject *parent)
     : QObject(parent) {
     m_timeoutTimer.setSingleShot(true);
+    m_timeoutTimer.setTimerType(Qt::PreciseTimer);
     m_progressTimer.setInterval(kProgressIntervalMs);
-    connect(&m_timeoutTimer, &QTimer::timeout, this, &DeviceScanner::finish);
+    connect(&m_timeoutTimer, &QTimer::timeout, this, [this] {
+        m_timedOut =
+            !m_stopRequested && (m_targetAddress.isEmpty() || !m_infos.contains(m_targetAddress));
+        finish();
+    });
     connect(&m_progressTimer, &QTimer::timeout, this,
             [this] { Q_EMIT progress(elapsedMs(), m_timeoutMs); });
 }
@@ -63,6 +70,8 @@ void DeviceScanner::start() {
     m_errorString.clear();
     m_infos.clear();
     m_order.clear();
+    m_timedOut = false;
+    m_stopRequested = false;
     const auto [adapterError, message] = checkAdapter();
     if (adapterError != Error::None) {
         fail(adapterError, message);
@@ -174,6 +183,7 @@ void DeviceScanner::accept(const QBluetoothDeviceInfo &info, bool update) {
     } else {
         m_infos.insert(address, info);
     }
+    m_inAgentCallback = true;
     if (!known) {
         m_order.append(address);
         qCDebug(lcBle) << "found" << device->name << device->address << device->rssi << "dBm";
@@ -181,8 +191,11 @@ void DeviceScanner::accept(const QBluetoothDeviceInfo &info, bool update) {
     } else {
         Q_EMIT deviceUpdated(*device);
     }
+    m_inAgentCallback = false;
     if (!m_targetAddress.isEmpty()) {
-        finish();
+        // Found: end the scan from the event loop, not inside the agent's own signal (this can
+        // run within QBluetoothDeviceDiscoveryAgent::start() for a device BlueZ already knows).
+        m_timeoutTimer.start(0);
     }
 }
 
@@ -241,7 +254,8 @@ void DeviceScanner::finish() {
         m_agent.release()->deleteLater();
     }
     if (m_state == State::Scanning) {
-        Q_EMIT progress(elapsedMs(), m_timeoutMs);
+        Q_EMIT progress(m_timedOut ? std::max<qint64>(elapsedMs(), m_timeoutMs) : elapsedMs(),
+                        m_timeoutMs);
         setState(State::Idle);
         Q_EMIT finished();
     }

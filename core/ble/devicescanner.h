@@ -45,7 +45,9 @@ public:
     void setTargetAddress(const QString &address);
 
     void start();
-    void stop(); // ends with finished() if scanning
+    // Ends with finished() if scanning: at once, or from the event loop when called from a
+    // deviceDiscovered()/deviceUpdated() handler.
+    void stop();
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] Error error() const { return m_error; }
@@ -86,6 +88,9 @@ private:
     QElapsedTimer m_elapsed;
     int m_timeoutMs = 10000;
     QString m_targetAddress;
+    bool m_timedOut = false;
+    bool m_stopRequested = false;
+    bool m_inAgentCallback = false; // inside our own deviceDiscovered/deviceUpdated emission
     State m_state = State::Idle;
     Error m_error = Error::None;
     QString m_errorString;

@@ -5,12 +5,12 @@ namespace blupow {
 namespace {
 
 // Lowercase [a-z0-9_-]; separators become '_' (":" of a MAC is dropped), the rest is dropped.
-QString sanitize(const QString &text, bool dropColons)
-{
+QString sanitize(const QString &text, bool dropColons) {
     QString id;
     for (const QChar c : text.toLower()) {
-        if ((c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
-            || c == QLatin1Char('-') || c == QLatin1Char('_'))
+        if ((c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
+            (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('-') ||
+            c == QLatin1Char('_'))
             id.append(c);
         else if (c == QLatin1Char(':') && dropColons)
             continue;
@@ -24,8 +24,7 @@ QString sanitize(const QString &text, bool dropColons)
 
 } // namespace
 
-QString DeviceIdentity::deviceId() const
-{
+QString DeviceIdentity::deviceId() const {
     // ha-mqtt.md 1: prefer an id read from the device (the serial); else the BLE address without
     // colons (stable on Linux and Windows), "sim_inverter" for a simulated one; else the name.
     QString id = sanitize(serial, false);

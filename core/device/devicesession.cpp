@@ -21,24 +21,21 @@ namespace blupow {
 
 namespace {
 
-constexpr int kStatisticsWindow = 100; // "success rate over the last 100 requests"
-constexpr int kMaxResyncFailures = 3;  // unanswered resync probes before the link is reset
+constexpr int kStatisticsWindow = 100;  // "success rate over the last 100 requests"
+constexpr int kMaxResyncFailures = 3;   // unanswered resync probes before the link is reset
 constexpr int kMaxDesyncReconnects = 3; // immediate reconnects before backing off instead
 
-qint64 nowEpochMs()
-{
+qint64 nowEpochMs() {
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-QString hexSlave(quint8 slave)
-{
+QString hexSlave(quint8 slave) {
     return QStringLiteral("0x%1").arg(slave, 2, 16, QLatin1Char('0'));
 }
 
 } // namespace
 
-QString sessionStateName(DeviceSession::State state)
-{
+QString sessionStateName(DeviceSession::State state) {
     switch (state) {
     case DeviceSession::State::Idle:
         return QStringLiteral("idle");
@@ -56,8 +53,7 @@ QString sessionStateName(DeviceSession::State state)
     return QStringLiteral("unknown");
 }
 
-class DeviceSessionPrivate
-{
+class DeviceSessionPrivate {
 public:
     enum class Purpose { Identify, Once, Cycle, Resync, OneOff };
 
@@ -96,7 +92,8 @@ public:
     // requests
     void proceed();
     void afterExchange();
-    bool sendChecked(const modbus::Request &request, Purpose purpose, int timeoutMs, quint64 id = 0);
+    bool sendChecked(const modbus::Request &request, Purpose purpose, int timeoutMs,
+                     quint64 id = 0);
     void send(const modbus::Request &request, Purpose purpose, int timeoutMs, quint64 id = 0);
     void onBytes(const QByteArray &chunk, qint64 timestampMs);
     void onRequestTimeout();
@@ -175,8 +172,7 @@ DeviceSessionPrivate::DeviceSessionPrivate(DeviceSession *session, Transport *li
     , transport(link)
     , maps(std::move(registerMaps))
     , options(std::move(opts))
-    , random(options.randomSeed ? options.randomSeed : QRandomGenerator::global()->generate())
-{
+    , random(options.randomSeed ? options.randomSeed : QRandomGenerator::global()->generate()) {
     for (QTimer *t : {&connectTimer, &requestTimer, &gapTimer, &backoffTimer, &pollTimer})
         t->setSingleShot(true);
     // The poll interval is the cycle period; a coarse timer's 5 % slack would drift it.
@@ -186,8 +182,7 @@ DeviceSessionPrivate::DeviceSessionPrivate(DeviceSession *session, Transport *li
 
 // ---- transitions ---------------------------------------------------------------------------
 
-void DeviceSessionPrivate::setState(DeviceSession::State next, const QString &reason)
-{
+void DeviceSessionPrivate::setState(DeviceSession::State next, const QString &reason) {
     if (state == next && next != DeviceSession::State::BackingOff)
         return;
     qCDebug(lcSession).noquote() << transport->peerName() << sessionStateName(state) << "->"
@@ -196,16 +191,14 @@ void DeviceSessionPrivate::setState(DeviceSession::State next, const QString &re
     Q_EMIT q->stateChanged(next, reason);
 }
 
-void DeviceSessionPrivate::setAvailability(bool isOnline)
-{
+void DeviceSessionPrivate::setAvailability(bool isOnline) {
     if (online == isOnline)
         return;
     online = isOnline;
     Q_EMIT q->availabilityChanged(isOnline);
 }
 
-void DeviceSessionPrivate::beginConnect(const QString &reason)
-{
+void DeviceSessionPrivate::beginConnect(const QString &reason) {
     setState(DeviceSession::State::Connecting, reason);
     connectTimer.start(options.connectTimeoutMs);
     switch (transport->state()) {
@@ -224,8 +217,7 @@ void DeviceSessionPrivate::beginConnect(const QString &reason)
     }
 }
 
-void DeviceSessionPrivate::onOpened()
-{
+void DeviceSessionPrivate::onOpened() {
     connectTimer.stop();
     // A new link carries nothing from the old one: late replies died with it (protocol.md 3.4).
     stats.droppedBytes += static_cast<quint64>(reassembler.reset().size());
@@ -244,7 +236,8 @@ void DeviceSessionPrivate::onOpened()
         identifier.emplace(&maps, transport->peerName(), transport->peerAddress(), config);
         setState(DeviceSession::State::Identifying, QStringLiteral("link open; identifying"));
     } else if (!identity) {
-        setState(DeviceSession::State::Identifying, QStringLiteral("link open; resuming identification"));
+        setState(DeviceSession::State::Identifying,
+                 QStringLiteral("link open; resuming identification"));
     } else {
         setState(DeviceSession::State::Identifying,
                  QStringLiteral("link open; %1 at %2 already identified, reading identity blocks")
@@ -253,8 +246,7 @@ void DeviceSessionPrivate::onOpened()
     proceed();
 }
 
-void DeviceSessionPrivate::linkLost(const QString &reason)
-{
+void DeviceSessionPrivate::linkLost(const QString &reason) {
     cancelPending(reason);
     if (cycleActive) {
         cycleActive = false;
@@ -265,8 +257,7 @@ void DeviceSessionPrivate::linkLost(const QString &reason)
     enterBackoff(reason);
 }
 
-void DeviceSessionPrivate::enterBackoff(const QString &reason)
-{
+void DeviceSessionPrivate::enterBackoff(const QString &reason) {
     cancelPending(reason);
     requestTimer.stop();
     gapTimer.stop();
@@ -280,13 +271,15 @@ void DeviceSessionPrivate::enterBackoff(const QString &reason)
     ++backoffAttempt;
     const int delay = computeBackoffMs(backoffAttempt);
     setState(DeviceSession::State::BackingOff,
-             QStringLiteral("%1; reconnecting in %2 ms (attempt %3)").arg(reason).arg(delay).arg(backoffAttempt));
+             QStringLiteral("%1; reconnecting in %2 ms (attempt %3)")
+                 .arg(reason)
+                 .arg(delay)
+                 .arg(backoffAttempt));
     Q_EMIT q->backoffScheduled(delay, backoffAttempt);
     backoffTimer.start(delay);
 }
 
-void DeviceSessionPrivate::reconnectNow(const QString &reason)
-{
+void DeviceSessionPrivate::reconnectNow(const QString &reason) {
     // Used when the link is healthy but may hold a late reply that no request can be told apart
     // from: a new connection is the one sure way to discard it (renogy-ble does the same, 3.4).
     if (++desyncReconnects > kMaxDesyncReconnects) {
@@ -306,33 +299,32 @@ void DeviceSessionPrivate::reconnectNow(const QString &reason)
     beginConnect(reason + QStringLiteral("; reconnecting to discard late replies"));
 }
 
-int DeviceSessionPrivate::computeBackoffMs(int attempt)
-{
+int DeviceSessionPrivate::computeBackoffMs(int attempt) {
     // Exponential (initial x 2^(n-1), capped) with +-jitter so that several bridges that lost the
     // same device do not reconnect in lockstep.
-    const double base = std::min(static_cast<double>(options.backoffMaxMs),
-                                 options.backoffInitialMs * std::pow(2.0, std::min(attempt - 1, 30)));
+    const double base =
+        std::min(static_cast<double>(options.backoffMaxMs),
+                 options.backoffInitialMs * std::pow(2.0, std::min(attempt - 1, 30)));
     const double jitter = options.backoffJitter * (2.0 * random.generateDouble() - 1.0);
     return static_cast<int>(std::lround(std::max(0.0, base * (1.0 + jitter))));
 }
 
 // ---- requests ------------------------------------------------------------------------------
 
-bool DeviceSessionPrivate::collides(const modbus::Request &request) const
-{
+bool DeviceSessionPrivate::collides(const modbus::Request &request) const {
     // The reassembler accepts a reply by slave (any for 0xFF), function and byte count. A reply
     // still owed to an unsettled request with the same signature would be taken for this one's.
     return std::any_of(unsettled.cbegin(), unsettled.cend(), [&](const Signature &u) {
-        const bool slaveMatch = u.slave == request.slave || u.slave == modbus::kBroadcastSlave
-                                || request.slave == modbus::kBroadcastSlave;
+        const bool slaveMatch = u.slave == request.slave || u.slave == modbus::kBroadcastSlave ||
+                                request.slave == modbus::kBroadcastSlave;
         if (!slaveMatch || u.function != request.function)
             return false;
-        return request.function != modbus::FunctionCode::ReadHoldingRegisters || u.count == request.count;
+        return request.function != modbus::FunctionCode::ReadHoldingRegisters ||
+               u.count == request.count;
     });
 }
 
-std::optional<modbus::Request> DeviceSessionPrivate::resyncProbe() const
-{
+std::optional<modbus::Request> DeviceSessionPrivate::resyncProbe() const {
     if (!identity)
         return std::nullopt;
     for (const modbus::Request &good : knownGood) {
@@ -345,20 +337,19 @@ std::optional<modbus::Request> DeviceSessionPrivate::resyncProbe() const
     return std::nullopt;
 }
 
-void DeviceSessionPrivate::rememberAnswered(const modbus::Request &request)
-{
+void DeviceSessionPrivate::rememberAnswered(const modbus::Request &request) {
     if (request.function != modbus::FunctionCode::ReadHoldingRegisters)
         return;
-    const bool known = std::any_of(knownGood.cbegin(), knownGood.cend(), [&](const modbus::Request &r) {
-        return r.start == request.start && r.count == request.count;
-    });
+    const bool known =
+        std::any_of(knownGood.cbegin(), knownGood.cend(), [&](const modbus::Request &r) {
+            return r.start == request.start && r.count == request.count;
+        });
     if (!known)
         knownGood.append(request);
 }
 
-bool DeviceSessionPrivate::sendChecked(const modbus::Request &request, Purpose purpose, int timeoutMs,
-                                       quint64 id)
-{
+bool DeviceSessionPrivate::sendChecked(const modbus::Request &request, Purpose purpose,
+                                       int timeoutMs, quint64 id) {
     if (!collides(request)) {
         send(request, purpose, timeoutMs, id);
         return true;
@@ -380,13 +371,14 @@ bool DeviceSessionPrivate::sendChecked(const modbus::Request &request, Purpose p
             return false;
         }
     }
-    reconnectNow(resyncFailures >= kMaxResyncFailures ? QStringLiteral("resync probes unanswered")
-                                                      : QStringLiteral("desynchronised after a silent request"));
+    reconnectNow(resyncFailures >= kMaxResyncFailures
+                     ? QStringLiteral("resync probes unanswered")
+                     : QStringLiteral("desynchronised after a silent request"));
     return false;
 }
 
-void DeviceSessionPrivate::send(const modbus::Request &request, Purpose purpose, int timeoutMs, quint64 id)
-{
+void DeviceSessionPrivate::send(const modbus::Request &request, Purpose purpose, int timeoutMs,
+                                quint64 id) {
     Pending p;
     p.purpose = purpose;
     p.exchange.id = id ? id : ++nextId;
@@ -404,8 +396,7 @@ void DeviceSessionPrivate::send(const modbus::Request &request, Purpose purpose,
         linkLost(QStringLiteral("write failed: link not open"));
 }
 
-void DeviceSessionPrivate::onBytes(const QByteArray &chunk, qint64 timestampMs)
-{
+void DeviceSessionPrivate::onBytes(const QByteArray &chunk, qint64 timestampMs) {
     const modbus::FrameReassembler::Result result = reassembler.feed(chunk);
     stats.droppedBytes += static_cast<quint64>(result.dropped.size());
     if (!pending)
@@ -426,8 +417,7 @@ void DeviceSessionPrivate::onBytes(const QByteArray &chunk, qint64 timestampMs)
         complete(Exchange::Outcome::Error, modbus::describe(ex.response, *result.frame));
 }
 
-void DeviceSessionPrivate::onRequestTimeout()
-{
+void DeviceSessionPrivate::onRequestTimeout() {
     if (!pending)
         return;
     const QByteArray partial = reassembler.reset();
@@ -439,8 +429,7 @@ void DeviceSessionPrivate::onRequestTimeout()
              QStringLiteral("no reply within %1 ms").arg(requestTimer.interval()));
 }
 
-void DeviceSessionPrivate::cancelPending(const QString &why)
-{
+void DeviceSessionPrivate::cancelPending(const QString &why) {
     if (!pending)
         return;
     requestTimer.stop();
@@ -452,8 +441,7 @@ void DeviceSessionPrivate::cancelPending(const QString &why)
     Q_EMIT q->exchangeFinished(ex);
 }
 
-void DeviceSessionPrivate::record(const Exchange &ex)
-{
+void DeviceSessionPrivate::record(const Exchange &ex) {
     switch (ex.outcome) {
     case Exchange::Outcome::Timeout:
         ++stats.timeouts;
@@ -472,11 +460,12 @@ void DeviceSessionPrivate::record(const Exchange &ex)
         break;
     }
     // A device that answers, even with an exception, is a working link.
-    outcomes.push_back(ex.outcome == Exchange::Outcome::Ok || ex.outcome == Exchange::Outcome::Exception);
+    outcomes.push_back(ex.outcome == Exchange::Outcome::Ok ||
+                       ex.outcome == Exchange::Outcome::Exception);
     while (outcomes.size() > kStatisticsWindow)
         outcomes.pop_front();
-    stats.successRate = static_cast<double>(std::count(outcomes.cbegin(), outcomes.cend(), true))
-                        / static_cast<double>(outcomes.size());
+    stats.successRate = static_cast<double>(std::count(outcomes.cbegin(), outcomes.cend(), true)) /
+                        static_cast<double>(outcomes.size());
     if (!ex.responseFrame.isEmpty()) {
         stats.lastRoundTripMs = ex.roundTripMs;
         roundTrips.push_back(ex.roundTripMs);
@@ -489,8 +478,7 @@ void DeviceSessionPrivate::record(const Exchange &ex)
     }
 }
 
-void DeviceSessionPrivate::complete(Exchange::Outcome outcome, const QString &error)
-{
+void DeviceSessionPrivate::complete(Exchange::Outcome outcome, const QString &error) {
     requestTimer.stop();
     Pending done = std::move(*pending);
     pending.reset();
@@ -513,13 +501,14 @@ void DeviceSessionPrivate::complete(Exchange::Outcome outcome, const QString &er
     }
     record(ex);
     if (outcome != Exchange::Outcome::Ok)
-        qCDebug(lcSession).noquote() << "request" << req.start << "x" << req.count << "to" << hexSlave(req.slave)
-                                     << ":" << ex.error;
+        qCDebug(lcSession).noquote() << "request" << req.start << "x" << req.count << "to"
+                                     << hexSlave(req.slave) << ":" << ex.error;
     Q_EMIT q->exchangeFinished(ex);
     if (outcome != Exchange::Outcome::Timeout)
         cycleHeardDevice = true;
 
-    const bool retryable = outcome == Exchange::Outcome::Timeout || outcome == Exchange::Outcome::Error;
+    const bool retryable =
+        outcome == Exchange::Outcome::Timeout || outcome == Exchange::Outcome::Error;
     switch (done.purpose) {
     case Purpose::Identify:
         if (identifier)
@@ -559,8 +548,7 @@ void DeviceSessionPrivate::complete(Exchange::Outcome outcome, const QString &er
     afterExchange();
 }
 
-void DeviceSessionPrivate::afterExchange()
-{
+void DeviceSessionPrivate::afterExchange() {
     if (state != DeviceSession::State::Identifying && state != DeviceSession::State::Polling)
         return;
     if (options.interRequestGapMs > 0)
@@ -569,8 +557,7 @@ void DeviceSessionPrivate::afterExchange()
         proceed();
 }
 
-void DeviceSessionPrivate::proceed()
-{
+void DeviceSessionPrivate::proceed() {
     if (pending || gapTimer.isActive())
         return;
     if (state == DeviceSession::State::Identifying) {
@@ -634,8 +621,7 @@ void DeviceSessionPrivate::proceed()
 
 // ---- identification and polling -------------------------------------------------------------
 
-void DeviceSessionPrivate::adoptIdentity()
-{
+void DeviceSessionPrivate::adoptIdentity() {
     DeviceIdentity found = identifier->identity();
     const RegisterMap *chosen = maps.find(found.family, found.variant);
     if (!chosen) {
@@ -651,13 +637,12 @@ void DeviceSessionPrivate::adoptIdentity()
     oncePlan = map->readPlan(PollClass::Once);
     cyclePlan = map->readPlan(PollClass::Cycle);
     identity = found;
-    qCInfo(lcSession).noquote() << "identified" << familyName(found.family) << found.model << "at"
-                                << hexSlave(found.slave) << ":" << found.how;
+    qCDebug(lcSession).noquote() << "identified" << familyName(found.family) << found.model << "at"
+                                 << hexSlave(found.slave) << ":" << found.how;
     Q_EMIT q->identified(found);
 }
 
-void DeviceSessionPrivate::startCycle()
-{
+void DeviceSessionPrivate::startCycle() {
     cycleActive = true;
     cycleDue = false;
     cycleIndex = 0;
@@ -670,8 +655,7 @@ void DeviceSessionPrivate::startCycle()
     proceed();
 }
 
-DecodedValue DeviceSessionPrivate::placeholder(const FieldDef &field) const
-{
+DecodedValue DeviceSessionPrivate::placeholder(const FieldDef &field) const {
     DecodedValue v;
     v.key = field.key;
     v.label = field.label;
@@ -685,15 +669,15 @@ DecodedValue DeviceSessionPrivate::placeholder(const FieldDef &field) const
     return v;
 }
 
-void DeviceSessionPrivate::finishCycle(bool mayDeclareDead)
-{
+void DeviceSessionPrivate::finishCycle(bool mayDeclareDead) {
     ++stats.cycles;
     stats.lastCycleMs = static_cast<double>(cycleClock.nsecsElapsed()) / 1e6;
     stats.rssi = transport->rssi();
 
     QList<RegisterBlock> blocks = onceBlocks;
     blocks.append(cycleBlocks);
-    const DecodedValues decoded = map ? RegisterDecoder::decodeCycle(*map, blocks) : DecodedValues();
+    const DecodedValues decoded =
+        map ? RegisterDecoder::decodeCycle(*map, blocks) : DecodedValues();
     QHash<QString, DecodedValue> fresh;
     for (const DecodedValue &v : decoded)
         fresh.insert(v.key, v);
@@ -724,12 +708,12 @@ void DeviceSessionPrivate::finishCycle(bool mayDeclareDead)
     Q_EMIT q->valuesUpdated(current);
     Q_EMIT q->statisticsChanged(stats);
 
-    if (mayDeclareDead && !cycleHeardDevice && state == DeviceSession::State::Polling && !cyclePlan.isEmpty())
+    if (mayDeclareDead && !cycleHeardDevice && state == DeviceSession::State::Polling &&
+        !cyclePlan.isEmpty())
         linkLost(QStringLiteral("no reply to any request of a poll cycle"));
 }
 
-void DeviceSessionPrivate::markAllStale()
-{
+void DeviceSessionPrivate::markAllStale() {
     if (current.isEmpty())
         return;
     for (DecodedValue &v : current) {
@@ -741,10 +725,11 @@ void DeviceSessionPrivate::markAllStale()
 
 // ---- DeviceSession -----------------------------------------------------------------------------
 
-DeviceSession::DeviceSession(Transport *transport, RegisterMaps maps, Options options, QObject *parent)
+DeviceSession::DeviceSession(Transport *transport, RegisterMaps maps, Options options,
+                             QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<DeviceSessionPrivate>(this, transport, std::move(maps), std::move(options)))
-{
+    , d(std::make_unique<DeviceSessionPrivate>(this, transport, std::move(maps),
+                                               std::move(options))) {
     qRegisterMetaType<DecodedValues>();
     qRegisterMetaType<Exchange>();
     qRegisterMetaType<LinkStatistics>();
@@ -767,18 +752,20 @@ DeviceSession::DeviceSession(Transport *transport, RegisterMaps maps, Options op
     });
     connect(&d->connectTimer, &QTimer::timeout, this, [this] {
         if (d->state == State::Connecting)
-            d->enterBackoff(QStringLiteral("connection attempt timed out after %1 ms").arg(d->options.connectTimeoutMs));
+            d->enterBackoff(QStringLiteral("connection attempt timed out after %1 ms")
+                                .arg(d->options.connectTimeoutMs));
     });
 
     connect(transport, &Transport::bytesReceived, this,
             [this](const QByteArray &chunk, qint64 t) { d->onBytes(chunk, t); });
-    connect(transport, &Transport::errorOccurred, this, [this](Transport::Error error, const QString &message) {
-        d->lastTransportError = message;
-        qCDebug(lcSession) << "transport error" << error << message;
-        if (error == Transport::Error::ConnectionLost
-            && (d->state == State::Identifying || d->state == State::Polling))
-            d->linkLost(message);
-    });
+    connect(transport, &Transport::errorOccurred, this,
+            [this](Transport::Error error, const QString &message) {
+                d->lastTransportError = message;
+                qCDebug(lcSession) << "transport error" << error << message;
+                if (error == Transport::Error::ConnectionLost &&
+                    (d->state == State::Identifying || d->state == State::Polling))
+                    d->linkLost(message);
+            });
     connect(transport, &Transport::stateChanged, this, [this](Transport::State s) {
         switch (s) {
         case Transport::State::Open:
@@ -791,12 +778,13 @@ DeviceSession::DeviceSession(Transport *transport, RegisterMaps maps, Options op
                     d->openWhenClosed = false;
                     d->transport->open();
                 } else {
-                    d->enterBackoff(d->lastTransportError.isEmpty() ? QStringLiteral("connection failed")
-                                                                     : d->lastTransportError);
+                    d->enterBackoff(d->lastTransportError.isEmpty()
+                                        ? QStringLiteral("connection failed")
+                                        : d->lastTransportError);
                 }
             } else if (d->state == State::Identifying || d->state == State::Polling) {
                 d->linkLost(d->lastTransportError.isEmpty() ? QStringLiteral("link closed")
-                                                             : d->lastTransportError);
+                                                            : d->lastTransportError);
             }
             d->lastTransportError.clear();
             break;
@@ -807,28 +795,26 @@ DeviceSession::DeviceSession(Transport *transport, RegisterMaps maps, Options op
     });
 }
 
-DeviceSession::~DeviceSession()
-{
+DeviceSession::~DeviceSession() {
     // Timers and the private part go first; the transport is not ours but must not call back.
     if (d->transport)
         disconnect(d->transport, nullptr, this, nullptr);
 }
 
-void DeviceSession::start()
-{
+void DeviceSession::start() {
     if (d->state != State::Idle && d->state != State::Stopped)
         return;
     d->backoffAttempt = 0;
     d->beginConnect(QStringLiteral("started"));
 }
 
-void DeviceSession::stop()
-{
+void DeviceSession::stop() {
     if (d->state == State::Stopped || d->state == State::Idle) {
         d->setState(State::Stopped, QStringLiteral("stopped"));
         return;
     }
-    for (QTimer *t : {&d->connectTimer, &d->requestTimer, &d->gapTimer, &d->pollTimer, &d->backoffTimer})
+    for (QTimer *t :
+         {&d->connectTimer, &d->requestTimer, &d->gapTimer, &d->pollTimer, &d->backoffTimer})
         t->stop();
     d->cancelPending(QStringLiteral("session stopped"));
     while (!d->oneOffs.empty()) {
@@ -836,63 +822,54 @@ void DeviceSession::stop()
         d->oneOffs.pop_front();
         Exchange ex;
         ex.id = o.id;
-        ex.request = modbus::Request::read(d->identity ? d->identity->slave : modbus::kBroadcastSlave, o.start, o.count);
+        ex.request = modbus::Request::read(
+            d->identity ? d->identity->slave : modbus::kBroadcastSlave, o.start, o.count);
         ex.outcome = Exchange::Outcome::Cancelled;
         ex.error = QStringLiteral("session stopped");
         Q_EMIT exchangeFinished(ex);
     }
     d->cycleActive = false;
-    d->markAllStale();
     d->setAvailability(false);
     if (d->transport->state() != Transport::State::Closed)
         d->transport->close();
     d->setState(State::Stopped, QStringLiteral("stopped"));
 }
 
-DeviceSession::State DeviceSession::state() const
-{
+DeviceSession::State DeviceSession::state() const {
     return d->state;
 }
 
-const DeviceSession::Options &DeviceSession::options() const
-{
+const DeviceSession::Options &DeviceSession::options() const {
     return d->options;
 }
 
-void DeviceSession::setPollInterval(int ms)
-{
+void DeviceSession::setPollInterval(int ms) {
     d->options.pollIntervalMs = std::max(0, ms);
 }
 
-std::optional<DeviceIdentity> DeviceSession::identity() const
-{
+std::optional<DeviceIdentity> DeviceSession::identity() const {
     return d->identity;
 }
 
-const RegisterMap *DeviceSession::map() const
-{
+const RegisterMap *DeviceSession::map() const {
     return d->map;
 }
 
-DecodedValues DeviceSession::currentValues() const
-{
+DecodedValues DeviceSession::currentValues() const {
     return d->current;
 }
 
-LinkStatistics DeviceSession::statistics() const
-{
+LinkStatistics DeviceSession::statistics() const {
     LinkStatistics s = d->stats;
     s.rssi = d->transport->rssi();
     return s;
 }
 
-Transport *DeviceSession::transport() const
-{
+Transport *DeviceSession::transport() const {
     return d->transport;
 }
 
-quint64 DeviceSession::readRegisters(quint16 start, quint16 count)
-{
+quint64 DeviceSession::readRegisters(quint16 start, quint16 count) {
     const quint64 id = ++d->nextId;
     d->oneOffs.push_back(DeviceSessionPrivate::OneOff{id, start, count});
     if (d->state == State::Polling)

@@ -11,27 +11,25 @@ namespace {
 
 constexpr quint16 kControllerModelReg = 0x000C; // 12-19, 16 bytes ASCII (protocol.md 6.1.1)
 constexpr quint16 kControllerAddressReg = 0x001A;
-constexpr quint16 kInverterAddressReg = 4109;   // answers 32 on every REGO seen (protocol.md 6.4.2)
+constexpr quint16 kInverterAddressReg = 4109; // answers 32 on every REGO seen (protocol.md 6.4.2)
 constexpr quint16 kInverterModelReg = 4311;
-constexpr quint16 kBatteryProbeReg = 5042;      // current .. capacity, x6 as the vendor app reads
+constexpr quint16 kBatteryProbeReg = 5042; // current .. capacity, x6 as the vendor app reads
 constexpr quint16 kBatteryModelReg = 5122;
 constexpr quint16 kBatteryAddressReg = 5223;
 constexpr quint16 kModelWords = 8;
 
-QString hexSlave(quint8 slave)
-{
+QString hexSlave(quint8 slave) {
     return QStringLiteral("0x%1").arg(slave, 2, 16, QLatin1Char('0'));
 }
 
 } // namespace
 
-QList<quint8> Identifier::knownSlaveIds()
-{
-    return {0xFF, 0x01, 0x10, 0x11, 0x20, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x60, 0x61};
+QList<quint8> Identifier::knownSlaveIds() {
+    return {0xFF, 0x01, 0x10, 0x11, 0x20, 0x30, 0x31, 0x32,
+            0x33, 0x34, 0x35, 0x36, 0x37, 0x60, 0x61};
 }
 
-std::optional<Family> Identifier::familyFromModel(const QString &model)
-{
+std::optional<Family> Identifier::familyFromModel(const QString &model) {
     const QString m = model.trimmed().toUpper();
     if (m.startsWith(QLatin1String("RIV")))
         return Family::Inverter;
@@ -40,16 +38,16 @@ std::optional<Family> Identifier::familyFromModel(const QString &model)
     static const QRegularExpression dcc(QStringLiteral("^(DCC|RBC\\d+D)"));
     if (dcc.match(m).hasMatch())
         return Family::DcDcCharger;
-    if (m.startsWith(QLatin1String("RNG-CTRL")) || m.startsWith(QLatin1String("RCC"))
-        || m.startsWith(QLatin1String("ML")) || m.startsWith(QLatin1String("MT")))
+    if (m.startsWith(QLatin1String("RNG-CTRL")) || m.startsWith(QLatin1String("RCC")) ||
+        m.startsWith(QLatin1String("ML")) || m.startsWith(QLatin1String("MT")))
         return Family::Controller;
     return std::nullopt;
 }
 
-Identifier::Identifier(const RegisterMaps *maps, QString advertisedName, QString address, Config config)
+Identifier::Identifier(const RegisterMaps *maps, QString advertisedName, QString address,
+                       Config config)
     : m_maps(maps)
-    , m_config(std::move(config))
-{
+    , m_config(std::move(config)) {
     m_identity.name = std::move(advertisedName);
     m_identity.address = std::move(address);
     m_identity.variant = m_config.variant;
@@ -66,8 +64,9 @@ Identifier::Identifier(const RegisterMaps *maps, QString advertisedName, QString
     } else {
         // A BT-1/BT-2 can front any family; controllers are the common case.
         m_families = {Family::Controller, Family::Inverter, Family::Battery};
-        note(match.isRenogy ? QStringLiteral("name %1: BT-1/BT-2 dongle, family unknown").arg(m_identity.name)
-                            : QStringLiteral("name '%1' not a Renogy pattern").arg(m_identity.name));
+        note(match.isRenogy
+                 ? QStringLiteral("name %1: BT-1/BT-2 dongle, family unknown").arg(m_identity.name)
+                 : QStringLiteral("name '%1' not a Renogy pattern").arg(m_identity.name));
     }
     if (m_families.contains(Family::Shunt)) {
         m_phase = Phase::Failed;
@@ -99,8 +98,7 @@ Identifier::Identifier(const RegisterMaps *maps, QString advertisedName, QString
     }
 }
 
-modbus::Request Identifier::probeRequest(Family family, quint8 slave) const
-{
+modbus::Request Identifier::probeRequest(Family family, quint8 slave) const {
     switch (family) {
     case Family::Inverter:
         return modbus::Request::read(slave, kInverterAddressReg, 1);
@@ -114,8 +112,7 @@ modbus::Request Identifier::probeRequest(Family family, quint8 slave) const
     return modbus::Request::read(slave, kControllerModelReg, kModelWords);
 }
 
-std::optional<Identifier::Step> Identifier::next() const
-{
+std::optional<Identifier::Step> Identifier::next() const {
     const quint8 slave = m_identity.slave;
     switch (m_phase) {
     case Phase::Probe: {
@@ -125,12 +122,14 @@ std::optional<Identifier::Step> Identifier::next() const
                     QStringLiteral("probe %1 at %2").arg(familyName(f), hexSlave(s))};
     }
     case Phase::Model: {
-        const quint16 reg = m_identity.family == Family::Inverter ? kInverterModelReg : kBatteryModelReg;
+        const quint16 reg =
+            m_identity.family == Family::Inverter ? kInverterModelReg : kBatteryModelReg;
         return Step{modbus::Request::read(slave, reg, kModelWords), m_config.readTimeoutMs,
                     QStringLiteral("read model at %1").arg(reg)};
     }
     case Phase::Address: {
-        const quint16 reg = m_identity.family == Family::Battery ? kBatteryAddressReg : kControllerAddressReg;
+        const quint16 reg =
+            m_identity.family == Family::Battery ? kBatteryAddressReg : kControllerAddressReg;
         return Step{modbus::Request::read(slave, reg, 1), m_config.readTimeoutMs,
                     QStringLiteral("read device address at %1").arg(reg)};
     }
@@ -141,8 +140,7 @@ std::optional<Identifier::Step> Identifier::next() const
     return std::nullopt;
 }
 
-QString Identifier::decodeModel(Family family, int reg, const QList<quint16> &words) const
-{
+QString Identifier::decodeModel(Family family, int reg, const QList<quint16> &words) const {
     // Decode with the map's own text field where there is one, so trimming rules live in one place.
     FieldDef field;
     field.key = QStringLiteral("model");
@@ -158,8 +156,7 @@ QString Identifier::decodeModel(Family family, int reg, const QList<quint16> &wo
     return RegisterDecoder::decodeField(field, words).value.toString().trimmed();
 }
 
-void Identifier::advance()
-{
+void Identifier::advance() {
     if (++m_familyIndex < m_families.size())
         return;
     m_familyIndex = 0;
@@ -174,15 +171,13 @@ void Identifier::advance()
     m_identity.how = m_how.join(QStringLiteral("; "));
 }
 
-void Identifier::found(Family family, quint8 replySlave, const QString &evidence)
-{
+void Identifier::found(Family family, quint8 replySlave, const QString &evidence) {
     m_identity.family = family;
     m_identity.slave = replySlave;
     note(evidence);
 }
 
-void Identifier::handle(const Exchange &exchange)
-{
+void Identifier::handle(const Exchange &exchange) {
     const modbus::Request &req = exchange.request;
     const bool ok = exchange.outcome == Exchange::Outcome::Ok;
     if (ok)
@@ -194,7 +189,9 @@ void Identifier::handle(const Exchange &exchange)
         if (!ok) {
             if (exchange.outcome == Exchange::Outcome::Exception) {
                 note(QStringLiteral("%1 %2 x%3: exception 0x%4 from %5 (a device, not a %6)")
-                         .arg(hexSlave(req.slave)).arg(req.start).arg(req.count)
+                         .arg(hexSlave(req.slave))
+                         .arg(req.start)
+                         .arg(req.count)
                          .arg(exchange.response.exceptionCode, 2, 16, QLatin1Char('0'))
                          .arg(hexSlave(exchange.response.slave), familyName(hypothesis)));
             }
@@ -206,20 +203,24 @@ void Identifier::handle(const Exchange &exchange)
         const quint8 replySlave = exchange.response.slave;
         const QString at = req.slave == replySlave
                                ? QStringLiteral("slave %1").arg(hexSlave(replySlave))
-                               : QStringLiteral("slave %1 answered for %2").arg(hexSlave(replySlave), hexSlave(req.slave));
+                               : QStringLiteral("slave %1 answered for %2")
+                                     .arg(hexSlave(replySlave), hexSlave(req.slave));
         switch (hypothesis) {
         case Family::Controller:
         case Family::DcDcCharger:
         case Family::Shunt: {
-            const QString model = decodeModel(Family::Controller, req.start, exchange.response.words);
+            const QString model =
+                decodeModel(Family::Controller, req.start, exchange.response.words);
             m_identity.model = model;
             std::optional<Family> family = familyFromModel(model);
             if (m_config.family)
                 family = m_config.family;
             else if (!family || (*family != Family::Controller && *family != Family::DcDcCharger))
-                family = Family::Controller; // answers 0x000C: the SRNE-style map (open question D.29)
+                family =
+                    Family::Controller; // answers 0x000C: the SRNE-style map (open question D.29)
             found(*family, replySlave,
-                  QStringLiteral("0x000C x8 model '%1' -> %2; %3").arg(model, familyName(*family), at));
+                  QStringLiteral("0x000C x8 model '%1' -> %2; %3")
+                      .arg(model, familyName(*family), at));
             m_phase = replySlave == modbus::kBroadcastSlave ? Phase::Address : Phase::Done;
             break;
         }
@@ -246,21 +247,29 @@ void Identifier::handle(const Exchange &exchange)
         if (ok) {
             m_identity.model = decodeModel(m_identity.family, req.start, exchange.response.words);
             const auto byModel = familyFromModel(m_identity.model);
-            note(QStringLiteral("%1 x8 model '%2'%3").arg(req.start).arg(m_identity.model,
-                     byModel && *byModel != m_identity.family ? QStringLiteral(" (pattern says %1)").arg(familyName(*byModel)) : QString()));
+            note(QStringLiteral("%1 x8 model '%2'%3")
+                     .arg(req.start)
+                     .arg(m_identity.model,
+                          byModel && *byModel != m_identity.family
+                              ? QStringLiteral(" (pattern says %1)").arg(familyName(*byModel))
+                              : QString()));
         } else {
             // RIV4835 units have been seen not answering 4311 while otherwise fine (A.6).
             note(QStringLiteral("%1 x8 (model) not answered: model unknown").arg(req.start));
         }
-        m_phase = (m_identity.family == Family::Battery && m_identity.slave == modbus::kBroadcastSlave)
-                      ? Phase::Address : Phase::Done;
+        m_phase =
+            (m_identity.family == Family::Battery && m_identity.slave == modbus::kBroadcastSlave)
+                ? Phase::Address
+                : Phase::Done;
         break;
     case Phase::Address:
         if (ok) {
             const int id = exchange.response.words.value(0) & 0xFF;
             if (id >= 1 && id <= 247) {
                 m_identity.slave = static_cast<quint8>(id);
-                note(QStringLiteral("slave %1 from register %2").arg(hexSlave(m_identity.slave)).arg(req.start));
+                note(QStringLiteral("slave %1 from register %2")
+                         .arg(hexSlave(m_identity.slave))
+                         .arg(req.start));
             }
         } else {
             note(QStringLiteral("address register not answered: staying on 0xFF"));
@@ -275,8 +284,7 @@ void Identifier::handle(const Exchange &exchange)
         finish();
 }
 
-void Identifier::finish()
-{
+void Identifier::finish() {
     const RegisterMap *map = m_maps->find(m_identity.family, m_identity.variant);
     if (!map)
         map = m_maps->find(m_identity.family);

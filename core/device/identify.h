@@ -26,8 +26,7 @@ namespace blupow {
 // family); silence proves nothing. After a probe answers, the model registers are read (inverter
 // 4311 x8, battery 5122 x8); a model read that times out leaves the model unknown but does not
 // fail identification (open question A.6).
-class Identifier
-{
+class Identifier {
 public:
     struct Config {
         std::optional<Family> family;
@@ -50,7 +49,9 @@ public:
     // What became of the request next() returned.
     void handle(const Exchange &exchange);
 
-    [[nodiscard]] bool finished() const { return m_phase == Phase::Done || m_phase == Phase::Failed; }
+    [[nodiscard]] bool finished() const {
+        return m_phase == Phase::Done || m_phase == Phase::Failed;
+    }
     [[nodiscard]] bool succeeded() const { return m_phase == Phase::Done; }
     [[nodiscard]] DeviceIdentity identity() const { return m_identity; }
     [[nodiscard]] QString failure() const { return m_failure; }

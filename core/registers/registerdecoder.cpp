@@ -160,29 +160,28 @@ void applyCounts(const RegisterMap &map, std::vector<Entry> *entries) {
         const FieldDef &f = map.fields().at(e.field);
         if (f.countKey.isEmpty() || e.value.quality != Quality::Good)
             continue;
-        const Entry *count = findEntry(*entries, map.indexOf(f.countKey));
+        const Entry *count = findEntry(*entries, f.countField);
         if (!count || count->value.quality != Quality::Good)
             continue; // the count was not read with it: nothing to judge by
         const double n = count->value.value.toDouble();
         if (n < f.countIndex) {
             e.value.quality = Quality::Invalid;
-            e.value.note = QStringLiteral("not present: %1 is %2 (protocol-open-questions F.40)")
-                               .arg(f.countKey)
-                               .arg(n);
+            e.value.note = QStringLiteral("not present: ") + f.countKey + QStringLiteral(" is ") +
+                           QString::number(static_cast<qint64>(n)) +
+                           QStringLiteral(" (protocol-open-questions F.40)");
         }
     }
 }
 
 void applyScaleRules(const RegisterMap &map, std::vector<Entry> *entries) {
     for (const ScaleRule &rule : map.scaleRules()) {
-        const Entry *ref = findEntry(*entries, map.indexOf(rule.reference));
+        const Entry *ref = findEntry(*entries, rule.referenceIndex);
         if (!ref || ref->value.quality != Quality::Good || ref->value.value.toDouble() <= 0)
             continue;
         const double pack = ref->value.value.toDouble();
         std::vector<Entry *> cells;
         double rawSum = 0;
-        for (const QString &key : rule.fields) {
-            const int index = map.indexOf(key);
+        for (const int index : rule.fieldIndex) {
             for (Entry &e : *entries) {
                 if (e.field == index && e.value.quality == Quality::Good) {
                     const FieldDef &f = map.fields().at(index);
@@ -204,23 +203,24 @@ void applyScaleRules(const RegisterMap &map, std::vector<Entry> *entries) {
         }
         const QString unit = ref->value.unit;
         const bool fits = bestError <= rule.tolerance;
+        const QString note =
+            fits ? QStringLiteral("scale %1 %2 chosen: cells sum %3 %2 vs %4 %5 %2 (F.35)")
+                       .arg(best)
+                       .arg(unit)
+                       .arg(rawSum * best, 0, 'f', 2)
+                       .arg(rule.reference)
+                       .arg(pack, 0, 'f', 2)
+                 : QStringLiteral(
+                       "no scale makes the cells sum to %1 %2; kept the map's scale (F.35)")
+                       .arg(rule.reference)
+                       .arg(pack, 0, 'f', 2);
         for (Entry *e : cells) {
             const FieldDef &f = map.fields().at(e->field);
             const double scale = fits ? best : f.scale;
             e->value.value =
                 applyScale(static_cast<double>(integerOf(f, foldRaw(f, e->value.raw))), scale);
             e->value.decimals = std::max(f.decimals, decimalsOf(scale));
-            e->value.note =
-                fits ? QStringLiteral("scale %1 %2 chosen: cells sum %3 %2 vs %4 %5 %2 (F.35)")
-                           .arg(best)
-                           .arg(unit)
-                           .arg(rawSum * best, 0, 'f', 2)
-                           .arg(rule.reference)
-                           .arg(pack, 0, 'f', 2)
-                     : QStringLiteral("no scale makes the cells sum to %1 %2; kept %3 (F.35)")
-                           .arg(rule.reference)
-                           .arg(pack, 0, 'f', 2)
-                           .arg(f.scale);
+            e->value.note = note;
         }
     }
 }
@@ -230,8 +230,8 @@ void applyDerived(const RegisterMap &map, std::vector<Entry> *entries) {
     for (const FieldDef &f : fields) {
         if (!f.isDerived())
             continue;
-        const Entry *a = findEntry(*entries, map.indexOf(f.derivedFrom.at(0)));
-        const Entry *b = findEntry(*entries, map.indexOf(f.derivedFrom.at(1)));
+        const Entry *a = findEntry(*entries, f.derivedFromIndex.at(0));
+        const Entry *b = findEntry(*entries, f.derivedFromIndex.at(1));
         if (!a || !b)
             continue;
         DecodedValue v = skeleton(f, std::max(a->value.timestampMs, b->value.timestampMs));
@@ -280,12 +280,6 @@ DecodedValues finish(const RegisterMap &map, std::vector<Entry> &entries, bool f
     for (Entry &e : entries)
         out.append(std::move(e.value));
     return out;
-}
-
-bool needsRelations(const RegisterMap &map) {
-    return std::any_of(map.fields().begin(), map.fields().end(),
-                       [](const FieldDef &f) { return f.isDerived() || !f.countKey.isEmpty(); }) ||
-           !map.scaleRules().isEmpty();
 }
 
 } // namespace
@@ -367,7 +361,7 @@ DecodedValues decodeBlock(const RegisterMap &map, const RegisterBlock &block) {
     std::vector<Entry> entries;
     entries.reserve(16);
     appendBlock(map, block, &entries);
-    if (!needsRelations(map)) {
+    if (!map.hasRelations()) {
         DecodedValues out;
         out.reserve(static_cast<qsizetype>(entries.size()));
         for (Entry &e : entries)

@@ -1,5 +1,6 @@
 #include "registermap.h"
 
+#include "jsonschema.h"
 #include "logging.h"
 
 #include <QDir>
@@ -389,6 +390,34 @@ bool checkHa(Parser &p, const FieldDef &f) {
     return p.failField(f.key, QStringLiteral("unknown device_class '%1'").arg(f.haDeviceClass));
 }
 
+// Schema violations as one line: "field 'battery_voltage': unknown type 'u17'".
+bool validateAgainstSchema(Parser &p, const QJsonObject &root) {
+    QFile file(QStringLiteral(":/registers/registers.schema.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return p.fail(QStringLiteral("registers.schema.json is not built in"));
+    QString error;
+    const auto schema = JsonSchema::fromJson(file.readAll(), &error);
+    if (!schema)
+        return p.fail(error);
+    const auto violation = schema->validate(root);
+    if (!violation)
+        return true;
+    QStringList path = violation->path;
+    QString where;
+    if (path.size() >= 2 && path.first() == QLatin1String("fields")) {
+        const QJsonObject field =
+            root.value(QLatin1String("fields")).toArray().at(path.at(1).toInt()).toObject();
+        where =
+            field.value(QLatin1String("key")).isString()
+                ? QStringLiteral("field '%1': ").arg(field.value(QLatin1String("key")).toString())
+                : QStringLiteral("field #%1: ").arg(path.at(1).toInt() + 1);
+        path = path.mid(2);
+    }
+    if (path.size() >= 2)
+        where += path.mid(0, path.size() - 1).join(QLatin1Char('.')) + QStringLiteral(": ");
+    return p.fail(where + violation->message);
+}
+
 } // namespace
 
 std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const QString &fileName,
@@ -407,6 +436,10 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         return std::nullopt;
     }
     const QJsonObject root = doc.object();
+
+    // The schema first (structure, names, JSON types), then the checks a schema cannot express.
+    if (!validateAgainstSchema(p, root))
+        return std::nullopt;
 
     RegisterMap map;
     map.m_fileName = fileName;
@@ -516,6 +549,12 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
     }
 
     // References between fields, now that every key is known.
+    for (FieldDef &f : map.m_fields) {
+        for (const QString &operand : std::as_const(f.derivedFrom))
+            f.derivedFromIndex.append(map.indexOf(operand));
+        f.countField = f.countKey.isEmpty() ? -1 : map.indexOf(f.countKey);
+        map.m_hasRelations = map.m_hasRelations || f.isDerived() || f.countField >= 0;
+    }
     for (const FieldDef &f : std::as_const(map.m_fields)) {
         for (const QString &operand : f.derivedFrom) {
             const FieldDef *o = map.field(operand);
@@ -564,6 +603,10 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
             p.fail(QStringLiteral("plausibility rule needs fields and two or more scales"));
             return std::nullopt;
         }
+        for (const QString &k : std::as_const(rule.fields))
+            rule.fieldIndex.append(map.indexOf(k));
+        rule.referenceIndex = map.indexOf(rule.reference);
+        map.m_hasRelations = true;
         map.m_scaleRules.append(rule);
     }
 

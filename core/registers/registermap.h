@@ -81,6 +81,10 @@ struct FieldDef {
     // Cooked values outside this range are Invalid (the shunt's 6-80 V, protocol-open-questions
     // G.41).
     std::optional<double> plausibleMin, plausibleMax;
+    // Resolved by the loader so decoding never looks a key up: countKey's and the operands'
+    // positions in RegisterMap::fields().
+    int countField = -1;
+    QList<int> derivedFromIndex;
 
     [[nodiscard]] int lastReg() const { return reg + words - 1; }
     [[nodiscard]] bool isDerived() const { return derivedOp != DerivedOp::None; }
@@ -97,6 +101,8 @@ struct ScaleRule {
     QString reference;
     QList<double> scales;
     double tolerance = 0.05;
+    QList<int> fieldIndex; // resolved positions in RegisterMap::fields()
+    int referenceIndex = -1;
 };
 
 struct ReadBlock {
@@ -141,6 +147,8 @@ public:
     // Indices into fields() of the read (not derived) fields, ordered by first register.
     [[nodiscard]] const QList<int> &byRegister() const { return m_byRegister; }
     [[nodiscard]] int indexOf(QStringView key) const;
+    // True when decoding needs the cycle-wide pass (counts, derived values, scale rules).
+    [[nodiscard]] bool hasRelations() const { return m_hasRelations; }
 
     // Payload maps (the shunt, protocol.md 6.5): the bytes a live notification starts with, its
     // length, and a prefix that some stacks put before it and that is stripped.
@@ -163,6 +171,7 @@ private:
     QList<ScaleRule> m_scaleRules;
     QList<int> m_byRegister;
     QHash<QString, int> m_keyIndex;
+    bool m_hasRelations = false;
     QByteArray m_payloadHeader;
     int m_payloadLength = 0;
     QByteArray m_payloadPrefix;

@@ -13,7 +13,7 @@ namespace {
 
 constexpr quint8 kIllegalAddress = 0x02; // "start address wrong, or start + count out of range"
 constexpr quint8 kIllegalValue = 0x03;   // "too many registers / data too long"; also out of range
-constexpr quint8 kBadCrc = 0x05;         // REGO answers a request with a wrong CRC this way [bp:next]
+constexpr quint8 kBadCrc = 0x05; // REGO answers a request with a wrong CRC this way [bp:next]
 constexpr quint8 kExceptionFlag = 0x80;
 
 } // namespace
@@ -21,13 +21,11 @@ constexpr quint8 kExceptionFlag = 0x80;
 DeviceSimulator::DeviceSimulator(RegisterMap map, Scenario scenario, qint64 startEpochMs)
     : m_map(std::move(map))
     , m_scenario(std::move(scenario))
-    , m_startMs(startEpochMs)
-{
+    , m_startMs(startEpochMs) {
     rebuildImplemented();
 }
 
-void DeviceSimulator::rebuildImplemented()
-{
+void DeviceSimulator::rebuildImplemented() {
     QList<QPair<int, int>> ranges;
     for (const FieldDef &f : m_map.fields()) {
         if (!f.isDerived())
@@ -36,36 +34,35 @@ void DeviceSimulator::rebuildImplemented()
     std::sort(ranges.begin(), ranges.end());
     m_implemented.clear();
     for (const auto &r : ranges) {
-        if (!m_implemented.isEmpty() && r.first - m_implemented.last().second - 1 <= m_scenario.reservedGap)
+        if (!m_implemented.isEmpty() &&
+            r.first - m_implemented.last().second - 1 <= m_scenario.reservedGap)
             m_implemented.last().second = std::max(m_implemented.last().second, r.second);
         else
             m_implemented.append(r);
     }
 }
 
-SimTime DeviceSimulator::simTime(qint64 epochMs) const
-{
+SimTime DeviceSimulator::simTime(qint64 epochMs) const {
     SimTime t;
-    t.elapsedS = static_cast<double>(epochMs - m_startMs) / 1000.0 * m_acceleration;
+    // Before the start the device shows its starting values (a counter never runs backwards).
+    t.elapsedS =
+        static_cast<double>(std::max<qint64>(0, epochMs - m_startMs)) / 1000.0 * m_acceleration;
     t.timeOfDayS = std::fmod(m_scenario.startTimeOfDayS + t.elapsedS, 86400.0);
     if (t.timeOfDayS < 0)
         t.timeOfDayS += 86400.0;
     return t;
 }
 
-bool DeviceSimulator::isImplemented(int reg) const
-{
+bool DeviceSimulator::isImplemented(int reg) const {
     return std::any_of(m_implemented.cbegin(), m_implemented.cend(),
                        [reg](const auto &r) { return reg >= r.first && reg <= r.second; });
 }
 
-QVariant DeviceSimulator::scenarioValue(const QString &key, qint64 nowMs) const
-{
+QVariant DeviceSimulator::scenarioValue(const QString &key, qint64 nowMs) const {
     return m_scenario.value(key, simTime(nowMs));
 }
 
-QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTime &time) const
-{
+QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTime &time) const {
     QList<quint16> words(count, 0);
     const int end = start + count; // exclusive
     for (const FieldDef &f : m_map.fields()) {
@@ -99,8 +96,8 @@ QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTi
     return words;
 }
 
-std::optional<QList<quint16>> DeviceSimulator::registers(quint16 start, quint16 count, qint64 nowMs) const
-{
+std::optional<QList<quint16>> DeviceSimulator::registers(quint16 start, quint16 count,
+                                                         qint64 nowMs) const {
     for (int reg = start; reg < start + count; ++reg) {
         if (!isImplemented(reg))
             return std::nullopt;
@@ -108,15 +105,13 @@ std::optional<QList<quint16>> DeviceSimulator::registers(quint16 start, quint16 
     return sample(start, count, simTime(nowMs));
 }
 
-quint8 DeviceSimulator::replyAddress(quint8 requested) const
-{
+quint8 DeviceSimulator::replyAddress(quint8 requested) const {
     if (requested == modbus::kBroadcastSlave && m_scenario.echoBroadcastAddress)
         return modbus::kBroadcastSlave;
     return m_scenario.slave;
 }
 
-std::optional<QByteArray> DeviceSimulator::handleRequest(QByteArrayView frame, qint64 nowMs)
-{
+std::optional<QByteArray> DeviceSimulator::handleRequest(QByteArrayView frame, qint64 nowMs) {
     ++m_requests;
     const auto request = modbus::parseRequest(frame);
     if (!request) {
@@ -125,10 +120,10 @@ std::optional<QByteArray> DeviceSimulator::handleRequest(QByteArrayView frame, q
         if (frame.size() >= 8 && !modbus::hasValidCrc(frame)) {
             const auto address = static_cast<quint8>(frame[0]);
             const auto function = static_cast<quint8>(frame[1]);
-            if ((address == m_scenario.slave || address == modbus::kBroadcastSlave)
-                && (function == 0x03 || function == 0x06 || function == 0x10)) {
-                return modbus::buildExceptionResponse(replyAddress(address),
-                                                      static_cast<quint8>(function | kExceptionFlag), kBadCrc);
+            if ((address == m_scenario.slave || address == modbus::kBroadcastSlave) &&
+                (function == 0x03 || function == 0x06 || function == 0x10)) {
+                return modbus::buildExceptionResponse(
+                    replyAddress(address), static_cast<quint8>(function | kExceptionFlag), kBadCrc);
             }
         }
         qCDebug(lcSim) << "ignoring malformed request" << modbus::toHex(frame);
@@ -139,7 +134,8 @@ std::optional<QByteArray> DeviceSimulator::handleRequest(QByteArrayView frame, q
     const quint8 replyTo = replyAddress(request->slave);
     const auto function = static_cast<quint8>(request->function);
     const auto exception = [&](quint8 code) {
-        return modbus::buildExceptionResponse(replyTo, static_cast<quint8>(function | kExceptionFlag), code);
+        return modbus::buildExceptionResponse(replyTo,
+                                              static_cast<quint8>(function | kExceptionFlag), code);
     };
 
     if (request->function != modbus::FunctionCode::ReadHoldingRegisters)
@@ -148,7 +144,8 @@ std::optional<QByteArray> DeviceSimulator::handleRequest(QByteArrayView frame, q
     if (request->count == 0 || request->count > modbus::kMaxReadCount)
         return exception(kIllegalValue);
     if (m_scenario.isSilent(request->start, request->count)) {
-        qCDebug(lcSim) << m_scenario.id << "stays silent for" << request->start << "x" << request->count;
+        qCDebug(lcSim) << m_scenario.id << "stays silent for" << request->start << "x"
+                       << request->count;
         return std::nullopt;
     }
     const auto words = registers(request->start, request->count, nowMs);
@@ -160,11 +157,12 @@ std::optional<QByteArray> DeviceSimulator::handleRequest(QByteArrayView frame, q
     return modbus::buildReadResponse(replyTo, *words);
 }
 
-QByteArray DeviceSimulator::handleWrite(const modbus::Request &request, quint8 replyTo, qint64 nowMs)
-{
+QByteArray DeviceSimulator::handleWrite(const modbus::Request &request, quint8 replyTo,
+                                        qint64 nowMs) {
     const auto function = static_cast<quint8>(request.function);
     const auto exception = [&](quint8 code) {
-        return modbus::buildExceptionResponse(replyTo, static_cast<quint8>(function | kExceptionFlag), code);
+        return modbus::buildExceptionResponse(replyTo,
+                                              static_cast<quint8>(function | kExceptionFlag), code);
     };
     if (request.values.isEmpty() || request.values.size() > modbus::kMaxWriteCount)
         return exception(kIllegalValue);
@@ -185,7 +183,8 @@ QByteArray DeviceSimulator::handleWrite(const modbus::Request &request, quint8 r
     // Range check on the cooked value each touched field would hold after the write.
     const SimTime time = simTime(nowMs);
     for (const FieldDef *f : touched) {
-        QList<quint16> after = sample(static_cast<quint16>(f->reg), static_cast<quint16>(f->words), time);
+        QList<quint16> after =
+            sample(static_cast<quint16>(f->reg), static_cast<quint16>(f->words), time);
         for (int i = 0; i < f->words; ++i) {
             const int offset = f->reg + i - request.start;
             if (offset >= 0 && offset < request.values.size())
@@ -208,8 +207,7 @@ QByteArray DeviceSimulator::handleWrite(const modbus::Request &request, quint8 r
     return modbus::buildWriteResponse(echo);
 }
 
-std::optional<quint16> DeviceSimulator::servedWord(quint16 reg, qint64 atMs) const
-{
+std::optional<quint16> DeviceSimulator::servedWord(quint16 reg, qint64 atMs) const {
     for (auto it = m_served.crbegin(); it != m_served.crend(); ++it) {
         if (it->atMs > atMs)
             continue;

@@ -23,8 +23,7 @@ namespace blupow {
 // exception 0x02, bad counts 0x03; the per-model quirks of the scenario answer with silence.
 // Writes (0x06/0x10) are accepted only where every register belongs to a writable field and the
 // value is inside the field's range; they change later reads.
-class DeviceSimulator
-{
+class DeviceSimulator {
 public:
     // One read answered, for tests that check a session never reports a value the device did not
     // hold ("the truth at the time of the reply").
@@ -65,7 +64,8 @@ public:
 
 private:
     [[nodiscard]] bool isImplemented(int reg) const;
-    [[nodiscard]] QByteArray handleWrite(const modbus::Request &request, quint8 replyTo, qint64 nowMs);
+    [[nodiscard]] QByteArray handleWrite(const modbus::Request &request, quint8 replyTo,
+                                         qint64 nowMs);
     [[nodiscard]] QList<quint16> sample(quint16 start, quint16 count, const SimTime &time) const;
     [[nodiscard]] quint8 replyAddress(quint8 requested) const;
     void rebuildImplemented();

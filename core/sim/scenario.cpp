@@ -2,19 +2,16 @@
 
 namespace blupow {
 
-void Scenario::setConstant(const QString &key, const QVariant &value)
-{
+void Scenario::setConstant(const QString &key, const QVariant &value) {
     m_values.insert(key, [value](const SimTime &) { return value; });
 }
 
-QVariant Scenario::value(const QString &key, const SimTime &time) const
-{
+QVariant Scenario::value(const QString &key, const SimTime &time) const {
     const auto it = m_values.constFind(key);
     return it == m_values.constEnd() ? QVariant() : (*it)(time);
 }
 
-bool Scenario::isSilent(int start, int count) const
-{
+bool Scenario::isSilent(int start, int count) const {
     const int last = start + count - 1;
     for (const auto &[from, to] : silentSpans) {
         if (start <= to && last >= from)

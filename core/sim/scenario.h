@@ -24,12 +24,11 @@ struct SimTime {
 // Values are cooked (14.4 V, "RIV1230RCH-SPS"); the simulator encodes them with the same register
 // map the session decodes with, so a scenario never holds a byte offset. Keys a scenario does not
 // mention read as zero words (a reserved or idle register).
-class Scenario
-{
+class Scenario {
 public:
     using ValueFunction = std::function<QVariant(const SimTime &)>;
 
-    QString id;             // the --simulate MODEL name: inverter, controller, battery, dcc, dcc-g6
+    QString id; // the --simulate MODEL name: inverter, controller, battery, dcc, dcc-g6
     Family family = Family::Inverter;
     QString variant;        // register-map variant; empty = the family's common one
     QString model;          // what the model registers read
@@ -48,7 +47,9 @@ public:
     int reservedGap = 16;
     double startTimeOfDayS = 10.5 * 3600; // demo starts in the late morning: PV is producing
 
-    void set(const QString &key, ValueFunction function) { m_values.insert(key, std::move(function)); }
+    void set(const QString &key, ValueFunction function) {
+        m_values.insert(key, std::move(function));
+    }
     void setConstant(const QString &key, const QVariant &value);
     [[nodiscard]] bool has(const QString &key) const { return m_values.contains(key); }
     // Invalid QVariant for keys the scenario does not define.

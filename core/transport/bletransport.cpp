@@ -94,10 +94,9 @@ BleTransport::BleTransport(const QString &address, const QString &name, Options 
 }
 
 BleTransport::~BleTransport() {
-    // Leave no link up behind us; the controller's own destructor disconnects as well.
-    if (m_controller) {
-        m_controller->disconnect(this);
-    }
+    // Leave no link up behind us: Qt's D-Bus controller only warns when deleted while connected,
+    // and BlueZ would keep the link (the BT-2 then refuses every other central).
+    dropController();
 }
 
 bool BleTransport::nameNeedsPrimingRead(const QString &name) {
@@ -249,6 +248,11 @@ void BleTransport::onConnected() {
         return;
     }
     m_linkUp.start();
+    if (peerName().isEmpty()) {
+        // Connected by a bare address to a device BlueZ already knew: take its name from BlueZ,
+        // the session guesses the family (and we the priming read) from it.
+        m_name = m_controller->remoteName().trimmed();
+    }
     // Over BlueZ D-Bus Qt 6.4 cannot learn the ATT MTU and reports -1: replies arrive in 20-byte
     // notifications and are joined by Modbus length above us (protocol.md 3.4).
     qCInfo(lcBle).noquote() << "connected to" << peerName() << m_address << "mtu"

@@ -19,8 +19,7 @@ SimulatedTransport::SimulatedTransport(DeviceSimulator simulator, QObject *paren
     : Transport(parent)
     , m_simulator(std::move(simulator))
     , m_injected(kFaultKinds, 0)
-    , m_random(QRandomGenerator::global()->generate())
-{
+    , m_random(QRandomGenerator::global()->generate()) {
     m_clock.start();
     m_epochBase = QDateTime::currentMSecsSinceEpoch();
     for (QTimer *t : {&m_openTimer, &m_closeTimer, &m_deliveryTimer}) {
@@ -34,38 +33,33 @@ SimulatedTransport::SimulatedTransport(DeviceSimulator simulator, QObject *paren
 
 SimulatedTransport::~SimulatedTransport() = default;
 
-QString SimulatedTransport::peerName() const
-{
+QString SimulatedTransport::peerName() const {
     return m_simulator.scenario().advertisedName;
 }
 
-QString SimulatedTransport::peerAddress() const
-{
+QString SimulatedTransport::peerAddress() const {
     return QStringLiteral("sim:") + m_simulator.scenario().id;
 }
 
-double SimulatedTransport::nowMs() const
-{
+double SimulatedTransport::nowMs() const {
     return static_cast<double>(m_clock.nsecsElapsed()) / 1e6;
 }
 
-qint64 SimulatedTransport::epochAt(double clockMs) const
-{
+qint64 SimulatedTransport::epochAt(double clockMs) const {
     return m_epochBase + static_cast<qint64>(std::llround(clockMs));
 }
 
-qint64 SimulatedTransport::nowEpochMs() const
-{
+qint64 SimulatedTransport::nowEpochMs() const {
     return epochAt(nowMs());
 }
 
-QString SimulatedTransport::faultKindName(FaultKind kind)
-{
-    return QString::fromLatin1(QMetaEnum::fromType<FaultKind>().valueToKey(static_cast<int>(kind))).toLower();
+QString SimulatedTransport::faultKindName(FaultKind kind) {
+    return QString::fromLatin1(QMetaEnum::fromType<FaultKind>().valueToKey(static_cast<int>(kind)))
+        .toLower();
 }
 
-std::optional<SimulatedTransport::Fault> SimulatedTransport::parseFault(QStringView spec, QString *error)
-{
+std::optional<SimulatedTransport::Fault> SimulatedTransport::parseFault(QStringView spec,
+                                                                        QString *error) {
     const auto fail = [error](const QString &why) {
         if (error)
             *error = why;
@@ -101,7 +95,8 @@ std::optional<SimulatedTransport::Fault> SimulatedTransport::parseFault(QStringV
         f.probability = f.kind == FaultKind::Disconnect ? 0.02 : 0.1;
     } else if (rateText.contains(u'.') || rate < 1) {
         if (rate > 1)
-            return fail(QStringLiteral("fault '%1': a probability must be at most 1").arg(spec.toString()));
+            return fail(
+                QStringLiteral("fault '%1': a probability must be at most 1").arg(spec.toString()));
         f.probability = rate;
     } else {
         f.remaining = static_cast<int>(rate);
@@ -109,26 +104,22 @@ std::optional<SimulatedTransport::Fault> SimulatedTransport::parseFault(QStringV
     return f;
 }
 
-void SimulatedTransport::addFault(const Fault &fault)
-{
+void SimulatedTransport::addFault(const Fault &fault) {
     m_faults.append(fault);
     if (fault.kind == FaultKind::Refuse)
         m_lockoutPending = true;
 }
 
-void SimulatedTransport::clearFaults()
-{
+void SimulatedTransport::clearFaults() {
     m_faults.clear();
     m_lockoutUntilMs = -1;
 }
 
-quint64 SimulatedTransport::faultsInjected(FaultKind kind) const
-{
+quint64 SimulatedTransport::faultsInjected(FaultKind kind) const {
     return m_injected.value(static_cast<int>(kind));
 }
 
-bool SimulatedTransport::strikes(Fault &fault)
-{
+bool SimulatedTransport::strikes(Fault &fault) {
     bool hit = false;
     if (fault.remaining > 0) {
         --fault.remaining;
@@ -141,8 +132,7 @@ bool SimulatedTransport::strikes(Fault &fault)
     return hit;
 }
 
-void SimulatedTransport::setState(State state)
-{
+void SimulatedTransport::setState(State state) {
     if (m_state == state)
         return;
     m_state = state;
@@ -150,8 +140,7 @@ void SimulatedTransport::setState(State state)
     Q_EMIT stateChanged(state);
 }
 
-void SimulatedTransport::open()
-{
+void SimulatedTransport::open() {
     if (m_state == State::Opening || m_state == State::Open)
         return;
     m_closeTimer.stop();
@@ -159,8 +148,7 @@ void SimulatedTransport::open()
     m_openTimer.start(m_latency.openMs);
 }
 
-void SimulatedTransport::finishOpen()
-{
+void SimulatedTransport::finishOpen() {
     const double now = nowMs();
     const auto refuse = std::find_if(m_faults.cbegin(), m_faults.cend(),
                                      [](const Fault &f) { return f.kind == FaultKind::Refuse; });
@@ -182,8 +170,7 @@ void SimulatedTransport::finishOpen()
     setState(State::Open);
 }
 
-void SimulatedTransport::close()
-{
+void SimulatedTransport::close() {
     if (m_state == State::Closed || m_state == State::Closing)
         return;
     m_openTimer.stop();
@@ -193,17 +180,18 @@ void SimulatedTransport::close()
     m_closeTimer.start(m_latency.closeMs);
 }
 
-bool SimulatedTransport::write(const QByteArray &frame)
-{
+bool SimulatedTransport::write(const QByteArray &frame) {
     if (m_state != State::Open) {
-        Q_EMIT errorOccurred(Error::WriteFailed, QStringLiteral("write while the link is not open"));
+        Q_EMIT errorOccurred(Error::WriteFailed,
+                             QStringLiteral("write while the link is not open"));
         return false;
     }
     const double now = nowMs();
     Q_EMIT bytesWritten(frame, epochAt(now));
 
     // The request crosses the UART after whatever is still on it (half duplex, in order).
-    const double requestEnd = std::max(now, m_wireFreeMs) + static_cast<double>(frame.size()) * m_latency.byteTimeMs;
+    const double requestEnd =
+        std::max(now, m_wireFreeMs) + static_cast<double>(frame.size()) * m_latency.byteTimeMs;
     std::optional<QByteArray> reply = m_simulator.handleRequest(frame, epochAt(requestEnd));
     if (!reply) {
         m_wireFreeMs = requestEnd;
@@ -216,12 +204,14 @@ bool SimulatedTransport::write(const QByteArray &frame)
         switch (f.kind) {
         case FaultKind::Drop:
             if (strikes(f))
-                dropChunk = static_cast<int>(m_random.bounded(static_cast<int>((reply->size() + m_latency.chunkSize - 1) / m_latency.chunkSize)));
+                dropChunk = static_cast<int>(m_random.bounded(static_cast<int>(
+                    (reply->size() + m_latency.chunkSize - 1) / m_latency.chunkSize)));
             break;
         case FaultKind::Corrupt:
             if (strikes(f)) {
                 const auto at = m_random.bounded(static_cast<int>(reply->size()));
-                (*reply)[at] = static_cast<char>((*reply)[at] ^ static_cast<char>(1 + m_random.bounded(255)));
+                (*reply)[at] =
+                    static_cast<char>((*reply)[at] ^ static_cast<char>(1 + m_random.bounded(255)));
             }
             break;
         case FaultKind::Delay:
@@ -255,16 +245,14 @@ bool SimulatedTransport::write(const QByteArray &frame)
     return true;
 }
 
-void SimulatedTransport::schedule(Event event)
-{
+void SimulatedTransport::schedule(Event event) {
     const auto pos = std::upper_bound(m_events.begin(), m_events.end(), event.dueMs,
                                       [](double due, const Event &e) { return due < e.dueMs; });
     m_events.insert(pos, std::move(event));
     armDeliveryTimer();
 }
 
-void SimulatedTransport::armDeliveryTimer()
-{
+void SimulatedTransport::armDeliveryTimer() {
     if (m_events.empty()) {
         m_deliveryTimer.stop();
         return;
@@ -273,10 +261,10 @@ void SimulatedTransport::armDeliveryTimer()
     m_deliveryTimer.start(std::max(0, static_cast<int>(std::ceil(wait))));
 }
 
-void SimulatedTransport::deliverDue()
-{
+void SimulatedTransport::deliverDue() {
     // Emitting may make the session write (more events) or close (no events): re-check each time.
-    while (!m_events.empty() && m_state == State::Open && m_events.front().dueMs <= nowMs() + 0.05) {
+    while (!m_events.empty() && m_state == State::Open &&
+           m_events.front().dueMs <= nowMs() + 0.05) {
         Event e = std::move(m_events.front());
         m_events.pop_front();
         if (e.kind == Event::Kind::LinkLost) {
@@ -289,8 +277,7 @@ void SimulatedTransport::deliverDue()
         armDeliveryTimer();
 }
 
-void SimulatedTransport::dropLink(Error error, const QString &message)
-{
+void SimulatedTransport::dropLink(Error error, const QString &message) {
     m_events.clear();
     m_deliveryTimer.stop();
     m_lockoutPending = true; // after a drop, a Refuse fault locks out the reconnect

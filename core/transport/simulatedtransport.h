@@ -21,8 +21,7 @@ namespace blupow {
 //
 // Faults are injected per reply (see Fault) so tests and `blupow-cli --fault` can prove that the
 // session recovers from each way a real link misbehaves.
-class SimulatedTransport : public Transport
-{
+class SimulatedTransport : public Transport {
     Q_OBJECT
 
 public:
@@ -38,8 +37,7 @@ public:
         // For tests: the same shape (chunks, ordering) with almost no waiting.
         static Latency fast() { return Latency{0.02, 0, 0, 20, 2, 1}; }
         // Modelled wire time of one exchange: the physical floor any client can reach.
-        [[nodiscard]] double airtimeMs(int requestBytes, int replyBytes) const
-        {
+        [[nodiscard]] double airtimeMs(int requestBytes, int replyBytes) const {
             return (requestBytes + replyBytes) * byteTimeMs + processingMs;
         }
     };
@@ -59,8 +57,8 @@ public:
     struct Fault {
         FaultKind kind = FaultKind::Drop;
         double probability = 0;
-        int remaining = -1;  // >= 0: count mode, replies still to affect
-        double seconds = 0;  // refuse: lockout length
+        int remaining = -1; // >= 0: count mode, replies still to affect
+        double seconds = 0; // refuse: lockout length
     };
     static std::optional<Fault> parseFault(QStringView spec, QString *error);
     [[nodiscard]] static QString faultKindName(FaultKind kind);
@@ -124,7 +122,7 @@ private:
     QTimer m_closeTimer;    // disconnect completion
     QTimer m_deliveryTimer; // next scheduled notification or link loss
     std::deque<Event> m_events;
-    double m_wireFreeMs = 0;   // the UART is busy until then (half duplex, in order)
+    double m_wireFreeMs = 0; // the UART is busy until then (half duplex, in order)
     double m_lastNotifyMs = -1e9;
     double m_lockoutUntilMs = -1;
     bool m_lockoutPending = true; // the next open arms the Refuse lockout

@@ -478,13 +478,16 @@ class Device(PropObject):
             n = char(oad, uuid16(0xFFF1), ["read", "notify"], b"\x00")
             cccd(n)
         ffd0 = service(uuid16(0xFFD0))
-        if pro:
+        if self.cfg.get("same_service_duplicates", False):
+            # A read-only FFD1 before the real one in the same service. Qt 6.4's BlueZ D-Bus
+            # backend resolves a write by UUID within the service and so writes to this one
+            # (docs/ble.md, known limits); kept to reproduce that.
             char(ffd0, uuid16(0xFFD1), ["read"], b"\x00")
         self.write_char = char(ffd0, uuid16(0xFFD1), ["write-without-response", "write"])
         char(ffd0, uuid16(0xFFD2), ["read"], b"\x00\x00")
         self.prime_char = char(ffd0, uuid16(0xFFD4), ["read"], b"\x01")
         fff0 = service(uuid16(0xFFF0))
-        if pro:
+        if self.cfg.get("same_service_duplicates", False):
             char(fff0, uuid16(0xFFF1), ["read"], b"\x00")
         self.notify_char = char(fff0, uuid16(0xFFF1), ["notify"])
         if not self.cfg.get("no_cccd", False):

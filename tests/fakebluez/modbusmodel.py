@@ -117,6 +117,7 @@ class Slave:
         self.own = own
         self.broadcast_reply = answers_broadcast_as
         self.no_read = []
+        self.mapped = None  # registers some field covers; None = answer every address
 
     def handle(self, frame):
         if len(frame) < 4 or crc16(frame[:-2]) != (frame[-2] | (frame[-1] << 8)):
@@ -133,6 +134,10 @@ class Slave:
             count = (frame[4] << 8) | frame[5]
             if count < 1 or count > 0x7D:
                 return with_crc(bytes([reply_addr, 0x83, 0x03]))
+            if self.mapped is not None and not any(r in self.mapped for r in range(start, start + count)):
+                # A block with no register of this device: illegal data address, as a real slave
+                # answers (identification probes other families' model registers this way).
+                return with_crc(bytes([reply_addr, 0x83, 0x02]))
             for lo, hi in self.no_read:
                 if start <= hi and start + count - 1 >= lo:
                     return with_crc(bytes([reply_addr, 0x83, 0x02]))
@@ -208,10 +213,19 @@ def build_models(maps_dir, scenario_path, log):
         slave = Slave(kind, table, own, bcast)
         if m is not None:
             fields = {f["key"]: f for f in m.get("fields", []) if "key" in f}
+            slave.mapped = set()
+            for f in fields.values():
+                if "register" not in f:
+                    continue  # derived fields (computed from others) have no register
+                reg = _field_register(f)
+                slave.mapped.update(range(reg, reg + _width_words(str(f.get("type", "u16")).lower(), f)))
             for key, value in values.items():
                 if key.startswith("_"):
                     continue
                 f = fields.get(key)
+                if f is not None and "register" not in f:
+                    log("scenario %s: '%s' is derived, not stored" % (kind, key))
+                    continue
                 if f is None:
                     log("scenario %s: no field '%s' in %s" % (kind, key, m["_file"]))
                     continue

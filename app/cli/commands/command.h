@@ -24,6 +24,10 @@ struct Command {
 
 // Each command lives in its own file and is listed once in main.cpp.
 int runDecode(const QStringList &arguments);
+int runScan(const QStringList &arguments);
+int runRead(const QStringList &arguments);
+int runMonitor(const QStringList &arguments);
+int runBridge(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 
 } // namespace blupow::cli

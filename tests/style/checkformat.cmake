@@ -1,8 +1,3 @@
-# Run as a script by the clang_format test (style.cmake); tests/CMakeLists.txt globs *.cmake as
-# test areas, so when included at configure time this file does nothing.
-if(NOT CMAKE_SCRIPT_MODE_FILE)
-    return()
-endif()
 file(GLOB_RECURSE sources
     "${SOURCE_DIR}/app/*.cpp" "${SOURCE_DIR}/app/*.h"
     "${SOURCE_DIR}/core/*.cpp" "${SOURCE_DIR}/core/*.h"

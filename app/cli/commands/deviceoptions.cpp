@@ -1,0 +1,267 @@
+#include "deviceoptions.h"
+
+#include "ble/devicescanner.h"
+#include "command.h"
+#include "logging.h"
+#include "sim/scenarios.h"
+#include "transport/bletransport.h"
+
+#include <QDateTime>
+#include <QTextStream>
+
+namespace blupow::cli {
+
+namespace {
+
+const QString kSimulate = QStringLiteral("simulate");
+
+} // namespace
+
+QStringList normalizeArguments(const QStringList &arguments) {
+    QStringList out;
+    out.reserve(arguments.size());
+    for (const QString &a : arguments)
+        out.append(a == QLatin1String("--simulate") ? QStringLiteral("--simulate=inverter") : a);
+    return out;
+}
+
+void addDeviceOptions(QCommandLineParser &parser, double defaultTimeoutS,
+                      const QString &timeoutHelp) {
+    parser.addOptions({
+        {QStringLiteral("address"),
+         QStringLiteral("Bluetooth address of the device (C4:64:E3:38:3D:0E)."),
+         QStringLiteral("ADDR")},
+        {QStringLiteral("name"),
+         QStringLiteral("Advertised name of the device (BTRIC134000035); found by a short scan."),
+         QStringLiteral("NAME")},
+        {kSimulate,
+         QStringLiteral(
+             "Use the built-in simulator instead of a device. MODEL: %1 (default inverter).")
+             .arg(scenarios::names().join(QStringLiteral(", "))),
+         QStringLiteral("MODEL")},
+        {QStringLiteral("fault"),
+         QStringLiteral("Simulator only, repeatable: inject KIND[:RATE] with KIND drop, corrupt, "
+                        "delay, disconnect "
+                        "or refuse. RATE < 1 (or with a decimal point) is a probability per reply, "
+                        "an integer N "
+                        "the next N replies; for refuse the lockout in seconds."),
+         QStringLiteral("KIND[:RATE]")},
+        {QStringLiteral("sim-speed"),
+         QStringLiteral("Simulator only: simulated seconds per second (default 1)."),
+         QStringLiteral("X")},
+        {QStringLiteral("sim-seed"),
+         QStringLiteral("Simulator only: seed of the fault dice (default random)."),
+         QStringLiteral("N")},
+        {QStringLiteral("family"),
+         QStringLiteral("Skip family detection: auto, controller, dcc, battery or inverter."),
+         QStringLiteral("F")},
+        {QStringLiteral("device-id"),
+         QStringLiteral("Modbus slave id to use (1-247 or 255); default: probe."),
+         QStringLiteral("N")},
+        {QStringLiteral("request-timeout"),
+         QStringLiteral("Per-request timeout in ms (default 2000)."), QStringLiteral("MS")},
+        {QStringLiteral("timeout"),
+         QStringLiteral("%1 (default %2 s).").arg(timeoutHelp).arg(defaultTimeoutS),
+         QStringLiteral("S")},
+        {QStringLiteral("json"), QStringLiteral("Machine-readable output.")},
+        {QStringLiteral("verbose"), QStringLiteral("Debug logging of every module on stderr.")},
+    });
+    parser.addHelpOption();
+}
+
+std::optional<DeviceOptions> readDeviceOptions(const QCommandLineParser &parser, QString *error) {
+    const auto fail = [error](const QString &why) {
+        *error = why;
+        return std::nullopt;
+    };
+    DeviceOptions o;
+    o.address = parser.value(QStringLiteral("address")).trimmed();
+    o.name = parser.value(QStringLiteral("name")).trimmed();
+    o.json = parser.isSet(QStringLiteral("json"));
+    o.verbose = parser.isSet(QStringLiteral("verbose"));
+    if (parser.isSet(kSimulate)) {
+        const QString model = parser.value(kSimulate).trimmed().toLower();
+        if (!scenarios::byName(model))
+            return fail(QStringLiteral("unknown simulator model '%1' (%2)")
+                            .arg(model, scenarios::names().join(QStringLiteral(", "))));
+        o.simulate = model.isEmpty() ? QStringLiteral("inverter") : model;
+    }
+    const int selectors =
+        (o.simulate ? 1 : 0) + (o.address.isEmpty() ? 0 : 1) + (o.name.isEmpty() ? 0 : 1);
+    if (selectors > 1 && !(selectors == 2 && !o.address.isEmpty() && !o.name.isEmpty()))
+        return fail(QStringLiteral("--simulate cannot be combined with --address or --name"));
+
+    for (const QString &spec : parser.values(QStringLiteral("fault"))) {
+        QString why;
+        const auto fault = SimulatedTransport::parseFault(spec, &why);
+        if (!fault)
+            return fail(why);
+        o.faults.append(*fault);
+    }
+    if (!o.faults.isEmpty() && !o.simulate)
+        return fail(
+            QStringLiteral("--fault needs --simulate (faults are injected by the simulator)"));
+
+    bool ok = true;
+    if (parser.isSet(QStringLiteral("sim-speed"))) {
+        o.simSpeed = parser.value(QStringLiteral("sim-speed")).toDouble(&ok);
+        if (!ok || o.simSpeed < 0 || o.simSpeed > 1e6)
+            return fail(QStringLiteral("--sim-speed wants a number from 0 to 1000000"));
+    }
+    if (parser.isSet(QStringLiteral("sim-seed"))) {
+        o.simSeed = parser.value(QStringLiteral("sim-seed")).toUInt(&ok);
+        if (!ok)
+            return fail(QStringLiteral("--sim-seed wants a non-negative integer"));
+    }
+    if (parser.isSet(QStringLiteral("timeout"))) {
+        o.timeoutS = parser.value(QStringLiteral("timeout")).toDouble(&ok);
+        if (!ok || o.timeoutS <= 0 || o.timeoutS > 86400)
+            return fail(QStringLiteral("--timeout wants seconds, more than 0"));
+    }
+    if (parser.isSet(QStringLiteral("request-timeout"))) {
+        o.requestTimeoutMs = parser.value(QStringLiteral("request-timeout")).toInt(&ok);
+        if (!ok || o.requestTimeoutMs < 10 || o.requestTimeoutMs > 60000)
+            return fail(QStringLiteral("--request-timeout wants milliseconds from 10 to 60000"));
+    }
+    if (parser.isSet(QStringLiteral("family"))) {
+        const QString f = parser.value(QStringLiteral("family")).trimmed().toLower();
+        if (f != QLatin1String("auto")) {
+            o.family = familyFromName(f);
+            if (!o.family || *o.family == Family::Shunt)
+                return fail(
+                    QStringLiteral("unknown family '%1' (auto, controller, dcc, battery, inverter)")
+                        .arg(f));
+        }
+    }
+    if (parser.isSet(QStringLiteral("device-id"))) {
+        const QString text = parser.value(QStringLiteral("device-id"));
+        const uint id = text.toUInt(&ok, 0);
+        if (!ok || id < 1 || id > 255 || (id > 247 && id != 255))
+            return fail(QStringLiteral("--device-id wants 1-247 or 255 (0x01-0xF7, 0xFF), not '%1'")
+                            .arg(text));
+        o.deviceId = static_cast<quint8>(id);
+    }
+    if (o.verbose)
+        enableVerboseLogging();
+    return o;
+}
+
+DeviceSession::Options sessionOptions(const DeviceOptions &options) {
+    DeviceSession::Options s;
+    s.requestTimeoutMs = options.requestTimeoutMs;
+    s.probeTimeoutMs = std::min(1000, options.requestTimeoutMs);
+    s.family = options.family;
+    s.slave = options.deviceId;
+    return s;
+}
+
+int printError(const QString &command, const QString &message, int code) {
+    QTextStream err(stderr);
+    err << "blupow-cli " << command << ": " << message << '\n';
+    return code;
+}
+
+TransportFactory::TransportFactory(DeviceOptions options, RegisterMaps maps, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_maps(std::move(maps)) {}
+
+TransportFactory::~TransportFactory() = default;
+
+std::unique_ptr<Transport> TransportFactory::takeTransport() {
+    return std::move(m_transport);
+}
+
+std::unique_ptr<SimulatedTransport>
+TransportFactory::createSimulated(const QString &model, const RegisterMaps &maps, QString *error) {
+    const auto scenario = scenarios::byName(model);
+    if (!scenario) {
+        *error = QStringLiteral("unknown simulator model '%1'").arg(model);
+        return nullptr;
+    }
+    const RegisterMap *map = maps.find(scenario->family, scenario->variant);
+    if (!map) {
+        *error = QStringLiteral("no %1 register map in this build: the %2 simulator needs one")
+                     .arg(familyName(scenario->family), model);
+        return nullptr;
+    }
+    return std::make_unique<SimulatedTransport>(
+        DeviceSimulator(*map, *scenario, QDateTime::currentMSecsSinceEpoch()));
+}
+
+void TransportFactory::fail(const QString &message, int exitCode) {
+    // Queued: the caller may not be in its event loop yet when start() fails at once.
+    QMetaObject::invokeMethod(
+        this, [this, message, exitCode] { Q_EMIT failed(message, exitCode); },
+        Qt::QueuedConnection);
+}
+
+void TransportFactory::start() {
+    if (m_options.simulate) {
+        QString error;
+        auto sim = createSimulated(*m_options.simulate, m_maps, &error);
+        if (!sim) {
+            fail(error, ExitUnavailable);
+            return;
+        }
+        sim->simulator().setTimeAcceleration(m_options.simSpeed);
+        if (m_options.simSeed)
+            sim->setSeed(m_options.simSeed);
+        // A delayed reply must arrive after the session gave up on it (that is the point).
+        sim->setFaultDelayMs(m_options.requestTimeoutMs + m_options.requestTimeoutMs / 2);
+        for (const auto &f : std::as_const(m_options.faults))
+            sim->addFault(f);
+        m_transport = std::move(sim);
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT ready(); }, Qt::QueuedConnection);
+        return;
+    }
+    if (m_options.address.isEmpty() && m_options.name.isEmpty()) {
+        fail(QStringLiteral(
+                 "no device selected: use --address ADDR, --name NAME or --simulate[=MODEL]"),
+             ExitUsage);
+        return;
+    }
+    const auto [adapterError, adapterMessage] = DeviceScanner::checkAdapter();
+    if (adapterError != DeviceScanner::Error::None) {
+        fail(adapterMessage, ExitUnavailable);
+        return;
+    }
+    if (!m_options.address.isEmpty()) {
+        m_transport = std::make_unique<BleTransport>(m_options.address, m_options.name,
+                                                     BleTransport::Options{});
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT ready(); }, Qt::QueuedConnection);
+        return;
+    }
+    // By name: BlueZ connects only to devices it has seen, so scan until the name shows up.
+    m_scanner = std::make_unique<DeviceScanner>();
+    m_scanner->setTimeout(static_cast<int>(std::min(m_options.timeoutS, 15.0) * 1000));
+    connect(m_scanner.get(), &DeviceScanner::deviceDiscovered, this,
+            [this](const DiscoveredDevice &d) {
+                if (m_transport || d.name.compare(m_options.name, Qt::CaseInsensitive) != 0)
+                    return;
+                const auto info = m_scanner->deviceInfo(d.address);
+                if (!info)
+                    return;
+                m_transport = std::make_unique<BleTransport>(*info, BleTransport::Options{});
+                m_scanner->stop();
+            });
+    connect(m_scanner.get(), &DeviceScanner::finished, this, [this] {
+        if (m_transport) {
+            Q_EMIT ready();
+        } else if (m_scanner->error() != DeviceScanner::Error::None) {
+            Q_EMIT failed(m_scanner->errorString(), ExitUnavailable);
+        } else {
+            Q_EMIT failed(
+                QStringLiteral(
+                    "no device named '%1' seen in %2 s (is the Renogy app connected to it?)")
+                    .arg(m_options.name)
+                    .arg(static_cast<double>(m_scanner->timeout()) / 1000.0),
+                ExitUnavailable);
+        }
+    });
+    m_scanner->start();
+}
+
+} // namespace blupow::cli

@@ -1,0 +1,132 @@
+// blupow-cli monitor: poll one device and print one line per cycle (JSON Lines with --json).
+
+#include "command.h"
+#include "deviceoptions.h"
+#include "sessionrunner.h"
+#include "valueformat.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QTextStream>
+
+namespace blupow::cli {
+
+int runMonitor(const QStringList &arguments) {
+    const QString command = QStringLiteral("monitor");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Poll one device and print one line per poll cycle: every value with its quality\n"
+        "and the link statistics (JSON Lines with --json). Stops after --count cycles.\n\n"
+        "Example: blupow-cli monitor --simulate=inverter --interval 2 --count 10 --json"));
+    parser.addOptions({
+        {QStringLiteral("interval"),
+         QStringLiteral("Seconds from one poll cycle to the next (default 5)."),
+         QStringLiteral("S")},
+        {QStringLiteral("count"),
+         QStringLiteral("Stop after N cycles (default 0: run until interrupted)."),
+         QStringLiteral("N")},
+    });
+    addDeviceOptions(
+        parser, 30, QStringLiteral("Give up when the first values do not arrive within S seconds"));
+    if (!parser.parse(normalizeArguments(arguments)))
+        return printError(command, parser.errorText(), ExitUsage);
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return ExitOk;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return printError(
+            command,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
+            ExitUsage);
+    QString error;
+    const auto options = readDeviceOptions(parser, &error);
+    if (!options)
+        return printError(command, error, ExitUsage);
+    if (!options->hasDevice())
+        return printError(
+            command,
+            QStringLiteral(
+                "no device selected: use --address ADDR, --name NAME or --simulate[=MODEL]"),
+            ExitUsage);
+    bool ok = true;
+    double intervalS = 5;
+    if (parser.isSet(QStringLiteral("interval"))) {
+        intervalS = parser.value(QStringLiteral("interval")).toDouble(&ok);
+        if (!ok || intervalS < 0.05 || intervalS > 86400)
+            return printError(
+                command, QStringLiteral("--interval wants seconds from 0.05 to 86400"), ExitUsage);
+    }
+    qint64 count = 0;
+    if (parser.isSet(QStringLiteral("count"))) {
+        count = parser.value(QStringLiteral("count")).toLongLong(&ok);
+        if (!ok || count < 0)
+            return printError(
+                command, QStringLiteral("--count wants a number of cycles, 0 or more"), ExitUsage);
+    }
+
+    SessionRunner runner(*options, RegisterMaps::builtIn());
+    int exitCode = ExitOk;
+    qint64 printed = 0;
+    quint64 lastCycle = 0;
+    QObject::connect(&runner, &SessionRunner::failed, &runner,
+                     [&](const QString &message, int code) {
+                         exitCode = printError(command, message, code);
+                         QCoreApplication::exit(code);
+                     });
+    QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
+        session->setPollInterval(static_cast<int>(intervalS * 1000));
+        QObject::connect(
+            session, &DeviceSession::valuesUpdated, &runner,
+            [&, session](const DecodedValues &values) {
+                if (printed >= count && count > 0)
+                    return; // stopping
+                const LinkStatistics stats = session->statistics();
+                // A link loss also reports (all stale) values; only finished cycles count.
+                const bool cycle = stats.cycles != lastCycle;
+                lastCycle = stats.cycles;
+                runner.satisfied();
+                QTextStream out(stdout);
+                const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+                if (options->json) {
+                    QJsonObject doc{
+                        {QStringLiteral("timestamp"), now},
+                        {QStringLiteral("cycle"), static_cast<double>(stats.cycles)},
+                        {QStringLiteral("complete_cycle"), cycle},
+                        {QStringLiteral("state"), sessionStateName(session->state())},
+                        {QStringLiteral("values"), valuesToJson(values)},
+                        {QStringLiteral("link"), statisticsToJson(stats)},
+                    };
+                    if (const auto id = session->identity())
+                        doc.insert(QStringLiteral("device"), identityToJson(*id));
+                    out << QJsonDocument(doc).toJson(QJsonDocument::Compact) << '\n';
+                } else {
+                    QStringList parts;
+                    for (const DecodedValue &v : values) {
+                        if (v.group != QLatin1String("identity"))
+                            parts.append(QStringLiteral("%1=%2").arg(v.key, valueToText(v)));
+                    }
+                    out << now << " #" << stats.cycles << ' ' << parts.join(QStringLiteral(", "))
+                        << QStringLiteral(
+                               " | rtt %1 ms, ok %2 %, timeouts %3, crc %4, reconnects %5")
+                               .arg(stats.lastRoundTripMs, 0, 'f', 1)
+                               .arg(stats.successRate * 100, 0, 'f', 0)
+                               .arg(stats.timeouts)
+                               .arg(stats.crcErrors)
+                               .arg(stats.reconnects)
+                        << '\n';
+                }
+                out.flush();
+                if (cycle && count > 0 && ++printed >= count) {
+                    session->stop();
+                    QCoreApplication::exit(ExitOk);
+                }
+            });
+    });
+    runner.start();
+    const int rc = QCoreApplication::exec();
+    return rc == ExitOk ? exitCode : rc;
+}
+
+} // namespace blupow::cli

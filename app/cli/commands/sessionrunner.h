@@ -1,0 +1,45 @@
+#pragma once
+
+#include "deviceoptions.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace blupow::cli {
+
+// Wires one device for a command: the transport from TransportFactory, a DeviceSession on it, and
+// a deadline for the first poll cycle (--timeout). Commands connect to session() after
+// sessionReady() and decide when they are done; failures come as one line and an exit code.
+class SessionRunner : public QObject {
+    Q_OBJECT
+
+public:
+    SessionRunner(DeviceOptions options, RegisterMaps maps, QObject *parent = nullptr);
+    ~SessionRunner() override;
+
+    void start();
+    // Stops the deadline (the command got what it needed).
+    void satisfied();
+    [[nodiscard]] DeviceSession *session() const { return m_session.get(); }
+    [[nodiscard]] Transport *transport() const { return m_transport.get(); }
+    [[nodiscard]] const DeviceOptions &options() const { return m_options; }
+
+Q_SIGNALS:
+    void sessionReady(blupow::DeviceSession *session);
+    void failed(const QString &message, int exitCode);
+
+private:
+    void onTransportReady();
+
+    DeviceOptions m_options;
+    RegisterMaps m_maps;
+    TransportFactory m_factory;
+    std::unique_ptr<Transport> m_transport;
+    std::unique_ptr<DeviceSession> m_session;
+    QTimer m_deadlineTimer; // --timeout for the first values
+    QString m_lastReason;
+};
+
+} // namespace blupow::cli

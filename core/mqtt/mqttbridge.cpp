@@ -1,0 +1,270 @@
+#include "mqttbridge.h"
+
+#include "logging.h"
+
+#include <QDateTime>
+#include <QRandomGenerator>
+
+namespace blupow {
+
+namespace {
+
+const QByteArray kOnline = QByteArrayLiteral("online");
+const QByteArray kOffline = QByteArrayLiteral("offline");
+
+DecodedValue linkValue(const QString &key, double value) {
+    DecodedValue v;
+    v.key = key;
+    v.value = value;
+    v.quality = Quality::Good;
+    v.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    return v;
+}
+
+} // namespace
+
+MqttBridge::MqttBridge(MqttClient::Options clientOptions, Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options)) {
+    // The broker publishes this when the bridge dies without saying goodbye (kill -9, power
+    // loss, network gone past the keepalive): every entity goes unavailable (§6).
+    clientOptions.will =
+        MqttClient::Will{HaDiscovery::bridgeStatusTopic(m_options.ha), kOffline, 1, true};
+    m_client = std::make_unique<MqttClient>(std::move(clientOptions));
+    connect(m_client.get(), &MqttClient::connected, this, &MqttBridge::onConnected);
+    connect(m_client.get(), &MqttClient::messageReceived, this, &MqttBridge::onMessage);
+    connect(m_client.get(), &MqttClient::published, this, [this] {
+        if (m_stopping && m_client->pendingAcks() == 0)
+            finishStop();
+    });
+    connect(m_client.get(), &MqttClient::stateChanged, this, [this](MqttClient::State state) {
+        if (m_stopping && state == MqttClient::State::Disconnected) {
+            m_stopping = false;
+            m_stopTimer.stop();
+            Q_EMIT stopped();
+        }
+    });
+
+    m_birthTimer.setObjectName(QStringLiteral("mqttBirthTimer"));
+    m_birthTimer.setSingleShot(true);
+    connect(&m_birthTimer, &QTimer::timeout, this, &MqttBridge::announce);
+
+    m_stopTimer.setObjectName(QStringLiteral("mqttStopTimer"));
+    m_stopTimer.setSingleShot(true);
+    connect(&m_stopTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcMqtt)
+            << "the broker did not acknowledge 'offline' in time; disconnecting anyway";
+        finishStop();
+    });
+}
+
+MqttBridge::~MqttBridge() = default;
+
+int MqttBridge::addDevice() {
+    const int handle = m_nextHandle++;
+    m_devices[handle].guard = EnergyCounterGuard(m_options.energy);
+    return handle;
+}
+
+MqttBridge::Device *MqttBridge::device(int handle) {
+    const auto it = m_devices.find(handle);
+    return it == m_devices.end() ? nullptr : &it->second;
+}
+
+int MqttBridge::maxStateAgeMs() const {
+    return m_options.maxStateAgeMs >= 0 ? m_options.maxStateAgeMs : m_options.ha.pollIntervalMs;
+}
+
+void MqttBridge::start() {
+    m_stopping = false;
+    m_client->connectToBroker();
+}
+
+void MqttBridge::stop() {
+    m_birthTimer.stop();
+    if (!m_client->isConnected()) {
+        m_stopping = true;
+        m_client->disconnectFromBroker();
+        if (m_stopping) { // already Disconnected: no state change will come
+            m_stopping = false;
+            QMetaObject::invokeMethod(this, &MqttBridge::stopped, Qt::QueuedConnection);
+        }
+        return;
+    }
+    m_stopping = true;
+    for (auto &[handle, d] : m_devices) {
+        if (d.identity)
+            m_client->publish(HaDiscovery::availabilityTopic(m_options.ha, d.deviceId), kOffline, 1,
+                              true);
+    }
+    m_client->publish(HaDiscovery::bridgeStatusTopic(m_options.ha), kOffline, 1, true);
+    qCInfo(lcMqtt) << "published offline; disconnecting";
+    if (m_client->pendingAcks() == 0)
+        finishStop();
+    else
+        m_stopTimer.start(m_options.stopTimeoutMs);
+}
+
+void MqttBridge::finishStop() {
+    m_stopTimer.stop();
+    if (m_client->state() != MqttClient::State::Disconnected)
+        m_client->disconnectFromBroker();
+}
+
+void MqttBridge::onConnected() {
+    m_client->subscribe(HaDiscovery::birthTopic(m_options.ha), 0);
+    announce();
+}
+
+void MqttBridge::onMessage(const QString &topic, const QByteArray &payload, bool retained) {
+    Q_UNUSED(retained)
+    if (topic != HaDiscovery::birthTopic(m_options.ha) || payload != kOnline || m_stopping)
+        return;
+    // mqtt.markdown: re-send discovery on HA's birth "with a small random delay", so a broker
+    // with many publishers is not flooded at the same instant.
+    const int delay = QRandomGenerator::global()->bounded(
+        m_options.birthDelayMinMs,
+        std::max(m_options.birthDelayMinMs + 1, m_options.birthDelayMaxMs));
+    qCInfo(lcMqtt) << "Home Assistant came online; announcing again in" << delay << "ms";
+    m_birthTimer.start(delay);
+}
+
+void MqttBridge::publishMessages(const QList<HaMessage> &messages) {
+    for (const HaMessage &m : messages)
+        m_client->publish(m.topic, m.payload, 1, m.retain);
+}
+
+void MqttBridge::publishAvailability(const Device &d) {
+    m_client->publish(HaDiscovery::availabilityTopic(m_options.ha, d.deviceId),
+                      d.online ? kOnline : kOffline, 1, true);
+}
+
+void MqttBridge::announceDevice(Device &d) {
+    if (!d.pendingRemoval.isEmpty()) {
+        publishMessages(HaDiscovery::removeEntities(m_options.ha, d.deviceId, *d.identity,
+                                                    d.entities, d.pendingRemoval));
+        d.pendingRemoval.clear();
+    }
+    publishMessages(
+        HaDiscovery::deviceDiscovery(m_options.ha, d.deviceId, *d.identity, d.entities));
+    publishAvailability(d);
+}
+
+void MqttBridge::announce() {
+    if (!m_client->isConnected() || m_stopping)
+        return;
+    m_client->publish(HaDiscovery::bridgeStatusTopic(m_options.ha), kOnline, 1, true);
+    publishMessages(HaDiscovery::bridgeDiscovery(m_options.ha));
+    for (auto &[handle, d] : m_devices) {
+        if (d.identity)
+            announceDevice(d);
+    }
+    // States last, and only fresh ones: HA would show an old reading as the current one.
+    for (auto &[handle, d] : m_devices) {
+        if (!d.identity || !d.latestStateAge.isValid())
+            continue;
+        if (d.online && d.latestStateAge.elapsed() <= maxStateAgeMs()) {
+            m_client->publish(HaDiscovery::stateTopic(m_options.ha, d.deviceId), d.latestState, 0,
+                              false);
+            Q_EMIT statePublished(d.deviceId);
+        } else {
+            qCDebug(lcMqtt) << "dropping a state of" << d.deviceId << "that is"
+                            << d.latestStateAge.elapsed() << "ms old";
+        }
+        d.latestStateAge.invalidate();
+        d.latestState.clear();
+    }
+    Q_EMIT announced();
+}
+
+void MqttBridge::deviceIdentified(int handle, const QString &deviceId,
+                                  const DeviceIdentity &identity, const QList<FieldDef> &fields) {
+    Device *d = device(handle);
+    if (!d)
+        return;
+    const QList<HaEntity> entities = HaDiscovery::entitiesFor(fields);
+    const bool connected = m_client->isConnected() && !m_stopping;
+    if (d->identity && d->deviceId != HaDiscovery::sanitizeId(deviceId)) {
+        // Another physical device behind the same feed: the old one is gone from this bridge.
+        if (connected)
+            publishMessages(HaDiscovery::removeDevice(m_options.ha, d->deviceId, d->entities));
+        d->pendingRemoval.clear();
+        d->guard = EnergyCounterGuard(m_options.energy);
+    } else if (d->identity) {
+        QSet<QString> keep;
+        for (const HaEntity &e : entities)
+            keep.insert(e.key);
+        for (const HaEntity &e : std::as_const(d->entities)) {
+            if (!keep.contains(e.key))
+                d->pendingRemoval.append(e);
+        }
+    }
+    d->identity = identity;
+    d->deviceId = HaDiscovery::sanitizeId(deviceId);
+    d->entities = entities;
+    d->onceKeys.clear();
+    d->onceValues.clear();
+    for (const FieldDef &f : fields) {
+        if (f.poll == PollClass::Once)
+            d->onceKeys.insert(f.key);
+    }
+    d->latestStateAge.invalidate();
+    qCInfo(lcMqtt).noquote() << "device" << d->deviceId << "has" << entities.size() << "entities";
+    if (connected)
+        announceDevice(*d);
+}
+
+void MqttBridge::deviceValues(int handle, const DecodedValues &values) {
+    Device *d = device(handle);
+    if (!d || !d->identity)
+        return;
+    DecodedValues cycle = values;
+    // Identity and ratings are read once per connection; the session reports them Stale in later
+    // cycles. Within the same connection they are still the device's current values.
+    for (DecodedValue &v : cycle) {
+        if (!d->onceKeys.contains(v.key))
+            continue;
+        if (v.quality == Quality::Good)
+            d->onceValues.insert(v.key, v);
+        else if (const auto it = d->onceValues.constFind(v.key); it != d->onceValues.cend())
+            v = *it;
+    }
+    if (d->statistics) {
+        if (d->statistics->rssi != 0)
+            cycle.append(linkValue(QStringLiteral("link_rssi"), d->statistics->rssi));
+        if (d->statistics->requests > 0)
+            cycle.append(
+                linkValue(QStringLiteral("link_success_rate"), d->statistics->successRate * 100.0));
+    }
+    cycle = d->guard.filter(d->entities, std::move(cycle), QDateTime::currentDateTime());
+    d->latestState = HaDiscovery::toJson(HaDiscovery::statePayload(d->entities, cycle));
+    d->latestStateAge.start();
+    if (!m_client->isConnected() || m_stopping)
+        return; // kept (one per device) for the reconnect, if still fresh then
+    m_client->publish(HaDiscovery::stateTopic(m_options.ha, d->deviceId), d->latestState, 0, false);
+    d->latestStateAge.invalidate();
+    d->latestState.clear();
+    Q_EMIT statePublished(d->deviceId);
+}
+
+void MqttBridge::deviceAvailability(int handle, bool online) {
+    Device *d = device(handle);
+    if (!d)
+        return;
+    d->online = online;
+    if (!online) {
+        // Nothing read before the link loss may be published after it.
+        d->onceValues.clear();
+        d->latestStateAge.invalidate();
+        d->latestState.clear();
+    }
+    if (d->identity && m_client->isConnected() && !m_stopping)
+        publishAvailability(*d);
+}
+
+void MqttBridge::deviceStatistics(int handle, const LinkStatistics &statistics) {
+    if (Device *d = device(handle))
+        d->statistics = statistics;
+}
+
+} // namespace blupow

@@ -1,0 +1,108 @@
+#pragma once
+
+#include "device/deviceidentity.h"
+#include "device/linkstatistics.h"
+#include "mqtt/energycounterguard.h"
+#include "mqtt/hadiscovery.h"
+#include "mqtt/mqttclient.h"
+#include "registers/decodedvalue.h"
+#include "registers/registermap.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace blupow {
+
+// Publishes devices to Home Assistant (ha-mqtt.md §1 layout). Owns its MqttClient so the last
+// will is always the bridge's `offline`. Devices are fed through the device* slots, which
+// linkSessionToBridge() (bridgesessionlink.h) connects to a DeviceSession's signals; tests feed
+// them directly.
+//
+// On every (re)connect, and a random 0.2-2 s after Home Assistant's birth message, it publishes
+// in this order: bridge `online`, the retained discovery configs, each device's retained
+// availability, then the latest state of each device if it is still fresh. While the broker is
+// away only the latest state per device is kept (bounded memory), and a state older than one
+// poll interval is dropped rather than published late as if it were new.
+class MqttBridge : public QObject {
+    Q_OBJECT
+
+public:
+    struct Options {
+        HaDiscoveryOptions ha;
+        int birthDelayMinMs = 200;
+        int birthDelayMaxMs = 2000;
+        int stopTimeoutMs = 3000; // waiting for the broker to acknowledge `offline` on stop()
+        int maxStateAgeMs = -1;   // -1 = the poll interval
+        EnergyCounterGuard::Options energy;
+    };
+
+    MqttBridge(MqttClient::Options clientOptions, Options options, QObject *parent = nullptr);
+    ~MqttBridge() override;
+
+    [[nodiscard]] MqttClient *client() const { return m_client.get(); }
+    [[nodiscard]] const Options &options() const { return m_options; }
+
+    // A handle for one physical device's feed.
+    int addDevice();
+
+    void start(); // connects (and keeps reconnecting with backoff)
+    // Publishes `offline` for every device and the bridge, waits (bounded) for the broker's
+    // acknowledgement, disconnects, then emits stopped().
+    void stop();
+
+    // The feed. `fields` is the register map's field list (what becomes entities).
+    void deviceIdentified(int handle, const QString &deviceId,
+                          const blupow::DeviceIdentity &identity,
+                          const QList<blupow::FieldDef> &fields);
+    void deviceValues(int handle, const blupow::DecodedValues &values);
+    void deviceAvailability(int handle, bool online);
+    void deviceStatistics(int handle, const blupow::LinkStatistics &statistics);
+
+Q_SIGNALS:
+    // Discovery, availability and fresh states were (re)published after a connect or a birth.
+    void announced();
+    void statePublished(const QString &deviceId);
+    void stopped();
+
+private:
+    struct Device {
+        std::optional<DeviceIdentity> identity;
+        QString deviceId;
+        QList<HaEntity> entities;
+        QList<HaEntity> pendingRemoval; // removed while disconnected
+        QSet<QString> onceKeys;         // fields read once per connection
+        QHash<QString, DecodedValue> onceValues;
+        bool online = false;
+        QByteArray latestState;
+        QElapsedTimer latestStateAge; // invalid = nothing to publish
+        std::optional<LinkStatistics> statistics;
+        EnergyCounterGuard guard;
+    };
+
+    void onConnected();
+    void onMessage(const QString &topic, const QByteArray &payload, bool retained);
+    void announce();
+    void announceDevice(Device &device);
+    void publishAvailability(const Device &device);
+    void publishMessages(const QList<HaMessage> &messages);
+    void finishStop();
+    [[nodiscard]] int maxStateAgeMs() const;
+    [[nodiscard]] Device *device(int handle);
+
+    Options m_options;
+    std::unique_ptr<MqttClient> m_client;
+    std::map<int, Device> m_devices;
+    int m_nextHandle = 1;
+    QTimer m_birthTimer; // random delay after homeassistant/status "online"
+    QTimer m_stopTimer;  // bounds the wait for acknowledgements on stop()
+    bool m_stopping = false;
+};
+
+} // namespace blupow

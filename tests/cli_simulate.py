@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Runs `blupow-cli read --simulate=MODEL --json` and `monitor --simulate=MODEL --count 5 --json`
+and validates the JSON they print. Exit 77 (CTest: skipped) when this build has no register map
+for the model's family; any other problem is a failure with a one-line reason."""
+
+import json
+import subprocess
+import sys
+
+EXPECTED = {
+    "inverter": ("inverter", "RIV1230RCH-SPS", 0x20),
+    "controller": ("controller", "RNG-CTRL-RVR40", 0x01),
+    "battery": ("battery", "RBT100LFP12S-G1", 0x30),
+    "dcc": ("dcc", "RBC50D1S-G1", 0x01),
+    "dcc-g6": ("dcc", "RBC50D1S-G6", 0x01),
+}
+QUALITIES = {"good", "stale", "invalid"}
+VALUE_KEYS = {"key", "label", "register", "raw", "value", "unit", "quality"}
+SKIP = 77
+
+
+def fail(why):
+    print("FAIL: " + why)
+    sys.exit(1)
+
+
+def run(cli, args):
+    p = subprocess.run([cli] + args, capture_output=True, text=True, timeout=60)
+    if p.returncode == 4 and "register map" in p.stderr:
+        print("SKIP: " + p.stderr.strip())
+        sys.exit(SKIP)
+    if p.returncode != 0:
+        fail("%s exited %d: %s" % (" ".join(args), p.returncode, p.stderr.strip()))
+    return p.stdout
+
+
+def check_values(values, where):
+    if not isinstance(values, list) or not values:
+        fail(where + ": no values")
+    keys = set()
+    for v in values:
+        missing = VALUE_KEYS - set(v)
+        if missing:
+            fail("%s: value %s lacks %s" % (where, v.get("key"), sorted(missing)))
+        if v["quality"] not in QUALITIES:
+            fail("%s: %s has quality %r" % (where, v["key"], v["quality"]))
+        if not isinstance(v["raw"], list) or not all(isinstance(w, int) and 0 <= w <= 0xFFFF for w in v["raw"]):
+            fail("%s: %s raw words %r" % (where, v["key"], v["raw"]))
+        if v["quality"] == "good" and v["value"] is None:
+            fail("%s: %s is good without a value" % (where, v["key"]))
+        if v["key"] in keys:
+            fail("%s: key %s twice" % (where, v["key"]))
+        keys.add(v["key"])
+    if not any(v["quality"] == "good" for v in values):
+        fail(where + ": nothing good")
+    return {v["key"]: v for v in values}
+
+
+def main():
+    cli, model = sys.argv[1], sys.argv[2]
+    family, device_model, slave = EXPECTED[model]
+    common = ["--simulate=" + model, "--json", "--timeout", "30"]
+
+    out = run(cli, ["read"] + common)
+    lines = [l for l in out.splitlines() if l.strip()]
+    if len(lines) != 1:
+        fail("read printed %d lines, expected one JSON object" % len(lines))
+    doc = json.loads(lines[0])
+    for key in ("device", "family", "model", "slave_id", "values", "link"):
+        if key not in doc:
+            fail("read: no %r" % key)
+    if doc["family"] != family or doc["model"] != device_model or doc["slave_id"] != slave:
+        fail("read: %s %s at %s, expected %s %s at %s"
+             % (doc["family"], doc["model"], doc["slave_id"], family, device_model, slave))
+    values = check_values(doc["values"], "read")
+    if "model" in values and values["model"]["value"] != device_model:
+        fail("read: model value %r" % values["model"]["value"])
+
+    out = run(cli, ["monitor", "--interval", "0.2", "--count", "5"] + common)
+    cycles = []
+    for line in out.splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        for key in ("timestamp", "cycle", "values", "link", "device"):
+            if key not in d:
+                fail("monitor: line without %r" % key)
+        check_values(d["values"], "monitor cycle %s" % d["cycle"])
+        if d["complete_cycle"]:
+            cycles.append(d["cycle"])
+        link = d["link"]
+        if not 0 <= link["success_rate"] <= 1 or link["requests"] < 1:
+            fail("monitor: link statistics %r" % link)
+    if len(cycles) != 5 or cycles != sorted(cycles):
+        fail("monitor: cycles %r, expected five increasing" % cycles)
+    print("ok: %s %s, %d values, 5 monitor cycles" % (family, device_model, len(values)))
+
+
+if __name__ == "__main__":
+    main()

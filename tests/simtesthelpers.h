@@ -1,0 +1,52 @@
+#pragma once
+
+// Shared by the simulator, transport and session tests: a simulator for one built-in model.
+
+#include "sim/devicesimulator.h"
+#include "sim/scenarios.h"
+
+#include <QDateTime>
+#include <QTest>
+
+#include <optional>
+
+namespace blupow::testing {
+
+inline const RegisterMaps &builtInMaps() {
+    static const RegisterMaps maps = RegisterMaps::builtIn(); // read-only test fixture
+    return maps;
+}
+
+// Nothing when this build has no register map for the model's family (the test then skips).
+inline std::optional<DeviceSimulator> simulatorFor(const QString &model, qint64 startMs = 0) {
+    const auto scenario = scenarios::byName(model);
+    if (!scenario)
+        return std::nullopt;
+    const RegisterMap *map = builtInMaps().find(scenario->family, scenario->variant);
+    if (!map)
+        return std::nullopt;
+    return DeviceSimulator(*map, *scenario,
+                           startMs ? startMs : QDateTime::currentMSecsSinceEpoch());
+}
+
+inline std::optional<DeviceSimulator> simulatorFor(const char *model, qint64 startMs = 0) {
+    return simulatorFor(QString::fromLatin1(model), startMs);
+}
+
+inline QString modelName(const QString &model) {
+    return model;
+}
+inline QString modelName(const char *model) {
+    return QString::fromLatin1(model);
+}
+
+} // namespace blupow::testing
+
+#define BLUPOW_REQUIRE_SIM_AT(var, model, start)                                                   \
+    auto var##Opt = blupow::testing::simulatorFor(model, start);                                   \
+    if (!var##Opt)                                                                                 \
+        QSKIP(qPrintable(QStringLiteral("no register map for the %1 simulator in this build")      \
+                             .arg(blupow::testing::modelName(model))));                            \
+    blupow::DeviceSimulator &var = *var##Opt
+
+#define BLUPOW_REQUIRE_SIM(var, model) BLUPOW_REQUIRE_SIM_AT(var, model, 0)

@@ -1,0 +1,342 @@
+#include "device/devicesession.h"
+#include "simtesthelpers.h"
+#include "transport/simulatedtransport.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <cmath>
+#include <memory>
+
+using namespace blupow;
+
+namespace {
+
+using Kind = SimulatedTransport::FaultKind;
+
+DeviceSession::Options fastOptions() {
+    DeviceSession::Options o;
+    o.pollIntervalMs = 30;
+    o.requestTimeoutMs = 120;
+    o.probeTimeoutMs = 80;
+    o.maxRetries = 1;
+    o.backoffInitialMs = 40;
+    o.backoffMaxMs = 320;
+    o.backoffJitter = 0.2;
+    o.connectTimeoutMs = 2000;
+    o.randomSeed = 11;
+    return o;
+}
+
+// A session on a simulated device that checks every batch as it arrives: a Good value must hold
+// exactly the words the device served for its registers (the truth at the time of the reply), a
+// Good cycle value must come from the current cycle, and every backoff must be within its bounds.
+struct Rig {
+    std::unique_ptr<SimulatedTransport> transport;
+    std::unique_ptr<DeviceSession> session;
+    QStringList violations;
+    int batches = 0;
+    int cleanCycles = 0;
+    int staleBatches = 0;
+    int exchanges = 0;
+    int backoffs = 0;
+    QList<bool> availability;
+    qint64 lastBatchMs = 0;
+
+    bool create(const QString &model, const DeviceSession::Options &options) {
+        auto sim = testing::simulatorFor(model);
+        if (!sim)
+            return false;
+        transport = std::make_unique<SimulatedTransport>(std::move(*sim));
+        transport->setLatency(SimulatedTransport::Latency::fast());
+        transport->setSeed(3);
+        transport->setFaultDelayMs(options.requestTimeoutMs * 3 / 2);
+        session = std::make_unique<DeviceSession>(transport.get(), testing::builtInMaps(), options);
+        QObject::connect(session.get(), &DeviceSession::valuesUpdated, transport.get(),
+                         [this](const DecodedValues &values) { check(values); });
+        QObject::connect(session.get(), &DeviceSession::exchangeFinished, transport.get(),
+                         [this](const Exchange &) { ++exchanges; });
+        QObject::connect(session.get(), &DeviceSession::availabilityChanged, transport.get(),
+                         [this](bool online) { availability.append(online); });
+        QObject::connect(session.get(), &DeviceSession::backoffScheduled, transport.get(),
+                         [this, options](int delay, int attempt) {
+                             ++backoffs;
+                             const double base = std::min<double>(options.backoffMaxMs,
+                                                                  options.backoffInitialMs *
+                                                                      std::pow(2.0, attempt - 1));
+                             const double lo = base * (1 - options.backoffJitter) - 1;
+                             const double hi = base * (1 + options.backoffJitter) + 1;
+                             if (delay < lo || delay > hi)
+                                 violations.append(
+                                     QStringLiteral("backoff %1 ms for attempt %2 outside [%3, %4]")
+                                         .arg(delay)
+                                         .arg(attempt)
+                                         .arg(lo)
+                                         .arg(hi));
+                         });
+        return true;
+    }
+
+    void check(const DecodedValues &values) {
+        const DeviceSimulator &sim = transport->simulator();
+        bool clean = true;
+        bool stale = false;
+        for (const DecodedValue &v : values) {
+            const FieldDef *f = sim.map().field(v.key);
+            if (!f)
+                continue;
+            const bool cycleField = f->poll == PollClass::Cycle && !f->isDerived();
+            if (v.quality == Quality::Good && !f->isDerived()) {
+                for (int i = 0; i < v.raw.size(); ++i) {
+                    const auto truth =
+                        sim.servedWord(static_cast<quint16>(v.reg + i), v.timestampMs);
+                    if (!truth || *truth != v.raw.at(i))
+                        violations.append(QStringLiteral("%1 word %2 = 0x%3, device served %4")
+                                              .arg(v.key)
+                                              .arg(i)
+                                              .arg(v.raw.at(i), 4, 16, QLatin1Char('0'))
+                                              .arg(truth ? QStringLiteral("0x%1").arg(
+                                                               *truth, 4, 16, QLatin1Char('0'))
+                                                         : QStringLiteral("nothing")));
+                }
+                if (cycleField && v.timestampMs < lastBatchMs)
+                    violations.append(
+                        QStringLiteral("%1 Good but read before this cycle").arg(v.key));
+            }
+            if (cycleField && v.quality == Quality::Stale) {
+                stale = true;
+                clean = false;
+            }
+        }
+        ++batches;
+        if (clean && session->state() == DeviceSession::State::Polling)
+            ++cleanCycles;
+        if (stale)
+            ++staleBatches;
+        lastBatchMs = transport->nowEpochMs();
+    }
+};
+
+} // namespace
+
+class TestDeviceSession : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void identifies_data();
+    void identifies();
+    void recoversFromFault_data();
+    void recoversFromFault();
+    void lateReplyIsNeverTakenForTheNextRequest();
+    void oneOffReadIsQueuedBehindThePoll();
+    void stopEndsOffline();
+    void stateNames();
+};
+
+void TestDeviceSession::initTestCase() {
+    qRegisterMetaType<DecodedValues>();
+    if (!testing::simulatorFor(QStringLiteral("controller")))
+        QSKIP("no controller register map in this build");
+}
+
+void TestDeviceSession::identifies_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<int>("forcedSlave"); // -1 = probe
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<QString>("deviceModel");
+    QTest::addColumn<int>("slave");
+    QTest::newRow("inverter by name BTRIC") << "inverter" << -1 << "inverter"
+                                            << "RIV1230RCH-SPS" << 0x20;
+    QTest::newRow("controller behind BT-TH via 0xFF") << "controller" << -1 << "controller"
+                                                      << "RNG-CTRL-RVR40" << 0x01;
+    QTest::newRow("controller, slave given") << "controller" << 0x01 << "controller"
+                                             << "RNG-CTRL-RVR40" << 0x01;
+    QTest::newRow("battery behind BT-TH at 0x30") << "battery" << -1 << "battery"
+                                                  << "RBT100LFP12S-G1" << 0x30;
+    QTest::newRow("dc-dc by model RBC50D1S") << "dcc" << -1 << "dcc"
+                                             << "RBC50D1S-G1" << 0x01;
+}
+
+void TestDeviceSession::identifies() {
+    QFETCH(QString, model);
+    QFETCH(int, forcedSlave);
+    QFETCH(QString, family);
+    QFETCH(QString, deviceModel);
+    QFETCH(int, slave);
+    DeviceSession::Options options = fastOptions();
+    if (forcedSlave >= 0)
+        options.slave = static_cast<quint8>(forcedSlave);
+    Rig rig;
+    if (!rig.create(model, options))
+        QSKIP("no register map for this model in this build");
+    QSignalSpy identified(rig.session.get(), &DeviceSession::identified);
+    rig.session->start();
+    QTRY_COMPARE_WITH_TIMEOUT(identified.size(), 1, 10000);
+    const auto id = identified.at(0).at(0).value<DeviceIdentity>();
+    QCOMPARE(familyName(id.family), family);
+    QCOMPARE(id.model, deviceModel);
+    QCOMPARE(int(id.slave), slave);
+    QVERIFY(!id.how.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(rig.batches >= 1, 10000);
+    QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
+}
+
+void TestDeviceSession::recoversFromFault_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("faults"); // --fault specs, comma separated
+    QTest::addColumn<int>("maxRetries");
+    QTest::addColumn<bool>("expectStale");
+    QTest::addColumn<bool>("expectReconnect");
+    QTest::newRow("none") << "controller"
+                          << "" << 1 << false << false;
+    QTest::newRow("drop") << "controller"
+                          << "drop:0.2" << 0 << true << false;
+    QTest::newRow("corrupt") << "controller"
+                             << "corrupt:0.2" << 1 << false << false;
+    QTest::newRow("delay") << "controller"
+                           << "delay:0.15" << 0 << true << false;
+    QTest::newRow("delay inverter") << "inverter"
+                                    << "delay:0.15" << 1 << false << false;
+    QTest::newRow("disconnect") << "controller"
+                                << "disconnect:0.05" << 1 << false << true;
+    QTest::newRow("refuse") << "controller"
+                            << "refuse:0.3" << 1 << false << true;
+    QTest::newRow("everything at once")
+        << "inverter"
+        << "drop:0.05,corrupt:0.05,delay:0.05,disconnect:0.02,refuse:0.1" << 1 << false << true;
+}
+
+void TestDeviceSession::recoversFromFault() {
+    QFETCH(QString, model);
+    QFETCH(QString, faults);
+    QFETCH(int, maxRetries);
+    QFETCH(bool, expectStale);
+    QFETCH(bool, expectReconnect);
+    DeviceSession::Options options = fastOptions();
+    options.maxRetries = maxRetries;
+    Rig rig;
+    if (!rig.create(model, options))
+        QSKIP("no register map for this model in this build");
+    QList<Kind> kinds;
+    for (const QString &spec : faults.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        QString error;
+        const auto f = SimulatedTransport::parseFault(spec, &error);
+        QVERIFY2(f, qPrintable(error));
+        rig.transport->addFault(*f);
+        kinds.append(f->kind);
+    }
+    rig.session->start();
+    // Every fault has struck (twice, but a refusal locks out once per loss)...
+    const auto struck = [&] {
+        return std::all_of(kinds.cbegin(), kinds.cend(), [&](Kind k) {
+            return rig.transport->faultsInjected(k) >= (k == Kind::Refuse ? 1u : 2u);
+        });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(rig.batches >= 5 && struck(), 20000);
+    // ...and afterwards the session delivers three completely fresh cycles.
+    const int clean = rig.cleanCycles;
+    QTRY_VERIFY_WITH_TIMEOUT(rig.cleanCycles >= clean + 3, 20000);
+    rig.session->stop();
+    QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
+    if (expectStale)
+        QVERIFY(rig.staleBatches > 0);
+    const LinkStatistics stats = rig.session->statistics();
+    QVERIFY(rig.exchanges >= int(stats.requests));
+    QVERIFY(!rig.availability.isEmpty());
+    QCOMPARE(rig.availability.first(), true);
+    if (expectReconnect) {
+        QVERIFY(rig.backoffs > 0 || stats.reconnects > 0);
+    }
+    if (kinds.contains(Kind::Disconnect))
+        QVERIFY(rig.availability.count(false) >= 1);
+    if (kinds.contains(Kind::Corrupt))
+        QVERIFY(stats.crcErrors + stats.timeouts > 0);
+    if (faults.isEmpty()) {
+        QCOMPARE(rig.staleBatches, 0);
+        QCOMPARE(stats.timeouts, quint64(0));
+        QCOMPARE(stats.successRate, 1.0);
+    }
+}
+
+void TestDeviceSession::lateReplyIsNeverTakenForTheNextRequest() {
+    // One reply of a poll block is held back past the timeout. The retry of that block has the
+    // same count; if it went out next, the late reply would be taken as its answer. The session
+    // must send a resync probe with another count first, and its late reply must be dropped.
+    DeviceSession::Options options = fastOptions();
+    Rig rig;
+    QVERIFY(rig.create(QStringLiteral("controller"), options));
+    QList<Exchange> exchanges;
+    QObject::connect(rig.session.get(), &DeviceSession::exchangeFinished, rig.transport.get(),
+                     [&](const Exchange &e) { exchanges.append(e); });
+    rig.session->start();
+    QTRY_VERIFY_WITH_TIMEOUT(rig.batches >= 2, 10000);
+    const qsizetype before = exchanges.size();
+    rig.transport->addFault(SimulatedTransport::Fault{Kind::Delay, 0, 1, 0});
+    QTRY_VERIFY_WITH_TIMEOUT(rig.batches >= 6, 10000);
+    rig.session->stop();
+
+    qsizetype timedOut = -1;
+    for (qsizetype i = before; i < exchanges.size(); ++i) {
+        if (exchanges.at(i).outcome == Exchange::Outcome::Timeout) {
+            timedOut = i;
+            break;
+        }
+    }
+    QVERIFY(timedOut >= 0);
+    QVERIFY(timedOut + 2 < exchanges.size());
+    const Exchange &late = exchanges.at(timedOut);
+    const Exchange &probe = exchanges.at(timedOut + 1);
+    QVERIFY(probe.request.count != late.request.count);
+    QCOMPARE(probe.outcome, Exchange::Outcome::Ok);
+    QVERIFY(!probe.dropped.isEmpty()); // the late reply arrived while the probe was pending
+    const Exchange &retry = exchanges.at(timedOut + 2);
+    QCOMPARE(retry.request, late.request);
+    QCOMPARE(retry.outcome, Exchange::Outcome::Ok);
+    QVERIFY(rig.session->statistics().droppedBytes > 0);
+    QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
+}
+
+void TestDeviceSession::oneOffReadIsQueuedBehindThePoll() {
+    Rig rig;
+    QVERIFY(rig.create(QStringLiteral("controller"), fastOptions()));
+    QSignalSpy read(rig.session.get(), &DeviceSession::registersRead);
+    rig.session->start();
+    QTRY_COMPARE_WITH_TIMEOUT(rig.session->state(), DeviceSession::State::Polling, 10000);
+    const quint64 id =
+        rig.session->readRegisters(0xE004, 2); // battery type, over-voltage threshold
+    QTRY_COMPARE_WITH_TIMEOUT(read.size(), 1, 10000);
+    QCOMPARE(read.at(0).at(0).toULongLong(), id);
+    QCOMPARE(read.at(0).at(1).toUInt(), 0xE004u);
+    const auto words = read.at(0).at(2).value<QList<quint16>>();
+    QCOMPARE(words.size(), 2);
+    QCOMPARE(words.at(0), quint16(4)); // lithium
+}
+
+void TestDeviceSession::stopEndsOffline() {
+    Rig rig;
+    QVERIFY(rig.create(QStringLiteral("controller"), fastOptions()));
+    QSignalSpy states(rig.session.get(), &DeviceSession::stateChanged);
+    rig.session->start();
+    QTRY_VERIFY_WITH_TIMEOUT(rig.batches >= 1, 10000);
+    rig.session->stop();
+    QCOMPARE(rig.session->state(), DeviceSession::State::Stopped);
+    QCOMPARE(rig.availability, (QList<bool>{true, false}));
+    QTRY_COMPARE_WITH_TIMEOUT(rig.transport->state(), Transport::State::Closed, 5000);
+    QList<DeviceSession::State> seen;
+    for (const auto &args : states)
+        seen.append(args.at(0).value<DeviceSession::State>());
+    QCOMPARE(seen, (QList<DeviceSession::State>{
+                       DeviceSession::State::Connecting, DeviceSession::State::Identifying,
+                       DeviceSession::State::Polling, DeviceSession::State::Stopped}));
+    for (const auto &args : states)
+        QVERIFY(!args.at(1).toString().isEmpty()); // every transition has a reason
+}
+
+void TestDeviceSession::stateNames() {
+    QCOMPARE(sessionStateName(DeviceSession::State::BackingOff), QStringLiteral("backing off"));
+    QCOMPARE(sessionStateName(DeviceSession::State::Polling), QStringLiteral("polling"));
+}
+
+QTEST_GUILESS_MAIN(TestDeviceSession)
+#include "tst_devicesession.moc"

@@ -1,0 +1,401 @@
+#include "mqtt/mqttbridge.h"
+#include "mqtt/testbroker.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUuid>
+
+using namespace blupow;
+using namespace blupow::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+FieldDef field(const QString &key, FieldType type, const QString &unit, const QString &dc,
+               int decimals = 1) {
+    FieldDef f;
+    f.key = key;
+    f.label = key;
+    f.type = type;
+    f.unit = unit;
+    f.haDeviceClass = dc;
+    f.decimals = decimals;
+    return f;
+}
+
+QList<FieldDef> fields() {
+    FieldDef model = field(u"model"_s, FieldType::Ascii, {}, {});
+    model.group = u"identity"_s;
+    model.poll = PollClass::Once;
+    return {field(u"battery_voltage"_s, FieldType::U16, u"V"_s, u"voltage"_s),
+            field(u"pv_power"_s, FieldType::U16, u"W"_s, u"power"_s, 0),
+            field(u"pv_energy_total"_s, FieldType::U32, u"kWh"_s, u"energy"_s, 3), model};
+}
+
+DecodedValue value(const QString &key, const QVariant &v, Quality q = Quality::Good) {
+    DecodedValue d;
+    d.key = key;
+    d.value = v;
+    d.quality = q;
+    return d;
+}
+
+DeviceIdentity identity() {
+    DeviceIdentity id;
+    id.family = Family::Controller;
+    id.model = u"RNG-CTRL-RVR40"_s;
+    id.address = u"sim:controller"_s;
+    return id;
+}
+
+QJsonObject json(const QByteArray &payload) {
+    return QJsonDocument::fromJson(payload).object();
+}
+
+// A unique namespace per test case so cases sharing the fixture broker never see each other.
+MqttBridge::Options bridgeOptions() {
+    const QString tag = QUuid::createUuid().toString(QUuid::Id128).left(8);
+    MqttBridge::Options o;
+    o.ha.discoveryPrefix = u"ha-"_s + tag;
+    o.ha.baseTopic = u"renogy-"_s + tag;
+    o.ha.hostId = u"host"_s + tag;
+    o.birthDelayMinMs = 10;
+    o.birthDelayMaxMs = 50;
+    return o;
+}
+
+MqttClient::Options clientOptions(quint16 port) {
+    MqttClient::Options o;
+    o.port = port;
+    o.reconnectInitialMs = 200;
+    o.reconnectMaxMs = 1000;
+    return o;
+}
+
+// A live subscriber (libmosquitto through MqttClient) collecting everything under `filter`.
+struct Listener {
+    explicit Listener(quint16 port, const QString &filter)
+        : client(clientOptions(port))
+        , messages(&client, &MqttClient::messageReceived) {
+        QSignalSpy connected(&client, &MqttClient::connected);
+        client.connectToBroker();
+        if (connected.wait(10000))
+            client.subscribe(filter, 1);
+    }
+    [[nodiscard]] QList<QByteArray> payloads(const QString &topic) const {
+        QList<QByteArray> out;
+        for (const auto &m : messages) {
+            if (m.at(0).toString() == topic)
+                out.append(m.at(1).toByteArray());
+        }
+        return out;
+    }
+    MqttClient client;
+    QSignalSpy messages;
+};
+
+} // namespace
+
+class TestMqttBridge : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void announcesRetainedDiscoveryAndAvailability_data();
+    void announcesRetainedDiscoveryAndAvailability();
+    void statesCarryOnlyGoodValues();
+    void deviceAvailabilityFollowsTheLink();
+    void birthMessageReannounces();
+    void cleanStopPublishesOffline();
+    void brokerRestart_data();
+    void brokerRestart();
+    void cliKilledLeavesTheWill();
+    void cliSigtermPublishesOffline();
+    void cliWrongPasswordFailsClearly();
+
+private:
+    TestBroker m_broker;
+    QString m_cli;
+};
+
+void TestMqttBridge::initTestCase() {
+    m_broker = TestBroker::fromEnvironment();
+    if (!m_broker.isValid())
+        QSKIP("no broker from the mqtt_broker fixture (run through ctest)");
+    m_cli = qEnvironmentVariable("BLUPOW_CLI");
+}
+
+void TestMqttBridge::announcesRetainedDiscoveryAndAvailability_data() {
+    QTest::addColumn<bool>("legacy");
+    QTest::newRow("device-based") << false;
+    QTest::newRow("legacy per entity") << true;
+}
+
+void TestMqttBridge::announcesRetainedDiscoveryAndAvailability() {
+    QFETCH(bool, legacy);
+    MqttBridge::Options o = bridgeOptions();
+    o.ha.legacy = legacy;
+    MqttBridge bridge(clientOptions(m_broker.port), o);
+    const int h = bridge.addDevice();
+    bridge.deviceAvailability(h, true);
+    bridge.deviceIdentified(h, u"dev1"_s, identity(), fields());
+    QSignalSpy announced(&bridge, &MqttBridge::announced);
+    bridge.start();
+    QVERIFY(announced.wait(10000));
+
+    const auto config = retainedMessages(m_broker.port, o.ha.discoveryPrefix + u"/#"_s);
+    const auto topics = retainedMessages(m_broker.port, o.ha.baseTopic + u"/#"_s);
+    for (const auto &m : config) {
+        QVERIFY(m.retained);
+        QVERIFY2(!json(m.payload).isEmpty(), m.payload.constData());
+    }
+    if (legacy) {
+        // 4 fields + 2 link entities + the bridge's status sensor.
+        QCOMPARE(config.size(), 7);
+        const QJsonObject voltage = json(retainedPayload(
+            config, o.ha.discoveryPrefix + u"/sensor/renogy_dev1_battery_voltage/config"_s));
+        QCOMPARE(voltage.value(u"unique_id"_s).toString(), u"renogy_dev1_battery_voltage"_s);
+    } else {
+        QCOMPARE(config.size(), 2);
+        const QJsonObject device =
+            json(retainedPayload(config, o.ha.discoveryPrefix + u"/device/renogy_dev1/config"_s));
+        QCOMPARE(device.value(u"cmps"_s).toObject().size(), 6);
+        QCOMPARE(device.value(u"dev"_s).toObject().value(u"via_device"_s).toString(),
+                 u"renogy_bridge_"_s + o.ha.hostId);
+        const QJsonObject bridgeConfig =
+            json(retainedPayload(config, o.ha.discoveryPrefix + u"/device/renogy_bridge_"_s +
+                                             o.ha.hostId + u"/config"_s));
+        QCOMPARE(bridgeConfig.value(u"dev"_s).toObject().value(u"ids"_s).toArray().at(0).toString(),
+                 u"renogy_bridge_"_s + o.ha.hostId);
+    }
+    QCOMPARE(retainedPayload(topics, HaDiscovery::bridgeStatusTopic(o.ha)), QByteArray("online"));
+    QCOMPARE(retainedPayload(topics, HaDiscovery::availabilityTopic(o.ha, u"dev1"_s)),
+             QByteArray("online"));
+}
+
+void TestMqttBridge::statesCarryOnlyGoodValues() {
+    const MqttBridge::Options o = bridgeOptions();
+    Listener listener(m_broker.port, o.ha.baseTopic + u"/#"_s);
+    MqttBridge bridge(clientOptions(m_broker.port), o);
+    const int h = bridge.addDevice();
+    bridge.deviceIdentified(h, u"dev1"_s, identity(), fields());
+    bridge.deviceAvailability(h, true);
+    QSignalSpy announced(&bridge, &MqttBridge::announced);
+    bridge.start();
+    QVERIFY(announced.wait(10000));
+
+    bridge.deviceValues(
+        h, {value(u"battery_voltage"_s, 13.24), value(u"pv_power"_s, 120.0, Quality::Stale),
+            value(u"pv_energy_total"_s, 1234.5), value(u"model"_s, u"RNG-CTRL-RVR40"_s)});
+    const QString stateTopic = HaDiscovery::stateTopic(o.ha, u"dev1"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!listener.payloads(stateTopic).isEmpty(), 10000);
+    QJsonObject state = json(listener.payloads(stateTopic).first());
+    QCOMPARE(state.value(u"battery_voltage"_s), QJsonValue(13.2));
+    QVERIFY(state.value(u"pv_power"_s).isNull()); // stale: unknown in HA, never the old 120 W
+    QCOMPARE(state.value(u"pv_energy_total"_s), QJsonValue(1234.5));
+    QCOMPARE(state.value(u"model"_s), QJsonValue(u"RNG-CTRL-RVR40"_s));
+
+    // Next cycle: the once-per-connection model is Stale but still this connection's value; a
+    // lifetime counter glitching down is withheld.
+    bridge.deviceValues(h, {value(u"battery_voltage"_s, 13.3), value(u"pv_energy_total"_s, 3.0),
+                            value(u"model"_s, u"RNG-CTRL-RVR40"_s, Quality::Stale)});
+    QTRY_COMPARE_WITH_TIMEOUT(listener.payloads(stateTopic).size(), 2, 10000);
+    state = json(listener.payloads(stateTopic).at(1));
+    QCOMPARE(state.value(u"model"_s), QJsonValue(u"RNG-CTRL-RVR40"_s));
+    QVERIFY(state.value(u"pv_energy_total"_s).isNull());
+
+    // State is not retained (a retained state would revive an old value through expire_after).
+    QVERIFY(retainedPayload(retainedMessages(m_broker.port, stateTopic), stateTopic).isEmpty());
+}
+
+void TestMqttBridge::deviceAvailabilityFollowsTheLink() {
+    const MqttBridge::Options o = bridgeOptions();
+    MqttBridge bridge(clientOptions(m_broker.port), o);
+    const int h = bridge.addDevice();
+    bridge.deviceIdentified(h, u"dev1"_s, identity(), fields());
+    bridge.deviceAvailability(h, true);
+    QSignalSpy announced(&bridge, &MqttBridge::announced);
+    bridge.start();
+    QVERIFY(announced.wait(10000));
+    const QString topic = HaDiscovery::availabilityTopic(o.ha, u"dev1"_s);
+    QCOMPARE(retainedPayload(retainedMessages(m_broker.port, topic), topic), QByteArray("online"));
+    bridge.deviceAvailability(h, false);
+    QTRY_COMPARE_WITH_TIMEOUT(retainedPayload(retainedMessages(m_broker.port, topic), topic),
+                              QByteArray("offline"), 10000);
+    bridge.deviceAvailability(h, true);
+    QTRY_COMPARE_WITH_TIMEOUT(retainedPayload(retainedMessages(m_broker.port, topic), topic),
+                              QByteArray("online"), 10000);
+}
+
+void TestMqttBridge::birthMessageReannounces() {
+    const MqttBridge::Options o = bridgeOptions();
+    MqttBridge bridge(clientOptions(m_broker.port), o);
+    const int h = bridge.addDevice();
+    bridge.deviceIdentified(h, u"dev1"_s, identity(), fields());
+    QSignalSpy announced(&bridge, &MqttBridge::announced);
+    bridge.start();
+    QVERIFY(announced.wait(10000));
+
+    Listener listener(m_broker.port, o.ha.discoveryPrefix + u"/device/+/config"_s);
+    const QString configTopic = HaDiscovery::deviceConfigTopic(o.ha, u"renogy_dev1"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!listener.payloads(configTopic).isEmpty(), 10000); // the retained copy
+    const qsizetype before = listener.payloads(configTopic).size();
+
+    // Home Assistant restarted: "online" on <prefix>/status.
+    listener.client.publish(HaDiscovery::birthTopic(o.ha), "online", 1, false);
+    QTRY_COMPARE_WITH_TIMEOUT(announced.size(), 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(listener.payloads(configTopic).size() > before, 10000);
+    // Something else on the birth topic is not a birth.
+    listener.client.publish(HaDiscovery::birthTopic(o.ha), "offline", 1, false);
+    QTest::qWait(300);
+    QCOMPARE(announced.size(), 2);
+}
+
+void TestMqttBridge::cleanStopPublishesOffline() {
+    const MqttBridge::Options o = bridgeOptions();
+    MqttBridge bridge(clientOptions(m_broker.port), o);
+    const int h = bridge.addDevice();
+    bridge.deviceIdentified(h, u"dev1"_s, identity(), fields());
+    bridge.deviceAvailability(h, true);
+    QSignalSpy announced(&bridge, &MqttBridge::announced);
+    bridge.start();
+    QVERIFY(announced.wait(10000));
+    QSignalSpy stopped(&bridge, &MqttBridge::stopped);
+    bridge.stop();
+    QVERIFY(stopped.wait(10000));
+    QCOMPARE(bridge.client()->state(), MqttClient::State::Disconnected);
+    const auto retained = retainedMessages(m_broker.port, o.ha.baseTopic + u"/#"_s);
+    QCOMPARE(retainedPayload(retained, HaDiscovery::bridgeStatusTopic(o.ha)),
+             QByteArray("offline"));
+    QCOMPARE(retainedPayload(retained, HaDiscovery::availabilityTopic(o.ha, u"dev1"_s)),
+             QByteArray("offline"));
+}
+
+void TestMqttBridge::brokerRestart_data() {
+    QTest::addColumn<int>("maxStateAgeMs");
+    QTest::addColumn<bool>("statePublished");
+    QTest::newRow("fresh state published on reconnect") << 60000 << true;
+    QTest::newRow("stale state dropped on reconnect") << 0 << false;
+}
+
+void TestMqttBridge::brokerRestart() {
+    QFETCH(int, maxStateAgeMs);
+    QFETCH(bool, statePublished);
+    PrivateBroker broker;
+    QVERIFY(broker.broker().isValid());
+    MqttBridge::Options o = bridgeOptions();
+    o.maxStateAgeMs = maxStateAgeMs;
+    MqttBridge bridge(clientOptions(broker.broker().port), o);
+    const int h = bridge.addDevice();
+    bridge.deviceIdentified(h, u"dev1"_s, identity(), fields());
+    bridge.deviceAvailability(h, true);
+    QSignalSpy announced(&bridge, &MqttBridge::announced);
+    bridge.start();
+    QVERIFY(announced.wait(10000));
+
+    QVERIFY(broker.stop());
+    QTRY_COMPARE_WITH_TIMEOUT(bridge.client()->state() == MqttClient::State::Connected, false,
+                              10000);
+    QSignalSpy states(&bridge, &MqttBridge::statePublished);
+    // Cycles while the broker is away: only the latest is kept.
+    bridge.deviceValues(h, {value(u"battery_voltage"_s, 12.0)});
+    bridge.deviceValues(h, {value(u"battery_voltage"_s, 12.1)});
+    QCOMPARE(states.size(), 0);
+    QTest::qWait(50); // older than a 0 ms freshness window
+    QVERIFY(broker.relaunch());
+    QTRY_COMPARE_WITH_TIMEOUT(announced.size(), 2, 15000);
+    QCOMPARE(states.size(), statePublished ? 1 : 0);
+    // The broker kept nothing (persistence off): the configs are there because the bridge
+    // published them again.
+    const auto config = retainedMessages(broker.broker().port, o.ha.discoveryPrefix + u"/#"_s);
+    QCOMPARE(config.size(), 2);
+    const auto topics = retainedMessages(broker.broker().port, o.ha.baseTopic + u"/#"_s);
+    QCOMPARE(retainedPayload(topics, HaDiscovery::bridgeStatusTopic(o.ha)), QByteArray("online"));
+}
+
+void TestMqttBridge::cliKilledLeavesTheWill() {
+    if (m_cli.isEmpty())
+        QSKIP("BLUPOW_CLI not set");
+    const QString base = u"kill9-"_s + QUuid::createUuid().toString(QUuid::Id128).left(8);
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    child.start(m_cli, {u"bridge"_s, u"--simulate=controller"_s, u"--mqtt-host"_s, u"127.0.0.1"_s,
+                        u"--mqtt-port"_s, QString::number(m_broker.port), u"--host-id"_s,
+                        u"kill9"_s, u"--base-topic"_s, base, u"--interval"_s, u"1"_s});
+    QVERIFY(child.waitForStarted(10000));
+    const QString status = base + u"/bridge/kill9/status"_s;
+    const QString availability = base + u"/sim_controller/availability"_s;
+    QTRY_COMPARE_WITH_TIMEOUT(
+        retainedPayload(retainedMessages(m_broker.port, availability), availability),
+        QByteArray("online"), 30000);
+    QCOMPARE(retainedPayload(retainedMessages(m_broker.port, status), status),
+             QByteArray("online"));
+    child.kill(); // SIGKILL: no goodbye, the broker publishes the will
+    QVERIFY(child.waitForFinished(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(retainedPayload(retainedMessages(m_broker.port, status), status),
+                              QByteArray("offline"), 20000);
+    // The device topic still says online, but avty_mode "all" makes every entity unavailable.
+}
+
+void TestMqttBridge::cliSigtermPublishesOffline() {
+    if (m_cli.isEmpty())
+        QSKIP("BLUPOW_CLI not set");
+    const QString base = u"term-"_s + QUuid::createUuid().toString(QUuid::Id128).left(8);
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    child.start(m_cli, {u"bridge"_s, u"--simulate=controller"_s, u"--mqtt-host"_s, u"127.0.0.1"_s,
+                        u"--mqtt-port"_s, QString::number(m_broker.port), u"--host-id"_s, u"term"_s,
+                        u"--base-topic"_s, base, u"--interval"_s, u"1"_s});
+    QVERIFY(child.waitForStarted(10000));
+    const QString status = base + u"/bridge/term/status"_s;
+    const QString availability = base + u"/sim_controller/availability"_s;
+    QTRY_COMPARE_WITH_TIMEOUT(
+        retainedPayload(retainedMessages(m_broker.port, availability), availability),
+        QByteArray("online"), 30000);
+    child.terminate(); // SIGTERM
+    QVERIFY(child.waitForFinished(15000));
+    QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(child.exitCode(), 0);
+    const auto retained = retainedMessages(m_broker.port, base + u"/#"_s);
+    QCOMPARE(retainedPayload(retained, status), QByteArray("offline"));
+    QCOMPARE(retainedPayload(retained, availability), QByteArray("offline"));
+}
+
+void TestMqttBridge::cliWrongPasswordFailsClearly() {
+    if (m_cli.isEmpty())
+        QSKIP("BLUPOW_CLI not set");
+    QTemporaryDir tmp;
+    const QString secret = u"Not-The-Right-One-42"_s;
+    QFile passwordFile(tmp.filePath(u"password"_s));
+    QVERIFY(passwordFile.open(QIODevice::WriteOnly));
+    passwordFile.write(secret.toUtf8() + '\n');
+    passwordFile.close();
+    for (const bool fromEnvironment : {false, true}) {
+        QProcess child;
+        QStringList args{
+            u"bridge"_s,      u"--simulate=controller"_s,         u"--mqtt-host"_s, u"127.0.0.1"_s,
+            u"--mqtt-port"_s, QString::number(m_broker.authPort), u"--mqtt-user"_s, m_broker.user,
+            u"--verbose"_s};
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        if (fromEnvironment)
+            env.insert(u"BLUPOW_MQTT_PASSWORD"_s, secret);
+        else
+            args << u"--mqtt-password-file"_s << passwordFile.fileName();
+        child.setProcessEnvironment(env);
+        child.start(m_cli, args);
+        QVERIFY(child.waitForFinished(20000));
+        const QString err =
+            QString::fromUtf8(child.readAllStandardError() + child.readAllStandardOutput());
+        QCOMPARE(child.exitCode(), 4);
+        QVERIFY2(err.contains(u"refused the connection"_s), qPrintable(err));
+        QVERIFY2(!err.contains(secret), "the password appeared in the output");
+        QVERIFY2(err.contains(u"password set"_s), qPrintable(err)); // --verbose did log the options
+    }
+}
+
+QTEST_GUILESS_MAIN(TestMqttBridge)
+#include "tst_mqttbridge.moc"
