@@ -47,3 +47,15 @@ if(BLUPOW_FUZZ AND BLUPOW_FUZZ_CXX)
                 ${fuzz_workdir} ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus)
     set_tests_properties(fuzz_capture PROPERTIES LABELS fuzz TIMEOUT 300)
 endif()
+
+# blupow-cli import, --record and --replay end to end (and the real capture when ../shared is
+# there).
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+    foreach(model battery inverter controller)
+        add_test(NAME cli_capture_${model}
+            COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/cli_capture.py
+                    $<TARGET_FILE:blupow-cli> ${model} ${BLUPOW_SHARED_DIR})
+        set_tests_properties(cli_capture_${model} PROPERTIES LABELS "capture;cli" TIMEOUT 120)
+    endforeach()
+endif()

@@ -55,7 +55,9 @@ bool learnPeer(QByteArrayView event, ConversationExtractor::Result &result) {
                 for (int i = 11; i >= 6; --i)
                     bytes.append(QStringLiteral("%1").arg(static_cast<quint8>(event[i]), 2, 16,
                                                           QLatin1Char('0')));
-                result.peerAddress = bytes.join(QLatin1Char(':')).toUpper();
+                // BluPow's recordings of a simulator write 00:00:00:00:00:00: no address.
+                if (bytes.join(QString()) != QLatin1String("000000000000"))
+                    result.peerAddress = bytes.join(QLatin1Char(':')).toUpper();
             }
             return true;
         }
