@@ -89,8 +89,9 @@ CaptureImport
 CaptureImporter::importData(QByteArrayView data,
                             const std::function<void(const CapturedExchange &)> &sink) const {
     CaptureImport result;
+    DecodeCache cache;
     result.capture = ConversationExtractor::extract(data, [&](CapturedExchange &&e) {
-        decode(e);
+        decode(e, &cache);
         result.summary.add(e);
         sink(e);
     });
@@ -119,7 +120,30 @@ std::optional<Family> CaptureImporter::familyFromSlave(quint8 slave) {
     return std::nullopt;
 }
 
+CaptureImporter::DecodeCache::Entry *
+CaptureImporter::DecodeCache::find(const RegisterMap *map, const modbus::Request &request) {
+    const auto function = static_cast<quint8>(request.function);
+    for (Entry &e : m_entries) {
+        if (e.map == map && e.slave == request.slave && e.function == function &&
+            e.start == request.start && e.words.size() == request.count)
+            return &e;
+    }
+    return nullptr;
+}
+
+CaptureImporter::DecodeCache::Entry &CaptureImporter::DecodeCache::insert(Entry entry) {
+    constexpr qsizetype kMaxEntries = 64; // more distinct blocks than any poll plan has
+    if (m_entries.size() >= kMaxEntries)
+        m_entries.removeFirst();
+    m_entries.append(std::move(entry));
+    return m_entries.last();
+}
+
 void CaptureImporter::decode(CapturedExchange &e) const {
+    decode(e, nullptr);
+}
+
+void CaptureImporter::decode(CapturedExchange &e, DecodeCache *cache) const {
     const modbus::Request &r = e.exchange.request;
     e.family = m_options.family;
     if (!e.family)
@@ -140,7 +164,25 @@ void CaptureImporter::decode(CapturedExchange &e) const {
     const qint64 ts = e.isWrite() ? e.exchange.sentMs : e.exchange.receivedMs;
     // One block is one cycle here: the map-wide checks (cells beyond the cell count) apply when
     // the count is in the same block, as in the vendor app's 5000 x34 read.
-    e.values = RegisterDecoder::decodeCycle(*map, {RegisterBlock{r.start, e.words(), ts}});
+    const QList<quint16> words = e.words();
+    DecodeCache::Entry *hit = cache ? cache->find(map, r) : nullptr;
+    if (hit && hit->words == words) {
+        // The same words decode to the same values; only the time differs.
+        e.values = hit->values;
+        for (DecodedValue &v : e.values)
+            v.timestampMs = ts;
+        return;
+    }
+    e.values = RegisterDecoder::decodeCycle(*map, {RegisterBlock{r.start, words, ts}});
+    if (!cache)
+        return;
+    if (hit) {
+        hit->words = words;
+        hit->values = e.values;
+    } else {
+        cache->insert(DecodeCache::Entry{map, r.slave, static_cast<quint8>(r.function), r.start,
+                                         words, e.values});
+    }
 }
 
 QList<int> CaptureImporter::rawOnlyRegisters(const CapturedExchange &e) {

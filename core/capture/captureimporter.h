@@ -73,8 +73,29 @@ public:
     importData(QByteArrayView data,
                const std::function<void(const CapturedExchange &)> &sink) const;
 
+    // Remembers the last decoding of each (map, slave, function, start, count): a poll loop reads
+    // the same block again and again, mostly with the same words, and decoding is by far the
+    // dearest step of an import (bench_import). Local to one import.
+    class DecodeCache {
+    public:
+        struct Entry {
+            const RegisterMap *map = nullptr;
+            quint8 slave = 0;
+            quint8 function = 0;
+            quint16 start = 0;
+            QList<quint16> words;
+            DecodedValues values;
+        };
+        [[nodiscard]] Entry *find(const RegisterMap *map, const modbus::Request &request);
+        Entry &insert(Entry entry);
+
+    private:
+        QList<Entry> m_entries; // a poll loop reads a handful of blocks: linear search
+    };
+
     // Fills family, variant and values of one exchange.
     void decode(CapturedExchange &exchange) const;
+    void decode(CapturedExchange &exchange, DecodeCache *cache) const;
 
     // Registers of the exchange that no decoded value covers (shown as raw words).
     [[nodiscard]] static QList<int> rawOnlyRegisters(const CapturedExchange &exchange);
