@@ -207,6 +207,26 @@ private Q_SLOTS:
         QCOMPARE(e.family ? int(*e.family) : -1, family);
     }
 
+    void forcedVariantAppliesWhereItExists_data() {
+        QTest::addColumn<int>("start");
+        QTest::addColumn<QString>("variant");
+        QTest::newRow("battery pro") << 5042 << QStringLiteral("pro");
+        QTest::newRow("controller keeps its map") << 0x0100 << QStringLiteral("default");
+    }
+    void forcedVariantAppliesWhereItExists() {
+        QFETCH(int, start);
+        QFETCH(QString, variant);
+        CapturedExchange e;
+        e.exchange.request = modbus::Request::read(0xff, static_cast<quint16>(start), 2);
+        e.exchange.outcome = Exchange::Outcome::Ok;
+        e.exchange.response.words = {1, 2};
+        CaptureImporter::Options options;
+        options.variant = QStringLiteral("pro");
+        CaptureImporter(m_maps, options).decode(e);
+        QCOMPARE(e.variant, variant);
+        QVERIFY(!e.values.isEmpty());
+    }
+
     void unknownRegistersStayRaw() {
         CapturedExchange e;
         e.exchange.request = modbus::Request::read(0x30, 5053, 3); // reserved 5053-5099

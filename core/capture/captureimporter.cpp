@@ -158,6 +158,9 @@ void CaptureImporter::decode(CapturedExchange &e, DecodeCache *cache) const {
     if (!haveWords)
         return;
     const RegisterMap *map = m_maps.find(*e.family, e.variant);
+    // A forced variant (battery "pro") says nothing about the other devices of the capture.
+    if (!map && !e.variant.isEmpty())
+        map = m_maps.find(*e.family);
     if (!map || !map->isModbus())
         return;
     e.variant = map->variant();
