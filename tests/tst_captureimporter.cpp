@@ -328,6 +328,21 @@ private Q_SLOTS:
         QCOMPARE(replay->unmatchedRequests(), 0);
     }
 
+    void exportedFramesImport() {
+        FrameRecord tx;
+        tx.timestampMs = 1'700'000'000'000;
+        tx.direction = FrameRecord::Direction::Tx;
+        tx.bytes = modbus::buildReadRequest(0x30, 5042, 6);
+        FrameRecord rx = tx;
+        rx.direction = FrameRecord::Direction::Rx;
+        rx.timestampMs += 90;
+        rx.bytes = modbus::buildReadResponse(0x30, {0, 524, 0, 49842, 0, 50000});
+        const auto im = CaptureImporter(m_maps).importData(Recorder::exportFrames({tx, rx}));
+        QCOMPARE(im.exchanges.size(), 1);
+        QCOMPARE(im.exchanges.at(0).exchange.outcome, Exchange::Outcome::Ok);
+        QCOMPARE(im.exchanges.at(0).exchange.roundTripMs, 90.0);
+    }
+
     void exportedFrameLogImports() {
         Exchange e;
         e.request = modbus::Request::read(0x30, 5042, 6);

@@ -112,4 +112,17 @@ QByteArray Recorder::exportExchanges(const QList<Exchange> &exchanges) {
     return out;
 }
 
+QByteArray Recorder::exportFrames(const QList<FrameRecord> &frames) {
+    QByteArray out = BtsnoopWriter::fileHeader();
+    if (!frames.isEmpty())
+        BtsnoopWriter::appendRenogyDiscovery(out, frames.constFirst().timestampMs * 1000);
+    for (const FrameRecord &f : frames) {
+        if (f.direction == FrameRecord::Direction::Tx)
+            BtsnoopWriter::appendAttWrite(out, f.timestampMs * 1000, f.bytes);
+        else
+            BtsnoopWriter::appendAttNotification(out, f.timestampMs * 1000, f.bytes);
+    }
+    return out;
+}
+
 } // namespace blupow::capture

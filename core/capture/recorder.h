@@ -1,5 +1,6 @@
 #pragma once
 
+#include "capture/framerecord.h"
 #include "device/exchange.h"
 
 #include <QByteArray>
@@ -44,6 +45,9 @@ public:
     // The frame log exported as btsnoop: each exchange's request at its send time and its reply
     // at its receive time, in one notification (the chunking is not kept in an Exchange).
     [[nodiscard]] static QByteArray exportExchanges(const QList<Exchange> &exchanges);
+    // The frames panel's log as btsnoop: TX lines as writes, RX and discarded lines as
+    // notifications, each at its own time.
+    [[nodiscard]] static QByteArray exportFrames(const QList<FrameRecord> &frames);
 
 Q_SIGNALS:
     // Writing failed (disk full, file removed); recording stops.
