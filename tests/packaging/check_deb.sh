@@ -31,7 +31,7 @@ depends=$(dpkg-deb -f "$deb" Depends)
 recommends=$(dpkg-deb -f "$deb" Recommends)
 echo "Depends: $depends"
 echo "Recommends: $recommends"
-for lib in libqt6core6 libqt6bluetooth6 libqt6widgets6 libmosquitto1; do
+for lib in libqt6core6 libqt6bluetooth6 libqt6widgets6 libmosquitto1 qt6-qpa-plugins; do
     grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib (shlibdeps)"
 done
 grep -q bluez <<<"$recommends" || fail "bluez not recommended"
