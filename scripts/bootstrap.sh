@@ -53,7 +53,7 @@ deps)
 run)
     install_missing
     cmake --preset release
-    cmake --build --preset release -j "$jobs"
+    cmake --build --preset release -j "$jobs" --target blupow blupow-cli
     # No Bluetooth adapter (or no BlueZ): the GUI lists the built-in simulated devices itself.
     exec build/release/app/gui/blupow "$@"
     ;;

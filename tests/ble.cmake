@@ -66,9 +66,9 @@ if(TARGET blupow-cli AND EXISTS "${PROJECT_SOURCE_DIR}/app/cli/commands/scan.cpp
         "RBT100LFP12-BT|#1 ;#2 ;cell_1_voltage=3.3 V"
         "kernel ATT")
     # The session keeps retrying a device it cannot find until --timeout (sim's session runner).
-    blupow_ble_cli_test(cli_ble_read_unknown_address 1 ""
-        "read;--address;11:22:33:44:55:66;--timeout;6"
-        "no values within 6 s"
+    blupow_ble_cli_test(cli_ble_read_unknown_address 4 ""
+        "read;--address;11:22:33:44:55:66;--timeout;12"
+        "11:22:33:44:55:66 was not seen in a [0-9]+ s scan.*no values within 12 s"
         "")
     # No BlueZ at all (nothing listens on that bus): scan says so and lists the simulated devices.
     blupow_ble_cli_test(cli_ble_scan_without_bluez 0

@@ -12,6 +12,13 @@ SessionRunner::SessionRunner(DeviceOptions options, RegisterMaps maps, QObject *
     , m_factory(m_options, std::move(maps)) {
     m_deadlineTimer.setSingleShot(true);
     connect(&m_deadlineTimer, &QTimer::timeout, this, [this] {
+        if (!m_lastTransportError.isEmpty()) {
+            Q_EMIT failed(QStringLiteral("%1 (no values within %2 s)")
+                              .arg(m_lastTransportError)
+                              .arg(m_options.timeoutS),
+                          m_lastTransportErrorIsUnavailable ? ExitUnavailable : ExitFailure);
+            return;
+        }
         const QString state =
             m_session ? sessionStateName(m_session->state()) : QStringLiteral("connecting");
         Q_EMIT failed(QStringLiteral("no values within %1 s (%2%3)")
@@ -55,10 +62,22 @@ void SessionRunner::onTransportReady() {
         connect(m_recorder.get(), &capture::Recorder::errorOccurred, this,
                 [this](const QString &message) { Q_EMIT failed(message, ExitFailure); });
     }
+    connect(m_transport.get(), &Transport::errorOccurred, this,
+            [this](Transport::Error error, const QString &message) {
+                m_lastTransportError = message;
+                m_lastTransportErrorIsUnavailable = error == Transport::Error::DeviceNotFound ||
+                                                    error == Transport::Error::AdapterUnavailable ||
+                                                    error == Transport::Error::AdapterPoweredOff ||
+                                                    error == Transport::Error::PermissionDenied;
+            });
     m_session =
         std::make_unique<DeviceSession>(m_transport.get(), m_maps, sessionOptions(m_options));
     connect(m_session.get(), &DeviceSession::stateChanged, this,
-            [this](DeviceSession::State, const QString &reason) { m_lastReason = reason; });
+            [this](DeviceSession::State state, const QString &reason) {
+                m_lastReason = reason;
+                if (state == DeviceSession::State::Polling)
+                    m_lastTransportError.clear();
+            });
     Q_EMIT sessionReady(m_session.get());
     m_session->start();
 }

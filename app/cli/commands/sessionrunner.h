@@ -42,6 +42,10 @@ private:
     std::unique_ptr<DeviceSession> m_session;
     QTimer m_deadlineTimer; // --timeout for the first values
     QString m_lastReason;
+    // The transport's last error: what a one-shot command reports when it ends without values
+    // ("... was not seen in a 8 s scan" says more than the session's backoff state).
+    QString m_lastTransportError;
+    bool m_lastTransportErrorIsUnavailable = false;
 };
 
 } // namespace blupow::cli
