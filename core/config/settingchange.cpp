@@ -15,9 +15,9 @@ QString rawText(const QList<quint16> &words) {
 } // namespace
 
 QString SettingChange::summary() const {
-    const QString before =
-        oldRaw.isEmpty() ? QStringLiteral("(not read)")
-                         : QStringLiteral("%1 [%2]").arg(oldText, rawText(oldRaw));
+    const QString before = oldRaw.isEmpty()
+                               ? QStringLiteral("(not read)")
+                               : QStringLiteral("%1 [%2]").arg(oldText, rawText(oldRaw));
     return QStringLiteral("%1: %2 -> %3 [%4]").arg(name, before, newText, rawText(newRaw));
 }
 

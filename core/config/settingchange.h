@@ -16,7 +16,7 @@ namespace blupow {
 // value either cooked (14.4, "gel", 0x0E) or as exact register words (a restore).
 struct SettingTarget {
     QString key;
-    int reg = -1;  // used when `key` is empty
+    int reg = -1;   // used when `key` is empty
     QVariant value; // cooked units or an enum name
     std::optional<QList<quint16>> raw;
 };

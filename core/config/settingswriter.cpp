@@ -11,9 +11,11 @@ namespace blupow {
 
 namespace {
 
+// Both spellings: the controller documents number registers in hex, the inverter's in decimal.
 QString regHex(int reg) {
-    return QStringLiteral("0x%1").arg(reg, 4, 16, QLatin1Char('0')).toUpper().replace(
-        QLatin1String("0X"), QLatin1String("0x"));
+    return QStringLiteral("0x%1 = %2")
+        .arg(QString::number(reg, 16).toUpper().rightJustified(4, QLatin1Char('0')))
+        .arg(reg);
 }
 
 QString fieldName(const FieldDef &f) {
@@ -102,21 +104,21 @@ std::optional<SettingChange> SettingsWriter::plan(const RegisterMap &map, quint8
     const QString family = familyName(map.family());
     if (target.key.isEmpty() && target.reg >= 0) {
         if (const auto why = WritePolicy::forbiddenReason(map.family(), target.reg))
-            return refuse(QStringLiteral("register %1 is never written: %2")
-                              .arg(regHex(target.reg), *why));
+            return refuse(
+                QStringLiteral("register %1 is never written: %2").arg(regHex(target.reg), *why));
     }
     const FieldDef *field = nullptr;
     if (!target.key.isEmpty()) {
         field = map.field(target.key);
         if (!field)
-            return refuse(QStringLiteral("unknown setting '%1' for a %2 (writable: %3)")
-                              .arg(target.key, family,
-                                   writableKeys(map).join(QLatin1String(", "))));
+            return refuse(
+                QStringLiteral("unknown setting '%1' for a %2 (writable: %3)")
+                    .arg(target.key, family, writableKeys(map).join(QLatin1String(", "))));
     } else {
         const auto at = map.fieldsAt(target.reg);
         if (at.isEmpty())
-            return refuse(QStringLiteral("register %1 is not in the %2 map")
-                              .arg(regHex(target.reg), family));
+            return refuse(
+                QStringLiteral("register %1 is not in the %2 map").arg(regHex(target.reg), family));
         for (const FieldDef *f : at) {
             if (f->writable || !field)
                 field = f;
@@ -283,8 +285,8 @@ void SettingsWriter::readNextCurrent() {
         return;
     }
     const SettingChange &c = m_changes.at(m_index);
-    m_awaitId = m_session->readRegisters(c.verifyStart,
-                                         static_cast<quint16>(c.verifyExpected.size()));
+    m_awaitId =
+        m_session->readRegisters(c.verifyStart, static_cast<quint16>(c.verifyExpected.size()));
     m_stepTimer.start();
 }
 
@@ -317,7 +319,7 @@ void SettingsWriter::writeCurrent() {
         return;
     }
     const SettingChange &c = m_changes.at(m_index);
-    qCInfo(lcConfig).noquote() << "writing" << c.summary() << "frame" << modbus::toHex(c.frame);
+    qCDebug(lcConfig).noquote() << "writing" << c.summary() << "frame" << modbus::toHex(c.frame);
     setState(State::Writing);
     m_awaitId = m_session->writeRegisters(c.request.start, c.request.values, c.request.function);
     m_stepTimer.start();
@@ -360,8 +362,8 @@ void SettingsWriter::onExchange(const Exchange &ex) {
         }
         // The echo only says the request arrived; a device may ignore it (protocol.md 8.2).
         setState(State::Verifying);
-        m_awaitId = m_session->readRegisters(c.verifyStart,
-                                             static_cast<quint16>(c.verifyExpected.size()));
+        m_awaitId =
+            m_session->readRegisters(c.verifyStart, static_cast<quint16>(c.verifyExpected.size()));
         m_stepTimer.start();
         return;
     case State::Verifying: {
@@ -386,8 +388,8 @@ void SettingsWriter::onExchange(const Exchange &ex) {
             return;
         }
         setState(State::Succeeded);
-        Q_EMIT finished(true, QStringLiteral("%1 setting(s) written and verified")
-                                  .arg(m_changes.size()));
+        Q_EMIT finished(true,
+                        QStringLiteral("%1 setting(s) written and verified").arg(m_changes.size()));
         return;
     }
     default:
@@ -402,8 +404,10 @@ void SettingsWriter::fail(const QString &message) {
     if (m_index < m_changes.size()) {
         SettingChange &c = m_changes[m_index];
         c.status = SettingChange::Status::Failed;
-        if (c.result.isEmpty())
-            c.result = message;
+        if (c.result.isEmpty()) {
+            const QString prefix = c.name + QStringLiteral(": ");
+            c.result = message.startsWith(prefix) ? message.mid(prefix.size()) : message;
+        }
         for (qsizetype i = m_index + 1; i < m_changes.size(); ++i)
             m_changes[i].status = SettingChange::Status::NotAttempted;
         Q_EMIT changeFinished(static_cast<int>(m_index));
@@ -416,8 +420,8 @@ void SettingsWriter::fail(const QString &message) {
 QString SettingsWriter::previewText() const {
     QStringList lines;
     for (const SettingChange &c : m_changes)
-        lines.append(QStringLiteral("  %1\n    frame: %2")
-                         .arg(c.summary(), modbus::toHex(c.frame)));
+        lines.append(
+            QStringLiteral("  %1\n    frame: %2").arg(c.summary(), modbus::toHex(c.frame)));
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -56,9 +56,8 @@ public:
     [[nodiscard]] static std::optional<SettingChange>
     plan(const RegisterMap &map, quint8 slave, const SettingTarget &target, QString *error);
     // The controller's load switch (0x010A, 0x06, 1 on / 0 off; verified through 0x0120 bit 7).
-    [[nodiscard]] static std::optional<SettingChange> planLoadSwitch(const RegisterMap &map,
-                                                                     quint8 slave, bool on,
-                                                                     QString *error);
+    [[nodiscard]] static std::optional<SettingChange>
+    planLoadSwitch(const RegisterMap &map, quint8 slave, bool on, QString *error);
 
     // Validates every target (all or nothing) and starts reading their current values. False,
     // with `error`, when anything is refused: then nothing has been sent.

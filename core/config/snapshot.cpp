@@ -25,8 +25,8 @@ Snapshot Snapshot::fromValues(const DeviceIdentity &identity, const RegisterMap 
         const FieldDef *f = map.field(v.key);
         if (!f || f->isDerived() || f->poll == PollClass::Cycle || v.quality != Quality::Good)
             continue;
-        s.entries.append(Entry{v.key, v.label, v.reg, v.raw, v.value, v.displayText(), v.unit,
-                               f->writable});
+        s.entries.append(
+            Entry{v.key, v.label, v.reg, v.raw, v.value, v.displayText(), v.unit, f->writable});
     }
     std::stable_sort(s.entries.begin(), s.entries.end(),
                      [](const Entry &a, const Entry &b) { return a.reg < b.reg; });
@@ -91,7 +91,8 @@ std::optional<Snapshot> Snapshot::fromJson(const QByteArray &json, QString *erro
                         .arg(parseError.offset));
     const QJsonObject o = doc.object();
     if (o.value(QStringLiteral("format")).toString() != kFormat)
-        return fail(QStringLiteral("not a BluPow snapshot (\"format\" is not \"%1\")").arg(kFormat));
+        return fail(
+            QStringLiteral("not a BluPow snapshot (\"format\" is not \"%1\")").arg(kFormat));
     if (o.value(QStringLiteral("version")).toInt() > kFormatVersion)
         return fail(QStringLiteral("snapshot version %1 is newer than this BluPow (%2)")
                         .arg(o.value(QStringLiteral("version")).toInt())
@@ -126,9 +127,8 @@ std::optional<Snapshot> Snapshot::fromJson(const QByteArray &json, QString *erro
         for (const QJsonValue &w : raw) {
             const int word = w.toInt(-1);
             if (word < 0 || word > 0xFFFF)
-                return fail(QStringLiteral("field %1 ('%2'): raw word out of range")
-                                .arg(i)
-                                .arg(e.key));
+                return fail(
+                    QStringLiteral("field %1 ('%2'): raw word out of range").arg(i).arg(e.key));
             e.raw.append(static_cast<quint16>(word));
         }
         if (e.key.isEmpty() || e.reg < 0 || e.raw.isEmpty())

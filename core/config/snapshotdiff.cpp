@@ -20,8 +20,8 @@ QList<SnapshotDiffRow> compare(const Snapshot &a, const Snapshot &b, bool includ
             r.rawB = eb->raw;
             r.textB = eb->text;
             r.writable = r.writable && eb->writable;
-            r.kind = ea.raw == eb->raw ? SnapshotDiffRow::Kind::Same
-                                       : SnapshotDiffRow::Kind::Changed;
+            r.kind =
+                ea.raw == eb->raw ? SnapshotDiffRow::Kind::Same : SnapshotDiffRow::Kind::Changed;
         } else {
             r.kind = SnapshotDiffRow::Kind::OnlyInA;
         }
@@ -41,10 +41,9 @@ QList<SnapshotDiffRow> compare(const Snapshot &a, const Snapshot &b, bool includ
         r.writable = eb.writable;
         rows.append(r);
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const SnapshotDiffRow &x,
-                                                  const SnapshotDiffRow &y) {
-        return x.reg < y.reg;
-    });
+    std::stable_sort(
+        rows.begin(), rows.end(),
+        [](const SnapshotDiffRow &x, const SnapshotDiffRow &y) { return x.reg < y.reg; });
     return rows;
 }
 

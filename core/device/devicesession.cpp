@@ -166,6 +166,7 @@ public:
 
     std::deque<OneOff> oneOffs;
     quint64 nextId = 0;
+    bool completing = false; // inside complete(): queued one-offs wait for afterExchange()
 
     QHash<QString, DecodedValue> lastValues;
     DecodedValues current;
@@ -457,8 +458,7 @@ void DeviceSessionPrivate::cancelPending(const QString &why) {
     // A one-off read is simply sent again on the next link; a write is not: whether the device
     // applied it is unknown, and only a read-back may tell (protocol.md 8.2).
     const bool isWrite = ex.request.function != modbus::FunctionCode::ReadHoldingRegisters;
-    if (purpose == Purpose::OneOff && isWrite && !oneOffs.empty() &&
-        oneOffs.front().id == ex.id) {
+    if (purpose == Purpose::OneOff && isWrite && !oneOffs.empty() && oneOffs.front().id == ex.id) {
         oneOffs.pop_front();
         Q_EMIT q->writeFinished(ex.id, false, why);
     }
@@ -526,6 +526,12 @@ void DeviceSessionPrivate::complete(Exchange::Outcome outcome, const QString &er
     if (outcome != Exchange::Outcome::Ok)
         qCDebug(lcSession).noquote() << "request" << req.start << "x" << req.count << "to"
                                      << hexSlave(req.slave) << ":" << ex.error;
+    // Done before anyone hears of it: a listener may queue the next one-off from its slot.
+    if (done.purpose == Purpose::OneOff && !oneOffs.empty() && oneOffs.front().id == ex.id)
+        oneOffs.pop_front();
+    // Listeners that queue requests from their slots must not send them from inside this
+    // function (a second request in flight, the inter-request gap skipped): afterExchange does.
+    completing = true;
     Q_EMIT q->exchangeFinished(ex);
     if (outcome != Exchange::Outcome::Timeout)
         cycleHeardDevice = true;
@@ -562,14 +568,13 @@ void DeviceSessionPrivate::complete(Exchange::Outcome outcome, const QString &er
         blockAttempt = 0;
         break;
     case Purpose::OneOff:
-        if (!oneOffs.empty())
-            oneOffs.pop_front();
         if (req.function != modbus::FunctionCode::ReadHoldingRegisters)
             Q_EMIT q->writeFinished(ex.id, outcome == Exchange::Outcome::Ok, ex.error);
         else if (outcome == Exchange::Outcome::Ok)
             Q_EMIT q->registersRead(ex.id, req.start, ex.response.words);
         break;
     }
+    completing = false;
     afterExchange();
 }
 
@@ -897,23 +902,22 @@ Transport *DeviceSession::transport() const {
 quint64 DeviceSession::readRegisters(quint16 start, quint16 count) {
     const quint64 id = ++d->nextId;
     d->oneOffs.push_back(DeviceSessionPrivate::OneOff{id, start, count, {}, {}});
-    if (d->state == State::Polling)
+    if (d->state == State::Polling && !d->completing)
         d->proceed();
     return id;
 }
 
 quint64 DeviceSession::writeRegisters(quint16 start, const QList<quint16> &words,
                                       modbus::FunctionCode fn) {
-    const bool valid =
-        !words.isEmpty() && words.size() <= modbus::kMaxWriteCount &&
-        (fn == modbus::FunctionCode::WriteMultipleRegisters ||
-         (fn == modbus::FunctionCode::WriteSingleRegister && words.size() == 1));
+    const bool valid = !words.isEmpty() && words.size() <= modbus::kMaxWriteCount &&
+                       (fn == modbus::FunctionCode::WriteMultipleRegisters ||
+                        (fn == modbus::FunctionCode::WriteSingleRegister && words.size() == 1));
     if (!valid)
         return 0;
     const quint64 id = ++d->nextId;
-    d->oneOffs.push_back(DeviceSessionPrivate::OneOff{
-        id, start, static_cast<quint16>(words.size()), fn, words});
-    if (d->state == State::Polling)
+    d->oneOffs.push_back(
+        DeviceSessionPrivate::OneOff{id, start, static_cast<quint16>(words.size()), fn, words});
+    if (d->state == State::Polling && !d->completing)
         d->proceed();
     return id;
 }
