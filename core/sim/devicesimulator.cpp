@@ -168,6 +168,8 @@ QByteArray DeviceSimulator::handleWrite(const modbus::Request &request, quint8 r
     };
     if (request.values.isEmpty() || request.values.size() > modbus::kMaxWriteCount)
         return exception(kIllegalValue);
+    if (m_rejectWrites)
+        return exception(m_rejectWrites);
 
     // The controller's load switch is a write-only command register outside the map; its state
     // reads back as bit 7 of 0x0120 (protocol.md 8.1, 8.3).

@@ -64,6 +64,9 @@ public:
     // notice, which is why every settings write is verified (protocol.md 8.2).
     void setIgnoreWrites(bool ignore) { m_ignoreWrites = ignore; }
     [[nodiscard]] bool ignoresWrites() const { return m_ignoreWrites; }
+    // A device that refuses every write with exception `code` (0 = accept; 0x04 "operation
+    // failed" style answers, protocol.md 5.3).
+    void setRejectWrites(quint8 code) { m_rejectWrites = code; }
 
     [[nodiscard]] quint64 requestsHandled() const { return m_requests; }
     [[nodiscard]] quint64 writesAccepted() const { return m_writes; }
@@ -84,6 +87,7 @@ private:
     QHash<quint16, quint16> m_written;    // registers changed by writes
     QHash<QString, QVariant> m_overrides; // cooked values set by commands (the controller load)
     bool m_ignoreWrites = false;
+    quint8 m_rejectWrites = 0;
     std::deque<ServedRead> m_served;
     int m_journalCapacity = 4096;
     quint64 m_requests = 0;
