@@ -3,7 +3,8 @@
 # (only the missing ones), configures, builds, then either starts the GUI or runs every test.
 #
 #   scripts/bootstrap.sh run     install, build (release preset), start blupow (simulator if no adapter)
-#   scripts/bootstrap.sh test    install, build (ci preset, warnings are errors), run ctest
+#   scripts/bootstrap.sh test    install, build (ci preset, warnings are errors), run ctest; then
+#                                the protocol, simulator and session tests again under ASan + UBSan
 #   scripts/bootstrap.sh deps    install only
 set -euo pipefail
 
@@ -16,7 +17,7 @@ shift || true
 packages=(
     build-essential cmake ninja-build pkg-config clang-format
     qt6-base-dev qt6-base-dev-tools qt6-connectivity-dev qt6-charts-dev qt6-qpa-plugins
-    qtkeychain-qt6-dev libgl-dev
+    qtkeychain-qt6-dev libgl-dev libqt6opengl6-dev
     libmosquitto-dev
     # tests: a real broker, a private D-Bus with a fake bluetoothd, screenshots, validators
     mosquitto mosquitto-clients openssl
@@ -61,6 +62,10 @@ test)
     cmake --preset ci
     cmake --build --preset ci -j "$jobs"
     ctest --preset ci -j "$jobs" "$@"
+    # The fault-injection sessions and the pure protocol code once more with the sanitizers.
+    cmake --preset asan
+    cmake --build --preset asan -j "$jobs"
+    ctest --preset asan -j "$jobs" -L 'unit|sim' "$@"
     ;;
 *)
     echo "usage: scripts/bootstrap.sh run|test|deps [args...]" >&2

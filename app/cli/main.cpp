@@ -23,6 +23,7 @@ const std::array kCommands{
     Command{"backup", "Save the settings of one device to a JSON snapshot", runBackup},
     Command{"restore", "Write back the differing settings of a snapshot, verified", runRestore},
     Command{"diff", "Compare two snapshots, or a snapshot with a live device", runDiff},
+    Command{"import", "Show the Renogy conversation in a Bluetooth capture (btsnoop)", runImport},
 };
 
 void printUsage(QTextStream &out) {
@@ -36,8 +37,9 @@ void printUsage(QTextStream &out) {
         out << "  " << QString::fromLatin1(c.name).leftJustified(10)
             << QString::fromLatin1(c.summary) << '\n';
     out << "\nEvery command takes --help, --json (machine-readable output) and --verbose (debug\n"
-           "logging per module). Devices are chosen with --address ADDR, --name NAME or\n"
-           "--simulate[=MODEL] (inverter, controller, battery, dcc).\n\n"
+           "logging per module). Devices are chosen with --address ADDR, --name NAME,\n"
+           "--simulate[=MODEL] (inverter, controller, battery, dcc) or --replay FILE (a\n"
+           "recording); read and monitor take --record FILE (btsnoop, opens in Wireshark).\n\n"
            "Exit codes: 0 ok, 1 operation failed, 2 bad command line, 3 input that does not "
            "parse,\n"
            "4 adapter, device or broker unavailable.\n";

@@ -32,5 +32,6 @@ int runWrite(const QStringList &arguments);
 int runBackup(const QStringList &arguments);
 int runRestore(const QStringList &arguments);
 int runDiff(const QStringList &arguments);
+int runImport(const QStringList &arguments);
 
 } // namespace blupow::cli

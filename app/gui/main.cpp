@@ -1,0 +1,323 @@
+// blupow: the desktop GUI's composition root. Every object is created and wired here, and the
+// choice between the Bluetooth transport and the built-in simulator is made in one place
+// (makeTransport below). No singletons, no global "simulator" flag (design.md 1).
+
+#include "ble/devicescanner.h"
+#include "chartpanel.h"
+#include "device/connectionmanager.h"
+#include "devicespanel.h"
+#include "framespanel.h"
+#include "linkhealthpanel.h"
+#include "livevaluespanel.h"
+#include "logging.h"
+#include "mainwindow.h"
+#include "models/devicelistmodel.h"
+#include "models/framelogmodel.h"
+#include "models/livevaluesmodel.h"
+#include "mqtt/sessionpublisher.h"
+#include "mqttdialog.h"
+#include "passwordstore.h"
+#include "registerconsole.h"
+#include "settings/appsettings.h"
+#include "sim/scenarios.h"
+#include "sim/simulateddevices.h"
+#include "transport/bletransport.h"
+#include "transport/simulatedtransport.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QSettings>
+#include <QTextStream>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+using namespace blupow;
+
+namespace {
+
+struct Invocation {
+    bool simulate = false;
+    QString simulateModel; // empty = the default demo device
+    QString screenshot;
+    int screenshotDelayMs = 2500;
+    QString settingsFile;
+    bool verbose = false;
+};
+
+// --simulate takes an optional value (--simulate or --simulate=MODEL), which QCommandLineParser
+// cannot express; it is taken out of the arguments before the parser sees them.
+std::optional<Invocation> parseArguments(const QApplication &app, QString *error) {
+    Invocation inv;
+    QStringList args;
+    for (const QString &arg : QCoreApplication::arguments()) {
+        if (arg == QLatin1String("--simulate")) {
+            inv.simulate = true;
+        } else if (arg.startsWith(QLatin1String("--simulate="))) {
+            inv.simulate = true;
+            inv.simulateModel = arg.mid(static_cast<qsizetype>(qstrlen("--simulate=")));
+        } else {
+            args.append(arg);
+        }
+    }
+    Q_UNUSED(app)
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral(
+            "Diagnostics for Renogy solar devices over Bluetooth LE: live values, charts, "
+            "annotated Modbus frames, link health, and publishing to Home Assistant.\n\n"
+            "--simulate[=MODEL]  list the built-in simulated devices and connect to MODEL "
+            "(%1; default inverter). Without a Bluetooth adapter this happens by itself.")
+            .arg(scenarios::names().join(QStringLiteral(", "))));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save a PNG of the main window to FILE, then quit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption delay(
+        QStringLiteral("screenshot-delay"),
+        QStringLiteral("Wait MS milliseconds before --screenshot (default 2500)."),
+        QStringLiteral("MS"), QStringLiteral("2500"));
+    const QCommandLineOption settings(
+        QStringLiteral("settings"),
+        QStringLiteral("Read and write settings in this INI file instead of "
+                       "the user's configuration."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption verbose(QStringLiteral("verbose"),
+                                     QStringLiteral("Debug logging per module."));
+    parser.addOptions({screenshot, delay, settings, verbose});
+    parser.process(args); // exits on --help, --version and unknown options
+    inv.screenshot = parser.value(screenshot);
+    bool ok = false;
+    inv.screenshotDelayMs = parser.value(delay).toInt(&ok);
+    if (!ok || inv.screenshotDelayMs < 0) {
+        *error = QStringLiteral("--screenshot-delay needs a number of milliseconds");
+        return std::nullopt;
+    }
+    inv.settingsFile = parser.value(settings);
+    inv.verbose = parser.isSet(verbose);
+    if (inv.simulate && !inv.simulateModel.isEmpty() &&
+        !SimulatedDevices::byModel(inv.simulateModel)) {
+        *error = QStringLiteral("unknown simulated model '%1' (one of: %2)")
+                     .arg(inv.simulateModel, scenarios::names().join(QStringLiteral(", ")));
+        return std::nullopt;
+    }
+    return inv;
+}
+
+const QStringList &defaultChartFields() {
+    // Power on one axis reads well for every family; the user adds more in the chart panel.
+    static const QStringList fields{QStringLiteral("pv_power"), QStringLiteral("load_active_power"),
+                                    QStringLiteral("load_power"), QStringLiteral("charging_power")};
+    return fields;
+}
+
+} // namespace
+
+int main(int argc, char *argv[]) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("blupow"));
+    QApplication::setApplicationDisplayName(QStringLiteral("BluPow"));
+    QApplication::setOrganizationName(QStringLiteral("BluPow"));
+    QApplication::setApplicationVersion(QStringLiteral(BLUPOW_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.blupow.BluPow"));
+
+    QString error;
+    const auto inv = parseArguments(app, &error);
+    if (!inv) {
+        QTextStream(stderr) << "blupow: " << error << '\n';
+        return 2;
+    }
+    if (inv->verbose)
+        enableVerboseLogging();
+
+    std::unique_ptr<QSettings> qsettings =
+        inv->settingsFile.isEmpty()
+            ? std::make_unique<QSettings>()
+            : std::make_unique<QSettings>(inv->settingsFile, QSettings::IniFormat);
+    AppSettings settings(*qsettings);
+    const RegisterMaps maps = RegisterMaps::builtIn();
+    const auto [adapterError, adapterMessage] = DeviceScanner::checkAdapter();
+    const bool adapter = adapterError == DeviceScanner::Error::None;
+    const bool simulate = inv->simulate || !adapter;
+    DeviceScanner scanner;
+
+    // The one place that decides how a device is reached.
+    TransportFactory makeTransport =
+        [&maps, &scanner](const DiscoveredDevice &device) -> std::unique_ptr<Transport> {
+        if (device.simulated || SimulatedDevices::isSimulatedAddress(device.address)) {
+            QString why;
+            auto transport = SimulatedDevices::makeTransport(device, maps, &why);
+            if (!transport)
+                qCWarning(lcUi).noquote() << why;
+            return transport;
+        }
+        // What the scan saw connects directly; a remembered address is looked up by the transport.
+        if (const auto info = scanner.deviceInfo(device.address))
+            return std::make_unique<BleTransport>(*info, BleTransport::Options{});
+        return std::make_unique<BleTransport>(device.address, device.name, BleTransport::Options{});
+    };
+
+    DeviceSession::Options sessionOptions;
+    sessionOptions.pollIntervalMs = settings.pollIntervalMs();
+    ConnectionManager connections(makeTransport, maps, sessionOptions);
+    SessionPublisher publisher;
+    PasswordStore passwords(QStringLiteral("BluPow"));
+
+    DeviceListModel deviceModel;
+    LiveValuesModel liveModel;
+    FrameLogModel frameModel;
+
+    auto *devicesPanel = new DevicesPanel(&deviceModel);
+    auto *livePanel = new LiveValuesPanel(&liveModel);
+    auto *chartPanel = new ChartPanel;
+    auto *framesPanel = new FramesPanel(&frameModel);
+    auto *linkPanel = new LinkHealthPanel;
+    auto *console = new RegisterConsole;
+    auto *publishAction = new QAction(QStringLiteral("&Publish to Home Assistant…"));
+    publishAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+
+    // The window owns the panels (in its docks) and, from here on, the action.
+    MainWindow window(
+        {devicesPanel, livePanel, chartPanel, framesPanel, linkPanel, console, publishAction});
+    publishAction->setParent(&window);
+    std::unique_ptr<MqttDialog> mqttDialog;
+
+    // Every panel follows the current session.
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, livePanel,
+                     &LiveValuesPanel::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, chartPanel,
+                     &ChartPanel::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, framesPanel,
+                     &FramesPanel::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, linkPanel,
+                     &LinkHealthPanel::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, console,
+                     &RegisterConsole::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, &publisher,
+                     &SessionPublisher::setSession);
+    QObject::connect(&connections, &ConnectionManager::deviceChanged, &window,
+                     [&](const QString &name, const QString &address) {
+                         devicesPanel->setConnectedAddress(address);
+                         window.setWindowTitle(name.isEmpty()
+                                                   ? QStringLiteral("BluPow")
+                                                   : QStringLiteral("%1 — BluPow").arg(name));
+                         if (!address.isEmpty()) {
+                             settings.setLastDeviceAddress(address);
+                             settings.setLastDeviceName(name);
+                         }
+                     });
+    QObject::connect(&connections, &ConnectionManager::errorOccurred, devicesPanel,
+                     &DevicesPanel::setMessage);
+    QObject::connect(devicesPanel, &DevicesPanel::connectRequested, &connections,
+                     &ConnectionManager::connectTo);
+    QObject::connect(devicesPanel, &DevicesPanel::disconnectRequested, &connections,
+                     &ConnectionManager::disconnectDevice);
+    QObject::connect(devicesPanel, &DevicesPanel::scanRequested, &scanner, [&] {
+        deviceModel.clearScanned();
+        devicesPanel->setMessage({});
+        scanner.start();
+    });
+    QObject::connect(&scanner, &DeviceScanner::deviceDiscovered, &deviceModel,
+                     &DeviceListModel::addOrUpdate);
+    QObject::connect(&scanner, &DeviceScanner::deviceUpdated, &deviceModel,
+                     &DeviceListModel::addOrUpdate);
+    QObject::connect(&scanner, &DeviceScanner::progress, devicesPanel,
+                     &DevicesPanel::setScanProgress);
+    QObject::connect(&scanner, &DeviceScanner::stateChanged, devicesPanel,
+                     [&](DeviceScanner::State state) {
+                         devicesPanel->setScanning(state == DeviceScanner::State::Scanning);
+                     });
+    QObject::connect(&scanner, &DeviceScanner::errorOccurred, devicesPanel,
+                     [&](DeviceScanner::Error, const QString &message) {
+                         devicesPanel->setMessage(
+                             simulate
+                                 ? message + QStringLiteral(" The simulated devices stay listed.")
+                                 : message);
+                     });
+    QObject::connect(&scanner, &DeviceScanner::finished, devicesPanel, [&] {
+        devicesPanel->setScanning(false);
+        if (scanner.error() == DeviceScanner::Error::None)
+            devicesPanel->setMessage(QStringLiteral("Scan finished: %1 Renogy device(s) seen.")
+                                         .arg(scanner.devices().size()));
+    });
+    QObject::connect(chartPanel, &ChartPanel::chosenFieldsChanged, &window,
+                     [&](const QStringList &keys) { settings.setChartFields(keys); });
+    QObject::connect(chartPanel, &ChartPanel::windowSecondsChanged, &window,
+                     [&](int seconds) { settings.setChartWindowSeconds(seconds); });
+    QObject::connect(publishAction, &QAction::triggered, &window, [&] {
+        if (!mqttDialog)
+            mqttDialog = std::make_unique<MqttDialog>(settings, &publisher, &passwords,
+                                                      connections.pollInterval(), &window);
+        mqttDialog->show();
+        mqttDialog->raise();
+    });
+    QObject::connect(&app, &QApplication::aboutToQuit, &window, [&] {
+        settings.setWindowGeometry(window.saveGeometry());
+        settings.setWindowState(window.saveState());
+        settings.sync();
+    });
+
+    // Devices: the simulated ones when asked for or when there is no adapter to scan with.
+    if (simulate) {
+        for (const DiscoveredDevice &d : SimulatedDevices::all())
+            deviceModel.addOrUpdate(d);
+        if (!adapter)
+            devicesPanel->setMessage(adapterMessage +
+                                     QStringLiteral(" Showing the built-in simulated devices."));
+    }
+    const QStringList chartFields = settings.chartFields();
+    chartPanel->setChosenFields(chartFields.isEmpty() ? defaultChartFields() : chartFields);
+    chartPanel->setWindowSeconds(settings.chartWindowSeconds());
+
+    window.restoreGeometry(settings.windowGeometry());
+    const bool restored = window.restoreState(settings.windowState());
+    window.show();
+    if (!restored)
+        window.applyDefaultLayout();
+
+    // Start showing live data at once: the requested model, else the last device if it can be
+    // reached, else the demo inverter when there is nothing else to talk to.
+    std::optional<DiscoveredDevice> initial;
+    if (inv->simulate && !inv->simulateModel.isEmpty())
+        initial = SimulatedDevices::byModel(inv->simulateModel);
+    else if (const int row = deviceModel.rowOf(settings.lastDeviceAddress()); row >= 0)
+        initial = deviceModel.device(row);
+    else if (adapter && !settings.lastDeviceAddress().isEmpty() &&
+             !SimulatedDevices::isSimulatedAddress(settings.lastDeviceAddress())) {
+        // The last Bluetooth device: BleTransport finds it again by address.
+        DiscoveredDevice last;
+        last.address = settings.lastDeviceAddress();
+        last.name = settings.lastDeviceName();
+        deviceModel.addOrUpdate(last);
+        initial = last;
+    } else if (simulate)
+        initial = SimulatedDevices::byModel(QStringLiteral("inverter"));
+    if (initial) {
+        devicesPanel->selectAddress(initial->address);
+        connections.connectTo(*initial);
+    }
+    // Scan at start unless a Bluetooth connection is already being set up (BlueZ connects more
+    // reliably without a discovery running at the same time).
+    if (adapter && !inv->simulate && (!initial || initial->simulated))
+        scanner.start();
+
+    QTimer screenshotTimer;
+    screenshotTimer.setSingleShot(true);
+    if (!inv->screenshot.isEmpty()) {
+        QObject::connect(&screenshotTimer, &QTimer::timeout, &window, [&] {
+            // Show what the frames panel is for: the newest reply, annotated, one value lit.
+            framesPanel->selectLatest(FrameRecord::Direction::Rx);
+            framesPanel->highlightAnnotation(4);
+            const bool saved = window.grab().save(inv->screenshot, "PNG");
+            QTextStream(saved ? stdout : stderr)
+                << (saved ? "blupow: saved " : "blupow: cannot write ") << inv->screenshot << '\n';
+            app.exit(saved ? 0 : 1);
+        });
+        screenshotTimer.start(inv->screenshotDelayMs);
+    }
+    return app.exec();
+}

@@ -1,0 +1,69 @@
+#include "connectionmanager.h"
+
+#include "logging.h"
+#include "transport/transport.h"
+
+namespace blupow {
+
+ConnectionManager::ConnectionManager(TransportFactory factory, RegisterMaps maps,
+                                     DeviceSession::Options options, QObject *parent)
+    : QObject(parent)
+    , m_factory(std::move(factory))
+    , m_maps(std::move(maps))
+    , m_options(std::move(options)) {}
+
+ConnectionManager::~ConnectionManager() {
+    // The session stops (closing its transport) before the transport it uses goes away.
+    delete m_session.data();
+    delete m_transport.data();
+}
+
+void ConnectionManager::connectTo(const DiscoveredDevice &device) {
+    release();
+    std::unique_ptr<Transport> transport = m_factory ? m_factory(device) : nullptr;
+    if (!transport) {
+        const QString message =
+            QStringLiteral("No transport for %1 (%2)").arg(device.name, device.address);
+        qCWarning(lcSession).noquote() << message;
+        Q_EMIT sessionChanged(nullptr);
+        Q_EMIT errorOccurred(message);
+        return;
+    }
+    transport->setParent(this);
+    m_transport = transport.release();
+    m_session = new DeviceSession(m_transport, m_maps, m_options, this);
+    m_device = device;
+    Q_EMIT deviceChanged(device.name, device.address);
+    Q_EMIT sessionChanged(m_session);
+    m_session->start();
+}
+
+void ConnectionManager::disconnectDevice() {
+    if (!m_session)
+        return;
+    release();
+    Q_EMIT deviceChanged({}, {});
+    Q_EMIT sessionChanged(nullptr);
+}
+
+void ConnectionManager::setPollInterval(int ms) {
+    m_options.pollIntervalMs = ms;
+    if (m_session)
+        m_session->setPollInterval(ms);
+}
+
+void ConnectionManager::release() {
+    if (m_session) {
+        m_session->stop();
+        // Deferred: this may run inside one of the session's own signals.
+        m_session->deleteLater();
+        m_session = nullptr;
+    }
+    if (m_transport) {
+        m_transport->deleteLater();
+        m_transport = nullptr;
+    }
+    m_device.reset();
+}
+
+} // namespace blupow

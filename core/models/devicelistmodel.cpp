@@ -1,0 +1,136 @@
+#include "devicelistmodel.h"
+
+#include "registers/family.h"
+
+namespace blupow {
+
+QString familyGuessText(const DiscoveredDevice &device) {
+    if (!device.familyGuess)
+        return QStringLiteral("unknown (BT-1/BT-2 module)");
+    QString text = familyTitle(*device.familyGuess);
+    if (!device.variant.isEmpty())
+        text += QStringLiteral(" (%1)").arg(device.variant);
+    return text;
+}
+
+int DeviceListModel::rowCount(const QModelIndex &parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_devices.size());
+}
+
+int DeviceListModel::columnCount(const QModelIndex &parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant DeviceListModel::data(const QModelIndex &index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const DiscoveredDevice &d = m_devices.at(index.row());
+    switch (role) {
+    case DeviceRole:
+        return QVariant::fromValue(d);
+    case AddressRole:
+        return d.address;
+    case RssiRole:
+        return d.rssi;
+    case SimulatedRole:
+        return d.simulated;
+    case ConnectedRole:
+        return !m_connected.isEmpty() && d.address.compare(m_connected, Qt::CaseInsensitive) == 0;
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case NameColumn:
+            return d.name;
+        case AddressColumn:
+            return d.address;
+        case RssiColumn:
+            return d.rssi == 0 ? QStringLiteral("-") : QStringLiteral("%1 dBm").arg(d.rssi);
+        case FamilyColumn:
+            return familyGuessText(d);
+        case KindColumn: {
+            const QString kind = d.simulated ? QStringLiteral("simulated") : QStringLiteral("Bluetooth");
+            return data(index, ConnectedRole).toBool() ? kind + QStringLiteral(", connected") : kind;
+        }
+        default:
+            return {};
+        }
+    case Qt::ToolTipRole:
+        return d.simulated ? QStringLiteral("Built-in simulator: no hardware needed")
+                           : QStringLiteral("Seen by the Bluetooth scan");
+    case Qt::TextAlignmentRole:
+        if (index.column() == RssiColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant DeviceListModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case NameColumn:
+        return QStringLiteral("Name");
+    case AddressColumn:
+        return QStringLiteral("Address");
+    case RssiColumn:
+        return QStringLiteral("RSSI");
+    case FamilyColumn:
+        return QStringLiteral("Family (guess)");
+    case KindColumn:
+        return QStringLiteral("Link");
+    default:
+        return {};
+    }
+}
+
+int DeviceListModel::rowOf(const QString &address) const {
+    for (int i = 0; i < m_devices.size(); ++i) {
+        if (m_devices.at(i).address.compare(address, Qt::CaseInsensitive) == 0)
+            return i;
+    }
+    return -1;
+}
+
+void DeviceListModel::addOrUpdate(const DiscoveredDevice &device) {
+    const int row = rowOf(device.address);
+    if (row < 0) {
+        const int at = static_cast<int>(m_devices.size());
+        beginInsertRows({}, at, at);
+        m_devices.append(device);
+        endInsertRows();
+        return;
+    }
+    if (m_devices.at(row) == device)
+        return;
+    m_devices[row] = device;
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void DeviceListModel::setConnectedAddress(const QString &address) {
+    if (address == m_connected)
+        return;
+    m_connected = address;
+    if (!m_devices.isEmpty())
+        Q_EMIT dataChanged(index(0, KindColumn), index(rowCount() - 1, KindColumn));
+}
+
+void DeviceListModel::clearScanned() {
+    for (int row = static_cast<int>(m_devices.size()) - 1; row >= 0; --row) {
+        if (m_devices.at(row).simulated)
+            continue;
+        beginRemoveRows({}, row, row);
+        m_devices.removeAt(row);
+        endRemoveRows();
+    }
+}
+
+void DeviceListModel::clear() {
+    if (m_devices.isEmpty())
+        return;
+    beginResetModel();
+    m_devices.clear();
+    endResetModel();
+}
+
+} // namespace blupow

@@ -1,0 +1,90 @@
+#include "sessionpublisher.h"
+
+#include "device/devicesession.h"
+#include "logging.h"
+#include "mqtt/bridgesessionlink.h"
+
+namespace blupow {
+
+QString publisherStateName(SessionPublisher::State state) {
+    switch (state) {
+    case SessionPublisher::State::Stopped:
+        return QStringLiteral("not publishing");
+    case SessionPublisher::State::Connecting:
+        return QStringLiteral("connecting to the broker");
+    case SessionPublisher::State::Publishing:
+        return QStringLiteral("publishing");
+    case SessionPublisher::State::Stopping:
+        return QStringLiteral("stopping");
+    }
+    return QStringLiteral("unknown");
+}
+
+SessionPublisher::SessionPublisher(QObject *parent)
+    : QObject(parent) {}
+
+SessionPublisher::~SessionPublisher() = default;
+
+void SessionPublisher::start(const MqttClient::Options &client, const MqttBridge::Options &bridge) {
+    if (m_bridge)
+        return;
+    m_lastError.clear();
+    qCInfo(lcMqtt).noquote() << "publishing to" << MqttClient::describe(client);
+    m_bridge = std::make_unique<MqttBridge>(client, bridge);
+    MqttClient *mqtt = m_bridge->client();
+    connect(mqtt, &MqttClient::connected, this, [this] { setState(State::Publishing); });
+    connect(mqtt, &MqttClient::errorOccurred, this,
+            [this](MqttClient::Error, const QString &message) {
+                m_lastError = message;
+                // The bridge keeps retrying with backoff; say why it is not publishing yet.
+                if (m_state != State::Stopping)
+                    setState(State::Connecting, message);
+            });
+    connect(mqtt, &MqttClient::disconnected, this, [this] {
+        if (m_state == State::Publishing)
+            setState(State::Connecting, QStringLiteral("connection to the broker lost"));
+    });
+    connect(m_bridge.get(), &MqttBridge::stopped, this, [this] {
+        // Deferred: this runs inside the bridge's own signal.
+        m_bridge.release()->deleteLater();
+        setState(State::Stopped);
+    });
+    link();
+    setState(State::Connecting);
+    m_bridge->start();
+}
+
+void SessionPublisher::stop() {
+    if (!m_bridge || m_state == State::Stopping)
+        return;
+    setState(State::Stopping);
+    m_bridge->stop();
+}
+
+void SessionPublisher::setSession(DeviceSession *session) {
+    m_session = session;
+    link();
+}
+
+void SessionPublisher::link() {
+    if (!m_bridge || !m_session)
+        return;
+    const int handle = linkSessionToBridge(m_session, m_bridge.get());
+    // A session that identified before publishing started will not say so again.
+    if (const auto identity = m_session->identity()) {
+        const RegisterMap *map = m_session->map();
+        m_bridge->deviceIdentified(handle, identity->deviceId(), *identity,
+                                   map ? map->fields() : QList<FieldDef>{});
+        if (m_session->state() == DeviceSession::State::Polling)
+            m_bridge->deviceAvailability(handle, true);
+    }
+}
+
+void SessionPublisher::setState(State state, const QString &message) {
+    if (state == m_state && message.isEmpty())
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state, message);
+}
+
+} // namespace blupow

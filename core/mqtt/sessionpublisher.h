@@ -1,0 +1,52 @@
+#pragma once
+
+#include "mqtt/mqttbridge.h"
+#include "mqtt/mqttclient.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+namespace blupow {
+
+class DeviceSession;
+
+// "Publish to Home Assistant" for an interactive app: one bridge that follows whichever session
+// is current (the user may switch devices while publishing), started and stopped with one click.
+class SessionPublisher : public QObject {
+    Q_OBJECT
+
+public:
+    enum class State { Stopped, Connecting, Publishing, Stopping };
+    Q_ENUM(State)
+
+    explicit SessionPublisher(QObject *parent = nullptr);
+    ~SessionPublisher() override;
+
+    void start(const MqttClient::Options &client, const MqttBridge::Options &bridge);
+    // Publishes `offline`, disconnects (bounded by the bridge), then Stopped.
+    void stop();
+    void setSession(blupow::DeviceSession *session);
+
+    [[nodiscard]] State state() const { return m_state; }
+    // The last broker error while connecting or publishing; empty when fine.
+    [[nodiscard]] QString lastError() const { return m_lastError; }
+    [[nodiscard]] MqttBridge *bridge() const { return m_bridge.get(); }
+
+Q_SIGNALS:
+    void stateChanged(blupow::SessionPublisher::State state, const QString &message);
+
+private:
+    void link();
+    void setState(State state, const QString &message = {});
+
+    std::unique_ptr<MqttBridge> m_bridge;
+    QPointer<DeviceSession> m_session;
+    State m_state = State::Stopped;
+    QString m_lastError;
+};
+
+[[nodiscard]] QString publisherStateName(SessionPublisher::State state);
+
+} // namespace blupow

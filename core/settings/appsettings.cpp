@@ -1,0 +1,120 @@
+#include "appsettings.h"
+
+#include <QSettings>
+
+#include <algorithm>
+
+namespace blupow {
+
+namespace {
+
+constexpr int kDefaultPollMs = 1000;
+constexpr int kMinPollMs = 200;
+constexpr int kMaxPollMs = 3600 * 1000;
+constexpr int kDefaultChartWindowS = 600;
+
+} // namespace
+
+AppSettings::AppSettings(QSettings &settings)
+    : m_settings(settings) {}
+
+QString AppSettings::lastDeviceAddress() const {
+    return m_settings.value(QStringLiteral("device/lastAddress")).toString();
+}
+
+void AppSettings::setLastDeviceAddress(const QString &address) {
+    m_settings.setValue(QStringLiteral("device/lastAddress"), address);
+}
+
+QString AppSettings::lastDeviceName() const {
+    return m_settings.value(QStringLiteral("device/lastName")).toString();
+}
+
+void AppSettings::setLastDeviceName(const QString &name) {
+    m_settings.setValue(QStringLiteral("device/lastName"), name);
+}
+
+int AppSettings::pollIntervalMs() const {
+    const int ms =
+        m_settings.value(QStringLiteral("device/pollIntervalMs"), kDefaultPollMs).toInt();
+    return std::clamp(ms, kMinPollMs, kMaxPollMs);
+}
+
+void AppSettings::setPollIntervalMs(int ms) {
+    m_settings.setValue(QStringLiteral("device/pollIntervalMs"),
+                        std::clamp(ms, kMinPollMs, kMaxPollMs));
+}
+
+QStringList AppSettings::chartFields() const {
+    return m_settings.value(QStringLiteral("chart/fields")).toStringList();
+}
+
+void AppSettings::setChartFields(const QStringList &keys) {
+    m_settings.setValue(QStringLiteral("chart/fields"), keys);
+}
+
+int AppSettings::chartWindowSeconds() const {
+    return std::clamp(
+        m_settings.value(QStringLiteral("chart/windowSeconds"), kDefaultChartWindowS).toInt(), 60,
+        24 * 3600);
+}
+
+void AppSettings::setChartWindowSeconds(int seconds) {
+    m_settings.setValue(QStringLiteral("chart/windowSeconds"), seconds);
+}
+
+QByteArray AppSettings::windowGeometry() const {
+    return m_settings.value(QStringLiteral("window/geometry")).toByteArray();
+}
+
+void AppSettings::setWindowGeometry(const QByteArray &geometry) {
+    m_settings.setValue(QStringLiteral("window/geometry"), geometry);
+}
+
+QByteArray AppSettings::windowState() const {
+    return m_settings.value(QStringLiteral("window/state")).toByteArray();
+}
+
+void AppSettings::setWindowState(const QByteArray &state) {
+    m_settings.setValue(QStringLiteral("window/state"), state);
+}
+
+MqttSettings AppSettings::mqtt() const {
+    const MqttSettings defaults;
+    MqttSettings m;
+    m_settings.beginGroup(QStringLiteral("mqtt"));
+    m.host = m_settings.value(QStringLiteral("host"), defaults.host).toString();
+    m.port = std::clamp(m_settings.value(QStringLiteral("port"), defaults.port).toInt(), 1, 65535);
+    m.username = m_settings.value(QStringLiteral("username")).toString();
+    m.tls = m_settings.value(QStringLiteral("tls"), defaults.tls).toBool();
+    m.caFile = m_settings.value(QStringLiteral("caFile")).toString();
+    m.certFile = m_settings.value(QStringLiteral("certFile")).toString();
+    m.keyFile = m_settings.value(QStringLiteral("keyFile")).toString();
+    m.verifyPeer = m_settings.value(QStringLiteral("verifyPeer"), defaults.verifyPeer).toBool();
+    m.baseTopic = m_settings.value(QStringLiteral("baseTopic"), defaults.baseTopic).toString();
+    m.discoveryPrefix =
+        m_settings.value(QStringLiteral("discoveryPrefix"), defaults.discoveryPrefix).toString();
+    m_settings.endGroup();
+    return m;
+}
+
+void AppSettings::setMqtt(const MqttSettings &m) {
+    m_settings.beginGroup(QStringLiteral("mqtt"));
+    m_settings.setValue(QStringLiteral("host"), m.host);
+    m_settings.setValue(QStringLiteral("port"), m.port);
+    m_settings.setValue(QStringLiteral("username"), m.username);
+    m_settings.setValue(QStringLiteral("tls"), m.tls);
+    m_settings.setValue(QStringLiteral("caFile"), m.caFile);
+    m_settings.setValue(QStringLiteral("certFile"), m.certFile);
+    m_settings.setValue(QStringLiteral("keyFile"), m.keyFile);
+    m_settings.setValue(QStringLiteral("verifyPeer"), m.verifyPeer);
+    m_settings.setValue(QStringLiteral("baseTopic"), m.baseTopic);
+    m_settings.setValue(QStringLiteral("discoveryPrefix"), m.discoveryPrefix);
+    m_settings.endGroup();
+}
+
+void AppSettings::sync() {
+    m_settings.sync();
+}
+
+} // namespace blupow

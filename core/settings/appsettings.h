@@ -1,0 +1,47 @@
+#pragma once
+
+#include "settings/mqttsettings.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+class QSettings;
+
+namespace blupow {
+
+// Typed accessors over QSettings: every key, its type and its default in one place. Not owning:
+// the composition root creates the QSettings (the user's config file, or a temporary file in
+// tests) and passes it in.
+class AppSettings {
+public:
+    explicit AppSettings(QSettings &settings);
+
+    [[nodiscard]] QString lastDeviceAddress() const;
+    void setLastDeviceAddress(const QString &address);
+    [[nodiscard]] QString lastDeviceName() const;
+    void setLastDeviceName(const QString &name);
+
+    [[nodiscard]] int pollIntervalMs() const; // clamped to 200 ms .. 1 h
+    void setPollIntervalMs(int ms);
+
+    [[nodiscard]] QStringList chartFields() const;
+    void setChartFields(const QStringList &keys);
+    [[nodiscard]] int chartWindowSeconds() const;
+    void setChartWindowSeconds(int seconds);
+
+    [[nodiscard]] QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray &geometry);
+    [[nodiscard]] QByteArray windowState() const;
+    void setWindowState(const QByteArray &state);
+
+    [[nodiscard]] MqttSettings mqtt() const;
+    void setMqtt(const MqttSettings &mqtt);
+
+    void sync();
+
+private:
+    QSettings &m_settings;
+};
+
+} // namespace blupow

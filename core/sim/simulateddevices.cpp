@@ -1,0 +1,63 @@
+#include "simulateddevices.h"
+
+#include "sim/scenarios.h"
+#include "transport/simulatedtransport.h"
+
+#include <QDateTime>
+
+namespace blupow::SimulatedDevices {
+
+namespace {
+const QLatin1String kPrefix("sim:");
+} // namespace
+
+QList<DiscoveredDevice> all() {
+    QList<DiscoveredDevice> out;
+    for (const QString &name : scenarios::names()) {
+        if (const auto device = byModel(name))
+            out.append(*device);
+    }
+    return out;
+}
+
+std::optional<DiscoveredDevice> byModel(QStringView model) {
+    const auto scenario = scenarios::byName(model);
+    if (!scenario)
+        return std::nullopt;
+    DiscoveredDevice d;
+    d.name = scenario->advertisedName;
+    d.address = kPrefix + scenario->id;
+    d.familyGuess = scenario->family;
+    d.variant = scenario->variant;
+    d.simulated = true;
+    d.simulatorModel = scenario->id;
+    return d;
+}
+
+bool isSimulatedAddress(QStringView address) {
+    return address.startsWith(kPrefix);
+}
+
+std::unique_ptr<SimulatedTransport> makeTransport(const DiscoveredDevice &device,
+                                                  const RegisterMaps &maps, QString *error) {
+    const QString model = device.simulatorModel.isEmpty() && isSimulatedAddress(device.address)
+                              ? device.address.mid(kPrefix.size())
+                              : device.simulatorModel;
+    const auto scenario = scenarios::byName(model);
+    if (!scenario) {
+        if (error)
+            *error = QStringLiteral("unknown simulated model '%1' (one of: %2)")
+                         .arg(model, scenarios::names().join(QStringLiteral(", ")));
+        return nullptr;
+    }
+    const RegisterMap *map = maps.find(scenario->family, scenario->variant);
+    if (!map) {
+        if (error)
+            *error = QStringLiteral("no register map for %1").arg(familyName(scenario->family));
+        return nullptr;
+    }
+    DeviceSimulator simulator(*map, *scenario, QDateTime::currentMSecsSinceEpoch());
+    return std::make_unique<SimulatedTransport>(std::move(simulator));
+}
+
+} // namespace blupow::SimulatedDevices

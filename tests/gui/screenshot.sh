@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Regenerates docs/screenshot.png: the GUI on a real X11 server (Xvfb) showing the simulated
+# inverter, grabbed by the app itself (--screenshot, QWidget::grab()).
+#
+#   tests/gui/screenshot.sh [BUILD_DIR] [OUTPUT]     defaults: build/release docs/screenshot.png
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=${1:-$here/build/release}
+out=${2:-$here/docs/screenshot.png}
+delay_ms=${SCREENSHOT_DELAY_MS:-20000}
+app="$build/app/gui/blupow"
+[ -x "$app" ] || { echo "screenshot.sh: $app not built" >&2; exit 1; }
+command -v xvfb-run >/dev/null || { echo "screenshot.sh: xvfb-run missing (Debian: xvfb)" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# A fresh settings file: default layout, and a one-minute chart so the picture has a line in it.
+cat >"$tmp/blupow.ini" <<'INI'
+[chart]
+windowSeconds=60
+fields=pv_power, load_active_power, charging_power
+INI
+
+mkdir -p "$(dirname "$out")"
+xvfb-run -a -s "-screen 0 1600x1000x24" \
+    "$app" --simulate=inverter --settings "$tmp/blupow.ini" \
+    --screenshot "$out" --screenshot-delay "$delay_ms"
+echo "screenshot.sh: wrote $out"

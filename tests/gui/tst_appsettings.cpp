@@ -1,0 +1,105 @@
+#include "settings/appsettings.h"
+
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace blupow;
+
+class TestAppSettings : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTrip();
+    void defaultsWhenEmpty();
+    void pollIntervalClamped_data();
+    void pollIntervalClamped();
+    void passwordNeverWritten();
+};
+
+void TestAppSettings::roundTrip() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("blupow.ini"));
+    MqttSettings mqtt;
+    mqtt.host = QStringLiteral("broker.lan");
+    mqtt.port = 8883;
+    mqtt.username = QStringLiteral("ha");
+    mqtt.tls = true;
+    mqtt.caFile = QStringLiteral("/etc/ssl/ca.pem");
+    mqtt.certFile = QStringLiteral("/home/u/client.pem");
+    mqtt.keyFile = QStringLiteral("/home/u/client.key");
+    mqtt.verifyPeer = false;
+    {
+        QSettings qs(path, QSettings::IniFormat);
+        AppSettings s(qs);
+        s.setLastDeviceAddress(QStringLiteral("C4:64:E3:38:3D:0E"));
+        s.setLastDeviceName(QStringLiteral("BTRIC134000035"));
+        s.setPollIntervalMs(2500);
+        s.setChartFields({QStringLiteral("battery_voltage"), QStringLiteral("pv_power")});
+        s.setChartWindowSeconds(3600);
+        s.setWindowGeometry(QByteArray("\x01\x02geometry", 10));
+        s.setWindowState(QByteArray("\x00\x03state", 7));
+        s.setMqtt(mqtt);
+        s.sync();
+    }
+    QSettings qs(path, QSettings::IniFormat);
+    AppSettings s(qs);
+    QCOMPARE(s.lastDeviceAddress(), QStringLiteral("C4:64:E3:38:3D:0E"));
+    QCOMPARE(s.lastDeviceName(), QStringLiteral("BTRIC134000035"));
+    QCOMPARE(s.pollIntervalMs(), 2500);
+    QCOMPARE(s.chartFields(),
+             (QStringList{QStringLiteral("battery_voltage"), QStringLiteral("pv_power")}));
+    QCOMPARE(s.chartWindowSeconds(), 3600);
+    QCOMPARE(s.windowGeometry(), QByteArray("\x01\x02geometry", 10));
+    QCOMPARE(s.windowState(), QByteArray("\x00\x03state", 7));
+    QVERIFY(s.mqtt() == mqtt);
+}
+
+void TestAppSettings::defaultsWhenEmpty() {
+    QTemporaryDir dir;
+    QSettings qs(dir.filePath(QStringLiteral("empty.ini")), QSettings::IniFormat);
+    AppSettings s(qs);
+    QVERIFY(s.lastDeviceAddress().isEmpty());
+    QCOMPARE(s.pollIntervalMs(), 1000);
+    QVERIFY(s.chartFields().isEmpty());
+    QCOMPARE(s.mqtt().port, 1883);
+    QVERIFY(s.mqtt().verifyPeer);
+}
+
+void TestAppSettings::pollIntervalClamped_data() {
+    QTest::addColumn<int>("written");
+    QTest::addColumn<int>("read");
+    QTest::newRow("too fast") << 10 << 200;
+    QTest::newRow("normal") << 1000 << 1000;
+    QTest::newRow("too slow") << 10'000'000 << 3'600'000;
+}
+
+void TestAppSettings::pollIntervalClamped() {
+    QFETCH(int, written);
+    QFETCH(int, read);
+    QTemporaryDir dir;
+    QSettings qs(dir.filePath(QStringLiteral("poll.ini")), QSettings::IniFormat);
+    AppSettings s(qs);
+    s.setPollIntervalMs(written);
+    QCOMPARE(s.pollIntervalMs(), read);
+}
+
+void TestAppSettings::passwordNeverWritten() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("secret.ini"));
+    {
+        QSettings qs(path, QSettings::IniFormat);
+        AppSettings s(qs);
+        MqttSettings m;
+        m.username = QStringLiteral("user");
+        s.setMqtt(m);
+        s.sync();
+    }
+    QSettings qs(path, QSettings::IniFormat);
+    for (const QString &key : qs.allKeys())
+        QVERIFY2(!key.contains(QLatin1String("password"), Qt::CaseInsensitive), qPrintable(key));
+}
+
+QTEST_GUILESS_MAIN(TestAppSettings)
+#include "tst_appsettings.moc"

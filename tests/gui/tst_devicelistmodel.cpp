@@ -1,0 +1,109 @@
+#include "models/devicelistmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace blupow;
+
+namespace {
+
+DiscoveredDevice device(const QString &name, const QString &address, int rssi,
+                        bool simulated = false) {
+    DiscoveredDevice d;
+    d.name = name;
+    d.address = address;
+    d.rssi = rssi;
+    d.simulated = simulated;
+    d.familyGuess = simulated ? std::optional<Family>(Family::Inverter) : std::nullopt;
+    d.simulatorModel = simulated ? QStringLiteral("inverter") : QString();
+    return d;
+}
+
+} // namespace
+
+class TestDeviceListModel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void addOrUpdate_data();
+    void addOrUpdate();
+    void clearScannedKeepsSimulated();
+    void displayColumns();
+};
+
+void TestDeviceListModel::addOrUpdate_data() {
+    QTest::addColumn<QList<DiscoveredDevice>>("seen");
+    QTest::addColumn<int>("expectedRows");
+    QTest::addColumn<int>("expectedRssiOfFirst");
+    const auto a =
+        device(QStringLiteral("BT-TH-E3383D0E"), QStringLiteral("C4:64:E3:38:3D:0E"), -70);
+    auto aCloser = a;
+    aCloser.rssi = -55;
+    auto aLower = a;
+    aLower.address = a.address.toLower();
+    aLower.rssi = -60;
+    const auto b =
+        device(QStringLiteral("BTRIC134000035"), QStringLiteral("60:98:66:EE:11:22"), -80);
+    QTest::newRow("one device") << QList<DiscoveredDevice>{a} << 1 << -70;
+    QTest::newRow("two devices") << QList<DiscoveredDevice>{a, b} << 2 << -70;
+    QTest::newRow("seen again updates RSSI") << QList<DiscoveredDevice>{a, b, aCloser} << 2 << -55;
+    QTest::newRow("address case ignored") << QList<DiscoveredDevice>{a, aLower} << 1 << -60;
+}
+
+void TestDeviceListModel::addOrUpdate() {
+    QFETCH(QList<DiscoveredDevice>, seen);
+    QFETCH(int, expectedRows);
+    QFETCH(int, expectedRssiOfFirst);
+    DeviceListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (const auto &d : seen)
+        model.addOrUpdate(d);
+    QCOMPARE(model.rowCount(), expectedRows);
+    QCOMPARE(model.index(0, 0).data(DeviceListModel::RssiRole).toInt(), expectedRssiOfFirst);
+    const auto stored =
+        model.index(0, 0).data(DeviceListModel::DeviceRole).value<DiscoveredDevice>();
+    QCOMPARE(stored.rssi, expectedRssiOfFirst);
+}
+
+void TestDeviceListModel::clearScannedKeepsSimulated() {
+    DeviceListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.addOrUpdate(
+        device(QStringLiteral("Simulated inverter"), QStringLiteral("sim:inverter"), 0, true));
+    model.addOrUpdate(device(QStringLiteral("BT-TH-1"), QStringLiteral("AA:BB:CC:DD:EE:01"), -60));
+    model.addOrUpdate(device(QStringLiteral("BT-TH-2"), QStringLiteral("AA:BB:CC:DD:EE:02"), -61));
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    model.clearScanned();
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(removed.size(), 2);
+    QVERIFY(model.index(0, 0).data(DeviceListModel::SimulatedRole).toBool());
+}
+
+void TestDeviceListModel::displayColumns() {
+    DeviceListModel model;
+    model.addOrUpdate(
+        device(QStringLiteral("Simulated inverter"), QStringLiteral("sim:inverter"), 0, true));
+    model.addOrUpdate(device(QStringLiteral("BT-TH-1"), QStringLiteral("AA:BB:CC:DD:EE:01"), -63));
+    QCOMPARE(model.index(0, DeviceListModel::RssiColumn).data().toString(), QStringLiteral("-"));
+    QCOMPARE(model.index(1, DeviceListModel::RssiColumn).data().toString(),
+             QStringLiteral("-63 dBm"));
+    QCOMPARE(model.index(0, DeviceListModel::KindColumn).data().toString(),
+             QStringLiteral("simulated"));
+    QVERIFY(model.index(1, DeviceListModel::FamilyColumn)
+                .data()
+                .toString()
+                .startsWith(QLatin1String("unknown")));
+    QCOMPARE(model.index(0, DeviceListModel::FamilyColumn).data().toString(),
+             familyTitle(Family::Inverter));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setConnectedAddress(QStringLiteral("aa:bb:cc:dd:ee:01"));
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(model.index(1, 0).data(DeviceListModel::ConnectedRole).toBool());
+    QVERIFY(!model.index(0, 0).data(DeviceListModel::ConnectedRole).toBool());
+    QCOMPARE(model.index(1, DeviceListModel::KindColumn).data().toString(),
+             QStringLiteral("Bluetooth, connected"));
+}
+
+QTEST_GUILESS_MAIN(TestDeviceListModel)
+#include "tst_devicelistmodel.moc"

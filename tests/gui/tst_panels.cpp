@@ -1,0 +1,327 @@
+// The panels driven offscreen against the built-in simulator: the whole stack from simulated
+// BLE notifications to widgets, no Bluetooth needed.
+
+#include "chartpanel.h"
+#include "device/connectionmanager.h"
+#include "devicespanel.h"
+#include "framespanel.h"
+#include "hexview.h"
+#include "linkhealthpanel.h"
+#include "livevaluedelegate.h"
+#include "livevaluespanel.h"
+#include "mainwindow.h"
+#include "models/devicelistmodel.h"
+#include "models/framelogfiltermodel.h"
+#include "models/framelogmodel.h"
+#include "models/livevaluesmodel.h"
+#include "registerconsole.h"
+#include "sim/scenarios.h"
+#include "sim/simulateddevices.h"
+#include "transport/simulatedtransport.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace blupow;
+
+namespace {
+
+constexpr int kWaitMs = 15000;
+
+// Everything main.cpp builds, with a fast simulated link.
+struct Rig {
+    RegisterMaps maps = RegisterMaps::builtIn();
+    DeviceListModel devices;
+    LiveValuesModel live;
+    FrameLogModel frames;
+    std::unique_ptr<ConnectionManager> connections;
+    DevicesPanel devicesPanel{&devices};
+    LiveValuesPanel livePanel{&live};
+    FramesPanel framesPanel{&frames};
+    ChartPanel chart;
+    LinkHealthPanel link;
+    RegisterConsole console;
+
+    Rig() {
+        DeviceSession::Options options;
+        options.pollIntervalMs = 200;
+        connections = std::make_unique<ConnectionManager>(
+            [this](const DiscoveredDevice &d) -> std::unique_ptr<Transport> {
+                auto t = SimulatedDevices::makeTransport(d, maps);
+                if (t)
+                    t->setLatency(SimulatedTransport::Latency::fast());
+                return t;
+            },
+            maps, options);
+        QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &livePanel,
+                         &LiveValuesPanel::setSession);
+        QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &framesPanel,
+                         &FramesPanel::setSession);
+        QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &chart,
+                         &ChartPanel::setSession);
+        QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &link,
+                         &LinkHealthPanel::setSession);
+        QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &console,
+                         &RegisterConsole::setSession);
+        QObject::connect(&devicesPanel, &DevicesPanel::connectRequested, connections.get(),
+                         &ConnectionManager::connectTo);
+        for (const DiscoveredDevice &d : SimulatedDevices::all())
+            devices.addOrUpdate(d);
+    }
+
+    void connectTo(const QString &model) {
+        devicesPanel.selectAddress(QStringLiteral("sim:") + model);
+        devicesPanel.connectAction()->trigger();
+    }
+};
+
+} // namespace
+
+class TestPanels : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void simulatedDevicesListed();
+    void connectShowsValues_data();
+    void connectShowsValues();
+    void selectedFrameIsAnnotated();
+    void frameFiltersAndExport();
+    void chartGetsPoints();
+    void registerConsoleReads();
+    void staleValuesMarked();
+    void searchAndCopy();
+    void mainWindowShortcuts_data();
+    void mainWindowShortcuts();
+};
+
+void TestPanels::simulatedDevicesListed() {
+    Rig rig;
+    QCOMPARE(rig.devicesPanel.view()->model()->rowCount(), scenarios::names().size());
+    QVERIFY(rig.devicesPanel.connectAction()->isEnabled());
+    QSignalSpy requested(&rig.devicesPanel, &DevicesPanel::connectRequested);
+    rig.devicesPanel.selectAddress(QStringLiteral("sim:battery"));
+    rig.devicesPanel.connectAction()->trigger();
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(requested.first().first().value<DiscoveredDevice>().simulatorModel,
+             QStringLiteral("battery"));
+    rig.devicesPanel.setScanning(true);
+    QVERIFY(!rig.devicesPanel.scanAction()->isEnabled());
+}
+
+void TestPanels::connectShowsValues_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("key");
+    QTest::newRow("inverter") << QStringLiteral("inverter") << QStringLiteral("ac_output_voltage");
+    QTest::newRow("controller") << QStringLiteral("controller") << QStringLiteral("pv_voltage");
+}
+
+void TestPanels::connectShowsValues() {
+    QFETCH(QString, model);
+    QFETCH(QString, key);
+    Rig rig;
+    rig.connectTo(model);
+    QVERIFY(rig.connections->session());
+    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowOfKey(key) >= 0, kWaitMs);
+    const int row = rig.live.rowOfKey(key);
+    bool numeric = false;
+    rig.live.index(row, LiveValuesModel::ValueColumn).data().toString().toDouble(&numeric);
+    QVERIFY(numeric);
+    QVERIFY(!rig.live.index(row, 0).data(LiveValuesModel::StaleRole).toBool());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        rig.link.text(QStringLiteral("state")).startsWith(QLatin1String("polling")), kWaitMs);
+    QVERIFY(rig.link.text(QStringLiteral("requests")).toInt() > 0);
+    QVERIFY(rig.link.statusSummary()->text().contains(QLatin1String("polling")));
+}
+
+void TestPanels::selectedFrameIsAnnotated() {
+    Rig rig;
+    rig.connectTo(QStringLiteral("controller"));
+    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowOfKey(QStringLiteral("battery_voltage")) >= 0, kWaitMs);
+    QVERIFY(rig.framesPanel.selectLatest(FrameRecord::Direction::Rx));
+    const ByteAnnotations annotations = rig.framesPanel.selectedAnnotations();
+    QVERIFY(annotations.size() > 4);
+    QCOMPARE(rig.framesPanel.annotationTable()->rowCount(), annotations.size());
+    QCOMPARE(annotations.first().title, QStringLiteral("slave id"));
+    QCOMPARE(annotations.last().title, QStringLiteral("CRC"));
+    QVERIFY(annotations.last().ok);
+    // At least one register is named by the map, with its cooked value.
+    const auto named =
+        std::find_if(annotations.cbegin(), annotations.cend(), [](const ByteAnnotation &a) {
+            return !a.key.isEmpty() && !a.value.isEmpty();
+        });
+    QVERIFY(named != annotations.cend());
+    // Hovering (here: choosing) a value row lights exactly its bytes.
+    const int row = static_cast<int>(named - annotations.cbegin());
+    rig.framesPanel.highlightAnnotation(row);
+    QCOMPARE(rig.framesPanel.hexView()->highlightOffset(), named->offset);
+    QCOMPARE(rig.framesPanel.hexView()->highlightLength(), named->length);
+    rig.framesPanel.highlightAnnotation(-1);
+    QCOMPARE(rig.framesPanel.hexView()->highlightOffset(), -1);
+}
+
+void TestPanels::frameFiltersAndExport() {
+    Rig rig;
+    rig.connectTo(QStringLiteral("inverter"));
+    QTRY_VERIFY_WITH_TIMEOUT(rig.frames.rowCount() >= 6, kWaitMs);
+    rig.framesPanel.pauseAction()->setChecked(true);
+    const int frozen = rig.frames.rowCount();
+    // Frames keep arriving while paused, held back rather than shown or lost.
+    QTRY_VERIFY_WITH_TIMEOUT(rig.frames.pendingCount() >= 4, kWaitMs);
+    QCOMPARE(rig.frames.rowCount(), frozen);
+
+    FrameLogFilterModel *filter = rig.framesPanel.filterModel();
+    filter->setShowRx(false);
+    for (int r = 0; r < filter->rowCount(); ++r)
+        QCOMPARE(filter->index(r, FrameLogModel::DirectionColumn).data().toString(),
+                 QStringLiteral("TX"));
+    const int txRows = filter->rowCount();
+
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("frames.csv"));
+    QVERIFY(rig.framesPanel.exportTo(csv, FramesPanel::ExportFormat::Csv));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList lines =
+        QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), txRows + 1);
+    QVERIFY(lines.at(1).contains(QLatin1String(",TX,")));
+
+    const QString text = dir.filePath(QStringLiteral("frames.txt"));
+    filter->setShowRx(true);
+    QVERIFY(rig.framesPanel.exportTo(text, FramesPanel::ExportFormat::Text));
+    QFile textFile(text);
+    QVERIFY(textFile.open(QIODevice::ReadOnly | QIODevice::Text));
+    QVERIFY(textFile.readAll().contains("CRC"));
+    QVERIFY(!rig.framesPanel.exportTo(dir.filePath(QStringLiteral("no/such/dir/x.csv")),
+                                      FramesPanel::ExportFormat::Csv));
+}
+
+void TestPanels::chartGetsPoints() {
+    Rig rig;
+    rig.chart.resize(800, 500);
+    rig.chart.setChosenFields({QStringLiteral("battery_voltage")});
+    rig.chart.setWindowSeconds(60);
+    rig.connectTo(QStringLiteral("controller"));
+    QTRY_VERIFY_WITH_TIMEOUT(rig.chart.recordedSamples(QStringLiteral("battery_voltage")) >= 3,
+                             kWaitMs);
+    rig.chart.refresh();
+    QVERIFY(rig.chart.seriesPointCount(QStringLiteral("battery_voltage")) >= 3);
+    QCOMPARE(rig.chart.seriesPointCount(QStringLiteral("pv_voltage")), -1); // recorded, not plotted
+    QVERIFY(rig.chart.recordedSamples(QStringLiteral("pv_voltage")) > 0);
+    QSignalSpy chosen(&rig.chart, &ChartPanel::chosenFieldsChanged);
+    rig.chart.setChosenFields({});
+    rig.chart.refresh();
+    QCOMPARE(rig.chart.seriesPointCount(QStringLiteral("battery_voltage")), -1);
+}
+
+void TestPanels::registerConsoleReads() {
+    Rig rig;
+    rig.connectTo(QStringLiteral("inverter"));
+    QTRY_VERIFY_WITH_TIMEOUT(rig.connections->session()->map() != nullptr, kWaitMs);
+    rig.console.setRange(4000, 10);
+    rig.console.read();
+    QTRY_COMPARE_WITH_TIMEOUT(rig.console.table()->rowCount(), 10, kWaitMs);
+    QCOMPARE(rig.console.table()->item(0, 0)->text(), QStringLiteral("4000 (0x0fa0)"));
+    QVERIFY(rig.console.table()->item(0, 3)->text().contains(QLatin1String("ac_input_voltage")));
+    QVERIFY(rig.console.statusText().startsWith(QLatin1String("Read 10 registers")));
+}
+
+void TestPanels::staleValuesMarked() {
+    LiveValuesModel model;
+    DecodedValue good;
+    good.key = QStringLiteral("battery_voltage");
+    good.group = QStringLiteral("battery");
+    good.value = 14.4;
+    good.timestampMs = 1000;
+    DecodedValue stale = good;
+    stale.key = QStringLiteral("pv_voltage");
+    stale.group = QStringLiteral("pv");
+    stale.quality = Quality::Stale;
+    model.update({good, stale}, 11000);
+    QStyleOptionViewItem option;
+    QStyleOptionViewItem goodOption;
+    struct Probe : LiveValueDelegate {
+        using LiveValueDelegate::initStyleOption;
+    } probe;
+    probe.initStyleOption(&option, model.index(model.rowOfKey(QStringLiteral("pv_voltage")),
+                                               LiveValuesModel::ValueColumn));
+    probe.initStyleOption(&goodOption,
+                          model.index(model.rowOfKey(QStringLiteral("battery_voltage")),
+                                      LiveValuesModel::ValueColumn));
+    QVERIFY(option.font.italic());
+    QVERIFY(!goodOption.font.italic());
+    QVERIFY(option.palette.color(QPalette::Text) != goodOption.palette.color(QPalette::Text));
+    QCOMPARE(model.index(model.rowOfKey(QStringLiteral("pv_voltage")), LiveValuesModel::AgeColumn)
+                 .data()
+                 .toString(),
+             QStringLiteral("stale, 10 s"));
+}
+
+void TestPanels::searchAndCopy() {
+    Rig rig;
+    rig.connectTo(QStringLiteral("controller"));
+    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowOfKey(QStringLiteral("battery_voltage")) >= 0, kWaitMs);
+    rig.livePanel.setSearchText(QStringLiteral("battery_voltage"));
+    QTreeView *view = rig.livePanel.view();
+    QVERIFY(view->model()->rowCount() >= 2);
+    QVERIFY(view->model()->rowCount() < rig.live.rowCount());
+    view->selectAll();
+    const QString copied = rig.livePanel.selectedText();
+    QVERIFY2(copied.contains(QLatin1String("Battery voltage\t")), qPrintable(copied));
+    QVERIFY(copied.contains(QLatin1String("\tV\t")));
+    rig.livePanel.copyAction()->trigger();
+}
+
+void TestPanels::mainWindowShortcuts_data() {
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<QKeySequence>("keys");
+    QTest::newRow("scan") << QStringLiteral("scan") << QKeySequence(Qt::Key_F5);
+    QTest::newRow("connect") << QStringLiteral("connect")
+                             << QKeySequence(Qt::CTRL | Qt::Key_Return);
+    QTest::newRow("search") << QStringLiteral("find") << QKeySequence(QKeySequence::Find);
+    QTest::newRow("quit") << QStringLiteral("quit") << QKeySequence(Qt::CTRL | Qt::Key_Q);
+    QTest::newRow("frames panel toggle")
+        << QStringLiteral("framesDock") << QKeySequence(Qt::ALT | Qt::Key_4);
+}
+
+void TestPanels::mainWindowShortcuts() {
+    QFETCH(QString, action);
+    QFETCH(QKeySequence, keys);
+    DeviceListModel devices;
+    LiveValuesModel live;
+    FrameLogModel frames;
+    auto *publish = new QAction(QStringLiteral("Publish"));
+    MainWindow window({new DevicesPanel(&devices), new LiveValuesPanel(&live), new ChartPanel,
+                       new FramesPanel(&frames), new LinkHealthPanel, new RegisterConsole,
+                       publish});
+    publish->setParent(&window);
+    const MainWindow::Panels &p = window.panels();
+    QAction *a = nullptr;
+    if (action == QLatin1String("scan"))
+        a = p.devices->scanAction();
+    else if (action == QLatin1String("connect"))
+        a = p.devices->connectAction();
+    else if (action == QLatin1String("find"))
+        a = p.liveValues->findAction();
+    else if (action == QLatin1String("quit"))
+        a = window.quitAction();
+    else
+        a = window.dock(action)->toggleViewAction();
+    QVERIFY(a);
+    QCOMPARE(a->shortcut(), keys);
+    for (const char *dock :
+         {"devicesDock", "linkHealthDock", "chartDock", "framesDock", "registersDock"})
+        QVERIFY2(window.dock(QLatin1String(dock)), dock);
+    QCOMPARE(window.centralWidget(), p.liveValues);
+}
+
+QTEST_MAIN(TestPanels)
+#include "tst_panels.moc"

@@ -1,0 +1,336 @@
+#include "chartpanel.h"
+
+#include "device/devicesession.h"
+
+#include <QAction>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QListWidget>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <cmath>
+#include <limits>
+
+namespace blupow {
+
+namespace {
+
+QString windowName(int seconds) {
+    if (seconds < 3600)
+        return QStringLiteral("%1 min").arg(seconds / 60);
+    return QStringLiteral("%1 h").arg(seconds / 3600);
+}
+
+QToolButton *toolButton(QAction *action, QWidget *parent) {
+    auto *button = new QToolButton(parent);
+    button->setDefaultAction(action);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    return button;
+}
+
+} // namespace
+
+QList<int> ChartPanel::windowPresets() {
+    return {60, 5 * 60, 10 * 60, 30 * 60, 3600, 6 * 3600, 24 * 3600};
+}
+
+ChartPanel::ChartPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_fields(new QListWidget(this))
+    , m_window(new QComboBox(this))
+    , m_scroll(new QScrollBar(Qt::Horizontal, this))
+    , m_pauseAction(new QAction(QStringLiteral("Pause"), this))
+    , m_liveAction(new QAction(QStringLiteral("Live"), this))
+    , m_chart(new QChart)
+    , m_view(new QChartView(m_chart, this))
+    , m_axisX(new QDateTimeAxis(m_chart))
+    , m_axisY(new QValueAxis(m_chart)) {
+    for (const int seconds : windowPresets())
+        m_window->addItem(windowName(seconds), seconds);
+    m_window->setCurrentIndex(static_cast<int>(windowPresets().indexOf(m_windowSeconds)));
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setToolTip(QStringLiteral("Freeze the view; recording continues"));
+    m_liveAction->setToolTip(QStringLiteral("Back to the newest data"));
+    m_scroll->setToolTip(QStringLiteral("Scroll back through the recorded history"));
+    m_fields->setAccessibleName(QStringLiteral("Chart fields"));
+    m_fields->setToolTip(QStringLiteral("Tick the fields to plot"));
+
+    // No animation: every repaint would otherwise start a tween and the chart would lag behind.
+    m_chart->setAnimationOptions(QChart::NoAnimation);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_chart->addAxis(m_axisX, Qt::AlignBottom);
+    m_chart->addAxis(m_axisY, Qt::AlignLeft);
+    m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
+    m_axisX->setTickCount(6);
+    m_axisY->setLabelFormat(QStringLiteral("%.1f"));
+    m_view->setRenderHint(QPainter::Antialiasing, false);
+    m_view->setAccessibleName(QStringLiteral("Chart"));
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(QStringLiteral("Window:"), this));
+    bar->addWidget(m_window);
+    bar->addWidget(toolButton(m_pauseAction, this));
+    bar->addWidget(toolButton(m_liveAction, this));
+    bar->addWidget(m_scroll, 1);
+
+    auto *plot = new QWidget(this);
+    auto *plotLayout = new QVBoxLayout(plot);
+    plotLayout->setContentsMargins(0, 0, 0, 0);
+    plotLayout->addLayout(bar);
+    plotLayout->addWidget(m_view, 1);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_fields);
+    splitter->addWidget(plot);
+    splitter->setStretchFactor(1, 4);
+    splitter->setSizes(
+        {fontMetrics().averageCharWidth() * 24, fontMetrics().averageCharWidth() * 80});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(m_window, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setWindowSeconds(m_window->itemData(index).toInt()); });
+    connect(m_pauseAction, &QAction::toggled, this, &ChartPanel::setPaused);
+    connect(m_liveAction, &QAction::triggered, this, [this] {
+        m_pauseAction->setChecked(false);
+        m_followLive = true;
+        m_scroll->setValue(m_scroll->maximum());
+        markDirty();
+    });
+    connect(m_scroll, &QScrollBar::sliderMoved, this, [this](int value) {
+        m_followLive = value >= m_scroll->maximum();
+        markDirty();
+    });
+    connect(m_scroll, &QScrollBar::actionTriggered, this, [this] {
+        m_followLive = m_scroll->sliderPosition() >= m_scroll->maximum();
+        markDirty();
+    });
+    connect(m_fields, &QListWidget::itemChanged, this, &ChartPanel::onItemChanged);
+
+    m_repaintTimer.setInterval(kRepaintMs);
+    connect(&m_repaintTimer, &QTimer::timeout, this, [this] {
+        if (m_dirty && isVisible())
+            refresh();
+    });
+    m_repaintTimer.start();
+}
+
+ChartPanel::~ChartPanel() = default;
+
+void ChartPanel::setSession(DeviceSession *session) {
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
+    m_session = session;
+    if (session)
+        connect(session, &DeviceSession::valuesUpdated, this, &ChartPanel::appendValues);
+}
+
+void ChartPanel::ensureField(const DecodedValue &value) {
+    if (m_buffers.find(value.key) != m_buffers.end())
+        return;
+    m_buffers.try_emplace(value.key);
+    const QString label = value.label.isEmpty() ? value.key : value.label;
+    const QString title =
+        value.unit.isEmpty() ? label : QStringLiteral("%1 (%2)").arg(label, value.unit);
+    m_titles.insert(value.key, title);
+    auto *item = new QListWidgetItem(title);
+    item->setData(Qt::UserRole, value.key);
+    item->setToolTip(value.key);
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
+    const QSignalBlocker block(m_fields);
+    item->setCheckState(m_wanted.contains(value.key) ? Qt::Checked : Qt::Unchecked);
+    m_fields->addItem(item);
+    if (m_wanted.contains(value.key))
+        addSeries(value.key);
+}
+
+void ChartPanel::appendValues(const DecodedValues &values) {
+    for (const DecodedValue &v : values) {
+        // Only fresh readings become points: a stale value repeated would draw a flat lie.
+        if (!v.isNumeric() || v.quality != Quality::Good)
+            continue;
+        ensureField(v);
+        m_buffers.find(v.key)->second.append(v.timestampMs, v.value.toDouble());
+    }
+    updateScrollRange();
+    if (m_followLive && !isPaused())
+        markDirty();
+}
+
+void ChartPanel::setChosenFields(const QStringList &keys) {
+    m_wanted = keys;
+    const QSignalBlocker block(m_fields);
+    for (int i = 0; i < m_fields->count(); ++i) {
+        QListWidgetItem *item = m_fields->item(i);
+        const QString key = item->data(Qt::UserRole).toString();
+        const bool on = keys.contains(key);
+        item->setCheckState(on ? Qt::Checked : Qt::Unchecked);
+        if (on)
+            addSeries(key);
+        else
+            removeSeries(key);
+    }
+    markDirty();
+}
+
+QStringList ChartPanel::chosenFields() const {
+    return m_wanted;
+}
+
+void ChartPanel::onItemChanged(QListWidgetItem *item) {
+    const QString key = item->data(Qt::UserRole).toString();
+    if (item->checkState() == Qt::Checked) {
+        if (!m_wanted.contains(key))
+            m_wanted.append(key);
+        addSeries(key);
+    } else {
+        m_wanted.removeAll(key);
+        removeSeries(key);
+    }
+    markDirty();
+    Q_EMIT chosenFieldsChanged(m_wanted);
+}
+
+void ChartPanel::addSeries(const QString &key) {
+    if (m_series.contains(key))
+        return;
+    auto *series = new QLineSeries(m_chart);
+    series->setName(m_titles.value(key, key));
+    m_chart->addSeries(series); // the theme gives it its colour here
+    // A 1 px cosmetic pen: the raster engine draws thin lines several times faster than the
+    // theme's 2 px pen, and with two points per pixel column a wider line only smears.
+    QPen pen = series->pen();
+    pen.setWidth(1);
+    pen.setCosmetic(true);
+    series->setPen(pen);
+    series->attachAxis(m_axisX);
+    series->attachAxis(m_axisY);
+    m_series.insert(key, series);
+}
+
+void ChartPanel::removeSeries(const QString &key) {
+    QLineSeries *series = m_series.take(key);
+    m_points.remove(key);
+    if (!series)
+        return;
+    m_chart->removeSeries(series);
+    delete series;
+}
+
+void ChartPanel::setWindowSeconds(int seconds) {
+    if (seconds == m_windowSeconds)
+        return;
+    m_windowSeconds = seconds;
+    const auto index = m_window->findData(seconds);
+    if (index >= 0 && index != m_window->currentIndex())
+        m_window->setCurrentIndex(index);
+    m_axisX->setFormat(seconds <= 3600 ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm"));
+    updateScrollRange();
+    markDirty();
+    Q_EMIT windowSecondsChanged(seconds);
+}
+
+void ChartPanel::setPaused(bool paused) {
+    if (m_pauseAction->isChecked() != paused)
+        m_pauseAction->setChecked(paused);
+    if (!paused && m_followLive)
+        markDirty();
+}
+
+bool ChartPanel::isPaused() const {
+    return m_pauseAction->isChecked();
+}
+
+qint64 ChartPanel::newestTime() const {
+    qint64 newest = 0;
+    for (const auto &[key, buffer] : m_buffers)
+        newest = std::max(newest, buffer.lastTime());
+    return newest;
+}
+
+void ChartPanel::updateScrollRange() {
+    qint64 oldest = std::numeric_limits<qint64>::max();
+    for (const auto &[key, buffer] : m_buffers) {
+        if (!buffer.isEmpty())
+            oldest = std::min(oldest, buffer.firstTime());
+    }
+    const qint64 newest = newestTime();
+    if (newest == 0)
+        return;
+    // The bar counts seconds since the oldest sample; its value is the window's right edge.
+    const auto span = static_cast<int>((newest - oldest) / 1000);
+    const QSignalBlocker block(m_scroll);
+    const bool atEnd = m_followLive && !isPaused();
+    m_scroll->setRange(std::min(span, m_windowSeconds), std::max(span, m_windowSeconds));
+    m_scroll->setPageStep(m_windowSeconds);
+    m_scroll->setSingleStep(std::max(1, m_windowSeconds / 10));
+    m_oldestMs = oldest;
+    if (atEnd)
+        m_scroll->setValue(m_scroll->maximum());
+}
+
+void ChartPanel::refresh() {
+    m_dirty = false;
+    qint64 end = newestTime();
+    if (end == 0)
+        end = QDateTime::currentMSecsSinceEpoch();
+    if (!m_followLive || isPaused()) {
+        if (m_oldestMs > 0)
+            end = std::min(end, m_oldestMs + qint64(m_scroll->value()) * 1000);
+    }
+    const qint64 from = end - qint64(m_windowSeconds) * 1000;
+    const int buckets =
+        std::max(50, static_cast<int>(m_chart->plotArea().width()) / kPixelsPerBucket);
+
+    double lo = std::numeric_limits<double>::max();
+    double hi = std::numeric_limits<double>::lowest();
+    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it) {
+        QList<QPointF> &points = m_points[it.key()];
+        const auto buffer = m_buffers.find(it.key());
+        if (buffer == m_buffers.end()) {
+            points.clear();
+            continue;
+        }
+        buffer->second.window(from, end, buckets, points);
+        for (const QPointF &p : std::as_const(points)) {
+            lo = std::min(lo, p.y());
+            hi = std::max(hi, p.y());
+        }
+    }
+    if (lo > hi) {
+        lo = 0;
+        hi = 1;
+    }
+    const double pad = std::max((hi - lo) * 0.05, std::abs(hi) * 0.01 + 0.1);
+    // Every axis change makes each series recompute its geometry; emptied first, that costs
+    // nothing, and each series then lays out its new points exactly once (in replace()).
+    for (QLineSeries *series : std::as_const(m_series))
+        series->clear();
+    m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(end));
+    m_axisY->setRange(lo - pad, hi + pad);
+    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it)
+        it.value()->replace(m_points.value(it.key()));
+}
+
+int ChartPanel::seriesPointCount(const QString &key) const {
+    const QLineSeries *series = m_series.value(key);
+    return series ? static_cast<int>(series->count()) : -1;
+}
+
+int ChartPanel::recordedSamples(const QString &key) const {
+    const auto it = m_buffers.find(key);
+    return it == m_buffers.end() ? 0 : it->second.size();
+}
+
+} // namespace blupow

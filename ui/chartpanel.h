@@ -1,0 +1,107 @@
+#pragma once
+
+#include "models/timeseriesbuffer.h"
+#include "registers/decodedvalue.h"
+
+#include <QHash>
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+#include <map>
+
+class QAction;
+class QChart;
+class QChartView;
+class QComboBox;
+class QDateTimeAxis;
+class QLineSeries;
+class QListWidget;
+class QListWidgetItem;
+class QScrollBar;
+class QValueAxis;
+
+namespace blupow {
+
+class DeviceSession;
+
+// Any numeric fields over time. Every numeric field is recorded into its own fixed ring
+// (24 h at 1 Hz); the plot repaints at its own rate (kRepaintMs) with QXYSeries::replace() of at
+// most two points per pixel column (min/max), never per sample and never animated, so a busy
+// link cannot make the GUI lag (design.md 3, step 6; Qt's charts/audio example). Pause freezes
+// the view (recording goes on); the scroll bar moves back through the history.
+class ChartPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    static constexpr int kRepaintMs = 100;
+    // Long windows are reduced to a min/max pair per bucket of this many pixel columns. Every
+    // replace() makes Qt Charts stroke the whole line for hit testing (QPainterPathStroker, the
+    // bulk of a repaint: see bench_chart), so points beyond what the eye can tell apart cost
+    // frame time; the min-to-max segment still spans both columns, so no spike is lost.
+    static constexpr int kPixelsPerBucket = 2;
+
+    explicit ChartPanel(QWidget *parent = nullptr);
+    ~ChartPanel() override;
+
+    // Window presets from 1 min to 24 h, in seconds.
+    [[nodiscard]] static QList<int> windowPresets();
+
+    void appendValues(const DecodedValues &values);
+    void setChosenFields(const QStringList &keys);
+    [[nodiscard]] QStringList chosenFields() const;
+    void setWindowSeconds(int seconds);
+    [[nodiscard]] int windowSeconds() const { return m_windowSeconds; }
+    void setPaused(bool paused);
+    [[nodiscard]] bool isPaused() const;
+
+    // Rebuilds the plotted points now (the repaint timer calls this when something changed).
+    void refresh();
+
+    [[nodiscard]] QChartView *chartView() const { return m_view; }
+    [[nodiscard]] QListWidget *fieldList() const { return m_fields; }
+    [[nodiscard]] QAction *pauseAction() const { return m_pauseAction; }
+    [[nodiscard]] int seriesPointCount(const QString &key) const;
+    [[nodiscard]] int recordedSamples(const QString &key) const;
+
+public Q_SLOTS:
+    void setSession(blupow::DeviceSession *session);
+
+Q_SIGNALS:
+    void chosenFieldsChanged(const QStringList &keys);
+    void windowSecondsChanged(int seconds);
+
+private:
+    void ensureField(const DecodedValue &value);
+    void onItemChanged(QListWidgetItem *item);
+    void addSeries(const QString &key);
+    void removeSeries(const QString &key);
+    void updateScrollRange();
+    [[nodiscard]] qint64 newestTime() const;
+    void markDirty() { m_dirty = true; }
+
+    QListWidget *m_fields;
+    QComboBox *m_window;
+    QScrollBar *m_scroll;
+    QAction *m_pauseAction;
+    QAction *m_liveAction;
+    QChart *m_chart;
+    QChartView *m_view;
+    QDateTimeAxis *m_axisX;
+    QValueAxis *m_axisY;
+
+    std::map<QString, TimeSeriesBuffer> m_buffers;
+    QHash<QString, QLineSeries *> m_series;  // owned by m_chart
+    QHash<QString, QString> m_titles;        // "Battery voltage (V)"
+    QStringList m_wanted;                    // chosen, possibly before the field was ever seen
+    QHash<QString, QList<QPointF>> m_points; // per plotted field, reused between repaints
+    int m_windowSeconds = 600;
+    qint64 m_oldestMs = 0; // the scroll bar counts seconds from here
+    bool m_dirty = true;
+    bool m_followLive = true;
+    QPointer<DeviceSession> m_session;
+    // Repaints at the panel's own rate, decoupled from the poll rate.
+    QTimer m_repaintTimer;
+};
+
+} // namespace blupow

@@ -1,0 +1,126 @@
+#include "devicespanel.h"
+
+#include "models/devicelistmodel.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace blupow {
+
+DevicesPanel::DevicesPanel(DeviceListModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_view(new QTableView(this))
+    , m_progress(new QProgressBar(this))
+    , m_message(new QLabel(this))
+    , m_scanAction(new QAction(QStringLiteral("&Scan"), this))
+    , m_connectAction(new QAction(QStringLiteral("&Connect"), this))
+    , m_disconnectAction(new QAction(QStringLiteral("&Disconnect"), this)) {
+    m_scanAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_scanAction->setToolTip(QStringLiteral("Scan for Renogy Bluetooth devices (F5)"));
+    m_connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    m_connectAction->setToolTip(QStringLiteral("Connect to the selected device (Ctrl+Return)"));
+    m_disconnectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return));
+    for (QAction *a : {m_scanAction, m_connectAction, m_disconnectAction})
+        a->setShortcutContext(Qt::ApplicationShortcut);
+
+    auto *buttons = new QHBoxLayout;
+    for (QAction *a : {m_scanAction, m_connectAction, m_disconnectAction}) {
+        auto *button = new QToolButton(this);
+        button->setDefaultAction(a);
+        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        buttons->addWidget(button);
+    }
+    buttons->addStretch();
+
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->setAlternatingRowColors(true);
+    m_view->setAccessibleName(QStringLiteral("Devices"));
+
+    m_progress->setTextVisible(true);
+    m_progress->setFormat(QStringLiteral("Scanning… %p%"));
+    m_progress->hide();
+    m_message->setWordWrap(true);
+    m_message->hide();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(buttons);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_message);
+
+    connect(m_scanAction, &QAction::triggered, this, &DevicesPanel::scanRequested);
+    connect(m_connectAction, &QAction::triggered, this, &DevicesPanel::requestConnect);
+    connect(m_disconnectAction, &QAction::triggered, this, &DevicesPanel::disconnectRequested);
+    connect(m_view, &QAbstractItemView::doubleClicked, this, &DevicesPanel::requestConnect);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &DevicesPanel::updateActions);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_view->selectionModel()->hasSelection() && m_model->rowCount() > 0)
+            m_view->selectRow(0);
+        updateActions();
+    });
+    updateActions();
+}
+
+std::optional<DiscoveredDevice> DevicesPanel::selectedDevice() const {
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return std::nullopt;
+    return m_model->device(rows.first().row());
+}
+
+void DevicesPanel::selectAddress(const QString &address) {
+    const int row = m_model->rowOf(address);
+    if (row >= 0)
+        m_view->selectRow(row);
+}
+
+void DevicesPanel::setScanning(bool scanning) {
+    m_scanning = scanning;
+    m_progress->setVisible(scanning);
+    if (scanning)
+        m_progress->setValue(0);
+    updateActions();
+}
+
+void DevicesPanel::setScanProgress(qint64 elapsedMs, int timeoutMs) {
+    m_progress->setRange(0, std::max(1, timeoutMs));
+    m_progress->setValue(static_cast<int>(std::min<qint64>(elapsedMs, timeoutMs)));
+}
+
+void DevicesPanel::setMessage(const QString &message) {
+    m_message->setText(message);
+    m_message->setVisible(!message.isEmpty());
+}
+
+void DevicesPanel::setConnectedAddress(const QString &address) {
+    m_connectedAddress = address;
+    m_model->setConnectedAddress(address);
+    updateActions();
+}
+
+void DevicesPanel::requestConnect() {
+    if (const auto device = selectedDevice())
+        Q_EMIT connectRequested(*device);
+}
+
+void DevicesPanel::updateActions() {
+    m_scanAction->setEnabled(!m_scanning);
+    m_connectAction->setEnabled(selectedDevice().has_value());
+    m_disconnectAction->setEnabled(!m_connectedAddress.isEmpty());
+}
+
+} // namespace blupow

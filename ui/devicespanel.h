@@ -1,0 +1,62 @@
+#pragma once
+
+#include "ble/discovereddevice.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QAction;
+class QLabel;
+class QProgressBar;
+class QTableView;
+
+namespace blupow {
+
+class DeviceListModel;
+
+// The device list: scan (with visible progress), RSSI, family guess, connect and disconnect.
+// It asks; the composition root decides who scans and how a device is reached.
+class DevicesPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit DevicesPanel(DeviceListModel *model, QWidget *parent = nullptr);
+
+    [[nodiscard]] QAction *scanAction() const { return m_scanAction; }
+    [[nodiscard]] QAction *connectAction() const { return m_connectAction; }
+    [[nodiscard]] QAction *disconnectAction() const { return m_disconnectAction; }
+    [[nodiscard]] QTableView *view() const { return m_view; }
+
+    [[nodiscard]] std::optional<DiscoveredDevice> selectedDevice() const;
+    void selectAddress(const QString &address);
+
+public Q_SLOTS:
+    void setScanning(bool scanning);
+    void setScanProgress(qint64 elapsedMs, int timeoutMs);
+    // One line under the list: "No Bluetooth adapter: simulated devices only", scan errors.
+    void setMessage(const QString &message);
+    // The connected device's row is marked; empty = nothing connected.
+    void setConnectedAddress(const QString &address);
+
+Q_SIGNALS:
+    void scanRequested();
+    void connectRequested(const blupow::DiscoveredDevice &device);
+    void disconnectRequested();
+
+private:
+    void requestConnect();
+    void updateActions();
+
+    DeviceListModel *m_model;
+    QTableView *m_view;
+    QProgressBar *m_progress;
+    QLabel *m_message;
+    QAction *m_scanAction;
+    QAction *m_connectAction;
+    QAction *m_disconnectAction;
+    QString m_connectedAddress;
+    bool m_scanning = false;
+};
+
+} // namespace blupow

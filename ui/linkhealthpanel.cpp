@@ -1,0 +1,120 @@
+#include "linkhealthpanel.h"
+
+#include <QFormLayout>
+#include <QLabel>
+
+namespace blupow {
+
+LinkHealthPanel::LinkHealthPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_summary(new QLabel(this)) {
+    auto *form = new QFormLayout(this);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    const QList<QPair<QString, QString>> rows{
+        {QStringLiteral("state"), QStringLiteral("State")},
+        {QStringLiteral("device"), QStringLiteral("Device")},
+        {QStringLiteral("rtt"), QStringLiteral("Round trip")},
+        {QStringLiteral("success"), QStringLiteral("Success rate")},
+        {QStringLiteral("requests"), QStringLiteral("Requests")},
+        {QStringLiteral("crc"), QStringLiteral("CRC errors")},
+        {QStringLiteral("timeouts"), QStringLiteral("Timeouts")},
+        {QStringLiteral("exceptions"), QStringLiteral("Exceptions")},
+        {QStringLiteral("protocol"), QStringLiteral("Protocol errors")},
+        {QStringLiteral("dropped"), QStringLiteral("Discarded bytes")},
+        {QStringLiteral("reconnects"), QStringLiteral("Reconnects")},
+        {QStringLiteral("cycle"), QStringLiteral("Poll cycle")},
+        {QStringLiteral("rssi"), QStringLiteral("RSSI")},
+    };
+    for (const auto &[name, title] : rows) {
+        auto *value = new QLabel(QStringLiteral("—"), this);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        value->setWordWrap(true); // long states must not widen the dock beyond its default
+        value->setObjectName(name);
+        form->addRow(title + QLatin1Char(':'), value);
+        m_rows.insert(name, value);
+    }
+    m_rows.value(QStringLiteral("state"))->setText(m_stateText);
+    m_summary->setText(m_stateText);
+}
+
+QString LinkHealthPanel::text(const QString &name) const {
+    const QLabel *label = m_rows.value(name);
+    return label ? label->text() : QString();
+}
+
+void LinkHealthPanel::setSession(DeviceSession *session) {
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
+    m_session = session;
+    m_stats = {};
+    m_deviceText.clear();
+    if (!session) {
+        showState(DeviceSession::State::Idle, QStringLiteral("not connected"));
+        showStatistics({});
+        return;
+    }
+    connect(session, &DeviceSession::statisticsChanged, this, &LinkHealthPanel::showStatistics);
+    connect(session, &DeviceSession::stateChanged, this, &LinkHealthPanel::showState);
+    connect(session, &DeviceSession::identified, this, &LinkHealthPanel::showIdentity);
+    showState(session->state(), {});
+    showStatistics(session->statistics());
+    if (const auto identity = session->identity())
+        showIdentity(*identity);
+}
+
+void LinkHealthPanel::showStatistics(const LinkStatistics &s) {
+    m_stats = s;
+    auto set = [this](const char *name, const QString &text) {
+        m_rows.value(QLatin1String(name))->setText(text);
+    };
+    set("rtt", s.requests ? QStringLiteral("%1 ms (mean %2 ms)")
+                                .arg(s.lastRoundTripMs, 0, 'f', 0)
+                                .arg(s.meanRoundTripMs, 0, 'f', 0)
+                          : QStringLiteral("—"));
+    set("success", s.requests ? QStringLiteral("%1 %").arg(s.successRate * 100.0, 0, 'f', 1)
+                              : QStringLiteral("—"));
+    set("requests", QString::number(s.requests));
+    set("crc", QString::number(s.crcErrors));
+    set("timeouts", QString::number(s.timeouts));
+    set("exceptions", QString::number(s.exceptions));
+    set("protocol", QString::number(s.protocolErrors));
+    set("dropped", QString::number(s.droppedBytes));
+    set("reconnects", QString::number(s.reconnects));
+    set("cycle",
+        s.cycles ? QStringLiteral("%1 ms (%2 cycles)").arg(s.lastCycleMs, 0, 'f', 0).arg(s.cycles)
+                 : QStringLiteral("—"));
+    set("rssi", s.rssi ? QStringLiteral("%1 dBm").arg(s.rssi) : QStringLiteral("unknown"));
+    updateSummary();
+}
+
+void LinkHealthPanel::showState(DeviceSession::State state, const QString &reason) {
+    m_stateText = sessionStateName(state);
+    if (!reason.isEmpty())
+        m_stateText += QStringLiteral(" (%1)").arg(reason);
+    m_rows.value(QStringLiteral("state"))->setText(m_stateText);
+    updateSummary();
+}
+
+void LinkHealthPanel::showIdentity(const DeviceIdentity &identity) {
+    m_deviceText = identity.model.isEmpty() ? identity.name : identity.model;
+    QString text = QStringLiteral("%1, %2, slave 0x%3")
+                       .arg(m_deviceText, familyTitle(identity.family))
+                       .arg(identity.slave, 2, 16, QLatin1Char('0'));
+    m_rows.value(QStringLiteral("device"))->setText(text);
+    m_rows.value(QStringLiteral("device"))->setToolTip(identity.how);
+    updateSummary();
+}
+
+void LinkHealthPanel::updateSummary() {
+    QStringList parts;
+    if (!m_deviceText.isEmpty())
+        parts.append(m_deviceText);
+    parts.append(m_stateText);
+    if (m_stats.requests) {
+        parts.append(QStringLiteral("RTT %1 ms").arg(m_stats.lastRoundTripMs, 0, 'f', 0));
+        parts.append(QStringLiteral("%1 % ok").arg(m_stats.successRate * 100.0, 0, 'f', 0));
+    }
+    m_summary->setText(parts.join(QStringLiteral(" · ")));
+}
+
+} // namespace blupow

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "device/devicesession.h"
+
+#include <QPointer>
+#include <QWidget>
+
+class QLabel;
+
+namespace blupow {
+
+// How well the link is doing: session state, round-trip time, success rate, CRC errors,
+// timeouts, exceptions, reconnects, RSSI. Also owns the one-line summary for the status bar.
+class LinkHealthPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit LinkHealthPanel(QWidget *parent = nullptr);
+
+    // A label kept in step with this panel, for the main window's status bar.
+    [[nodiscard]] QLabel *statusSummary() const { return m_summary; }
+    [[nodiscard]] QString text(const QString &name) const; // a row's current value, by name
+
+public Q_SLOTS:
+    void setSession(blupow::DeviceSession *session);
+    void showStatistics(const blupow::LinkStatistics &statistics);
+    void showState(blupow::DeviceSession::State state, const QString &reason);
+    void showIdentity(const blupow::DeviceIdentity &identity);
+
+private:
+    QLabel *addRow(const QString &name, const QString &title);
+    void updateSummary();
+
+    QHash<QString, QLabel *> m_rows;
+    QLabel *m_summary;
+    QPointer<DeviceSession> m_session;
+    QString m_stateText = QStringLiteral("not connected");
+    QString m_deviceText;
+    LinkStatistics m_stats;
+};
+
+} // namespace blupow

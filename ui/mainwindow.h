@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QAction;
+class QDockWidget;
+
+namespace blupow {
+
+class ChartPanel;
+class DevicesPanel;
+class FramesPanel;
+class LinkHealthPanel;
+class LiveValuesPanel;
+class RegisterConsole;
+
+// A frame: lays out the panels as docks around the live values, builds the menus from the
+// panels' own actions, and shows the link summary in the status bar. No logic lives here
+// (design.md 7: no god MainWindow); app/gui/main.cpp wires everything.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    struct Panels {
+        DevicesPanel *devices = nullptr;
+        LiveValuesPanel *liveValues = nullptr;
+        ChartPanel *chart = nullptr;
+        FramesPanel *frames = nullptr;
+        LinkHealthPanel *linkHealth = nullptr;
+        RegisterConsole *registers = nullptr;
+        QAction *publish = nullptr; // "Publish to Home Assistant…"
+    };
+
+    explicit MainWindow(const Panels &panels, QWidget *parent = nullptr);
+
+    [[nodiscard]] const Panels &panels() const { return m_panels; }
+    [[nodiscard]] QDockWidget *dock(const QString &objectName) const;
+    [[nodiscard]] QAction *quitAction() const { return m_quitAction; }
+    // Dock sizes for a first start (no saved state); call once the window is shown.
+    void applyDefaultLayout();
+
+private:
+    QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &objectName,
+                          Qt::DockWidgetArea area, int shortcutDigit);
+    void buildMenus();
+
+    Panels m_panels;
+    QList<QDockWidget *> m_docks;
+    QAction *m_quitAction;
+};
+
+} // namespace blupow

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "mqtt/mqttclient.h"
+#include "mqtt/sessionpublisher.h"
+#include "settings/mqttsettings.h"
+
+#include <QDialog>
+
+#include <memory>
+
+class QCheckBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace blupow {
+
+class AppSettings;
+class PasswordStore;
+
+// "Publish to Home Assistant": broker, port, user, password, TLS (CA, certificate, key, verify),
+// a Test button, a status indicator, and one button that starts or stops publishing. Settings
+// persist except the password, which goes to the system keychain when there is one and is
+// otherwise kept for this run only (the dialog says which).
+class MqttDialog : public QDialog {
+    Q_OBJECT
+
+public:
+    MqttDialog(AppSettings &settings, SessionPublisher *publisher, PasswordStore *passwords,
+               int pollIntervalMs, QWidget *parent = nullptr);
+    ~MqttDialog() override;
+
+    [[nodiscard]] MqttSettings formSettings() const;
+    void setFormSettings(const MqttSettings &settings);
+    [[nodiscard]] QString password() const;
+    void setPassword(const QString &password);
+    [[nodiscard]] MqttClient::Options clientOptions() const;
+    [[nodiscard]] QString statusText() const;
+    [[nodiscard]] QString keychainText() const;
+
+public Q_SLOTS:
+    void test();
+    void togglePublishing();
+
+private:
+    void showPublisherState(SessionPublisher::State state, const QString &message);
+    void setStatus(const QString &text, const QColor &colour);
+    void saveSettings();
+    void updateTlsEnabled();
+    QLineEdit *fileRow(const QString &title, QWidget *parentForm, QFormLayout *form);
+
+    AppSettings &m_settings;
+    SessionPublisher *m_publisher;
+    PasswordStore *m_passwords;
+    int m_pollIntervalMs;
+
+    QLineEdit *m_host;
+    QSpinBox *m_port;
+    QLineEdit *m_user;
+    QLineEdit *m_password;
+    QLabel *m_keychain;
+    QCheckBox *m_tls;
+    QLineEdit *m_ca;
+    QLineEdit *m_cert;
+    QLineEdit *m_key;
+    QCheckBox *m_verify;
+    QLineEdit *m_baseTopic;
+    QLineEdit *m_discoveryPrefix;
+    QLabel *m_indicator;
+    QLabel *m_status;
+    QPushButton *m_testButton;
+    QPushButton *m_publishButton;
+    std::unique_ptr<MqttClient> m_testClient; // one Test at a time, no reconnects
+};
+
+} // namespace blupow

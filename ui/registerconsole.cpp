@@ -1,0 +1,165 @@
+#include "registerconsole.h"
+
+#include "capture/frameannotator.h"
+#include "device/devicesession.h"
+
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace blupow {
+
+namespace {
+enum Column { RegisterColumn, DecimalColumn, HexColumn, FieldColumn, ValueColumn, ColumnCount };
+} // namespace
+
+RegisterConsole::RegisterConsole(QWidget *parent)
+    : QWidget(parent)
+    , m_start(new QLineEdit(QStringLiteral("0x0100"), this))
+    , m_count(new QSpinBox(this))
+    , m_read(new QPushButton(QStringLiteral("&Read"), this))
+    , m_status(new QLabel(this))
+    , m_table(new QTableWidget(0, ColumnCount, this)) {
+    m_start->setToolTip(QStringLiteral("First register: 0x0100 (hex) or 256 (decimal)"));
+    m_start->setMaxLength(6);
+    m_count->setRange(1, modbus::kMaxReadCount);
+    m_count->setValue(8);
+    m_status->setWordWrap(true);
+    m_table->setHorizontalHeaderLabels({QStringLiteral("Register"), QStringLiteral("Word"),
+                                        QStringLiteral("Hex"), QStringLiteral("Field"),
+                                        QStringLiteral("Map's reading")});
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_table->setAccessibleName(QStringLiteral("Registers read"));
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(QStringLiteral("Start:"), this));
+    bar->addWidget(m_start);
+    bar->addWidget(new QLabel(QStringLiteral("Count:"), this));
+    bar->addWidget(m_count);
+    bar->addWidget(m_read);
+    bar->addStretch();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_status);
+    layout->addWidget(m_table, 1);
+
+    connect(m_read, &QPushButton::clicked, this, &RegisterConsole::read);
+    connect(m_start, &QLineEdit::returnPressed, this, &RegisterConsole::read);
+    updateEnabled();
+}
+
+std::optional<quint16> RegisterConsole::parseRegister(const QString &text) {
+    const QString t = text.trimmed();
+    bool ok = false;
+    const uint value = t.startsWith(QLatin1String("0x"), Qt::CaseInsensitive)
+                           ? t.mid(2).toUInt(&ok, 16)
+                           : t.toUInt(&ok, 10);
+    if (!ok || value > 0xFFFF)
+        return std::nullopt;
+    return static_cast<quint16>(value);
+}
+
+QString RegisterConsole::statusText() const {
+    return m_status->text();
+}
+
+void RegisterConsole::setSession(DeviceSession *session) {
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
+    m_session = session;
+    m_pendingId = 0;
+    if (session)
+        connect(session, &DeviceSession::exchangeFinished, this, &RegisterConsole::onExchange);
+    m_status->setText(session ? QString()
+                              : QStringLiteral("Connect to a device to read registers."));
+    updateEnabled();
+}
+
+void RegisterConsole::setRange(quint16 start, quint16 count) {
+    m_start->setText(QStringLiteral("0x%1").arg(start, 4, 16, QLatin1Char('0')));
+    m_count->setValue(count);
+}
+
+void RegisterConsole::read() {
+    if (!m_session)
+        return;
+    const auto start = parseRegister(m_start->text());
+    if (!start) {
+        m_status->setText(QStringLiteral("Start register must be 0..65535 (0x0000..0xffff)."));
+        return;
+    }
+    const auto count = static_cast<quint16>(m_count->value());
+    if (int(*start) + count > 0x10000) {
+        m_status->setText(QStringLiteral("The range runs past register 0xffff."));
+        return;
+    }
+    m_pendingId = m_session->readRegisters(*start, count);
+    m_status->setText(QStringLiteral("Reading %1 registers from 0x%2…")
+                          .arg(count)
+                          .arg(*start, 4, 16, QLatin1Char('0')));
+    updateEnabled();
+}
+
+void RegisterConsole::onExchange(const Exchange &exchange) {
+    if (exchange.id != m_pendingId || m_pendingId == 0)
+        return;
+    m_pendingId = 0;
+    updateEnabled();
+    if (exchange.outcome != Exchange::Outcome::Ok) {
+        m_status->setText(QStringLiteral("Read failed: %1")
+                              .arg(exchange.error.isEmpty() ? modbus::describe(exchange.response)
+                                                            : exchange.error));
+        return;
+    }
+    // The annotator already pairs words with the map's fields (multi-word values decoded whole,
+    // fields cut by the range edge left raw), so the console and the frames panel agree.
+    const RegisterMap *map = m_session ? m_session->map() : nullptr;
+    const ByteAnnotations annotations =
+        FrameAnnotator::annotateResponse(exchange.responseFrame, exchange.request, map);
+    m_table->setRowCount(0);
+    const QList<quint16> &words = exchange.response.words;
+    for (const ByteAnnotation &a : annotations) {
+        if (a.kind != ByteAnnotation::Kind::Value || a.reg < 0)
+            continue;
+        const int first = a.reg - exchange.request.start;
+        const int wordCount = std::max(1, a.length / 2);
+        for (int w = 0; w < wordCount && first + w < words.size(); ++w) {
+            const int reg = a.reg + w;
+            const quint16 word = words.at(first + w);
+            const int row = m_table->rowCount();
+            m_table->insertRow(row);
+            const QStringList cells{
+                QStringLiteral("%1 (0x%2)").arg(reg).arg(reg, 4, 16, QLatin1Char('0')),
+                QString::number(word),
+                QStringLiteral("0x%1").arg(word, 4, 16, QLatin1Char('0')),
+                w == 0
+                    ? (a.key.isEmpty() ? QString() : QStringLiteral("%1 (%2)").arg(a.label, a.key))
+                    : QStringLiteral("  ″"),
+                w == 0 ? (a.value.isEmpty() ? a.text : a.value) : QString(),
+            };
+            for (int c = 0; c < ColumnCount; ++c)
+                m_table->setItem(row, c, new QTableWidgetItem(cells.at(c)));
+        }
+    }
+    m_status->setText(QStringLiteral("Read %1 registers from 0x%2 in %3 ms.")
+                          .arg(words.size())
+                          .arg(exchange.request.start, 4, 16, QLatin1Char('0'))
+                          .arg(exchange.roundTripMs, 0, 'f', 0));
+}
+
+void RegisterConsole::updateEnabled() {
+    m_read->setEnabled(m_session && m_pendingId == 0);
+}
+
+} // namespace blupow
