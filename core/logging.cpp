@@ -9,6 +9,7 @@ Q_LOGGING_CATEGORY(lcSim, "blupow.sim", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcMqtt, "blupow.mqtt", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcCapture, "blupow.capture", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSettings, "blupow.settings", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcConfig, "blupow.config", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcUi, "blupow.ui", QtInfoMsg)
 
 namespace blupow {

@@ -19,6 +19,10 @@ const std::array kCommands{
     Command{"monitor", "Poll one device and print one line per cycle", runMonitor},
     Command{"decode", "Decode one Modbus response frame with a register map", runDecode},
     Command{"bridge", "Publish devices to Home Assistant over MQTT until stopped", runBridge},
+    Command{"write", "Change one setting: validate, preview, confirm, write, read back", runWrite},
+    Command{"backup", "Save the settings of one device to a JSON snapshot", runBackup},
+    Command{"restore", "Write back the differing settings of a snapshot, verified", runRestore},
+    Command{"diff", "Compare two snapshots, or a snapshot with a live device", runDiff},
     Command{"import", "Show the Renogy conversation in a Bluetooth capture (btsnoop)", runImport},
 };
 

@@ -77,6 +77,20 @@ public:
         quint64 id = 0;
         quint16 start = 0;
         quint16 count = 0;
+        modbus::FunctionCode function = modbus::FunctionCode::ReadHoldingRegisters;
+        QList<quint16> words; // written values (writes only)
+
+        [[nodiscard]] modbus::Request request(quint8 slave) const {
+            switch (function) {
+            case modbus::FunctionCode::WriteSingleRegister:
+                return modbus::Request::writeSingle(slave, start, words.value(0));
+            case modbus::FunctionCode::WriteMultipleRegisters:
+                return modbus::Request::writeMultiple(slave, start, words);
+            case modbus::FunctionCode::ReadHoldingRegisters:
+                break;
+            }
+            return modbus::Request::read(slave, start, count);
+        }
     };
 
     DeviceSessionPrivate(DeviceSession *session, Transport *link, RegisterMaps registerMaps,
@@ -156,6 +170,7 @@ public:
 
     std::deque<OneOff> oneOffs;
     quint64 nextId = 0;
+    bool completing = false; // inside complete(): queued one-offs wait for afterExchange()
 
     QHash<QString, DecodedValue> lastValues;
     DecodedValues current;
@@ -438,11 +453,19 @@ void DeviceSessionPrivate::cancelPending(const QString &why) {
         return;
     requestTimer.stop();
     Exchange ex = pending->exchange;
+    const Purpose purpose = pending->purpose;
     pending.reset();
     stats.droppedBytes += static_cast<quint64>(reassembler.reset().size());
     ex.outcome = Exchange::Outcome::Cancelled;
     ex.error = why;
     Q_EMIT q->exchangeFinished(ex);
+    // A one-off read is simply sent again on the next link; a write is not: whether the device
+    // applied it is unknown, and only a read-back may tell (protocol.md 8.2).
+    const bool isWrite = ex.request.function != modbus::FunctionCode::ReadHoldingRegisters;
+    if (purpose == Purpose::OneOff && isWrite && !oneOffs.empty() && oneOffs.front().id == ex.id) {
+        oneOffs.pop_front();
+        Q_EMIT q->writeFinished(ex.id, false, why);
+    }
 }
 
 void DeviceSessionPrivate::record(const Exchange &ex) {
@@ -507,6 +530,12 @@ void DeviceSessionPrivate::complete(Exchange::Outcome outcome, const QString &er
     if (outcome != Exchange::Outcome::Ok)
         qCDebug(lcSession).noquote() << "request" << req.start << "x" << req.count << "to"
                                      << hexSlave(req.slave) << ":" << ex.error;
+    // Done before anyone hears of it: a listener may queue the next one-off from its slot.
+    if (done.purpose == Purpose::OneOff && !oneOffs.empty() && oneOffs.front().id == ex.id)
+        oneOffs.pop_front();
+    // Listeners that queue requests from their slots must not send them from inside this
+    // function (a second request in flight, the inter-request gap skipped): afterExchange does.
+    completing = true;
     Q_EMIT q->exchangeFinished(ex);
     if (outcome != Exchange::Outcome::Timeout)
         cycleHeardDevice = true;
@@ -546,12 +575,13 @@ void DeviceSessionPrivate::complete(Exchange::Outcome outcome, const QString &er
         blockAttempt = 0;
         break;
     case Purpose::OneOff:
-        if (!oneOffs.empty())
-            oneOffs.pop_front();
-        if (outcome == Exchange::Outcome::Ok)
+        if (req.function != modbus::FunctionCode::ReadHoldingRegisters)
+            Q_EMIT q->writeFinished(ex.id, outcome == Exchange::Outcome::Ok, ex.error);
+        else if (outcome == Exchange::Outcome::Ok)
             Q_EMIT q->registersRead(ex.id, req.start, ex.response.words);
         break;
     }
+    completing = false;
     afterExchange();
 }
 
@@ -628,8 +658,7 @@ void DeviceSessionPrivate::proceed() {
     }
     if (!oneOffs.empty()) {
         const OneOff &o = oneOffs.front();
-        const auto request = modbus::Request::read(identity->slave, o.start, o.count);
-        sendChecked(request, Purpose::OneOff, options.requestTimeoutMs, o.id);
+        sendChecked(o.request(identity->slave), Purpose::OneOff, options.requestTimeoutMs, o.id);
         return;
     }
 }
@@ -848,11 +877,12 @@ void DeviceSession::stop() {
         d->oneOffs.pop_front();
         Exchange ex;
         ex.id = o.id;
-        ex.request = modbus::Request::read(
-            d->identity ? d->identity->slave : modbus::kBroadcastSlave, o.start, o.count);
+        ex.request = o.request(d->identity ? d->identity->slave : modbus::kBroadcastSlave);
         ex.outcome = Exchange::Outcome::Cancelled;
         ex.error = QStringLiteral("session stopped");
         Q_EMIT exchangeFinished(ex);
+        if (o.function != modbus::FunctionCode::ReadHoldingRegisters)
+            Q_EMIT writeFinished(o.id, false, ex.error);
     }
     d->cycleActive = false;
     d->setAvailability(false);
@@ -897,8 +927,23 @@ Transport *DeviceSession::transport() const {
 
 quint64 DeviceSession::readRegisters(quint16 start, quint16 count) {
     const quint64 id = ++d->nextId;
-    d->oneOffs.push_back(DeviceSessionPrivate::OneOff{id, start, count});
-    if (d->state == State::Polling)
+    d->oneOffs.push_back(DeviceSessionPrivate::OneOff{id, start, count, {}, {}});
+    if (d->state == State::Polling && !d->completing)
+        d->proceed();
+    return id;
+}
+
+quint64 DeviceSession::writeRegisters(quint16 start, const QList<quint16> &words,
+                                      modbus::FunctionCode fn) {
+    const bool valid = !words.isEmpty() && words.size() <= modbus::kMaxWriteCount &&
+                       (fn == modbus::FunctionCode::WriteMultipleRegisters ||
+                        (fn == modbus::FunctionCode::WriteSingleRegister && words.size() == 1));
+    if (!valid)
+        return 0;
+    const quint64 id = ++d->nextId;
+    d->oneOffs.push_back(
+        DeviceSessionPrivate::OneOff{id, start, static_cast<quint16>(words.size()), fn, words});
+    if (d->state == State::Polling && !d->completing)
         d->proceed();
     return id;
 }

@@ -65,6 +65,12 @@ public:
     // A one-off read (register console). Queued behind the poll, never two requests in flight.
     // Answered by exchangeFinished() with the returned id (and registersRead on success).
     quint64 readRegisters(quint16 start, quint16 count);
+    // A one-off write (settings), queued with the one-off reads behind the poll: never two
+    // requests in flight, never retried (a write whose echo was lost is verified by reading back,
+    // not by sending it again). `fn` is WriteSingleRegister (one word) or WriteMultipleRegisters.
+    // Answered by exchangeFinished() with the returned id and by writeFinished(). Returns 0, and
+    // sends nothing, when the request is malformed (no words, 0x06 with several words, 0x03).
+    quint64 writeRegisters(quint16 start, const QList<quint16> &words, modbus::FunctionCode fn);
 
 Q_SIGNALS:
     void stateChanged(blupow::DeviceSession::State state, const QString &reason);
@@ -74,6 +80,9 @@ Q_SIGNALS:
     void statisticsChanged(const blupow::LinkStatistics &statistics);
     void exchangeFinished(const blupow::Exchange &exchange);
     void registersRead(quint64 id, quint16 start, const QList<quint16> &words);
+    // The outcome of writeRegisters(): ok when the device echoed the request; otherwise `error`
+    // is the device's answer (exception code and meaning), a timeout or a malformed echo.
+    void writeFinished(quint64 id, bool ok, const QString &error);
     // Link availability for publishers: true once identified and polling, false when the link is
     // lost or the session stops.
     void availabilityChanged(bool online);

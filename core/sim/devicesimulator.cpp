@@ -68,7 +68,9 @@ QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTi
     for (const FieldDef &f : m_map.fields()) {
         if (f.isDerived() || f.lastReg() < start || f.reg >= end)
             continue;
-        const QVariant cooked = m_scenario.value(f.key, time);
+        const auto overridden = m_overrides.constFind(f.key);
+        const QVariant cooked =
+            overridden != m_overrides.constEnd() ? *overridden : m_scenario.value(f.key, time);
         if (!cooked.isValid())
             continue; // not in the scenario: the register reads as zero
         QString error;
@@ -167,6 +169,25 @@ QByteArray DeviceSimulator::handleWrite(const modbus::Request &request, quint8 r
     };
     if (request.values.isEmpty() || request.values.size() > modbus::kMaxWriteCount)
         return exception(kIllegalValue);
+    if (m_rejectWrites)
+        return exception(m_rejectWrites);
+
+    // The controller's load switch is a write-only command register outside the map; its state
+    // reads back as bit 7 of 0x0120 (protocol.md 8.1, 8.3).
+    constexpr quint16 kControllerLoadCommand = 0x010A;
+    if (m_map.family() == Family::Controller && request.start == kControllerLoadCommand &&
+        request.values.size() == 1) {
+        const quint16 value = request.values.first();
+        if (value > 1)
+            return exception(kIllegalValue);
+        if (!m_ignoreWrites)
+            m_overrides.insert(QStringLiteral("load_state"),
+                               value ? QStringLiteral("on") : QStringLiteral("off"));
+        ++m_writes;
+        modbus::Request echo = request;
+        echo.slave = replyTo;
+        return modbus::buildWriteResponse(echo);
+    }
 
     // Every written register must belong to writable fields only.
     QList<const FieldDef *> touched;
@@ -200,8 +221,10 @@ QByteArray DeviceSimulator::handleWrite(const modbus::Request &request, quint8 r
             }
         }
     }
-    for (int i = 0; i < request.values.size(); ++i)
-        m_written.insert(static_cast<quint16>(request.start + i), request.values.at(i));
+    if (!m_ignoreWrites) {
+        for (int i = 0; i < request.values.size(); ++i)
+            m_written.insert(static_cast<quint16>(request.start + i), request.values.at(i));
+    }
     ++m_writes;
     modbus::Request echo = request;
     echo.slave = replyTo;

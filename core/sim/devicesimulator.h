@@ -22,7 +22,8 @@ namespace blupow {
 // 0xFF; other addresses get silence (an empty bus slot). Reads of unimplemented registers raise
 // exception 0x02, bad counts 0x03; the per-model quirks of the scenario answer with silence.
 // Writes (0x06/0x10) are accepted only where every register belongs to a writable field and the
-// value is inside the field's range; they change later reads.
+// value is inside the field's range; they change later reads. A controller also takes the load
+// command (0x010A = 0/1, write-only) and shows it in the load bit of 0x0120 (protocol.md 8.1, 8.3).
 class DeviceSimulator {
 public:
     // One read answered, for tests that check a session never reports a value the device did not
@@ -59,6 +60,14 @@ public:
     [[nodiscard]] const std::deque<ServedRead> &servedReads() const { return m_served; }
     void setJournalCapacity(int reads) { m_journalCapacity = reads; }
 
+    // A device that echoes writes (as a success) but keeps its old values: only a read-back can
+    // notice, which is why every settings write is verified (protocol.md 8.2).
+    void setIgnoreWrites(bool ignore) { m_ignoreWrites = ignore; }
+    [[nodiscard]] bool ignoresWrites() const { return m_ignoreWrites; }
+    // A device that refuses every write with exception `code` (0 = accept; 0x04 "operation
+    // failed" style answers, protocol.md 5.3).
+    void setRejectWrites(quint8 code) { m_rejectWrites = code; }
+
     [[nodiscard]] quint64 requestsHandled() const { return m_requests; }
     [[nodiscard]] quint64 writesAccepted() const { return m_writes; }
 
@@ -76,6 +85,9 @@ private:
     double m_acceleration = 1.0;
     QList<QPair<int, int>> m_implemented; // register ranges that answer (mapped + reserved gaps)
     QHash<quint16, quint16> m_written;    // registers changed by writes
+    QHash<QString, QVariant> m_overrides; // cooked values set by commands (the controller load)
+    bool m_ignoreWrites = false;
+    quint8 m_rejectWrites = 0;
     std::deque<ServedRead> m_served;
     int m_journalCapacity = 4096;
     quint64 m_requests = 0;

@@ -28,6 +28,10 @@ int runScan(const QStringList &arguments);
 int runRead(const QStringList &arguments);
 int runMonitor(const QStringList &arguments);
 int runBridge(const QStringList &arguments);
+int runWrite(const QStringList &arguments);
+int runBackup(const QStringList &arguments);
+int runRestore(const QStringList &arguments);
+int runDiff(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 
 } // namespace blupow::cli

@@ -1,0 +1,116 @@
+// blupow-cli diff: compare two snapshots, or a snapshot with the live device.
+
+#include "command.h"
+#include "config/snapshotdiff.h"
+#include "config/snapshotreader.h"
+#include "configformat.h"
+#include "deviceoptions.h"
+#include "sessionrunner.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QTextStream>
+
+namespace blupow::cli {
+
+namespace {
+
+int report(const QString &command, const Snapshot &a, const Snapshot &b, const QString &nameA,
+           const QString &nameB, bool json) {
+    if (const auto why = SnapshotDiff::incompatibility(a, b))
+        return printError(command, *why, ExitBadInput);
+    const auto rows = SnapshotDiff::compare(a, b);
+    QTextStream out(stdout);
+    if (json)
+        out << QJsonDocument(QJsonObject{
+                                 {QStringLiteral("a"), nameA},
+                                 {QStringLiteral("b"), nameB},
+                                 {QStringLiteral("differences"), rows.size()},
+                                 {QStringLiteral("rows"), diffToJson(rows)},
+                             })
+                   .toJson(QJsonDocument::Compact)
+            << '\n';
+    else
+        printDiff(out, rows, nameA, nameB);
+    return ExitOk;
+}
+
+} // namespace
+
+int runDiff(const QStringList &arguments) {
+    const QString command = QStringLiteral("diff");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Compare two snapshots field by field (raw words decide, cooked values shown), or one\n"
+        "snapshot (A) with the live device (B) when a device is selected.\n\n"
+        "Examples:\n"
+        "  blupow-cli diff before.json after.json\n"
+        "  blupow-cli diff rover.json --simulate=controller"));
+    addDeviceOptions(parser, 60,
+                     QStringLiteral("Give up when the device was not identified within S seconds"));
+    parser.addPositionalArgument(QStringLiteral("A"), QStringLiteral("Snapshot file."));
+    parser.addPositionalArgument(QStringLiteral("B"),
+                                 QStringLiteral("Second snapshot file (or select a device)."),
+                                 QStringLiteral("[B]"));
+    if (!parser.parse(normalizeArguments(arguments)))
+        return printError(command, parser.errorText(), ExitUsage);
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return ExitOk;
+    }
+    QString error;
+    const auto options = readDeviceOptions(parser, &error);
+    if (!options)
+        return printError(command, error, ExitUsage);
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty() || files.size() > 2 || (files.size() == 2) == options->hasDevice())
+        return printError(command,
+                          QStringLiteral("give two snapshot files, or one file and a device "
+                                         "(--address, --name or --simulate)"),
+                          ExitUsage);
+    const auto a = loadSnapshot(files.first(), &error);
+    if (!a)
+        return printError(command, error, ExitBadInput);
+    if (files.size() == 2) {
+        const auto b = loadSnapshot(files.at(1), &error);
+        if (!b)
+            return printError(command, error, ExitBadInput);
+        return report(command, *a, *b, files.first(), files.at(1), options->json);
+    }
+
+    SessionRunner runner(*options, RegisterMaps::builtIn());
+    std::unique_ptr<SnapshotReader> reader;
+    int exitCode = ExitOk;
+    const auto finish = [&](int code) {
+        exitCode = code;
+        if (runner.session())
+            runner.session()->stop();
+        QCoreApplication::exit(code);
+    };
+    QObject::connect(
+        &runner, &SessionRunner::failed, &runner,
+        [&](const QString &message, int code) { finish(printError(command, message, code)); });
+    QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
+        reader = std::make_unique<SnapshotReader>(session);
+        QObject::connect(
+            reader.get(), &SnapshotReader::failed, &runner,
+            [&](const QString &message) { finish(printError(command, message, ExitFailure)); });
+        QObject::connect(
+            reader.get(), &SnapshotReader::finished, &runner, [&](const Snapshot &live) {
+                finish(report(command, *a, live, files.first(),
+                              QStringLiteral("live %1").arg(live.model), options->json));
+            });
+        QObject::connect(session, &DeviceSession::identified, &runner, [&] {
+            runner.satisfied();
+            QString why;
+            if (!reader->start(&why))
+                finish(printError(command, why, ExitFailure));
+        });
+    });
+    runner.start();
+    const int rc = QCoreApplication::exec();
+    reader.reset();
+    return rc == ExitOk ? exitCode : rc;
+}
+
+} // namespace blupow::cli

@@ -1,0 +1,171 @@
+// blupow-cli restore: write back the settings of a snapshot that differ from the device, after
+// one confirmation, each verified by reading it back.
+
+#include "command.h"
+#include "config/settingswriter.h"
+#include "config/snapshotdiff.h"
+#include "config/snapshotreader.h"
+#include "configformat.h"
+#include "confirmprompt.h"
+#include "deviceoptions.h"
+#include "sessionrunner.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QTextStream>
+
+namespace blupow::cli {
+
+int runRestore(const QStringList &arguments) {
+    const QString command = QStringLiteral("restore");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Restore the settings saved by `backup`: read the device, show every difference, and\n"
+        "after ONE confirmation write only the differing writable settings (exact raw words\n"
+        "from the file), each validated against the register map and verified by reading it\n"
+        "back. Read-only differences (model, serial, ratings) are shown and never written. The\n"
+        "first failure stops the restore.\n\n"
+        "Example: blupow-cli restore rover.json --address C4:64:E3:38:3D:0E"));
+    addDeviceOptions(parser, 60,
+                     QStringLiteral("Give up when the device was not identified within S seconds"));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Snapshot to restore."));
+    parser.addOption(
+        {QStringLiteral("yes"), QStringLiteral("Confirm without asking (after reviewing).")});
+    if (!parser.parse(normalizeArguments(arguments)))
+        return printError(command, parser.errorText(), ExitUsage);
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return ExitOk;
+    }
+    QString error;
+    const auto options = readDeviceOptions(parser, &error);
+    if (!options)
+        return printError(command, error, ExitUsage);
+    if (parser.positionalArguments().size() != 1)
+        return printError(command, QStringLiteral("give exactly one snapshot FILE"), ExitUsage);
+    if (!options->hasDevice())
+        return printError(
+            command,
+            QStringLiteral(
+                "no device selected: use --address ADDR, --name NAME or --simulate[=MODEL]"),
+            ExitUsage);
+    const QString path = parser.positionalArguments().first();
+    const auto saved = loadSnapshot(path, &error);
+    if (!saved)
+        return printError(command, error, ExitBadInput);
+    const bool yes = parser.isSet(QStringLiteral("yes"));
+
+    SessionRunner runner(*options, RegisterMaps::builtIn());
+    std::unique_ptr<SnapshotReader> reader;
+    std::unique_ptr<SettingsWriter> writer;
+    ConfirmPrompt prompt;
+    QList<SnapshotDiffRow> rows;
+    int exitCode = ExitOk;
+    QTextStream out(stdout);
+    const auto finish = [&](int code) {
+        exitCode = code;
+        if (runner.session())
+            runner.session()->stop();
+        QCoreApplication::exit(code);
+    };
+    const auto printJson = [&](bool ok, const QString &message) {
+        out << QJsonDocument(QJsonObject{
+                                 {QStringLiteral("ok"), ok},
+                                 {QStringLiteral("message"), message},
+                                 {QStringLiteral("diff"), diffToJson(rows)},
+                                 {QStringLiteral("changes"),
+                                  writer ? changesToJson(writer->changes()) : QJsonArray()},
+                             })
+                   .toJson(QJsonDocument::Compact)
+            << '\n';
+        out.flush();
+    };
+    QObject::connect(
+        &runner, &SessionRunner::failed, &runner,
+        [&](const QString &message, int code) { finish(printError(command, message, code)); });
+    QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
+        reader = std::make_unique<SnapshotReader>(session);
+        writer = std::make_unique<SettingsWriter>(session);
+        QObject::connect(
+            reader.get(), &SnapshotReader::failed, &runner,
+            [&](const QString &message) { finish(printError(command, message, ExitFailure)); });
+        QObject::connect(
+            reader.get(), &SnapshotReader::finished, &runner, [&, session](const Snapshot &live) {
+                if (const auto why = SnapshotDiff::incompatibility(live, *saved)) {
+                    finish(printError(command, *why, ExitBadInput));
+                    return;
+                }
+                rows = SnapshotDiff::compare(live, *saved);
+                if (!options->json) {
+                    printDiff(out, rows, QStringLiteral("device"), path);
+                    out.flush();
+                }
+                QList<SettingTarget> targets;
+                const RegisterMap *map = session->map();
+                for (const SnapshotDiffRow &r : std::as_const(rows)) {
+                    const FieldDef *f = map->field(r.key);
+                    if (r.kind == SnapshotDiffRow::Kind::Changed && f && f->writable)
+                        targets.append(SettingTarget{r.key, -1, {}, r.rawB});
+                }
+                if (targets.isEmpty()) {
+                    if (options->json)
+                        printJson(true, QStringLiteral("nothing to restore"));
+                    else
+                        out << "nothing to restore: every writable setting already matches\n";
+                    finish(ExitOk);
+                    return;
+                }
+                SettingsWriter::Options writeOptions;
+                writeOptions.skipUnchanged = true;
+                QString why;
+                if (!writer->prepare(targets, writeOptions, &why))
+                    finish(printError(command, QStringLiteral("refused, nothing sent: %1").arg(why),
+                                      ExitBadInput));
+            });
+        QObject::connect(writer.get(), &SettingsWriter::previewReady, &runner, [&] {
+            if (!options->json) {
+                out << "About to write " << writer->changes().size() << " setting(s):\n"
+                    << writer->previewText() << '\n';
+                out.flush();
+            }
+            if (yes)
+                writer->confirm();
+            else if (!ConfirmPrompt::stdinIsTerminal())
+                finish(printError(command,
+                                  QStringLiteral("not written: confirmation needed and stdin is "
+                                                 "not a terminal (review the preview, then add "
+                                                 "--yes)"),
+                                  ExitUsage));
+            else
+                prompt.ask(QStringLiteral("Restore these settings?"));
+        });
+        QObject::connect(&prompt, &ConfirmPrompt::answered, &runner, [&](bool confirmed) {
+            if (confirmed)
+                writer->confirm();
+            else
+                writer->cancel();
+        });
+        QObject::connect(writer.get(), &SettingsWriter::finished, &runner,
+                         [&](bool ok, const QString &message) {
+                             if (options->json)
+                                 printJson(ok, message);
+                             else
+                                 printResults(out, writer->changes());
+                             out.flush();
+                             finish(ok ? ExitOk : printError(command, message, ExitFailure));
+                         });
+        QObject::connect(session, &DeviceSession::identified, &runner, [&] {
+            runner.satisfied();
+            QString why;
+            if (!reader->start(&why))
+                finish(printError(command, why, ExitFailure));
+        });
+    });
+    runner.start();
+    const int rc = QCoreApplication::exec();
+    writer.reset();
+    reader.reset();
+    return rc == ExitOk ? exitCode : rc;
+}
+
+} // namespace blupow::cli

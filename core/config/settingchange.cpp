@@ -1,0 +1,51 @@
+#include "settingchange.h"
+
+#include "registers/decodedvalue.h"
+
+namespace blupow {
+
+namespace {
+
+QString rawText(const QList<quint16> &words) {
+    DecodedValue v;
+    v.raw = words;
+    return v.rawHex();
+}
+
+} // namespace
+
+QString SettingChange::summary() const {
+    const QString before = oldRaw.isEmpty()
+                               ? QStringLiteral("(not read)")
+                               : QStringLiteral("%1 [%2]").arg(oldText, rawText(oldRaw));
+    return QStringLiteral("%1: %2 -> %3 [%4]").arg(name, before, newText, rawText(newRaw));
+}
+
+bool SettingChange::matches(const QList<quint16> &readBack) const {
+    if (readBack.size() != verifyExpected.size())
+        return false;
+    for (qsizetype i = 0; i < readBack.size(); ++i) {
+        const quint16 mask = verifyMask.value(i, 0xFFFF);
+        if ((readBack.at(i) & mask) != (verifyExpected.at(i) & mask))
+            return false;
+    }
+    return true;
+}
+
+QString settingStatusName(SettingChange::Status status) {
+    switch (status) {
+    case SettingChange::Status::Planned:
+        return QStringLiteral("planned");
+    case SettingChange::Status::Unchanged:
+        return QStringLiteral("unchanged");
+    case SettingChange::Status::Verified:
+        return QStringLiteral("verified");
+    case SettingChange::Status::Failed:
+        return QStringLiteral("failed");
+    case SettingChange::Status::NotAttempted:
+        return QStringLiteral("not attempted");
+    }
+    return QStringLiteral("unknown");
+}
+
+} // namespace blupow

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "config/settingchange.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+namespace blupow {
+
+class DeviceSession;
+struct Exchange;
+
+// The safe write procedure (protocol.md 8.2: write, then read back; no reference validates more):
+//
+//   Idle --prepare()--> ReadingCurrent --> AwaitingConfirmation --confirm()--> Writing
+//        --echo--> Verifying --read-back equal--> (next change: Writing) ... --> Succeeded
+//
+// Validation happens inside prepare() against the session's register map and WritePolicy,
+// before anything is queued: unknown fields, read-only fields, values out of range, off the step
+// or outside the enum are refused and nothing is sent. The preview (exact frames, old and new
+// values, cooked and raw) is available once AwaitingConfirmation is reached; nothing is written
+// until confirm(). The first change that fails (exception, timeout, bad echo, read-back that
+// differs) ends the procedure in Failed and the remaining changes are not attempted.
+class SettingsWriter : public QObject {
+    Q_OBJECT
+
+public:
+    enum class State {
+        Idle,
+        ReadingCurrent,
+        AwaitingConfirmation,
+        Writing,
+        Verifying,
+        Succeeded,
+        Failed,
+        Cancelled
+    };
+    Q_ENUM(State)
+
+    struct Options {
+        // Changes whose current value already equals the new one are dropped from the preview
+        // (a restore writes only what differs). Off: a same-value write-back is still sent.
+        bool skipUnchanged = false;
+        // Bound on each step (the session has its own per-request timeout; this covers a link
+        // that is lost and not coming back).
+        int stepTimeoutMs = 30000;
+    };
+
+    // `session` must outlive the writer; it must have identified the device (map() != nullptr).
+    explicit SettingsWriter(DeviceSession *session, QObject *parent = nullptr);
+    ~SettingsWriter() override;
+
+    // Pure validation: the write for `target` on `map` at `slave`, or nothing with a one-line
+    // reason. No I/O; old values are not known yet.
+    [[nodiscard]] static std::optional<SettingChange>
+    plan(const RegisterMap &map, quint8 slave, const SettingTarget &target, QString *error);
+    // The controller's load switch (0x010A, 0x06, 1 on / 0 off; verified through 0x0120 bit 7).
+    [[nodiscard]] static std::optional<SettingChange>
+    planLoadSwitch(const RegisterMap &map, quint8 slave, bool on, QString *error);
+
+    // Validates every target (all or nothing) and starts reading their current values. False,
+    // with `error`, when anything is refused: then nothing has been sent.
+    bool prepare(const QList<SettingTarget> &targets, const Options &options, QString *error);
+    bool prepareLoadSwitch(bool on, QString *error);
+
+    void confirm(); // AwaitingConfirmation -> Writing
+    void cancel();  // before confirm(): nothing is written
+
+    [[nodiscard]] State state() const { return m_state; }
+    [[nodiscard]] const QList<SettingChange> &changes() const { return m_changes; }
+    [[nodiscard]] QString errorString() const { return m_error; }
+    // Human-readable preview of every change (after previewReady()).
+    [[nodiscard]] QString previewText() const;
+
+Q_SIGNALS:
+    void stateChanged(blupow::SettingsWriter::State state);
+    void previewReady();
+    void changeFinished(int index);
+    // Once, in Succeeded, Failed or Cancelled. `message` says which change failed and what the
+    // device answered.
+    void finished(bool ok, const QString &message);
+
+private:
+    bool begin(QList<SettingChange> changes, const Options &options);
+    void setState(State next);
+    void readNextCurrent();
+    void writeCurrent();
+    void onExchange(const Exchange &exchange);
+    void fail(const QString &message);
+
+    QPointer<DeviceSession> m_session;
+    State m_state = State::Idle;
+    Options m_options;
+    QList<SettingChange> m_changes;
+    qsizetype m_index = 0;
+    quint64 m_awaitId = 0;
+    QString m_error;
+    QTimer m_stepTimer; // bounds each read, write and read-back
+};
+
+[[nodiscard]] QString settingsWriterStateName(SettingsWriter::State state);
+
+} // namespace blupow
