@@ -59,7 +59,8 @@ def check_values(values, where):
 def main():
     cli, model = sys.argv[1], sys.argv[2]
     family, device_model, slave = EXPECTED[model]
-    common = ["--simulate=" + model, "--json", "--timeout", "30"]
+    # A short request timeout: the G6 model never answers its 0x0120 block.
+    common = ["--simulate=" + model, "--json", "--timeout", "30", "--request-timeout", "400"]
 
     out = run(cli, ["read"] + common)
     lines = [l for l in out.splitlines() if l.strip()]

@@ -1,6 +1,7 @@
 # Register maps and decoding (issue 2, points 4-8).
 blupow_add_qtest(tst_registermap LABELS unit)
 blupow_add_qtest(tst_registerdecoder LABELS unit)
+blupow_add_qtest(tst_decodesteps LABELS unit)
 
 # The schema itself, proven with the reference JSON Schema implementation (python3-jsonschema).
 find_package(Python3 COMPONENTS Interpreter)

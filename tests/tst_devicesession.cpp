@@ -2,6 +2,7 @@
 #include "simtesthelpers.h"
 #include "transport/simulatedtransport.h"
 
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -126,9 +127,11 @@ private Q_SLOTS:
     void initTestCase();
     void identifies_data();
     void identifies();
+    void silentBroadcastProbeForcesReconnect();
     void recoversFromFault_data();
     void recoversFromFault();
     void lateReplyIsNeverTakenForTheNextRequest();
+    void silentBlockIsSkipped();
     void oneOffReadIsQueuedBehindThePoll();
     void stopEndsOffline();
     void stateNames();
@@ -180,6 +183,41 @@ void TestDeviceSession::identifies() {
     QVERIFY(!id.how.isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(rig.batches >= 1, 10000);
     QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
+}
+
+void TestDeviceSession::silentBroadcastProbeForcesReconnect() {
+    // A controller that ignores 0xFF: the 0x000C x8 probe at 0xFF stays silent, so the later
+    // 0x000C x8 probe at 0x01 could receive that probe's late reply. With nothing known to answer
+    // there is no resync probe: the session reconnects before sending it (protocol.md 7.2, C.21).
+    Scenario scenario = scenarios::controller();
+    scenario.answersBroadcast = false;
+    const RegisterMap *map = testing::builtInMaps().find(scenario.family);
+    QVERIFY(map);
+    SimulatedTransport transport(
+        DeviceSimulator(*map, scenario, QDateTime::currentMSecsSinceEpoch()));
+    transport.setLatency(SimulatedTransport::Latency::fast());
+    DeviceSession session(&transport, testing::builtInMaps(), fastOptions());
+    QSignalSpy identified(&session, &DeviceSession::identified);
+    int connects = 0;
+    int connectsBeforeProbeAt01 = -1;
+    QObject::connect(&session, &DeviceSession::stateChanged, &session,
+                     [&](DeviceSession::State s, const QString &) {
+                         if (s == DeviceSession::State::Connecting)
+                             ++connects;
+                     });
+    QObject::connect(&session, &DeviceSession::exchangeFinished, &session, [&](const Exchange &e) {
+        if (e.request.slave == 0x01 && e.request.count == 8 && connectsBeforeProbeAt01 < 0)
+            connectsBeforeProbeAt01 = connects;
+    });
+    session.start();
+    QTRY_COMPARE_WITH_TIMEOUT(identified.size(), 1, 10000);
+    const auto id = identified.at(0).at(0).value<DeviceIdentity>();
+    QCOMPARE(int(id.slave), 0x01);
+    QCOMPARE(id.model, QStringLiteral("RNG-CTRL-RVR40"));
+    // The x8 probe at 0x01 went out only on a second connection.
+    QCOMPARE(connectsBeforeProbeAt01, 2);
+    QVERIFY(session.statistics().reconnects >= 1);
+    session.stop();
 }
 
 void TestDeviceSession::recoversFromFault_data() {
@@ -294,6 +332,31 @@ void TestDeviceSession::lateReplyIsNeverTakenForTheNextRequest() {
     QCOMPARE(retry.request, late.request);
     QCOMPARE(retry.outcome, Exchange::Outcome::Ok);
     QVERIFY(rig.session->statistics().droppedBytes > 0);
+    QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
+}
+
+void TestDeviceSession::silentBlockIsSkipped() {
+    // The G6 DC-DC never answers a read starting at 0x0120 (protocol.md 6.2): after two silent
+    // cycles the block is skipped instead of costing every cycle its timeouts; its fields stay
+    // Stale.
+    Rig rig;
+    if (!rig.create(QStringLiteral("dcc-g6"), fastOptions()))
+        QSKIP("no dcc register map in this build");
+    int silentAttempts = 0;
+    QObject::connect(rig.session.get(), &DeviceSession::exchangeFinished, rig.transport.get(),
+                     [&](const Exchange &e) {
+                         if (e.request.start == 0x0120 && e.outcome == Exchange::Outcome::Timeout)
+                             ++silentAttempts;
+                     });
+    rig.session->start();
+    QTRY_VERIFY_WITH_TIMEOUT(rig.batches >= 10, 10000);
+    QCOMPARE(silentAttempts, 2 * (fastOptions().maxRetries + 1));
+    const DecodedValues values = rig.session->currentValues();
+    const auto state = std::find_if(values.cbegin(), values.cend(), [](const DecodedValue &v) {
+        return v.key == QLatin1String("charging_state");
+    });
+    QVERIFY(state != values.cend());
+    QCOMPARE(state->quality, Quality::Stale);
     QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
 }
 

@@ -19,6 +19,7 @@ const std::array kCommands{
     Command{"monitor", "Poll one device and print one line per cycle", runMonitor},
     Command{"decode", "Decode one Modbus response frame with a register map", runDecode},
     Command{"bridge", "Publish devices to Home Assistant over MQTT until stopped", runBridge},
+    Command{"import", "Show the Renogy conversation in a Bluetooth capture (btsnoop)", runImport},
 };
 
 void printUsage(QTextStream &out) {
@@ -32,8 +33,9 @@ void printUsage(QTextStream &out) {
         out << "  " << QString::fromLatin1(c.name).leftJustified(10)
             << QString::fromLatin1(c.summary) << '\n';
     out << "\nEvery command takes --help, --json (machine-readable output) and --verbose (debug\n"
-           "logging per module). Devices are chosen with --address ADDR, --name NAME or\n"
-           "--simulate[=MODEL] (inverter, controller, battery, dcc).\n\n"
+           "logging per module). Devices are chosen with --address ADDR, --name NAME,\n"
+           "--simulate[=MODEL] (inverter, controller, battery, dcc) or --replay FILE (a\n"
+           "recording); read and monitor take --record FILE (btsnoop, opens in Wireshark).\n\n"
            "Exit codes: 0 ok, 1 operation failed, 2 bad command line, 3 input that does not "
            "parse,\n"
            "4 adapter, device or broker unavailable.\n";

@@ -21,9 +21,11 @@ namespace blupow {
 
 namespace {
 
-constexpr int kStatisticsWindow = 100;  // "success rate over the last 100 requests"
-constexpr int kMaxResyncFailures = 3;   // unanswered resync probes before the link is reset
-constexpr int kMaxDesyncReconnects = 3; // immediate reconnects before backing off instead
+constexpr int kStatisticsWindow = 100;      // "success rate over the last 100 requests"
+constexpr int kMaxResyncFailures = 3;       // unanswered resync probes before the link is reset
+constexpr int kMaxDesyncReconnects = 3;     // immediate reconnects before backing off instead
+constexpr int kSilentCyclesToSkip = 2;      // a block silent this many cycles in a row is skipped
+constexpr int kSilentBlockRetryCycles = 20; // ...and tried again every this many cycles
 
 qint64 nowEpochMs() {
     return QDateTime::currentMSecsSinceEpoch();
@@ -148,6 +150,8 @@ public:
     int blockAttempt = 0;
     bool cycleHeardDevice = false;
     QList<RegisterBlock> cycleBlocks;
+    QHash<quint16, int> silentBlocks; // block start -> cycles in a row it got no answer
+    QList<quint16> silentThisCycle;
     QElapsedTimer cycleClock;
 
     std::deque<OneOff> oneOffs;
@@ -531,9 +535,12 @@ void DeviceSessionPrivate::complete(Exchange::Outcome outcome, const QString &er
     case Purpose::Cycle:
         if (outcome == Exchange::Outcome::Ok) {
             cycleBlocks.append(RegisterBlock{req.start, ex.response.words, ex.receivedMs});
+            silentBlocks.remove(req.start);
         } else if (retryable && blockAttempt < options.maxRetries) {
             ++blockAttempt;
             break;
+        } else if (outcome == Exchange::Outcome::Timeout) {
+            silentThisCycle.append(req.start);
         }
         ++cycleIndex;
         blockAttempt = 0;
@@ -595,6 +602,14 @@ void DeviceSessionPrivate::proceed() {
     }
     if (state != DeviceSession::State::Polling)
         return;
+    // Some models never answer some blocks (G6 DC-DC at 0x0120, RIV4835 at 4311: open question
+    // B.19, E.33). Silence is only known after the timeout, so such a block would cost every cycle
+    // (1 + maxRetries) timeouts and a resync; after a few silent cycles it is skipped (its fields
+    // stay Stale) and tried again now and then in case it was the link, not the model.
+    while (cycleActive && cycleIndex < cyclePlan.size() &&
+           silentBlocks.value(cyclePlan.at(cycleIndex).start) >= kSilentCyclesToSkip &&
+           stats.cycles % kSilentBlockRetryCycles != 0)
+        ++cycleIndex;
     if (cycleActive && cycleIndex < cyclePlan.size()) {
         const ReadBlock &b = cyclePlan.at(cycleIndex);
         sendChecked(modbus::Request::read(identity->slave, b.start, b.count), Purpose::Cycle,
@@ -649,6 +664,7 @@ void DeviceSessionPrivate::startCycle() {
     blockAttempt = 0;
     cycleHeardDevice = false;
     cycleBlocks.clear();
+    silentThisCycle.clear();
     cycleClock.start();
     // The interval runs from the start of one cycle to the start of the next.
     pollTimer.start(options.pollIntervalMs);
@@ -708,6 +724,16 @@ void DeviceSessionPrivate::finishCycle(bool mayDeclareDead) {
     Q_EMIT q->valuesUpdated(current);
     Q_EMIT q->statisticsChanged(stats);
 
+    // Silence counts against a block only when the device answered other blocks of the cycle: a
+    // dead link is not a property of the model.
+    if (cycleHeardDevice) {
+        for (const quint16 start : std::as_const(silentThisCycle)) {
+            if (++silentBlocks[start] == kSilentCyclesToSkip)
+                qCInfo(lcSession) << "block at" << start << "unanswered in" << kSilentCyclesToSkip
+                                  << "cycles: skipped, tried again every" << kSilentBlockRetryCycles
+                                  << "cycles; its values stay stale";
+        }
+    }
     if (mayDeclareDead && !cycleHeardDevice && state == DeviceSession::State::Polling &&
         !cyclePlan.isEmpty())
         linkLost(QStringLiteral("no reply to any request of a poll cycle"));

@@ -188,7 +188,7 @@ void Identifier::handle(const Exchange &exchange) {
         const Family hypothesis = m_families.at(m_familyIndex);
         if (!ok) {
             if (exchange.outcome == Exchange::Outcome::Exception) {
-                note(QStringLiteral("%1 %2 x%3: exception 0x%4 from %5 (a device, not a %6)")
+                note(QStringLiteral("%1 %2 x%3: exception 0x%4 from %5 (a device, but no %6)")
                          .arg(hexSlave(req.slave))
                          .arg(req.start)
                          .arg(req.count)

@@ -6,25 +6,39 @@ namespace blupow::modbus {
 
 namespace {
 
-constexpr std::array<quint16, 256> makeTable() {
-    std::array<quint16, 256> table{};
+// kTables[0] is the classic byte-at-a-time table; kTables[1][i] is the CRC contribution of byte i
+// followed by one zero byte, so two bytes are folded in with two independent look-ups
+// (slicing-by-2: T0[a ^ b] = T0[a] ^ T0[b] as the CRC is linear).
+using Table = std::array<quint16, 256>;
+
+constexpr std::array<Table, 2> makeTables() {
+    std::array<Table, 2> tables{};
     for (unsigned i = 0; i < 256; ++i) {
         unsigned crc = i;
         for (int bit = 0; bit < 8; ++bit)
             crc = (crc & 1u) ? (crc >> 1) ^ 0xA001u : crc >> 1;
-        table[i] = static_cast<quint16>(crc);
+        tables[0][i] = static_cast<quint16>(crc);
     }
-    return table;
+    for (unsigned i = 0; i < 256; ++i)
+        tables[1][i] = static_cast<quint16>((tables[0][i] >> 8) ^ tables[0][tables[0][i] & 0xFFu]);
+    return tables;
 }
 
-constexpr auto kTable = makeTable();
+constexpr auto kTables = makeTables();
 
 } // namespace
 
 quint16 crc16(QByteArrayView data) noexcept {
     unsigned crc = 0xFFFF;
-    for (const char c : data)
-        crc = (crc >> 8) ^ kTable[(crc ^ static_cast<quint8>(c)) & 0xFFu];
+    const char *p = data.data();
+    qsizetype n = data.size();
+    for (; n >= 2; n -= 2, p += 2) {
+        const unsigned x = crc ^ (static_cast<quint8>(p[0]) |
+                                  (static_cast<unsigned>(static_cast<quint8>(p[1])) << 8));
+        crc = kTables[1][x & 0xFFu] ^ kTables[0][x >> 8];
+    }
+    if (n)
+        crc = (crc >> 8) ^ kTables[0][(crc ^ static_cast<quint8>(*p)) & 0xFFu];
     return static_cast<quint16>(crc);
 }
 

@@ -160,9 +160,11 @@ Response parseResponse(QByteArrayView frame, const Request &request) {
             r.error = ResponseError::BadCrc;
             return r;
         }
-        r.words.reserve(request.count);
+        QList<quint16> words(request.count);
+        quint16 *out = words.data();
         for (int i = 0; i < request.count; ++i)
-            r.words.append(wordAt(frame, kHeaderSize + 2 * i));
+            out[i] = wordAt(frame, kHeaderSize + 2 * i);
+        r.words = std::move(words);
         return r;
     }
 

@@ -1,11 +1,14 @@
 #include "registerdecoder.h"
 
+#include <QStringBuilder>
 #include <QStringList>
+#include <QVarLengthArray>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
-#include <vector>
+#include <limits>
 
 namespace blupow::RegisterDecoder {
 
@@ -29,6 +32,22 @@ FieldType encodingOf(const FieldDef &f) {
     return (f.type == FieldType::Enum || f.type == FieldType::Bits) ? f.width : f.type;
 }
 
+// Every possible register word. A one-word field's raw list points into this constant table
+// (QList's raw-data mode) instead of allocating: decoding a block then costs no allocation per
+// value, copying such a list costs nothing, and modifying one detaches it like any shared list.
+constexpr auto kEveryWord = [] {
+    std::array<quint16, 0x10000> words{};
+    for (std::size_t i = 0; i < words.size(); ++i)
+        words[i] = static_cast<quint16>(i);
+    return words;
+}();
+
+QList<quint16> rawWords(const quint16 *words, int count) {
+    if (count == 1)
+        return QList<quint16>(QArrayDataPointer<quint16>::fromRawData(&kEveryWord[words[0]], 1));
+    return QList<quint16>(words, words + count);
+}
+
 // The raw words (one byte per entry in the shunt payload) folded big-endian into one integer:
 // 32-bit values are high word first (protocol.md 5.8).
 quint64 foldRaw(const FieldDef &f, const QList<quint16> &raw) {
@@ -43,8 +62,7 @@ quint64 foldRaw(const FieldDef &f, const QList<quint16> &raw) {
 }
 
 // The field's integer from the folded raw value: byte selection, mask, sign.
-qint64 integerOf(const FieldDef &f, quint64 v) {
-    const FieldType enc = encodingOf(f);
+qint64 integerOf(FieldType enc, quint32 mask, int maskShift, quint64 v) {
     switch (enc) {
     case FieldType::U8Hi:
     case FieldType::SignMag8Hi:
@@ -57,8 +75,8 @@ qint64 integerOf(const FieldDef &f, quint64 v) {
     default:
         break;
     }
-    if (f.mask)
-        v = (v & f.mask) >> std::countr_zero(f.mask);
+    if (mask)
+        v = (v & mask) >> maskShift;
     switch (enc) {
     case FieldType::S16:
         return static_cast<qint16>(static_cast<quint16>(v));
@@ -75,13 +93,24 @@ qint64 integerOf(const FieldDef &f, quint64 v) {
     }
 }
 
-// Dividing by 10 rather than multiplying by 0.1 keeps 123 -> 12.3 exact as a double.
-double applyScale(double raw, double scale) {
+qint64 integerOf(const FieldDef &f, quint64 v) {
+    return integerOf(encodingOf(f), f.mask, f.mask ? std::countr_zero(f.mask) : 0, v);
+}
+
+// Dividing by 10 rather than multiplying by 0.1 keeps 123 -> 12.3 exact as a double: the divisor
+// to use for `scale`, or 0 to multiply.
+double scaleDivisor(double scale) {
     const double inverse = 1.0 / scale;
     const double rounded = std::round(inverse);
-    if (rounded >= 2 && std::abs(inverse - rounded) < 1e-9)
-        return raw / rounded;
-    return raw * scale;
+    return rounded >= 2 && std::abs(inverse - rounded) < 1e-9 ? rounded : 0;
+}
+
+double applyScale(double raw, double scale, double divisor) {
+    return divisor > 0 ? raw / divisor : raw * scale;
+}
+
+double applyScale(double raw, double scale) {
+    return applyScale(raw, scale, scaleDivisor(scale));
 }
 
 int decimalsOf(double scale) {
@@ -92,105 +121,268 @@ int decimalsOf(double scale) {
     return d;
 }
 
+// Leading spaces occur ("  RNG-CTRL-RVR40", protocol-open-questions D.28); NUL or space pad.
 QString asciiOf(const QList<quint16> &raw) {
-    QByteArray bytes;
-    bytes.reserve(2 * raw.size());
-    for (const quint16 w : raw) {
-        bytes.append(static_cast<char>(w >> 8));
-        bytes.append(static_cast<char>(w & 0xFF));
-    }
-    // Leading spaces occur ("  RNG-CTRL-RVR40", protocol-open-questions D.28); NUL or space pad.
+    const auto byteAt = [&raw](qsizetype i) {
+        const quint16 w = raw.at(i / 2);
+        return static_cast<quint8>(i % 2 ? w & 0xFF : w >> 8);
+    };
+    const auto pad = [](quint8 c) { return c == ' ' || c == '\0'; };
     qsizetype begin = 0;
-    qsizetype end = bytes.size();
-    const auto pad = [](char c) { return c == ' ' || c == '\0'; };
-    while (begin < end && pad(bytes.at(begin)))
+    qsizetype end = 2 * raw.size();
+    while (begin < end && pad(byteAt(begin)))
         ++begin;
-    while (end > begin && pad(bytes.at(end - 1)))
+    while (end > begin && pad(byteAt(end - 1)))
         --end;
-    return QString::fromLatin1(bytes.constData() + begin, end - begin);
+    QString text(end - begin, Qt::Uninitialized);
+    QChar *out = text.data();
+    for (qsizetype i = begin; i < end; ++i)
+        *out++ = QLatin1Char(static_cast<char>(byteAt(i)));
+    return text;
 }
 
-DecodedValue skeleton(const FieldDef &field, qint64 timestampMs) {
-    DecodedValue v;
-    v.key = field.key;
-    v.label = field.label;
-    v.unit = field.unit;
-    v.group = field.group;
-    v.reg = field.reg;
-    v.wordCount = field.words;
-    v.decimals = field.decimals;
-    v.timestampMs = timestampMs;
-    return v;
+// Upper-case hex digits, zero-padded to `width` (serial numbers, "1501FFFF").
+QString hexText(quint64 u, int width) {
+    std::array<char, 16> digits{};
+    int n = 0;
+    do {
+        digits[static_cast<std::size_t>(n++)] = "0123456789ABCDEF"[u & 0xF];
+        u >>= 4;
+    } while (u);
+    QString text(std::max(n, width), Qt::Uninitialized);
+    QChar *out = text.data();
+    for (int i = n; i < width; ++i)
+        *out++ = QLatin1Char('0');
+    while (n > 0)
+        *out++ = QLatin1Char(digits[static_cast<std::size_t>(--n)]);
+    return text;
 }
 
-// Decoded values with the index of their field, for the checks that relate fields.
-struct Entry {
-    int field;
-    DecodedValue value;
+// "V03.02.01" from the last three bytes (protocol.md 6.1.1: byte 0 unused).
+QString versionText(quint64 u) {
+    std::array<char, 16> text{};
+    int n = 0;
+    text[static_cast<std::size_t>(n++)] = 'V';
+    for (int shift = 16; shift >= 0; shift -= 8) {
+        const auto part = static_cast<unsigned>((u >> shift) & 0xFF);
+        if (part >= 100)
+            text[static_cast<std::size_t>(n++)] = static_cast<char>('0' + part / 100);
+        text[static_cast<std::size_t>(n++)] = static_cast<char>('0' + part / 10 % 10);
+        text[static_cast<std::size_t>(n++)] = static_cast<char>('0' + part % 10);
+        if (shift > 0)
+            text[static_cast<std::size_t>(n++)] = '.';
+    }
+    return QString::fromLatin1(text.data(), n);
+}
+
+QString absentNote(quint64 raw) {
+    return QStringLiteral("no sensor (raw 0x%1)").arg(raw, 4, 16, QLatin1Char('0'));
+}
+
+QString implausibleNote(const FieldDef &f) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    return QStringLiteral("implausible: outside %1..%2")
+        .arg(f.plausibleMin.value_or(-inf))
+        .arg(f.plausibleMax.value_or(inf));
+}
+
+bool implausible(double cooked, const std::optional<double> &min,
+                 const std::optional<double> &max) {
+    return (min && cooked < *min) || (max && cooked > *max);
+}
+
+// The hot path: a plain scaled integer, constructed in place at the end of `out` (the double
+// initialises the value's QVariant directly: no temporary to move and destroy).
+void appendNumber(const DecodeStep &s, const quint16 *w, qint64 timestampMs, DecodedValues &out) {
+    const quint64 folded = s.words == 2 ? (quint64(w[0]) << 16) | w[1] : w[0];
+    if (s.absentRaw && folded == *s.absentRaw) {
+        out.emplaceBack(s.key, s.label, s.unit, s.group, s.reg, s.words, rawWords(w, s.words),
+                        QVariant(), s.decimals, Quality::Invalid, timestampMs, s.absentNote);
+        return;
+    }
+    const double cooked =
+        applyScale(static_cast<double>(integerOf(s.encoding, s.mask, s.maskShift, folded)), s.scale,
+                   s.divisor);
+    if (implausible(cooked, s.plausibleMin, s.plausibleMax))
+        out.emplaceBack(s.key, s.label, s.unit, s.group, s.reg, s.words, rawWords(w, s.words),
+                        cooked, s.decimals, Quality::Invalid, timestampMs, s.implausibleNote);
+    else
+        out.emplaceBack(s.key, s.label, s.unit, s.group, s.reg, s.words, rawWords(w, s.words),
+                        cooked, s.decimals, Quality::Good, timestampMs);
+}
+
+// The cooked value of `field` from its raw words; `quality` and `note` are set when the value is
+// not Good.
+QVariant cook(const FieldDef &field, const QList<quint16> &raw, Quality *quality, QString *note) {
+    const auto invalid = [&](QString why) {
+        *quality = Quality::Invalid;
+        *note = std::move(why);
+    };
+    if (raw.size() != field.words || field.isDerived()) {
+        invalid(QStringLiteral("expected %1 words, got %2").arg(field.words).arg(raw.size()));
+        return {};
+    }
+    if (field.type == FieldType::Ascii)
+        return asciiOf(raw);
+    const quint64 folded = foldRaw(field, raw);
+    if (field.absentRaw && folded == *field.absentRaw) {
+        invalid(absentNote(folded));
+        return {};
+    }
+    const qint64 n = integerOf(field, folded);
+    switch (field.type) {
+    case FieldType::Enum: {
+        const auto it = field.enumValues.constFind(static_cast<int>(n));
+        if (it == field.enumValues.cend()) {
+            invalid(QStringLiteral("value %1 is not in the enum table").arg(n));
+            return QStringLiteral("unknown %1").arg(n);
+        }
+        return it.value();
+    }
+    case FieldType::Bits: {
+        QStringList set;
+        set.reserve(field.bits.size());
+        for (auto it = field.bits.cbegin(); it != field.bits.cend(); ++it)
+            if ((static_cast<quint64>(n) >> it.key()) & 1u)
+                set.append(it.value());
+        return set;
+    }
+    default:
+        break;
+    }
+    switch (field.format) {
+    case FieldFormat::Hex:
+        return hexText(static_cast<quint64>(n), 2 * (typeBits(encodingOf(field)) / 8));
+    case FieldFormat::Version:
+        return versionText(static_cast<quint64>(n));
+    case FieldFormat::Number:
+        break;
+    }
+    const double cooked = applyScale(static_cast<double>(n), field.scale);
+    if (implausible(cooked, field.plausibleMin, field.plausibleMax))
+        invalid(implausibleNote(field));
+    return cooked;
+}
+
+// A Good numeric value is a double (the count and operands of the relations); anything else goes
+// through QVariant's conversion.
+double numberOf(const QVariant &value) {
+    if (value.metaType() == QMetaType::fromType<double>())
+        return *static_cast<const double *>(value.constData());
+    return value.toDouble();
+}
+
+// Field indices of decoded values, one per value, and the reverse: each field's position in the
+// values (-1 for none). Sized for the largest maps without a heap allocation.
+using FieldIndices = QVarLengthArray<int, 64>;
+using Positions = QVarLengthArray<int, 256>;
+
+void fillPositions(const RegisterMap &map, const FieldIndices &fields, Positions *pos) {
+    pos->resize(map.fields().size());
+    std::fill(pos->begin(), pos->end(), -1);
+    for (qsizetype i = 0; i < fields.size(); ++i)
+        (*pos)[fields.at(i)] = static_cast<int>(i);
+}
+
+// The decode steps of the fields that start inside `block`.
+struct StepRange {
+    const DecodeStep *begin;
+    const DecodeStep *end;
 };
 
-void appendBlock(const RegisterMap &map, const RegisterBlock &block, std::vector<Entry> *out) {
-    const QList<FieldDef> &fields = map.fields();
-    const QList<int> &order = map.byRegister();
+StepRange stepsIn(const RegisterMap &map, const RegisterBlock &block) {
+    const QList<DecodeStep> &steps = map.decodeSteps();
     const int first = block.start;
     const int last = block.start + static_cast<int>(block.words.size()) - 1;
-    auto it = std::lower_bound(order.begin(), order.end(), first,
-                               [&fields](int i, int reg) { return fields.at(i).reg < reg; });
-    for (; it != order.end(); ++it) {
-        const FieldDef &f = fields.at(*it);
-        if (f.reg > last)
-            break;
+    const DecodeStep *begin =
+        std::partition_point(steps.constData(), steps.constData() + steps.size(),
+                             [first](const DecodeStep &s) { return s.reg < first; });
+    // A block holds a handful of fields: walking to its end beats a second binary search.
+    const DecodeStep *end = begin;
+    while (end != steps.constData() + steps.size() && end->reg <= last)
+        ++end;
+    return {begin, end};
+}
+
+void appendBlock(const RegisterMap &map, const RegisterBlock &block, StepRange steps,
+                 DecodedValues &out, FieldIndices *fields) {
+    const int first = block.start;
+    const int last = block.start + static_cast<int>(block.words.size()) - 1;
+    const quint16 *words = block.words.constData();
+    for (const DecodeStep *s = steps.begin; s != steps.end; ++s) {
         // Wholly inside, or not at all: never read a field's tail from the CRC (protocol.md 5.9).
-        if (f.lastReg() > last)
+        if (s->lastReg > last)
             continue;
-        out->push_back(
-            {*it, decodeField(f, block.words.mid(f.reg - first, f.words), block.timestampMs)});
+        const quint16 *w = words + (s->reg - first);
+        if (s->numeric) {
+            appendNumber(*s, w, block.timestampMs, out);
+        } else {
+            QList<quint16> raw = rawWords(w, s->words);
+            Quality quality = Quality::Good;
+            QString note;
+            QVariant value = cook(map.fields().at(s->field), raw, &quality, &note);
+            out.emplaceBack(s->key, s->label, s->unit, s->group, s->reg, s->words, std::move(raw),
+                            std::move(value), s->decimals, quality, block.timestampMs,
+                            std::move(note));
+        }
+        if (fields)
+            fields->append(s->field);
     }
 }
 
-const Entry *findEntry(const std::vector<Entry> &entries, int field) {
-    for (const Entry &e : entries)
-        if (e.field == field)
-            return &e;
-    return nullptr;
+void appendBlock(const RegisterMap &map, const RegisterBlock &block, DecodedValues &out,
+                 FieldIndices *fields) {
+    appendBlock(map, block, stepsIn(map, block), out, fields);
 }
 
-void applyCounts(const RegisterMap &map, std::vector<Entry> *entries) {
-    for (Entry &e : *entries) {
-        const FieldDef &f = map.fields().at(e.field);
-        if (f.countKey.isEmpty() || e.value.quality != Quality::Good)
+void applyCounts(const RegisterMap &map, DecodedValues &values, const FieldIndices &fields,
+                 const Positions &pos) {
+    DecodedValue *v = values.data();
+    // Cells 5-16 of a 4-cell pack carry the same note: built once, shared by the others.
+    int noteField = -1;
+    qint64 noteCount = 0;
+    QString note;
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        const FieldDef &f = map.fields().at(fields.at(i));
+        if (f.countKey.isEmpty() || v[i].quality != Quality::Good)
             continue;
-        const Entry *count = findEntry(*entries, f.countField);
-        if (!count || count->value.quality != Quality::Good)
+        const int count = f.countField < 0 ? -1 : pos.at(f.countField);
+        if (count < 0 || v[count].quality != Quality::Good)
             continue; // the count was not read with it: nothing to judge by
-        const double n = count->value.value.toDouble();
+        const double n = numberOf(v[count].value);
         if (n < f.countIndex) {
-            e.value.quality = Quality::Invalid;
-            e.value.note = QStringLiteral("not present: ") + f.countKey + QStringLiteral(" is ") +
-                           QString::number(static_cast<qint64>(n)) +
-                           QStringLiteral(" (protocol-open-questions F.40)");
+            if (noteField != f.countField || noteCount != static_cast<qint64>(n)) {
+                noteField = f.countField;
+                noteCount = static_cast<qint64>(n);
+                note = QStringLiteral("not present: ") % f.countKey % QStringLiteral(" is ") %
+                       QString::number(noteCount) %
+                       QStringLiteral(" (protocol-open-questions F.40)");
+            }
+            v[i].quality = Quality::Invalid;
+            v[i].note = note;
         }
     }
 }
 
-void applyScaleRules(const RegisterMap &map, std::vector<Entry> *entries) {
+void applyScaleRules(const RegisterMap &map, DecodedValues &values, const Positions &pos) {
+    DecodedValue *v = values.data();
     for (const ScaleRule &rule : map.scaleRules()) {
-        const Entry *ref = findEntry(*entries, rule.referenceIndex);
-        if (!ref || ref->value.quality != Quality::Good || ref->value.value.toDouble() <= 0)
+        const int refAt = pos.at(rule.referenceIndex);
+        if (refAt < 0 || v[refAt].quality != Quality::Good || numberOf(v[refAt].value) <= 0)
             continue;
-        const double pack = ref->value.value.toDouble();
-        std::vector<Entry *> cells;
+        const DecodedValue &ref = v[refAt];
+        const double pack = numberOf(ref.value);
+        QVarLengthArray<std::pair<int, int>, 32> cells; // field index, position
         double rawSum = 0;
         for (const int index : rule.fieldIndex) {
-            for (Entry &e : *entries) {
-                if (e.field == index && e.value.quality == Quality::Good) {
-                    const FieldDef &f = map.fields().at(index);
-                    rawSum += static_cast<double>(integerOf(f, foldRaw(f, e.value.raw)));
-                    cells.push_back(&e);
-                }
+            const int at = pos.at(index);
+            if (at >= 0 && v[at].quality == Quality::Good) {
+                const FieldDef &f = map.fields().at(index);
+                rawSum += static_cast<double>(integerOf(f, foldRaw(f, v[at].raw)));
+                cells.append({index, at});
             }
         }
-        if (cells.empty())
+        if (cells.isEmpty())
             continue;
         double best = rule.scales.first();
         double bestError = -1;
@@ -201,7 +393,7 @@ void applyScaleRules(const RegisterMap &map, std::vector<Entry> *entries) {
                 best = s;
             }
         }
-        const QString unit = ref->value.unit;
+        const QString unit = ref.unit;
         const bool fits = bestError <= rule.tolerance;
         const QString note =
             fits ? QStringLiteral("scale %1 %2 chosen: cells sum %3 %2 vs %4 %5 %2 (F.35)")
@@ -214,179 +406,179 @@ void applyScaleRules(const RegisterMap &map, std::vector<Entry> *entries) {
                        "no scale makes the cells sum to %1 %2; kept the map's scale (F.35)")
                        .arg(rule.reference)
                        .arg(pack, 0, 'f', 2);
-        for (Entry *e : cells) {
-            const FieldDef &f = map.fields().at(e->field);
+        for (const auto &[index, at] : cells) {
+            const FieldDef &f = map.fields().at(index);
             const double scale = fits ? best : f.scale;
-            e->value.value =
-                applyScale(static_cast<double>(integerOf(f, foldRaw(f, e->value.raw))), scale);
-            e->value.decimals = std::max(f.decimals, decimalsOf(scale));
-            e->value.note = note;
+            v[at].value =
+                applyScale(static_cast<double>(integerOf(f, foldRaw(f, v[at].raw))), scale);
+            v[at].decimals = std::max(f.decimals, decimalsOf(scale));
+            v[at].note = note;
         }
     }
 }
 
-void applyDerived(const RegisterMap &map, std::vector<Entry> *entries) {
-    const QList<FieldDef> &fields = map.fields();
-    for (const FieldDef &f : fields) {
-        if (!f.isDerived())
+void applyDerived(const RegisterMap &map, DecodedValues &values, FieldIndices &fields,
+                  Positions &pos) {
+    for (const int index : map.derivedFields()) {
+        const FieldDef &f = map.fields().at(index);
+        const int a = pos.at(f.derivedFromIndex.at(0));
+        const int b = pos.at(f.derivedFromIndex.at(1));
+        if (a < 0 || b < 0)
             continue;
-        const Entry *a = findEntry(*entries, f.derivedFromIndex.at(0));
-        const Entry *b = findEntry(*entries, f.derivedFromIndex.at(1));
-        if (!a || !b)
-            continue;
-        DecodedValue v = skeleton(f, std::max(a->value.timestampMs, b->value.timestampMs));
-        const double x = a->value.value.toDouble();
-        const double y = b->value.value.toDouble();
-        if (a->value.quality != Quality::Good || b->value.quality != Quality::Good) {
-            v.quality = Quality::Invalid;
-            v.note = QStringLiteral("an operand is not good");
+        const DecodedValue &va = values.at(a);
+        const DecodedValue &vb = values.at(b);
+        const double x = numberOf(va.value);
+        const double y = numberOf(vb.value);
+        const bool good = va.quality == Quality::Good && vb.quality == Quality::Good;
+        const qint64 timestampMs = std::max(va.timestampMs, vb.timestampMs);
+        QVariant value;
+        Quality quality = Quality::Good;
+        QString note;
+        if (!good) {
+            quality = Quality::Invalid;
+            note = QStringLiteral("an operand is not good");
         } else {
             switch (f.derivedOp) {
             case DerivedOp::Percent:
                 if (y <= 0) {
-                    v.quality = Quality::Invalid;
-                    v.note = QStringLiteral("%1 is 0").arg(f.derivedFrom.at(1));
+                    quality = Quality::Invalid;
+                    note = QStringLiteral("%1 is 0").arg(f.derivedFrom.at(1));
                 } else {
-                    v.value = x / y * 100.0 * f.scale;
+                    value = x / y * 100.0 * f.scale;
                 }
                 break;
             case DerivedOp::Product:
-                v.value = x * y * f.scale;
+                value = x * y * f.scale;
                 break;
             case DerivedOp::Sum:
-                v.value = (x + y) * f.scale;
+                value = (x + y) * f.scale;
                 break;
             case DerivedOp::Difference:
-                v.value = (x - y) * f.scale;
+                value = (x - y) * f.scale;
                 break;
             case DerivedOp::None:
                 break;
             }
         }
-        entries->push_back({f.index, std::move(v)});
+        // A derived field may be an operand of a later one: it gets a position like a read one.
+        pos[index] = static_cast<int>(values.size());
+        fields.append(index);
+        values.emplaceBack(f.key, f.label, f.unit, f.group, f.reg, f.words, QList<quint16>(),
+                           std::move(value), f.decimals, quality, timestampMs, std::move(note));
     }
 }
 
-DecodedValues finish(const RegisterMap &map, std::vector<Entry> &entries, bool fileOrder) {
-    applyCounts(map, &entries);
+void applyRelations(const RegisterMap &map, DecodedValues &values, FieldIndices &fields,
+                    Positions &pos) {
+    applyCounts(map, values, fields, pos);
     if (!map.scaleRules().isEmpty())
-        applyScaleRules(map, &entries);
-    applyDerived(map, &entries);
-    if (fileOrder)
-        std::stable_sort(entries.begin(), entries.end(),
-                         [](const Entry &a, const Entry &b) { return a.field < b.field; });
+        applyScaleRules(map, values, pos);
+    applyDerived(map, values, fields, pos);
+}
+
+// `values` (one per field) in the order of the map file.
+DecodedValues inFileOrder(DecodedValues &values, const Positions &pos) {
     DecodedValues out;
-    out.reserve(static_cast<qsizetype>(entries.size()));
-    for (Entry &e : entries)
-        out.append(std::move(e.value));
+    out.reserve(values.size());
+    for (const int at : pos)
+        if (at >= 0)
+            out.append(std::move(values[at]));
     return out;
 }
 
 } // namespace
 
-DecodedValue decodeField(const FieldDef &field, const QList<quint16> &raw, qint64 timestampMs) {
-    DecodedValue v = skeleton(field, timestampMs);
-    v.raw = raw;
-    if (raw.size() != field.words || field.isDerived()) {
-        v.quality = Quality::Invalid;
-        v.note = QStringLiteral("expected %1 words, got %2").arg(field.words).arg(raw.size());
-        return v;
-    }
-    if (field.type == FieldType::Ascii) {
-        v.value = asciiOf(raw);
-        return v;
-    }
-    const quint64 folded = foldRaw(field, raw);
-    if (field.absentRaw && folded == *field.absentRaw) {
-        v.quality = Quality::Invalid;
-        v.note = QStringLiteral("no sensor (raw 0x%1)").arg(folded, 4, 16, QLatin1Char('0'));
-        return v;
-    }
-    const qint64 n = integerOf(field, folded);
+DecodeStep compileStep(const FieldDef &field) {
+    DecodeStep s;
+    s.field = field.index;
+    s.reg = field.reg;
+    s.lastReg = field.lastReg();
+    s.words = field.words;
+    s.encoding = encodingOf(field);
     switch (field.type) {
-    case FieldType::Enum: {
-        const auto it = field.enumValues.constFind(static_cast<int>(n));
-        if (it == field.enumValues.cend()) {
-            v.value = QStringLiteral("unknown %1").arg(n);
-            v.quality = Quality::Invalid;
-            v.note = QStringLiteral("value %1 is not in the enum table").arg(n);
-        } else {
-            v.value = it.value();
-        }
-        return v;
-    }
-    case FieldType::Bits: {
-        QStringList set;
-        for (auto it = field.bits.cbegin(); it != field.bits.cend(); ++it)
-            if ((static_cast<quint64>(n) >> it.key()) & 1u)
-                set.append(it.value());
-        v.value = set;
-        return v;
-    }
+    case FieldType::U16:
+    case FieldType::S16:
+    case FieldType::U8Hi:
+    case FieldType::U8Lo:
+    case FieldType::SignMag8Hi:
+    case FieldType::SignMag8Lo:
+        s.numeric = field.words == 1;
+        break;
+    case FieldType::U32:
+    case FieldType::S32:
+        s.numeric = field.words == 2;
+        break;
     default:
+        s.numeric = false;
         break;
     }
-    switch (field.format) {
-    case FieldFormat::Hex:
-        v.value =
-            QStringLiteral("%1")
-                .arg(static_cast<quint64>(n), 2 * static_cast<int>(typeBits(encodingOf(field)) / 8),
-                     16, QLatin1Char('0'))
-                .toUpper();
-        return v;
-    case FieldFormat::Version: {
-        const auto u = static_cast<quint64>(n);
-        v.value = QStringLiteral("V%1.%2.%3")
-                      .arg((u >> 16) & 0xFF, 2, 10, QLatin1Char('0'))
-                      .arg((u >> 8) & 0xFF, 2, 10, QLatin1Char('0'))
-                      .arg(u & 0xFF, 2, 10, QLatin1Char('0'));
-        return v;
-    }
-    case FieldFormat::Number:
-        break;
-    }
-    const double cooked = applyScale(static_cast<double>(n), field.scale);
-    v.value = cooked;
-    if ((field.plausibleMin && cooked < *field.plausibleMin) ||
-        (field.plausibleMax && cooked > *field.plausibleMax)) {
-        v.quality = Quality::Invalid;
-        v.note = QStringLiteral("implausible: outside %1..%2")
-                     .arg(*field.plausibleMin)
-                     .arg(*field.plausibleMax);
-    }
-    return v;
+    s.numeric = s.numeric && field.format == FieldFormat::Number && !field.isDerived();
+    s.mask = field.mask;
+    s.maskShift = field.mask ? std::countr_zero(field.mask) : 0;
+    s.scale = field.scale;
+    s.divisor = scaleDivisor(field.scale);
+    s.absentRaw = field.absentRaw;
+    s.plausibleMin = field.plausibleMin;
+    s.plausibleMax = field.plausibleMax;
+    s.key = field.key;
+    s.label = field.label;
+    s.unit = field.unit;
+    s.group = field.group;
+    s.decimals = field.decimals;
+    if (field.absentRaw)
+        s.absentNote = absentNote(*field.absentRaw);
+    if (field.plausibleMin || field.plausibleMax)
+        s.implausibleNote = implausibleNote(field);
+    return s;
+}
+
+DecodedValue decodeField(const FieldDef &field, const QList<quint16> &raw, qint64 timestampMs) {
+    Quality quality = Quality::Good;
+    QString note;
+    QVariant value = cook(field, raw, &quality, &note);
+    return {field.key, field.label,      field.unit,     field.group, field.reg,   field.words,
+            raw,       std::move(value), field.decimals, quality,     timestampMs, std::move(note)};
 }
 
 DecodedValues decodeBlock(const RegisterMap &map, const RegisterBlock &block) {
-    std::vector<Entry> entries;
-    entries.reserve(16);
-    appendBlock(map, block, &entries);
+    const StepRange steps = stepsIn(map, block);
+    DecodedValues out;
+    out.reserve((steps.end - steps.begin) + (map.hasRelations() ? map.derivedFields().size() : 0));
     if (!map.hasRelations()) {
-        DecodedValues out;
-        out.reserve(static_cast<qsizetype>(entries.size()));
-        for (Entry &e : entries)
-            out.append(std::move(e.value));
+        appendBlock(map, block, steps, out, nullptr);
         return out;
     }
-    return finish(map, entries, false);
+    FieldIndices fields;
+    appendBlock(map, block, steps, out, &fields);
+    Positions pos;
+    fillPositions(map, fields, &pos);
+    applyRelations(map, out, fields, pos);
+    return out;
 }
 
 DecodedValues decodeCycle(const RegisterMap &map, const QList<RegisterBlock> &blocks) {
-    std::vector<Entry> entries;
+    DecodedValues all;
+    FieldIndices fields;
+    Positions pos;
+    fillPositions(map, fields, &pos);
     for (const RegisterBlock &b : blocks) {
-        std::vector<Entry> one;
-        appendBlock(map, b, &one);
-        for (Entry &e : one) {
+        DecodedValues one;
+        FieldIndices oneFields;
+        appendBlock(map, b, one, &oneFields);
+        for (qsizetype i = 0; i < one.size(); ++i) {
             // A field read twice in one cycle keeps the later reading.
-            auto same = std::find_if(entries.begin(), entries.end(),
-                                     [&e](const Entry &x) { return x.field == e.field; });
-            if (same != entries.end())
-                *same = std::move(e);
-            else
-                entries.push_back(std::move(e));
+            const int field = oneFields.at(i);
+            if (pos.at(field) >= 0) {
+                all[pos.at(field)] = std::move(one[i]);
+                continue;
+            }
+            pos[field] = static_cast<int>(all.size());
+            fields.append(field);
+            all.append(std::move(one[i]));
         }
     }
-    return finish(map, entries, true);
+    applyRelations(map, all, fields, pos);
+    return inFileOrder(all, pos);
 }
 
 DecodedValues decodePayload(const RegisterMap &map, QByteArrayView payload, qint64 timestampMs) {
@@ -398,7 +590,8 @@ DecodedValues decodePayload(const RegisterMap &map, QByteArrayView payload, qint
         payload = payload.sliced(map.payloadPrefixLength());
     if (!payload.startsWith(map.payloadHeader()))
         return {};
-    std::vector<Entry> entries;
+    DecodedValues values;
+    FieldIndices fields;
     for (const int i : map.byRegister()) {
         const FieldDef &f = map.fields().at(i);
         if (f.lastReg() >= payload.size())
@@ -407,9 +600,13 @@ DecodedValues decodePayload(const RegisterMap &map, QByteArrayView payload, qint
         raw.reserve(f.words);
         for (int b = f.reg; b <= f.lastReg(); ++b)
             raw.append(static_cast<quint8>(payload.at(b)));
-        entries.push_back({i, decodeField(f, raw, timestampMs)});
+        values.append(decodeField(f, raw, timestampMs));
+        fields.append(i);
     }
-    return finish(map, entries, true);
+    Positions pos;
+    fillPositions(map, fields, &pos);
+    applyRelations(map, values, fields, pos);
+    return inFileOrder(values, pos);
 }
 
 std::optional<QList<quint16>> encodeField(const FieldDef &field, const QVariant &cooked,

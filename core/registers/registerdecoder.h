@@ -34,6 +34,10 @@ namespace RegisterDecoder {
 [[nodiscard]] std::optional<QList<quint16>>
 encodeField(const FieldDef &field, const QVariant &cooked, QString *error = nullptr);
 
+// A read field's decoding resolved ahead of time; the loader stores one per field in the map
+// (RegisterMap::decodeSteps()) and decodeBlock / decodeCycle follow them.
+[[nodiscard]] DecodeStep compileStep(const FieldDef &field);
+
 // The shunt's notification payload (protocol.md 6.5): fields by byte offset.
 [[nodiscard]] DecodedValues decodePayload(const RegisterMap &map, QByteArrayView payload,
                                           qint64 timestampMs = 0);

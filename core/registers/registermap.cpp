@@ -2,6 +2,7 @@
 
 #include "jsonschema.h"
 #include "logging.h"
+#include "registerdecoder.h"
 
 #include <QDir>
 #include <QFile>
@@ -616,6 +617,12 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
     std::stable_sort(map.m_byRegister.begin(), map.m_byRegister.end(), [&map](int a, int b) {
         return map.m_fields.at(a).reg < map.m_fields.at(b).reg;
     });
+    map.m_steps.reserve(map.m_byRegister.size());
+    for (const int i : std::as_const(map.m_byRegister))
+        map.m_steps.append(RegisterDecoder::compileStep(map.m_fields.at(i)));
+    for (const FieldDef &f : std::as_const(map.m_fields))
+        if (f.isDerived())
+            map.m_derived.append(f.index);
 
     // Two fields of one poll class reading the same bits would publish one quantity twice, or
     // hide a wrong offset; hi/lo byte pairs and masked flags share a register without sharing bits.

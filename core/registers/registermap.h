@@ -105,6 +105,33 @@ struct ScaleRule {
     int referenceIndex = -1;
 };
 
+// A read field's decoding, resolved once by the loader (RegisterDecoder::compileStep) so that
+// decodeBlock and decodeCycle, which run for every reply, neither look into FieldDef's maps nor
+// recompute a scale. The QStrings share FieldDef's data: copying them into each DecodedValue is a
+// reference-count increment, never an allocation.
+struct DecodeStep {
+    int field = -1; // position in RegisterMap::fields()
+    int reg = 0;
+    int lastReg = 0;
+    int words = 1;
+    // A plain scaled integer (u16, s16, u32, s32, one byte, sign-magnitude byte) in number format;
+    // everything else (text, enums, bit fields, hex and version formats) goes through decodeField.
+    bool numeric = false;
+    FieldType encoding = FieldType::U16;
+    quint32 mask = 0;
+    int maskShift = 0;
+    // cooked = n / divisor when the scale is 1/divisor (0.1 -> 10, exact as a double), else
+    // n * scale, as applyScale decides.
+    double divisor = 0;
+    double scale = 1.0;
+    std::optional<quint32> absentRaw;
+    std::optional<double> plausibleMin, plausibleMax;
+    QString key, label, unit, group;
+    int decimals = 0;
+    QString absentNote;      // the note of an absent-sensor reading
+    QString implausibleNote; // the note of a value outside the plausible range
+};
+
 struct ReadBlock {
     quint16 start = 0;
     quint16 count = 0;
@@ -149,6 +176,10 @@ public:
     [[nodiscard]] int indexOf(QStringView key) const;
     // True when decoding needs the cycle-wide pass (counts, derived values, scale rules).
     [[nodiscard]] bool hasRelations() const { return m_hasRelations; }
+    // The read fields' decoding, in byRegister() order.
+    [[nodiscard]] const QList<DecodeStep> &decodeSteps() const { return m_steps; }
+    // Indices into fields() of the derived fields, in file order.
+    [[nodiscard]] const QList<int> &derivedFields() const { return m_derived; }
 
     // Payload maps (the shunt, protocol.md 6.5): the bytes a live notification starts with, its
     // length, and a prefix that some stacks put before it and that is stripped.
@@ -170,6 +201,8 @@ private:
     QList<FieldDef> m_fields;
     QList<ScaleRule> m_scaleRules;
     QList<int> m_byRegister;
+    QList<DecodeStep> m_steps;
+    QList<int> m_derived;
     QHash<QString, int> m_keyIndex;
     bool m_hasRelations = false;
     QByteArray m_payloadHeader;

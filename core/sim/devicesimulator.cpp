@@ -129,7 +129,8 @@ std::optional<QByteArray> DeviceSimulator::handleRequest(QByteArrayView frame, q
         qCDebug(lcSim) << "ignoring malformed request" << modbus::toHex(frame);
         return std::nullopt;
     }
-    if (request->slave != m_scenario.slave && request->slave != modbus::kBroadcastSlave)
+    if (request->slave != m_scenario.slave &&
+        (request->slave != modbus::kBroadcastSlave || !m_scenario.answersBroadcast))
         return std::nullopt; // another address on the bus: nobody answers
     const quint8 replyTo = replyAddress(request->slave);
     const auto function = static_cast<quint8>(request->function);

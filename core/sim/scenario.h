@@ -37,6 +37,9 @@ public:
     // Reply address for a request to 0xFF: true = 0xFF echoed (seen from a REGO inverter,
     // [bp:next]); false = its own address (a legacy battery answered 0x30, [gb:cap]).
     bool echoBroadcastAddress = false;
+    // Whether 0xFF is answered at all: one user's controller behind a BT-2 ignored it
+    // (protocol.md 1, [cy:#52]); the identification must then find the own address.
+    bool answersBroadcast = true;
     // Reads that cross one of these ranges get no answer at all (REGO/RIV: 4000 x32 spans
     // 4010-4059, [rb:git-125], [ha:#167]).
     QList<QPair<int, int>> silentSpans;

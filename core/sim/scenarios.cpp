@@ -300,19 +300,19 @@ Scenario battery() {
     for (int i = 0; i < 16; ++i) {
         const double offset = i < 4 ? cellOffsets[static_cast<size_t>(i)] : 0;
         if (i < 4) {
-            s.set(QStringLiteral("cell_voltage_%1").arg(i + 1), [offset](const SimTime &t) {
+            s.set(QStringLiteral("cell_%1_voltage").arg(i + 1), [offset](const SimTime &t) {
                 return round1(3.3 + offset + wobble(t, 0.02, 80));
             });
             s.set(QStringLiteral("cell_temperature_%1").arg(i + 1),
                   [i](const SimTime &t) { return round1(21.5 + 0.4 * i + wobble(t, 0.2, 400)); });
         }
     }
-    s.setConstant(QStringLiteral("temperature_count"), 4);
+    s.setConstant(QStringLiteral("temperature_sensor_count"), 4);
     s.set(QStringLiteral("bms_temperature"),
           [](const SimTime &t) { return round1(24.0 + wobble(t, 0.3, 500)); });
     s.set(QStringLiteral("current"),
           [](const SimTime &t) { return round2(-6.1 + wobble(t, 0.4, 23)); });
-    s.set(QStringLiteral("voltage"),
+    s.set(QStringLiteral("battery_voltage"),
           [](const SimTime &t) { return round1(13.2 + wobble(t, 0.02, 80)); });
     s.set(QStringLiteral("remaining_capacity"),
           [remainingAh](const SimTime &t) { return std::round(remainingAh(t) * 1000) / 1000; });
@@ -327,6 +327,22 @@ Scenario battery() {
     s.setConstant(QStringLiteral("software_version"), QStringLiteral("0018"));
     s.setConstant(QStringLiteral("manufacturer"), QStringLiteral("RENOGY"));
     s.setConstant(QStringLiteral("device_address"), 0x30);
+    s.setConstant(QStringLiteral("environment_temperature_count"), 2);
+    s.set(QStringLiteral("environment_temperature_1"),
+          [](const SimTime &t) { return round1(19.8 + wobble(t, 0.5, 900)); });
+    s.set(QStringLiteral("environment_temperature_2"),
+          [](const SimTime &t) { return round1(20.4 + wobble(t, 0.5, 900)); });
+    s.setConstant(QStringLiteral("heater_temperature_count"), 0);
+    s.setConstant(QStringLiteral("status_1"), 0x000E); // MOSFETs on, using module power [gb:cap]
+    s.setConstant(QStringLiteral("status_2"), 0x4000); // effective discharge current
+    s.setConstant(QStringLiteral("status_3"), 0);
+    s.setConstant(QStringLiteral("charge_status"), 0x00C0); // charge and discharge enabled
+    s.setConstant(QStringLiteral("cell_voltage_alarms"), 0);
+    s.setConstant(QStringLiteral("cell_temperature_alarms"), 0);
+    s.setConstant(QStringLiteral("other_alarms"), 0);
+    s.setConstant(QStringLiteral("manufacture_version"), QStringLiteral("0001"));
+    s.setConstant(QStringLiteral("mainline_version"), QStringLiteral("00010003"));
+    s.setConstant(QStringLiteral("protocol_version"), QStringLiteral("0107"));
     return s;
 }
 
@@ -355,11 +371,11 @@ Scenario dcc() {
     s.set(QStringLiteral("alternator_current"),
           [altW](const SimTime &t) { return round2(altW(t) / 14.3); });
     s.set(QStringLiteral("alternator_power"), [altW](const SimTime &t) { return whole(altW(t)); });
-    s.set(QStringLiteral("solar_voltage"),
+    s.set(QStringLiteral("pv_voltage"),
           [](const SimTime &t) { return round1(sun(t) > 0 ? 19.5 : 0.0); });
-    s.set(QStringLiteral("solar_current"),
+    s.set(QStringLiteral("pv_current"),
           [solarW](const SimTime &t) { return round2(solarW(t) / 19.5); });
-    s.set(QStringLiteral("solar_power"), [solarW](const SimTime &t) { return whole(solarW(t)); });
+    s.set(QStringLiteral("pv_power"), [solarW](const SimTime &t) { return whole(solarW(t)); });
     s.setConstant(QStringLiteral("battery_min_voltage_today"), 12.6);
     s.setConstant(QStringLiteral("battery_max_voltage_today"), 14.2);
     s.set(QStringLiteral("max_charging_power_today"),
@@ -385,6 +401,34 @@ Scenario dcc() {
     s.setConstant(QStringLiteral("model"), QStringLiteral("RBC50D1S-G1"));
     s.setConstant(QStringLiteral("device_address"), 1);
     s.setConstant(QStringLiteral("charging_current_limit"), 50.0);
+    s.setConstant(QStringLiteral("faults_a"), 0);
+    s.setConstant(QStringLiteral("faults_b"), 0);
+    s.set(QStringLiteral("max_charging_current_today"),
+          [altW](const SimTime &t) { return round2(std::max(44.0, altW(t) / 13.9)); });
+    s.setConstant(QStringLiteral("max_system_voltage"), 12);
+    s.setConstant(QStringLiteral("rated_charge_current"), 50);
+    s.setConstant(QStringLiteral("rated_discharge_current"), 0);
+    s.setConstant(QStringLiteral("product_type"), 0);
+    s.setConstant(QStringLiteral("software_version"), QStringLiteral("V08.00.03"));
+    s.setConstant(QStringLiteral("hardware_version"), QStringLiteral("V01.00.00"));
+    s.setConstant(QStringLiteral("serial_number"), QStringLiteral("2304A1B2"));
+    s.setConstant(QStringLiteral("battery_capacity"), 200);
+    s.setConstant(QStringLiteral("system_voltage_setting"), 12);
+    s.setConstant(QStringLiteral("recognized_voltage"), 12);
+    s.setConstant(QStringLiteral("over_voltage_threshold"), 15.0);
+    s.setConstant(QStringLiteral("charging_limit_voltage"), 14.4);
+    s.setConstant(QStringLiteral("equalizing_voltage"), 14.4);
+    s.setConstant(QStringLiteral("boost_voltage"), 14.4);
+    s.setConstant(QStringLiteral("float_voltage"), 13.6);
+    s.setConstant(QStringLiteral("boost_recovery_voltage"), 13.2);
+    s.setConstant(QStringLiteral("over_discharge_recovery_voltage"), 12.6);
+    s.setConstant(QStringLiteral("under_voltage_warning_voltage"), 12.0);
+    s.setConstant(QStringLiteral("over_discharge_voltage"), 11.1);
+    s.setConstant(QStringLiteral("discharge_limit_voltage"), 10.6);
+    s.setConstant(QStringLiteral("over_discharge_delay"), 5);
+    s.setConstant(QStringLiteral("boost_time"), 120);
+    s.setConstant(QStringLiteral("reverse_charging_voltage"), 13.0);
+    s.setConstant(QStringLiteral("solar_cutoff_current"), 7.0);
     s.setConstant(QStringLiteral("battery_type"), 4);
     return s;
 }
@@ -394,6 +438,7 @@ Scenario dccG6() {
     s.id = QStringLiteral("dcc-g6");
     s.model = QStringLiteral("RBC50D1S-G6");
     s.setConstant(QStringLiteral("model"), QStringLiteral("RBC50D1S-G6"));
+    s.setConstant(QStringLiteral("software_version"), QStringLiteral("V08.00.06"));
     // Firmware 8.0.6 does not answer a read that starts at 0x0120 [rb:git-147].
     s.silentStarts = {0x0120};
     return s;

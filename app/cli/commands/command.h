@@ -28,5 +28,6 @@ int runScan(const QStringList &arguments);
 int runRead(const QStringList &arguments);
 int runMonitor(const QStringList &arguments);
 int runBridge(const QStringList &arguments);
+int runImport(const QStringList &arguments);
 
 } // namespace blupow::cli

@@ -5,6 +5,7 @@
 #include "logging.h"
 #include "sim/scenarios.h"
 #include "transport/bletransport.h"
+#include "transport/replaytransport.h"
 
 #include <QDateTime>
 #include <QTextStream>
@@ -52,6 +53,18 @@ void addDeviceOptions(QCommandLineParser &parser, double defaultTimeoutS,
         {QStringLiteral("sim-seed"),
          QStringLiteral("Simulator only: seed of the fault dice (default random)."),
          QStringLiteral("N")},
+        {QStringLiteral("replay"),
+         QStringLiteral("Play a recording (a btsnoop file from --record or a phone's HCI snoop "
+                        "log) back instead of talking to a device."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("replay-speed"),
+         QStringLiteral("Replay only: 1 = at the recorded pace (default), 2 = twice as fast, 0 = "
+                        "at once."),
+         QStringLiteral("X")},
+        {QStringLiteral("record"),
+         QStringLiteral("Record every chunk sent and received to FILE (btsnoop: opens in "
+                        "Wireshark, reads back with `import` and --replay)."),
+         QStringLiteral("FILE")},
         {QStringLiteral("family"),
          QStringLiteral("Skip family detection: auto, controller, dcc, battery or inverter."),
          QStringLiteral("F")},
@@ -86,6 +99,13 @@ std::optional<DeviceOptions> readDeviceOptions(const QCommandLineParser &parser,
                             .arg(model, scenarios::names().join(QStringLiteral(", "))));
         o.simulate = model.isEmpty() ? QStringLiteral("inverter") : model;
     }
+    o.replay = parser.value(QStringLiteral("replay"));
+    o.record = parser.value(QStringLiteral("record"));
+    if (!o.replay.isEmpty() && (o.simulate || !o.address.isEmpty() || !o.name.isEmpty()))
+        return fail(QStringLiteral("--replay cannot be combined with --simulate, --address or "
+                                   "--name"));
+    if (!o.record.isEmpty() && o.record == o.replay)
+        return fail(QStringLiteral("--record and --replay name the same file"));
     const int selectors =
         (o.simulate ? 1 : 0) + (o.address.isEmpty() ? 0 : 1) + (o.name.isEmpty() ? 0 : 1);
     if (selectors > 1 && !(selectors == 2 && !o.address.isEmpty() && !o.name.isEmpty()))
@@ -107,6 +127,13 @@ std::optional<DeviceOptions> readDeviceOptions(const QCommandLineParser &parser,
         o.simSpeed = parser.value(QStringLiteral("sim-speed")).toDouble(&ok);
         if (!ok || o.simSpeed < 0 || o.simSpeed > 1e6)
             return fail(QStringLiteral("--sim-speed wants a number from 0 to 1000000"));
+    }
+    if (parser.isSet(QStringLiteral("replay-speed"))) {
+        o.replaySpeed = parser.value(QStringLiteral("replay-speed")).toDouble(&ok);
+        if (!ok || o.replaySpeed < 0 || o.replaySpeed > 1e6)
+            return fail(QStringLiteral("--replay-speed wants a number from 0 to 1000000"));
+        if (o.replay.isEmpty())
+            return fail(QStringLiteral("--replay-speed needs --replay FILE"));
     }
     if (parser.isSet(QStringLiteral("sim-seed"))) {
         o.simSeed = parser.value(QStringLiteral("sim-seed")).toUInt(&ok);
@@ -216,9 +243,22 @@ void TransportFactory::start() {
             this, [this] { Q_EMIT ready(); }, Qt::QueuedConnection);
         return;
     }
+    if (!m_options.replay.isEmpty()) {
+        QString error;
+        auto replay = ReplayTransport::fromFile(m_options.replay, &error);
+        if (!replay) {
+            fail(error, ExitBadInput);
+            return;
+        }
+        replay->setSpeed(m_options.replaySpeed);
+        m_transport = std::move(replay);
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT ready(); }, Qt::QueuedConnection);
+        return;
+    }
     if (m_options.address.isEmpty() && m_options.name.isEmpty()) {
-        fail(QStringLiteral(
-                 "no device selected: use --address ADDR, --name NAME or --simulate[=MODEL]"),
+        fail(QStringLiteral("no device selected: use --address ADDR, --name NAME, "
+                            "--simulate[=MODEL] or --replay FILE"),
              ExitUsage);
         return;
     }

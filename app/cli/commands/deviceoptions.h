@@ -18,9 +18,9 @@ class Transport;
 namespace blupow::cli {
 
 // The device selector and common options every device command takes (design.md 5): --address,
-// --name or --simulate[=MODEL], --fault (simulator only), --json, --verbose, --timeout, plus the
-// session options (--family, --device-id, --request-timeout). scan, read, monitor and the bridge
-// share this so the commands behave alike.
+// --name, --simulate[=MODEL] or --replay FILE, --record FILE, --fault (simulator only), --json,
+// --verbose, --timeout, plus the session options (--family, --device-id, --request-timeout). scan,
+// read, monitor and the bridge share this so the commands behave alike.
 struct DeviceOptions {
     QString address;
     QString name;
@@ -34,10 +34,13 @@ struct DeviceOptions {
     int requestTimeoutMs = 2000;
     std::optional<Family> family;
     std::optional<quint8> deviceId;
+    QString replay;           // --replay FILE: a btsnoop recording played back as the device
+    double replaySpeed = 1.0; // 1 = as recorded, 2 = twice as fast, 0 = at once
+    QString record;           // --record FILE: the session's traffic written as btsnoop
 
     [[nodiscard]] bool isSimulated() const { return simulate.has_value(); }
     [[nodiscard]] bool hasDevice() const {
-        return simulate || !address.isEmpty() || !name.isEmpty();
+        return simulate || !address.isEmpty() || !name.isEmpty() || !replay.isEmpty();
     }
 };
 
@@ -56,9 +59,10 @@ void addDeviceOptions(QCommandLineParser &parser, double defaultTimeoutS,
 // Session options that follow from the device options (family, slave id, timeouts).
 [[nodiscard]] DeviceSession::Options sessionOptions(const DeviceOptions &options);
 
-// The one place that picks the transport: SimulatedTransport for --simulate, BleTransport for
-// --address, or a short Bluetooth scan for --name followed by BleTransport. Asynchronous because
-// finding a device by name needs a scan: start(), then ready() or failed().
+// The one place that picks the transport: SimulatedTransport for --simulate, ReplayTransport
+// for --replay, BleTransport for --address, or a short Bluetooth scan for --name followed by
+// BleTransport. Asynchronous because finding a device by name needs a scan: start(), then ready()
+// or failed().
 class TransportFactory : public QObject {
     Q_OBJECT
 

@@ -25,8 +25,9 @@ SessionRunner::SessionRunner(DeviceOptions options, RegisterMaps maps, QObject *
 }
 
 SessionRunner::~SessionRunner() {
-    // The session refers to the transport: it goes first.
+    // The session refers to the transport: it goes first; the recorder closes its file.
     m_session.reset();
+    m_recorder.reset();
     m_transport.reset();
 }
 
@@ -41,6 +42,19 @@ void SessionRunner::satisfied() {
 
 void SessionRunner::onTransportReady() {
     m_transport = m_factory.takeTransport();
+    if (!m_options.record.isEmpty()) {
+        // Attached before the session starts, so the recording holds the whole conversation
+        // from the first request (identification included) and a replay can identify the same.
+        m_recorder = std::make_unique<capture::Recorder>();
+        QString error;
+        if (!m_recorder->start(m_options.record, &error)) {
+            Q_EMIT failed(error, ExitFailure);
+            return;
+        }
+        m_recorder->attach(m_transport.get());
+        connect(m_recorder.get(), &capture::Recorder::errorOccurred, this,
+                [this](const QString &message) { Q_EMIT failed(message, ExitFailure); });
+    }
     m_session =
         std::make_unique<DeviceSession>(m_transport.get(), m_maps, sessionOptions(m_options));
     connect(m_session.get(), &DeviceSession::stateChanged, this,

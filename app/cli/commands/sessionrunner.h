@@ -1,5 +1,6 @@
 #pragma once
 
+#include "capture/recorder.h"
 #include "deviceoptions.h"
 
 #include <QObject>
@@ -37,6 +38,7 @@ private:
     RegisterMaps m_maps;
     TransportFactory m_factory;
     std::unique_ptr<Transport> m_transport;
+    std::unique_ptr<capture::Recorder> m_recorder; // --record
     std::unique_ptr<DeviceSession> m_session;
     QTimer m_deadlineTimer; // --timeout for the first values
     QString m_lastReason;

@@ -1,0 +1,115 @@
+#include "recorder.h"
+
+#include "btsnoopwriter.h"
+#include "logging.h"
+#include "transport/transport.h"
+
+#include <QDateTime>
+#include <QFile>
+
+namespace blupow::capture {
+
+Recorder::Recorder(QObject *parent)
+    : QObject(parent) {}
+
+Recorder::~Recorder() {
+    stop();
+}
+
+bool Recorder::start(const QString &path, QString *error) {
+    auto file = std::make_unique<QFile>(path);
+    if (!file->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(path, file->errorString());
+        return false;
+    }
+    QIODevice *device = file.get();
+    if (!start(device, error))
+        return false;
+    m_ownedDevice = std::move(file);
+    m_path = path;
+    return true;
+}
+
+bool Recorder::start(QIODevice *device, QString *error) {
+    stop();
+    if (!device || !device->isWritable()) {
+        if (error)
+            *error = QStringLiteral("the recording device is not open for writing");
+        return false;
+    }
+    QByteArray head = BtsnoopWriter::fileHeader();
+    BtsnoopWriter::appendRenogyDiscovery(head, QDateTime::currentMSecsSinceEpoch() * 1000);
+    if (device->write(head) != head.size()) {
+        if (error)
+            *error = QStringLiteral("cannot write the recording: %1").arg(device->errorString());
+        return false;
+    }
+    m_device = device;
+    m_chunks = 0;
+    return true;
+}
+
+void Recorder::attach(Transport *transport) {
+    m_transports.append(transport);
+    if (m_device) {
+        // The name lets a replay identify the device as the live session did (the session
+        // guesses the family from the advertised name first).
+        QByteArray advert;
+        BtsnoopWriter::appendAdvertisingReport(advert, QDateTime::currentMSecsSinceEpoch() * 1000,
+                                               transport->peerName(), transport->peerAddress());
+        m_device->write(advert);
+    }
+    connect(transport, &Transport::bytesWritten, this,
+            [this](const QByteArray &frame, qint64 ms) { record(frame, ms, false); });
+    connect(transport, &Transport::bytesReceived, this,
+            [this](const QByteArray &chunk, qint64 ms) { record(chunk, ms, true); });
+}
+
+void Recorder::stop() {
+    for (const QPointer<Transport> &t : std::as_const(m_transports)) {
+        if (t)
+            disconnect(t, nullptr, this, nullptr);
+    }
+    m_transports.clear();
+    if (m_ownedDevice)
+        m_ownedDevice->close();
+    m_ownedDevice.reset();
+    m_device = nullptr;
+}
+
+void Recorder::record(const QByteArray &chunk, qint64 timestampMs, bool received) {
+    if (!m_device)
+        return;
+    QByteArray out;
+    if (received)
+        BtsnoopWriter::appendAttNotification(out, timestampMs * 1000, chunk);
+    else
+        BtsnoopWriter::appendAttWrite(out, timestampMs * 1000, chunk);
+    if (m_device->write(out) != out.size()) {
+        const QString message = QStringLiteral("recording %1 stopped: %2")
+                                    .arg(m_path.isEmpty() ? QStringLiteral("(device)") : m_path,
+                                         m_device->errorString());
+        qCWarning(lcCapture).noquote() << message;
+        stop();
+        Q_EMIT errorOccurred(message);
+        return;
+    }
+    if (auto *file = qobject_cast<QFileDevice *>(m_device))
+        file->flush();
+    ++m_chunks;
+}
+
+QByteArray Recorder::exportExchanges(const QList<Exchange> &exchanges) {
+    QByteArray out = BtsnoopWriter::fileHeader();
+    if (!exchanges.isEmpty())
+        BtsnoopWriter::appendRenogyDiscovery(out, exchanges.constFirst().sentMs * 1000);
+    for (const Exchange &e : exchanges) {
+        BtsnoopWriter::appendAttWrite(out, e.sentMs * 1000, e.requestFrame);
+        if (!e.responseFrame.isEmpty())
+            BtsnoopWriter::appendAttNotification(out, e.receivedMs * 1000, e.responseFrame);
+    }
+    return out;
+}
+
+} // namespace blupow::capture

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "device/exchange.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <memory>
+
+class QIODevice;
+
+namespace blupow {
+
+class Transport;
+
+namespace capture {
+
+// Records what a transport writes and receives, chunk by chunk with its timestamp, as a btsnoop
+// file (datalink 1002 with synthesised HCI ACL + L2CAP + ATT on the BT-2's usual handles 0x001D
+// and 0x002E): Wireshark opens it, `blupow-cli import` reads it back, `--replay` plays it. Each
+// chunk is written and flushed as it happens, so a session killed with Ctrl+C keeps its file.
+class Recorder : public QObject {
+    Q_OBJECT
+
+public:
+    explicit Recorder(QObject *parent = nullptr);
+    ~Recorder() override;
+
+    // Creates (truncates) `path` and writes the header and a synthesised GATT discovery.
+    bool start(const QString &path, QString *error);
+    // The same on a device the caller owns (a QBuffer in tests); it must stay alive until stop().
+    bool start(QIODevice *device, QString *error);
+    // Records the transport's bytesWritten / bytesReceived until stop() or its destruction.
+    void attach(Transport *transport);
+    void stop();
+
+    [[nodiscard]] bool isRecording() const { return m_device != nullptr; }
+    [[nodiscard]] qsizetype chunksRecorded() const { return m_chunks; }
+    [[nodiscard]] QString path() const { return m_path; }
+
+    // The frame log exported as btsnoop: each exchange's request at its send time and its reply
+    // at its receive time, in one notification (the chunking is not kept in an Exchange).
+    [[nodiscard]] static QByteArray exportExchanges(const QList<Exchange> &exchanges);
+
+Q_SIGNALS:
+    // Writing failed (disk full, file removed); recording stops.
+    void errorOccurred(const QString &message);
+
+private:
+    void record(const QByteArray &chunk, qint64 timestampMs, bool received);
+
+    std::unique_ptr<QIODevice> m_ownedDevice;
+    QIODevice *m_device = nullptr;
+    QList<QPointer<Transport>> m_transports;
+    QString m_path;
+    qsizetype m_chunks = 0;
+};
+
+} // namespace capture
+} // namespace blupow
