@@ -47,8 +47,10 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const {
         case FamilyColumn:
             return familyGuessText(d);
         case KindColumn: {
-            const QString kind = d.simulated ? QStringLiteral("simulated") : QStringLiteral("Bluetooth");
-            return data(index, ConnectedRole).toBool() ? kind + QStringLiteral(", connected") : kind;
+            const QString kind =
+                d.simulated ? QStringLiteral("simulated") : QStringLiteral("Bluetooth");
+            return data(index, ConnectedRole).toBool() ? kind + QStringLiteral(", connected")
+                                                       : kind;
         }
         default:
             return {};
