@@ -24,27 +24,10 @@ int runBackup(const QStringList &arguments) {
                      QStringLiteral("Give up when the device was not identified within S seconds"));
     parser.addOption({QStringLiteral("out"), QStringLiteral("File to write (- for stdout)."),
                       QStringLiteral("FILE")});
-    if (!parser.parse(normalizeArguments(arguments)))
-        return printError(command, parser.errorText(), ExitUsage);
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return ExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return printError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
-            ExitUsage);
-    QString error;
-    const auto options = readDeviceOptions(parser, &error);
+    int parseExit = ExitOk;
+    const auto options = parseDeviceCommand(parser, arguments, command, &parseExit);
     if (!options)
-        return printError(command, error, ExitUsage);
-    if (!options->hasDevice())
-        return printError(
-            command,
-            QStringLiteral(
-                "no device selected: use --address ADDR, --name NAME or --simulate[=MODEL]"),
-            ExitUsage);
+        return parseExit;
     const QString outPath = parser.value(QStringLiteral("out"));
     if (outPath.isEmpty())
         return printError(command, QStringLiteral("--out FILE is required"), ExitUsage);

@@ -304,4 +304,41 @@ void TransportFactory::start() {
     m_scanner->start();
 }
 
+std::optional<DeviceOptions> parseDeviceCommand(QCommandLineParser &parser,
+                                                const QStringList &arguments,
+                                                const QString &command, int *exitCode) {
+    *exitCode = ExitUsage;
+    if (!parser.parse(normalizeArguments(arguments))) {
+        printError(command, parser.errorText(), ExitUsage);
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        *exitCode = ExitOk;
+        return std::nullopt;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        printError(
+            command,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
+            ExitUsage);
+        return std::nullopt;
+    }
+    QString error;
+    auto options = readDeviceOptions(parser, &error);
+    if (!options) {
+        printError(command, error, ExitUsage);
+        return std::nullopt;
+    }
+    if (!options->hasDevice()) {
+        printError(command,
+                   QStringLiteral("no device selected: use --address ADDR, --name NAME or "
+                                  "--simulate[=MODEL]"),
+                   ExitUsage);
+        return std::nullopt;
+    }
+    *exitCode = ExitOk;
+    return options;
+}
+
 } // namespace blupow::cli

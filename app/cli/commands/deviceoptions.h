@@ -56,6 +56,14 @@ void addDeviceOptions(QCommandLineParser &parser, double defaultTimeoutS,
 [[nodiscard]] std::optional<DeviceOptions> readDeviceOptions(const QCommandLineParser &parser,
                                                              QString *error);
 
+// The common start of a device command: parses `arguments` into `parser` (with the device
+// options already added), prints --help, and refuses stray arguments or a missing device.
+// Nothing when the command should end now, with `exitCode` set (ExitOk after --help).
+[[nodiscard]] std::optional<DeviceOptions> parseDeviceCommand(QCommandLineParser &parser,
+                                                              const QStringList &arguments,
+                                                              const QString &command,
+                                                              int *exitCode);
+
 // Session options that follow from the device options (family, slave id, timeouts).
 [[nodiscard]] DeviceSession::Options sessionOptions(const DeviceOptions &options);
 

@@ -29,27 +29,10 @@ int runMonitor(const QStringList &arguments) {
     });
     addDeviceOptions(
         parser, 30, QStringLiteral("Give up when the first values do not arrive within S seconds"));
-    if (!parser.parse(normalizeArguments(arguments)))
-        return printError(command, parser.errorText(), ExitUsage);
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return ExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return printError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
-            ExitUsage);
-    QString error;
-    const auto options = readDeviceOptions(parser, &error);
+    int parseExit = ExitOk;
+    const auto options = parseDeviceCommand(parser, arguments, command, &parseExit);
     if (!options)
-        return printError(command, error, ExitUsage);
-    if (!options->hasDevice())
-        return printError(
-            command,
-            QStringLiteral(
-                "no device selected: use --address ADDR, --name NAME or --simulate[=MODEL]"),
-            ExitUsage);
+        return parseExit;
     bool ok = true;
     double intervalS = 5;
     if (parser.isSet(QStringLiteral("interval"))) {

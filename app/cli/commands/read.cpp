@@ -20,27 +20,10 @@ int runRead(const QStringList &arguments) {
         "run one full poll cycle and print the values (one JSON object with --json).\n\n"
         "Example: blupow-cli read --simulate=controller --json"));
     addDeviceOptions(parser, 30, QStringLiteral("Give up when no values arrived within S seconds"));
-    if (!parser.parse(normalizeArguments(arguments)))
-        return printError(command, parser.errorText(), ExitUsage);
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return ExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return printError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
-            ExitUsage);
-    QString error;
-    const auto options = readDeviceOptions(parser, &error);
+    int parseExit = ExitOk;
+    const auto options = parseDeviceCommand(parser, arguments, command, &parseExit);
     if (!options)
-        return printError(command, error, ExitUsage);
-    if (!options->hasDevice())
-        return printError(
-            command,
-            QStringLiteral(
-                "no device selected: use --address ADDR, --name NAME or --simulate[=MODEL]"),
-            ExitUsage);
+        return parseExit;
 
     SessionRunner runner(*options, RegisterMaps::builtIn());
     int exitCode = ExitOk;

@@ -57,27 +57,10 @@ int runWrite(const QStringList &arguments) {
         {QStringLiteral("yes"),
          QStringLiteral("Confirm without asking (after reviewing the preview once).")},
     });
-    if (!parser.parse(normalizeArguments(arguments)))
-        return printError(command, parser.errorText(), ExitUsage);
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return ExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return printError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
-            ExitUsage);
-    QString error;
-    const auto options = readDeviceOptions(parser, &error);
+    int parseExit = ExitOk;
+    const auto options = parseDeviceCommand(parser, arguments, command, &parseExit);
     if (!options)
-        return printError(command, error, ExitUsage);
-    if (!options->hasDevice())
-        return printError(
-            command,
-            QStringLiteral(
-                "no device selected: use --address ADDR, --name NAME or --simulate[=MODEL]"),
-            ExitUsage);
+        return parseExit;
 
     const bool byRegister = parser.isSet(QStringLiteral("register"));
     const bool byKey = parser.isSet(QStringLiteral("key"));
