@@ -24,6 +24,7 @@ packages=(
     dbus-daemon python3 python3-dbus python3-gi python3-jsonschema
     xvfb xauth fonts-dejavu-core
     desktop-file-utils appstream dpkg-dev file help2man
+    clang libclang-rt-14-dev   # the bounded libFuzzer run of the capture importer
 )
 
 as_root() {
