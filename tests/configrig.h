@@ -61,5 +61,5 @@ struct ConfigRig {
 #define BLUPOW_REQUIRE_RIG(rig, model)                                                             \
     blupow::testing::ConfigRig rig;                                                                \
     if (!rig.create(blupow::testing::modelName(model)))                                            \
-        QSKIP("no register map for this simulator model in this build");                           \
+        QFAIL("no register map for this simulator model in this build");                           \
     QVERIFY(rig.startPolling())

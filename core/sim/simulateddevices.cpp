@@ -43,6 +43,11 @@ std::unique_ptr<SimulatedTransport> makeTransport(const DiscoveredDevice &device
     const QString model = device.simulatorModel.isEmpty() && isSimulatedAddress(device.address)
                               ? device.address.mid(kPrefix.size())
                               : device.simulatorModel;
+    return makeTransport(model, maps, error);
+}
+
+std::unique_ptr<SimulatedTransport> makeTransport(QStringView model, const RegisterMaps &maps,
+                                                  QString *error) {
     const auto scenario = scenarios::byName(model);
     if (!scenario) {
         if (error)

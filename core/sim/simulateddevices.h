@@ -25,6 +25,9 @@ namespace SimulatedDevices {
 // model or its register map is unknown (with the reason in `error`).
 [[nodiscard]] std::unique_ptr<SimulatedTransport>
 makeTransport(const DiscoveredDevice &device, const RegisterMaps &maps, QString *error = nullptr);
+// The same by model name (inverter, controller, battery, dcc, dcc-g6): what --simulate=MODEL uses.
+[[nodiscard]] std::unique_ptr<SimulatedTransport>
+makeTransport(QStringView model, const RegisterMaps &maps, QString *error = nullptr);
 
 } // namespace SimulatedDevices
 

@@ -4,6 +4,7 @@
 #include "command.h"
 #include "logging.h"
 #include "sim/scenarios.h"
+#include "sim/simulateddevices.h"
 #include "transport/bletransport.h"
 #include "transport/replaytransport.h"
 
@@ -201,19 +202,7 @@ std::unique_ptr<Transport> TransportFactory::takeTransport() {
 
 std::unique_ptr<SimulatedTransport>
 TransportFactory::createSimulated(const QString &model, const RegisterMaps &maps, QString *error) {
-    const auto scenario = scenarios::byName(model);
-    if (!scenario) {
-        *error = QStringLiteral("unknown simulator model '%1'").arg(model);
-        return nullptr;
-    }
-    const RegisterMap *map = maps.find(scenario->family, scenario->variant);
-    if (!map) {
-        *error = QStringLiteral("no %1 register map in this build: the %2 simulator needs one")
-                     .arg(familyName(scenario->family), model);
-        return nullptr;
-    }
-    return std::make_unique<SimulatedTransport>(
-        DeviceSimulator(*map, *scenario, QDateTime::currentMSecsSinceEpoch()));
+    return SimulatedDevices::makeTransport(model, maps, error);
 }
 
 void TransportFactory::fail(const QString &message, int exitCode) {
