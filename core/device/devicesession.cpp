@@ -124,7 +124,7 @@ public:
     void startCycle();
     void finishCycle(bool mayDeclareDead);
     void markAllStale();
-    [[nodiscard]] DecodedValue placeholder(const FieldDef &field) const;
+    [[nodiscard]] DecodedValue neverReadValue(const FieldDef &field) const;
     [[nodiscard]] int computeBackoffMs(int attempt);
     void record(const Exchange &exchange);
 
@@ -700,7 +700,7 @@ void DeviceSessionPrivate::startCycle() {
     proceed();
 }
 
-DecodedValue DeviceSessionPrivate::placeholder(const FieldDef &field) const {
+DecodedValue DeviceSessionPrivate::neverReadValue(const FieldDef &field) const {
     DecodedValue v;
     v.key = field.key;
     v.label = field.label;
@@ -740,7 +740,7 @@ void DeviceSessionPrivate::finishCycle(bool mayDeclareDead) {
                 continue; // settings are read on demand, not reported per cycle
             const auto last = lastValues.constFind(f.key);
             if (last == lastValues.constEnd()) {
-                current.append(placeholder(f));
+                current.append(neverReadValue(f));
                 continue;
             }
             // Not read in this cycle: the last value with its old timestamp, never as fresh.
