@@ -85,6 +85,16 @@ QDockWidget *MainWindow::dock(const QString &objectName) const {
 
 void MainWindow::buildMenus() {
     QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
+    if (m_panels.openCapture)
+        file->addAction(m_panels.openCapture);
+    if (!m_panels.replaySpeeds.isEmpty()) {
+        QMenu *speed = file->addMenu(QStringLiteral("Replay &speed"));
+        speed->addActions(m_panels.replaySpeeds);
+    }
+    if (m_panels.record)
+        file->addAction(m_panels.record);
+    if (m_panels.openCapture || m_panels.record)
+        file->addSeparator();
     if (m_panels.publish)
         file->addAction(m_panels.publish);
     file->addSeparator();

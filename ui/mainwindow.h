@@ -28,7 +28,10 @@ public:
         FramesPanel *frames = nullptr;
         LinkHealthPanel *linkHealth = nullptr;
         RegisterConsole *registers = nullptr;
-        QAction *publish = nullptr; // "Publish to Home Assistant…"
+        QAction *publish = nullptr;     // "Publish to Home Assistant…"
+        QAction *openCapture = nullptr; // "Open capture…"
+        QAction *record = nullptr;      // "Record session…" (checkable)
+        QList<QAction *> replaySpeeds;  // File > Replay speed
     };
 
     explicit MainWindow(const Panels &panels, QWidget *parent = nullptr);

@@ -3,6 +3,7 @@
 // (makeTransport below). No singletons, no global "simulator" flag (design.md 1).
 
 #include "ble/devicescanner.h"
+#include "capturecontroller.h"
 #include "chartpanel.h"
 #include "device/connectionmanager.h"
 #include "devicespanel.h"
@@ -27,7 +28,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QMessageBox>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTextStream>
 #include <QTimer>
 
@@ -180,10 +183,16 @@ int main(int argc, char *argv[]) {
     auto *publishAction = new QAction(QStringLiteral("&Publish to Home Assistant…"));
     publishAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
 
+    // File > Open capture / Record session: a replay is one more kind of transport, but the user
+    // picks a file rather than a device, so it is handed to the connection directly.
+    CaptureController captures(&connections, maps);
+
     // The window owns the panels (in its docks) and, from here on, the action.
-    MainWindow window(
-        {devicesPanel, livePanel, chartPanel, framesPanel, linkPanel, console, publishAction});
+    MainWindow window({devicesPanel, livePanel, chartPanel, framesPanel, linkPanel, console,
+                       publishAction, captures.openAction(), captures.recordAction(),
+                       captures.speedActions()});
     publishAction->setParent(&window);
+    captures.setDialogParent(&window);
     std::unique_ptr<MqttDialog> mqttDialog;
 
     // Every panel follows the current session.
@@ -244,6 +253,12 @@ int main(int argc, char *argv[]) {
             devicesPanel->setMessage(QStringLiteral("Scan finished: %1 Renogy device(s) seen.")
                                          .arg(scanner.devices().size()));
     });
+    QObject::connect(&captures, &CaptureController::errorOccurred, &window,
+                     [&](const QString &message) {
+                         QMessageBox::warning(&window, QStringLiteral("BluPow"), message);
+                     });
+    QObject::connect(&captures, &CaptureController::statusMessage, &window,
+                     [&](const QString &message) { window.statusBar()->showMessage(message); });
     QObject::connect(chartPanel, &ChartPanel::chosenFieldsChanged, &window,
                      [&](const QStringList &keys) { settings.setChartFields(keys); });
     QObject::connect(chartPanel, &ChartPanel::windowSecondsChanged, &window,

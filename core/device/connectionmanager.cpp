@@ -20,7 +20,12 @@ ConnectionManager::~ConnectionManager() {
 
 void ConnectionManager::connectTo(const DiscoveredDevice &device) {
     release();
-    std::unique_ptr<Transport> transport = m_factory ? m_factory(device) : nullptr;
+    connectTransport(m_factory ? m_factory(device) : nullptr, device);
+}
+
+void ConnectionManager::connectTransport(std::unique_ptr<Transport> transport,
+                                         const DiscoveredDevice &device) {
+    release();
     if (!transport) {
         const QString message =
             QStringLiteral("No transport for %1 (%2)").arg(device.name, device.address);
@@ -31,6 +36,7 @@ void ConnectionManager::connectTo(const DiscoveredDevice &device) {
     }
     transport->setParent(this);
     m_transport = transport.release();
+    Q_EMIT transportCreated(m_transport);
     m_session = new DeviceSession(m_transport, m_maps, m_options, this);
     m_device = device;
     Q_EMIT deviceChanged(device.name, device.address);

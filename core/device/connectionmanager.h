@@ -30,15 +30,22 @@ public:
     ~ConnectionManager() override;
 
     void connectTo(const DiscoveredDevice &device);
+    // Starts a session on a transport the caller made (a capture replay: the user picked a file,
+    // not a device, so the factory has nothing to choose). Replaces the current connection.
+    void connectTransport(std::unique_ptr<Transport> transport, const DiscoveredDevice &device);
     void disconnectDevice();
 
     [[nodiscard]] DeviceSession *session() const { return m_session; }
+    [[nodiscard]] Transport *transport() const { return m_transport; }
     [[nodiscard]] std::optional<DiscoveredDevice> device() const { return m_device; }
     [[nodiscard]] bool isConnected() const { return m_session != nullptr; }
     void setPollInterval(int ms);
     [[nodiscard]] int pollInterval() const { return m_options.pollIntervalMs; }
 
 Q_SIGNALS:
+    // A new transport, before any session uses it: what connects here sees each chunk before the
+    // session reacts to it (a recorder then writes a reply before the request it triggers).
+    void transportCreated(blupow::Transport *transport);
     // nullptr when disconnected. The old session is deleted after this returns (deleteLater).
     void sessionChanged(blupow::DeviceSession *session);
     void deviceChanged(const QString &name, const QString &address);

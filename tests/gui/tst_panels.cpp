@@ -1,6 +1,7 @@
 // The panels driven offscreen against the built-in simulator: the whole stack from simulated
 // BLE notifications to widgets, no Bluetooth needed.
 
+#include "capturecontroller.h"
 #include "chartpanel.h"
 #include "device/connectionmanager.h"
 #include "devicespanel.h"
@@ -17,11 +18,14 @@
 #include "registerconsole.h"
 #include "sim/scenarios.h"
 #include "sim/simulateddevices.h"
+#include "transport/replaytransport.h"
 #include "transport/simulatedtransport.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTableView>
@@ -100,6 +104,9 @@ private Q_SLOTS:
     void searchAndCopy();
     void mainWindowShortcuts_data();
     void mainWindowShortcuts();
+    void recordedSessionReplays();
+    void openCaptureRejects_data();
+    void openCaptureRejects();
 };
 
 void TestPanels::simulatedDevicesListed() {
@@ -288,6 +295,8 @@ void TestPanels::mainWindowShortcuts_data() {
                              << QKeySequence(Qt::CTRL | Qt::Key_Return);
     QTest::newRow("search") << QStringLiteral("find") << QKeySequence(QKeySequence::Find);
     QTest::newRow("quit") << QStringLiteral("quit") << QKeySequence(Qt::CTRL | Qt::Key_Q);
+    QTest::newRow("open capture") << QStringLiteral("open capture")
+                                  << QKeySequence(Qt::CTRL | Qt::Key_O);
     QTest::newRow("frames panel toggle")
         << QStringLiteral("framesDock") << QKeySequence(Qt::ALT | Qt::Key_4);
 }
@@ -298,10 +307,12 @@ void TestPanels::mainWindowShortcuts() {
     DeviceListModel devices;
     LiveValuesModel live;
     FrameLogModel frames;
+    ConnectionManager connections({}, RegisterMaps::builtIn(), {});
+    CaptureController captures(&connections, RegisterMaps::builtIn());
     auto *publish = new QAction(QStringLiteral("Publish"));
     MainWindow window({new DevicesPanel(&devices), new LiveValuesPanel(&live), new ChartPanel,
-                       new FramesPanel(&frames), new LinkHealthPanel, new RegisterConsole,
-                       publish});
+                       new FramesPanel(&frames), new LinkHealthPanel, new RegisterConsole, publish,
+                       captures.openAction(), captures.recordAction(), captures.speedActions()});
     publish->setParent(&window);
     const MainWindow::Panels &p = window.panels();
     QAction *a = nullptr;
@@ -313,6 +324,8 @@ void TestPanels::mainWindowShortcuts() {
         a = p.liveValues->findAction();
     else if (action == QLatin1String("quit"))
         a = window.quitAction();
+    else if (action == QLatin1String("open capture"))
+        a = captures.openAction();
     else
         a = window.dock(action)->toggleViewAction();
     QVERIFY(a);
@@ -321,6 +334,93 @@ void TestPanels::mainWindowShortcuts() {
          {"devicesDock", "linkHealthDock", "chartDock", "framesDock", "registersDock"})
         QVERIFY2(window.dock(QLatin1String(dock)), dock);
     QCOMPARE(window.centralWidget(), p.liveValues);
+}
+
+// File > Record session, then File > Open capture on that file: the replay becomes the active
+// connection and fills the same panels as the live device did.
+void TestPanels::recordedSessionReplays() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("session.btsnoop"));
+    const QString key = QStringLiteral("pv_voltage");
+    {
+        Rig rig;
+        CaptureController captures(rig.connections.get(), rig.maps);
+        QSignalSpy recording(&captures, &CaptureController::recordingChanged);
+        QSignalSpy status(&captures, &CaptureController::statusMessage);
+        // Started before the device: the transport is attached when its session appears.
+        QVERIFY(captures.startRecording(path));
+        QVERIFY(captures.recordAction()->isChecked());
+        QCOMPARE(captures.recordingPath(), path);
+        QVERIFY(status.last().first().toString().contains(path));
+        rig.connectTo(QStringLiteral("controller"));
+        QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowOfKey(key) >= 0, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(rig.frames.rowCount() >= 6, kWaitMs);
+        captures.stopRecording();
+        QVERIFY(!captures.isRecording());
+        QVERIFY(!captures.recordAction()->isChecked());
+        QCOMPARE(recording.size(), 2);
+    }
+    QVERIFY(QFileInfo(path).size() > 0);
+
+    Rig rig;
+    CaptureController captures(rig.connections.get(), rig.maps);
+    QSignalSpy errors(&captures, &CaptureController::errorOccurred);
+    captures.speedActions().last()->trigger(); // as fast as possible
+    QCOMPARE(captures.speed(), 0.0);
+    QVERIFY(rig.live.rowOfKey(key) < 0);
+    QCOMPARE(rig.frames.rowCount(), 0);
+    QVERIFY(captures.openCapture(path));
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
+    QVERIFY(rig.connections->session());
+    QVERIFY(captures.replay());
+    QCOMPARE(rig.connections->transport(), captures.replay());
+    QCOMPARE(captures.replay()->speed(), 0.0);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowOfKey(key) >= 0, kWaitMs);
+    bool numeric = false;
+    rig.live.index(rig.live.rowOfKey(key), LiveValuesModel::ValueColumn)
+        .data()
+        .toString()
+        .toDouble(&numeric);
+    QVERIFY(numeric);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.frames.rowCount() >= 6, kWaitMs);
+    QVERIFY(captures.replay()->repliesPlayed() > 0);
+    captures.setSpeed(2.0);
+    QCOMPARE(captures.replay()->speed(), 2.0);
+    QVERIFY(captures.speedActions().at(1)->isChecked());
+}
+
+void TestPanels::openCaptureRejects_data() {
+    QTest::addColumn<QByteArray>("content"); // empty: no file at all
+    QTest::addColumn<bool>("create");
+    QTest::newRow("missing file") << QByteArray() << false;
+    QTest::newRow("empty file") << QByteArray() << true;
+    QTest::newRow("not a btsnoop file") << QByteArray("hello, not a capture\n") << true;
+}
+
+void TestPanels::openCaptureRejects() {
+    QFETCH(QByteArray, content);
+    QFETCH(bool, create);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bad.btsnoop"));
+    if (create) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+    }
+    Rig rig;
+    rig.connectTo(QStringLiteral("battery"));
+    DeviceSession *live = rig.connections->session();
+    CaptureController captures(rig.connections.get(), rig.maps);
+    QSignalSpy errors(&captures, &CaptureController::errorOccurred);
+    QVERIFY(!captures.openCapture(path));
+    QCOMPARE(errors.size(), 1);
+    const QString message = errors.first().first().toString();
+    QVERIFY(message.contains(QLatin1String("bad.btsnoop")));
+    QVERIFY(!message.contains(QLatin1Char('\n')));
+    // The connection that was active stays.
+    QCOMPARE(rig.connections->session(), live);
+    QVERIFY(!captures.replay());
 }
 
 QTEST_MAIN(TestPanels)
