@@ -6,17 +6,17 @@
 #include "capture/recorder.h"
 #include "device/devicesession.h"
 #include "registers/registermap.h"
-#include "sim/devicesimulator.h"
-#include "sim/scenarios.h"
+#include "sim/simulateddevices.h"
 #include "transport/replaytransport.h"
 #include "transport/simulatedtransport.h"
 
 #include <QBuffer>
-#include <QDateTime>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <functional>
 
 using namespace blupow;
 using namespace blupow::capture;
@@ -34,6 +34,29 @@ const DecodedValue *valueOf(const CapturedExchange &e, QStringView key) {
     return nullptr;
 }
 
+// A disk that fills up: takes `room` bytes, then refuses every write.
+class FullDevice : public QIODevice {
+public:
+    explicit FullDevice(qint64 room)
+        : m_room(room) {
+        open(QIODevice::WriteOnly);
+    }
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *, qint64 len) override {
+        if (len > m_room) {
+            setErrorString(QStringLiteral("No space left on device"));
+            return -1;
+        }
+        m_room -= len;
+        return len;
+    }
+
+private:
+    qint64 m_room;
+};
+
 // A session polling a simulated device, with its exchanges and last full cycle collected.
 struct SessionRun {
     QList<Exchange> exchanges;
@@ -42,7 +65,8 @@ struct SessionRun {
     int cycles = 0;
 };
 
-void runSession(Transport *transport, const RegisterMaps &maps, int cycles, SessionRun *run) {
+void runSession(Transport *transport, const RegisterMaps &maps, int cycles, SessionRun *run,
+                const std::function<void()> &afterStart = {}) {
     DeviceSession::Options options;
     options.pollIntervalMs = 20;
     options.requestTimeoutMs = 500;
@@ -66,6 +90,8 @@ void runSession(Transport *transport, const RegisterMaps &maps, int cycles, Sess
             ++run->cycles;
         });
     session.start();
+    if (afterStart)
+        afterStart();
     QTRY_VERIFY_WITH_TIMEOUT(run->cycles >= cycles, 20000);
     session.stop();
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), DeviceSession::State::Stopped, 5000);
@@ -239,28 +265,36 @@ private Q_SLOTS:
 
     void simulatorRecordingRoundTrip_data() {
         QTest::addColumn<QString>("model");
-        QTest::newRow("battery") << QStringLiteral("battery");
-        QTest::newRow("controller") << QStringLiteral("controller");
-        QTest::newRow("inverter") << QStringLiteral("inverter");
+        // Recording started on a running session (File > Record session while connected): the
+        // session's handler sees each chunk before the recorder does, and may send the next
+        // request from inside it.
+        QTest::addColumn<bool>("attachAfterSession");
+        for (const char *model : {"battery", "controller", "inverter"}) {
+            QTest::addRow("%s", model) << QString::fromLatin1(model) << false;
+            QTest::addRow("%s, recording a running session", model)
+                << QString::fromLatin1(model) << true;
+        }
     }
     void simulatorRecordingRoundTrip() {
         QFETCH(QString, model);
-        const auto scenario = scenarios::byName(model);
-        QVERIFY(scenario);
-        const RegisterMap *map = m_maps.find(scenario->family, scenario->variant);
-        QVERIFY(map);
-        SimulatedTransport sim(
-            DeviceSimulator(*map, *scenario, QDateTime::currentMSecsSinceEpoch()));
+        QFETCH(bool, attachAfterSession);
+        QString error;
+        const auto simulated = SimulatedDevices::makeTransport(model, m_maps, &error);
+        QVERIFY2(simulated, qPrintable(error));
+        SimulatedTransport &sim = *simulated;
         sim.setLatency(SimulatedTransport::Latency::fast());
 
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("session.btsnoop"));
         Recorder recorder;
-        QString error;
         QVERIFY2(recorder.start(path, &error), qPrintable(error));
-        recorder.attach(&sim);
+        if (!attachAfterSession)
+            recorder.attach(&sim);
         SessionRun live;
-        runSession(&sim, m_maps, 2, &live);
+        runSession(&sim, m_maps, 2, &live, [&] {
+            if (attachAfterSession)
+                recorder.attach(&sim);
+        });
         recorder.stop();
         QVERIFY(recorder.chunksRecorded() > live.exchanges.size());
 
@@ -326,6 +360,27 @@ private Q_SLOTS:
         }
         QVERIFY(same >= 1);
         QCOMPARE(replay->unmatchedRequests(), 0);
+    }
+
+    void recordingStopsWhenTheDiskIsFull() {
+        QString error;
+        const auto sim = SimulatedDevices::makeTransport(u"controller", m_maps, &error);
+        QVERIFY2(sim, qPrintable(error));
+        sim->setLatency(SimulatedTransport::Latency::fast());
+        FullDevice disk(800); // the header, the discovery and a few records
+        Recorder recorder;
+        QSignalSpy stopped(&recorder, &Recorder::errorOccurred);
+        QVERIFY2(recorder.start(&disk, &error), qPrintable(error));
+        recorder.attach(sim.get());
+        SessionRun live;
+        runSession(sim.get(), m_maps, 2, &live);
+        // The session went on; the recording ended once, saying why, with what fitted kept.
+        QCOMPARE(stopped.size(), 1);
+        QVERIFY2(stopped.at(0).at(0).toString().contains(QLatin1String("No space left")),
+                 qPrintable(stopped.at(0).at(0).toString()));
+        QVERIFY(!recorder.isRecording());
+        QVERIFY(recorder.chunksRecorded() > 0);
+        QVERIFY(live.cycles >= 2);
     }
 
     void exportedFramesImport() {

@@ -7,10 +7,16 @@
 #include <QDateTime>
 #include <QFile>
 
+#include <utility>
+
 namespace blupow::capture {
 
 Recorder::Recorder(QObject *parent)
-    : QObject(parent) {}
+    : QObject(parent) {
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(0);
+    connect(&m_flushTimer, &QTimer::timeout, this, [this] { flushWrites(); });
+}
 
 Recorder::~Recorder() {
     stop();
@@ -60,13 +66,36 @@ void Recorder::attach(Transport *transport) {
                                                transport->peerName(), transport->peerAddress());
         m_device->write(advert);
     }
-    connect(transport, &Transport::bytesWritten, this,
-            [this](const QByteArray &frame, qint64 ms) { record(frame, ms, false); });
-    connect(transport, &Transport::bytesReceived, this,
-            [this](const QByteArray &chunk, qint64 ms) { record(chunk, ms, true); });
+    connect(transport, &Transport::bytesWritten, this, [this](const QByteArray &frame, qint64 ms) {
+        if (!m_device)
+            return;
+        m_pendingWrites.append({frame, ms});
+        m_flushTimer.start();
+    });
+    connect(transport, &Transport::bytesReceived, this, [this](const QByteArray &chunk, qint64 ms) {
+        flushWrites(ms);
+        record(chunk, ms, true);
+    });
+}
+
+void Recorder::flushWrites(qint64 beforeMs) {
+    // Taken out first: a failing write stops the recording, which flushes and clears again.
+    QList<PendingWrite> waiting = std::exchange(m_pendingWrites, {});
+    qsizetype done = 0;
+    for (; done < waiting.size() && m_device; ++done) {
+        if (waiting.at(done).timestampMs >= beforeMs)
+            break;
+        record(waiting.at(done).frame, waiting.at(done).timestampMs, false);
+    }
+    if (m_device)
+        m_pendingWrites = waiting.mid(done);
 }
 
 void Recorder::stop() {
+    m_flushTimer.stop();
+    if (m_device)
+        flushWrites();
+    m_pendingWrites.clear();
     for (const QPointer<Transport> &t : std::as_const(m_transports)) {
         if (t)
             disconnect(t, nullptr, this, nullptr);

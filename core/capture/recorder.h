@@ -8,7 +8,9 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QTimer>
 
+#include <limits>
 #include <memory>
 
 class QIODevice;
@@ -22,7 +24,14 @@ namespace capture {
 // Records what a transport writes and receives, chunk by chunk with its timestamp, as a btsnoop
 // file (datalink 1002 with synthesised HCI ACL + L2CAP + ATT on the BT-2's usual handles 0x001D
 // and 0x002E): Wireshark opens it, `blupow-cli import` reads it back, `--replay` plays it. Each
-// chunk is written and flushed as it happens, so a session killed with Ctrl+C keeps its file.
+// chunk is written and flushed as it happens (a write at the latest one event-loop turn later),
+// so a session killed with Ctrl+C keeps its file.
+//
+// Records go to the file in time order even when the recorder was attached to a running session:
+// then the session sees each notification before the recorder does and may send its next request
+// from inside that handler, so the recorder hears the write before the chunk that caused it.
+// Writes therefore wait for the end of the event-loop turn, and a chunk overtakes every waiting
+// write that is not older than itself (a write can be a reaction to a chunk, never its cause).
 class Recorder : public QObject {
     Q_OBJECT
 
@@ -54,13 +63,22 @@ Q_SIGNALS:
     void errorOccurred(const QString &message);
 
 private:
+    struct PendingWrite {
+        QByteArray frame;
+        qint64 timestampMs = 0;
+    };
+
     void record(const QByteArray &chunk, qint64 timestampMs, bool received);
+    // Writes the waiting writes older than `beforeMs` (all of them by default).
+    void flushWrites(qint64 beforeMs = std::numeric_limits<qint64>::max());
 
     std::unique_ptr<QIODevice> m_ownedDevice;
     QIODevice *m_device = nullptr;
     QList<QPointer<Transport>> m_transports;
     QString m_path;
     qsizetype m_chunks = 0;
+    QList<PendingWrite> m_pendingWrites;
+    QTimer m_flushTimer; // zero interval: the end of the current event-loop turn
 };
 
 } // namespace capture
