@@ -1,6 +1,7 @@
 #include "settingchange.h"
 
 #include "registers/decodedvalue.h"
+#include "registers/registerdecoder.h"
 
 namespace blupow {
 
@@ -19,6 +20,10 @@ QString SettingChange::summary() const {
                                ? QStringLiteral("(not read)")
                                : QStringLiteral("%1 [%2]").arg(oldText, rawText(oldRaw));
     return QStringLiteral("%1: %2 -> %3 [%4]").arg(name, before, newText, rawText(newRaw));
+}
+
+QString SettingChange::describe(const QList<quint16> &words) const {
+    return isRaw() ? rawText(words) : RegisterDecoder::decodeField(field, words).displayText();
 }
 
 bool SettingChange::matches(const QList<quint16> &readBack) const {

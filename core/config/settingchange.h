@@ -26,8 +26,10 @@ struct SettingTarget {
 struct SettingChange {
     enum class Status { Planned, Unchanged, Verified, Failed, NotAttempted };
 
-    FieldDef field; // the map's field (for the load command: the 0x0120 load state)
-    QString name;   // "float_voltage (0xE009)", "load output (0x010A)"
+    // The map's field (for the load command: the 0x0120 load state); a default FieldDef (no key)
+    // for an expert-mode raw write, which is shown and verified as words only.
+    FieldDef field;
+    QString name; // "float_voltage (0xE009)", "load output (0x010A)"
     modbus::Request request;
     QByteArray frame; // the exact Modbus RTU bytes that will be sent
     QList<quint16> newRaw;
@@ -45,6 +47,9 @@ struct SettingChange {
 
     // "float_voltage (0xE009): 13.8 V [0x008A] -> 14.0 V [0x008C]"
     [[nodiscard]] QString summary() const;
+    // `words` as a person reads them: the field's cooked text, or the words in hex for a raw write.
+    [[nodiscard]] QString describe(const QList<quint16> &words) const;
+    [[nodiscard]] bool isRaw() const { return field.key.isEmpty(); }
     // True when what was read back matches what was written (masked).
     [[nodiscard]] bool matches(const QList<quint16> &readBack) const;
 };

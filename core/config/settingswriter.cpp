@@ -218,8 +218,56 @@ std::optional<SettingChange> SettingsWriter::planLoadSwitch(const RegisterMap &m
     return c;
 }
 
-bool SettingsWriter::prepare(const QList<SettingTarget> &targets, const Options &options,
-                             QString *error) {
+std::optional<SettingChange> SettingsWriter::planRaw(const RegisterMap &map, quint8 slave,
+                                                     quint16 start, const QList<quint16> &words,
+                                                     QString *error) {
+    const auto refuse = [error](const QString &why) -> std::optional<SettingChange> {
+        *error = why;
+        return std::nullopt;
+    };
+    if (words.isEmpty())
+        return refuse(QStringLiteral("no value given"));
+    if (words.size() > modbus::kMaxWriteCount)
+        return refuse(QStringLiteral("at most %1 registers per write, got %2")
+                          .arg(modbus::kMaxWriteCount)
+                          .arg(words.size()));
+    const int last = int(start) + int(words.size()) - 1;
+    if (last > 0xFFFF)
+        return refuse(QStringLiteral("the range runs past register 0xFFFF"));
+    for (int reg = start; reg <= last; ++reg) {
+        if (const auto why = WritePolicy::forbiddenReason(map.family(), reg))
+            return refuse(
+                QStringLiteral("register %1 is never written: %2").arg(regHex(reg), *why));
+    }
+    if (map.family() == Family::Inverter && words.size() > 1)
+        return refuse(QStringLiteral("the inverter takes one register per write"));
+
+    SettingChange c;
+    QStringList fields;
+    for (int reg = start; reg <= last; ++reg) {
+        for (const FieldDef *f : map.fieldsAt(reg)) {
+            if (!fields.contains(f->key))
+                fields.append(f->key);
+        }
+    }
+    c.name = QStringLiteral("raw %1%2")
+                 .arg(words.size() == 1
+                          ? QStringLiteral("register %1").arg(regHex(start))
+                          : QStringLiteral("registers %1..%2").arg(regHex(start), regHex(last)))
+                 .arg(fields.isEmpty() ? QStringLiteral(", not in the map")
+                                       : QStringLiteral(" (%1)").arg(fields.join(u", ")));
+    c.request = words.size() == 1 ? modbus::Request::writeSingle(slave, start, words.first())
+                                  : modbus::Request::writeMultiple(slave, start, words);
+    c.frame = modbus::buildRequest(c.request);
+    c.newRaw = words;
+    c.newText = c.describe(words);
+    c.verifyStart = start;
+    c.verifyMask = QList<quint16>(words.size(), 0xFFFF);
+    c.verifyExpected = words;
+    return c;
+}
+
+bool SettingsWriter::canPrepare(QString *error) const {
     if (m_state == State::ReadingCurrent || m_state == State::AwaitingConfirmation ||
         m_state == State::Writing || m_state == State::Verifying) {
         *error = QStringLiteral("a write is already in progress");
@@ -229,6 +277,13 @@ bool SettingsWriter::prepare(const QList<SettingTarget> &targets, const Options 
         *error = QStringLiteral("the device has not been identified yet");
         return false;
     }
+    return true;
+}
+
+bool SettingsWriter::prepare(const QList<SettingTarget> &targets, const Options &options,
+                             QString *error) {
+    if (!canPrepare(error))
+        return false;
     if (targets.isEmpty()) {
         *error = QStringLiteral("nothing to write");
         return false;
@@ -244,14 +299,17 @@ bool SettingsWriter::prepare(const QList<SettingTarget> &targets, const Options 
 }
 
 bool SettingsWriter::prepareLoadSwitch(bool on, QString *error) {
-    if (!m_session || !m_session->map() || !m_session->identity()) {
-        *error = QStringLiteral("the device has not been identified yet");
+    if (!canPrepare(error))
         return false;
-    }
     const auto c = planLoadSwitch(*m_session->map(), m_session->identity()->slave, on, error);
-    if (!c)
+    return c && begin({*c}, Options{});
+}
+
+bool SettingsWriter::prepareRaw(quint16 start, const QList<quint16> &words, QString *error) {
+    if (!canPrepare(error))
         return false;
-    return begin({*c}, Options{});
+    const auto c = planRaw(*m_session->map(), m_session->identity()->slave, start, words, error);
+    return c && begin({*c}, Options{});
 }
 
 bool SettingsWriter::begin(QList<SettingChange> changes, const Options &options) {
@@ -350,7 +408,7 @@ void SettingsWriter::onExchange(const Exchange &ex) {
         }
         // For the load switch these are the 0x0120 words: what the read-back compares.
         c.oldRaw = ex.response.words;
-        c.oldText = RegisterDecoder::decodeField(c.field, c.oldRaw).displayText();
+        c.oldText = c.describe(c.oldRaw);
         ++m_index;
         readNextCurrent();
         return;
@@ -372,11 +430,13 @@ void SettingsWriter::onExchange(const Exchange &ex) {
             return;
         }
         if (!c.matches(ex.response.words)) {
-            DecodedValue back = RegisterDecoder::decodeField(c.field, ex.response.words);
-            c.result = QStringLiteral("read back %1 [%2]").arg(back.displayText(), back.rawHex());
+            DecodedValue back;
+            back.raw = ex.response.words;
+            const QString text = c.describe(back.raw);
+            c.result = QStringLiteral("read back %1 [%2]").arg(text, back.rawHex());
             fail(QStringLiteral("%1: the device echoed the write but still holds %2 [%3] (wanted "
                                 "%4): not applied")
-                     .arg(c.name, back.displayText(), back.rawHex(), c.newText));
+                     .arg(c.name, text, back.rawHex(), c.newText));
             return;
         }
         c.status = SettingChange::Status::Verified;

@@ -59,10 +59,21 @@ public:
     [[nodiscard]] static std::optional<SettingChange>
     planLoadSwitch(const RegisterMap &map, quint8 slave, bool on, QString *error);
 
+    // Expert mode (the register console): exact words from `start`, outside the map's access
+    // marks and ranges. Still refused before anything is sent: WritePolicy's registers, a range
+    // past 0xFFFF or longer than one request, and more than one register on a family that takes
+    // one register per write (the inverter, protocol.md 6.4.5). Verified by reading every word
+    // back, like any other write.
+    [[nodiscard]] static std::optional<SettingChange> planRaw(const RegisterMap &map, quint8 slave,
+                                                              quint16 start,
+                                                              const QList<quint16> &words,
+                                                              QString *error);
+
     // Validates every target (all or nothing) and starts reading their current values. False,
     // with `error`, when anything is refused: then nothing has been sent.
     bool prepare(const QList<SettingTarget> &targets, const Options &options, QString *error);
     bool prepareLoadSwitch(bool on, QString *error);
+    bool prepareRaw(quint16 start, const QList<quint16> &words, QString *error);
 
     void confirm(); // AwaitingConfirmation -> Writing
     void cancel();  // before confirm(): nothing is written
@@ -82,6 +93,8 @@ Q_SIGNALS:
     void finished(bool ok, const QString &message);
 
 private:
+    // Nothing in progress and the device identified; else false with `error`.
+    bool canPrepare(QString *error) const;
     bool begin(QList<SettingChange> changes, const Options &options);
     void setState(State next);
     void readNextCurrent();
