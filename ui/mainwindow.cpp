@@ -6,6 +6,7 @@
 #include "linkhealthpanel.h"
 #include "livevaluespanel.h"
 #include "registerconsole.h"
+#include "settingspanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -41,6 +42,12 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
     QDockWidget *registers = addPanel(m_panels.registers, QStringLiteral("Register Console"),
                                       QStringLiteral("registersDock"), Qt::BottomDockWidgetArea, 5);
     tabifyDockWidget(frames, registers);
+    if (m_panels.settings) {
+        QDockWidget *settings =
+            addPanel(m_panels.settings, QStringLiteral("Device Settings"),
+                     QStringLiteral("settingsDock"), Qt::BottomDockWidgetArea, 6);
+        tabifyDockWidget(registers, settings);
+    }
     frames->raise();
 
     statusBar()->addPermanentWidget(m_panels.linkHealth->statusSummary(), 1);

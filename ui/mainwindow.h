@@ -13,6 +13,7 @@ class FramesPanel;
 class LinkHealthPanel;
 class LiveValuesPanel;
 class RegisterConsole;
+class SettingsPanel;
 
 // A frame: lays out the panels as docks around the live values, builds the menus from the
 // panels' own actions, and shows the link summary in the status bar. No logic lives here
@@ -28,10 +29,11 @@ public:
         FramesPanel *frames = nullptr;
         LinkHealthPanel *linkHealth = nullptr;
         RegisterConsole *registers = nullptr;
-        QAction *publish = nullptr;     // "Publish to Home Assistant…"
-        QAction *openCapture = nullptr; // "Open capture…"
-        QAction *record = nullptr;      // "Record session…" (checkable)
-        QList<QAction *> replaySpeeds;  // File > Replay speed
+        SettingsPanel *settings = nullptr; // Device Settings; optional
+        QAction *publish = nullptr;        // "Publish to Home Assistant…"
+        QAction *openCapture = nullptr;    // "Open capture…"
+        QAction *record = nullptr;         // "Record session…" (checkable)
+        QList<QAction *> replaySpeeds;     // File > Replay speed
     };
 
     explicit MainWindow(const Panels &panels, QWidget *parent = nullptr);

@@ -2,16 +2,21 @@
 
 #include "capture/frameannotator.h"
 #include "device/devicesession.h"
+#include "writeflow.h"
 
+#include <QCheckBox>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace blupow {
 
@@ -25,7 +30,12 @@ RegisterConsole::RegisterConsole(QWidget *parent)
     , m_count(new QSpinBox(this))
     , m_read(new QPushButton(QStringLiteral("&Read"), this))
     , m_status(new QLabel(this))
-    , m_table(new QTableWidget(0, ColumnCount, this)) {
+    , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_expert(new QCheckBox(QStringLiteral("E&xpert mode"), this))
+    , m_writeRow(new QWidget(this))
+    , m_words(new QLineEdit(m_writeRow))
+    , m_write(new QPushButton(QStringLiteral("&Write…"), m_writeRow))
+    , m_flow(new WriteFlow(this, this)) {
     m_start->setToolTip(QStringLiteral("First register: 0x0100 (hex) or 256 (decimal)"));
     m_start->setMaxLength(6);
     m_count->setRange(1, modbus::kMaxReadCount);
@@ -48,14 +58,33 @@ RegisterConsole::RegisterConsole(QWidget *parent)
     bar->addWidget(m_count);
     bar->addWidget(m_read);
     bar->addStretch();
+    bar->addWidget(m_expert);
+
+    m_expert->setToolTip(QStringLiteral("Write raw registers outside the register map's ranges"));
+    m_words->setPlaceholderText(QStringLiteral("0x008D or 141; several: 141 138"));
+    m_words->setToolTip(QStringLiteral("Words to write from the start register on"));
+    auto *writeBar = new QHBoxLayout(m_writeRow);
+    writeBar->setContentsMargins(0, 0, 0, 0);
+    auto *wordsLabel = new QLabel(QStringLiteral("W&ords:"), m_writeRow);
+    wordsLabel->setBuddy(m_words);
+    writeBar->addWidget(wordsLabel);
+    writeBar->addWidget(m_words, 1);
+    writeBar->addWidget(m_write);
+    m_writeRow->hide();
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addWidget(m_writeRow);
     layout->addWidget(m_status);
     layout->addWidget(m_table, 1);
 
     connect(m_read, &QPushButton::clicked, this, &RegisterConsole::read);
     connect(m_start, &QLineEdit::returnPressed, this, &RegisterConsole::read);
+    connect(m_expert, &QCheckBox::toggled, this, &RegisterConsole::setExpertMode);
+    connect(m_write, &QPushButton::clicked, this, &RegisterConsole::writeRaw);
+    connect(m_words, &QLineEdit::returnPressed, this, &RegisterConsole::writeRaw);
+    connect(m_flow, &WriteFlow::busyChanged, this, &RegisterConsole::updateEnabled);
+    connect(m_flow, &WriteFlow::finished, this, &RegisterConsole::onWriteFinished);
     updateEnabled();
 }
 
@@ -70,6 +99,84 @@ std::optional<quint16> RegisterConsole::parseRegister(const QString &text) {
     return static_cast<quint16>(value);
 }
 
+std::optional<QList<quint16>> RegisterConsole::parseWords(const QString &text) {
+    static const QRegularExpression separators(QStringLiteral("[\\s,;]+"));
+    QList<quint16> words;
+    for (const QString &part : text.split(separators, Qt::SkipEmptyParts)) {
+        const auto word = parseRegister(part);
+        if (!word)
+            return std::nullopt;
+        words.append(*word);
+    }
+    if (words.isEmpty())
+        return std::nullopt;
+    return words;
+}
+
+bool RegisterConsole::isExpertMode() const {
+    return m_expert->isChecked();
+}
+
+void RegisterConsole::setExpertMode(bool on) {
+    const auto show = [this](bool shown) {
+        const QSignalBlocker block(m_expert);
+        m_expert->setChecked(shown);
+        m_writeRow->setVisible(shown);
+        updateEnabled();
+    };
+    if (!on) {
+        show(false);
+        return;
+    }
+    show(false); // until the person has read the warning and said yes
+    m_flow->ask(
+        QStringLiteral("Expert mode"),
+        QStringLiteral("Expert mode writes raw registers. It ignores the register map's ranges "
+                       "and read-only marks, so a wrong value can stop charging, damage a "
+                       "battery or make the device unreachable until it is reset.\n\nStill "
+                       "refused: the registers BluPow never writes (factory reset, shutdown, "
+                       "address, lock). Every write is previewed, confirmed and read back.\n\n"
+                       "Turn expert mode on?"),
+        [this, show](bool yes) { show(yes); });
+}
+
+void RegisterConsole::writeRaw() {
+    if (!m_session || !isExpertMode() || m_flow->isBusy())
+        return;
+    const auto start = parseRegister(m_start->text());
+    const auto words = parseWords(m_words->text());
+    if (!start || !words) {
+        m_status->setText(QStringLiteral("Give a start register and one or more words, each "
+                                         "0..65535 (decimal or 0x hex)."));
+        return;
+    }
+    QString error;
+    const QList<quint16> values = *words;
+    if (!m_flow->run(
+            QStringLiteral("Write raw registers (expert mode)"),
+            [start = *start, values](SettingsWriter &w, QString *why) {
+                return w.prepareRaw(start, values, why);
+            },
+            &error)) {
+        m_status->setText(QStringLiteral("Refused, nothing sent: %1").arg(error));
+        return;
+    }
+    m_status->setText(QStringLiteral("Reading the current values before the preview…"));
+}
+
+void RegisterConsole::onWriteFinished(bool ok, const QString &message) {
+    m_status->setText(ok ? QStringLiteral("Written and read back: %1.").arg(message)
+                         : QStringLiteral("Not written: %1.").arg(message));
+    const QList<SettingChange> changes = m_flow->changes();
+    if (ok && !changes.isEmpty()) {
+        // Show the registers as the device now holds them, under the outcome.
+        m_writeOutcome = m_status->text();
+        setRange(changes.first().request.start,
+                 static_cast<quint16>(changes.first().newRaw.size()));
+        read();
+    }
+}
+
 QString RegisterConsole::statusText() const {
     return m_status->text();
 }
@@ -79,6 +186,8 @@ void RegisterConsole::setSession(DeviceSession *session) {
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
     m_pendingId = 0;
+    m_flow->setSession(session);
+    setExpertMode(false); // never carried over to another device
     if (session)
         connect(session, &DeviceSession::exchangeFinished, this, &RegisterConsole::onExchange);
     m_status->setText(session ? QString()
@@ -116,10 +225,13 @@ void RegisterConsole::onExchange(const Exchange &exchange) {
         return;
     m_pendingId = 0;
     updateEnabled();
+    const QString outcome = std::exchange(m_writeOutcome, {});
+    const QString prefix = outcome.isEmpty() ? QString() : outcome + QLatin1Char('\n');
     if (exchange.outcome != Exchange::Outcome::Ok) {
-        m_status->setText(QStringLiteral("Read failed: %1")
-                              .arg(exchange.error.isEmpty() ? modbus::describe(exchange.response)
-                                                            : exchange.error));
+        m_status->setText(prefix + QStringLiteral("Read failed: %1")
+                                       .arg(exchange.error.isEmpty()
+                                                ? modbus::describe(exchange.response)
+                                                : exchange.error));
         return;
     }
     // The annotator already pairs words with the map's fields (multi-word values decoded whole,
@@ -152,7 +264,8 @@ void RegisterConsole::onExchange(const Exchange &exchange) {
                 m_table->setItem(row, c, new QTableWidgetItem(cells.at(c)));
         }
     }
-    m_status->setText(QStringLiteral("Read %1 registers from 0x%2 in %3 ms.")
+    m_status->setText(QStringLiteral("%1Read %2 registers from 0x%3 in %4 ms.")
+                          .arg(prefix)
                           .arg(words.size())
                           .arg(exchange.request.start, 4, 16, QLatin1Char('0'))
                           .arg(exchange.roundTripMs, 0, 'f', 0));
@@ -160,6 +273,8 @@ void RegisterConsole::onExchange(const Exchange &exchange) {
 
 void RegisterConsole::updateEnabled() {
     m_read->setEnabled(m_session && m_pendingId == 0);
+    m_expert->setEnabled(m_session != nullptr);
+    m_write->setEnabled(m_session && isExpertMode() && !m_flow->isBusy());
 }
 
 } // namespace blupow

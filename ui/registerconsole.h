@@ -7,6 +7,7 @@
 
 #include <optional>
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -16,10 +17,14 @@ class QTableWidget;
 namespace blupow {
 
 class DeviceSession;
+class WriteFlow;
 
-// Read-only register console: reads any range of the connected device (queued behind the poll by
-// the session, never two requests in flight) and shows each word in decimal and hex next to what
-// the identified map makes of it. Nothing here can write.
+// Register console: reads any range of the connected device (queued behind the poll by the
+// session, never two requests in flight) and shows each word in decimal and hex next to what the
+// identified map makes of it. Expert mode (off by default, on only after a warning, off again on
+// every new connection) adds a raw write at the start register: outside the map's ranges, but
+// still refused for WritePolicy's registers, and previewed, confirmed and read back like every
+// write (WriteFlow).
 class RegisterConsole : public QWidget {
     Q_OBJECT
 
@@ -30,23 +35,38 @@ public:
     [[nodiscard]] QString statusText() const;
     // "0x0100", "256", "4000": hex with 0x, else decimal. Nothing when out of 0..0xFFFF.
     [[nodiscard]] static std::optional<quint16> parseRegister(const QString &text);
+    // "0x008D 138, 0x0A": words separated by spaces or commas, each as parseRegister() reads it.
+    [[nodiscard]] static std::optional<QList<quint16>> parseWords(const QString &text);
+    [[nodiscard]] bool isExpertMode() const;
+    [[nodiscard]] WriteFlow *writeFlow() const { return m_flow; }
+    [[nodiscard]] QLineEdit *wordsEdit() const { return m_words; }
 
 public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);
     void setRange(quint16 start, quint16 count);
     void read();
+    // Asks first when turning on; stays off when the person declines.
+    void setExpertMode(bool on);
+    void writeRaw();
 
 private:
     void onExchange(const Exchange &exchange);
     void updateEnabled();
+    void onWriteFinished(bool ok, const QString &message);
 
     QLineEdit *m_start;
     QSpinBox *m_count;
     QPushButton *m_read;
     QLabel *m_status;
     QTableWidget *m_table;
+    QCheckBox *m_expert;
+    QWidget *m_writeRow;
+    QLineEdit *m_words;
+    QPushButton *m_write;
+    WriteFlow *m_flow;
     QPointer<DeviceSession> m_session;
     quint64 m_pendingId = 0;
+    QString m_writeOutcome; // shown above the read that follows a raw write
 };
 
 } // namespace blupow

@@ -20,6 +20,7 @@
 #include "passwordstore.h"
 #include "registerconsole.h"
 #include "settings/appsettings.h"
+#include "settingspanel.h"
 #include "sim/scenarios.h"
 #include "sim/simulateddevices.h"
 #include "transport/bletransport.h"
@@ -180,6 +181,7 @@ int main(int argc, char *argv[]) {
     auto *framesPanel = new FramesPanel(&frameModel);
     auto *linkPanel = new LinkHealthPanel;
     auto *console = new RegisterConsole;
+    auto *settingsPanel = new SettingsPanel;
     auto *publishAction = new QAction(QStringLiteral("&Publish to Home Assistant…"));
     publishAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
 
@@ -189,7 +191,7 @@ int main(int argc, char *argv[]) {
 
     // The window owns the panels (in its docks) and, from here on, the action.
     MainWindow window({devicesPanel, livePanel, chartPanel, framesPanel, linkPanel, console,
-                       publishAction, captures.openAction(), captures.recordAction(),
+                       settingsPanel, publishAction, captures.openAction(), captures.recordAction(),
                        captures.speedActions()});
     publishAction->setParent(&window);
     captures.setDialogParent(&window);
@@ -206,6 +208,8 @@ int main(int argc, char *argv[]) {
                      &LinkHealthPanel::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, console,
                      &RegisterConsole::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, settingsPanel,
+                     &SettingsPanel::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, &publisher,
                      &SessionPublisher::setSession);
     QObject::connect(&connections, &ConnectionManager::deviceChanged, &window,

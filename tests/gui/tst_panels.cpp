@@ -16,17 +16,22 @@
 #include "models/framelogmodel.h"
 #include "models/livevaluesmodel.h"
 #include "registerconsole.h"
+#include "settingspanel.h"
 #include "sim/scenarios.h"
 #include "sim/simulateddevices.h"
 #include "transport/replaytransport.h"
 #include "transport/simulatedtransport.h"
+#include "writeflow.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
@@ -53,6 +58,10 @@ struct Rig {
     ChartPanel chart;
     LinkHealthPanel link;
     RegisterConsole console;
+    SettingsPanel settings;
+    // Every confirmation the panels ask for, answered with `answer` (no dialog offscreen).
+    QStringList asked;
+    bool answer = true;
 
     Rig() {
         DeviceSession::Options options;
@@ -75,6 +84,15 @@ struct Rig {
                          &LinkHealthPanel::setSession);
         QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &console,
                          &RegisterConsole::setSession);
+        QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &settings,
+                         &SettingsPanel::setSession);
+        const auto confirm = [this](const QString &title, const QString &text,
+                                    const std::function<void(bool)> &reply) {
+            asked.append(title + QLatin1Char('\n') + text);
+            reply(answer);
+        };
+        settings.writeFlow()->setConfirm(confirm);
+        console.writeFlow()->setConfirm(confirm);
         QObject::connect(&devicesPanel, &DevicesPanel::connectRequested, connections.get(),
                          &ConnectionManager::connectTo);
         for (const DiscoveredDevice &d : SimulatedDevices::all())
@@ -105,6 +123,12 @@ private Q_SLOTS:
     void mainWindowShortcuts_data();
     void mainWindowShortcuts();
     void recordedSessionReplays();
+    void settingsPanelListsWritableFields_data();
+    void settingsPanelListsWritableFields();
+    void settingsPanelWritesAfterConfirmation_data();
+    void settingsPanelWritesAfterConfirmation();
+    void settingsPanelLoadSwitch();
+    void expertModeRawWrite();
     void openCaptureRejects_data();
     void openCaptureRejects();
 };
@@ -299,6 +323,8 @@ void TestPanels::mainWindowShortcuts_data() {
                                   << QKeySequence(Qt::CTRL | Qt::Key_O);
     QTest::newRow("frames panel toggle")
         << QStringLiteral("framesDock") << QKeySequence(Qt::ALT | Qt::Key_4);
+    QTest::newRow("settings panel toggle")
+        << QStringLiteral("settingsDock") << QKeySequence(Qt::ALT | Qt::Key_6);
 }
 
 void TestPanels::mainWindowShortcuts() {
@@ -311,8 +337,9 @@ void TestPanels::mainWindowShortcuts() {
     CaptureController captures(&connections, RegisterMaps::builtIn());
     auto *publish = new QAction(QStringLiteral("Publish"));
     MainWindow window({new DevicesPanel(&devices), new LiveValuesPanel(&live), new ChartPanel,
-                       new FramesPanel(&frames), new LinkHealthPanel, new RegisterConsole, publish,
-                       captures.openAction(), captures.recordAction(), captures.speedActions()});
+                       new FramesPanel(&frames), new LinkHealthPanel, new RegisterConsole,
+                       new SettingsPanel, publish, captures.openAction(), captures.recordAction(),
+                       captures.speedActions()});
     publish->setParent(&window);
     const MainWindow::Panels &p = window.panels();
     QAction *a = nullptr;
@@ -330,10 +357,166 @@ void TestPanels::mainWindowShortcuts() {
         a = window.dock(action)->toggleViewAction();
     QVERIFY(a);
     QCOMPARE(a->shortcut(), keys);
-    for (const char *dock :
-         {"devicesDock", "linkHealthDock", "chartDock", "framesDock", "registersDock"})
+    for (const char *dock : {"devicesDock", "linkHealthDock", "chartDock", "framesDock",
+                             "registersDock", "settingsDock"})
         QVERIFY2(window.dock(QLatin1String(dock)), dock);
     QCOMPARE(window.centralWidget(), p.liveValues);
+}
+
+void TestPanels::settingsPanelListsWritableFields_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("allowedHas");
+    QTest::addColumn<bool>("loadSwitch");
+    QTest::newRow("controller") << "controller"
+                                << "float_voltage"
+                                << "to" << true;
+    QTest::newRow("inverter") << "inverter"
+                              << "output_priority"
+                              << "sbu" << false;
+    QTest::newRow("dcc") << "dcc"
+                         << "charging_current_limit"
+                         << "to" << false;
+}
+
+void TestPanels::settingsPanelListsWritableFields() {
+    QFETCH(QString, model);
+    QFETCH(QString, key);
+    QFETCH(QString, allowedHas);
+    QFETCH(bool, loadSwitch);
+    Rig rig;
+    rig.connectTo(model);
+    QTRY_VERIFY_WITH_TIMEOUT(!rig.settings.currentText(key).isEmpty() &&
+                                 rig.settings.currentText(key) != QLatin1String("…"),
+                             kWaitMs);
+    const RegisterMap *map = rig.connections->session()->map();
+    QStringList writable;
+    for (const FieldDef &f : map->fields()) {
+        if (f.writable)
+            writable.append(f.key);
+    }
+    QCOMPARE(rig.settings.keys(), writable); // only writable fields, every one of them
+    const int row = rig.settings.rowOf(key);
+    QVERIFY(
+        rig.settings.table()->item(row, SettingsPanel::AllowedColumn)->text().contains(allowedHas));
+    QCOMPARE(rig.settings.hasLoadSwitch(), loadSwitch);
+    // Locked at first: nothing can be typed in.
+    QVERIFY(rig.settings.isLocked());
+    QVERIFY(!rig.settings.table()->cellWidget(row, SettingsPanel::NewColumn)->isEnabled());
+    QVERIFY(!rig.settings.setNewValue(key, 1));
+    QVERIFY(rig.settings.changedKeys().isEmpty());
+}
+
+void TestPanels::settingsPanelWritesAfterConfirmation_data() {
+    QTest::addColumn<bool>("confirm");
+    QTest::newRow("confirmed") << true;
+    QTest::newRow("declined") << false;
+}
+
+void TestPanels::settingsPanelWritesAfterConfirmation() {
+    QFETCH(bool, confirm);
+    Rig rig;
+    rig.answer = confirm;
+    rig.connectTo(QStringLiteral("controller"));
+    const QString key = QStringLiteral("float_voltage");
+    QTRY_COMPARE_WITH_TIMEOUT(rig.settings.currentText(key), QStringLiteral("13.6 V"), kWaitMs);
+    QVERIFY(!rig.settings.setNewValue(key, 14.1)); // locked
+    rig.settings.setLocked(false);
+    QVERIFY(!rig.settings.setNewValue(key, 17.5)); // outside the documented range
+    QVERIFY(rig.settings.setNewValue(key, 14.1));
+    QCOMPARE(rig.settings.changedKeys(), QStringList{key});
+    QSignalSpy done(rig.settings.writeFlow(), &WriteFlow::finished);
+    rig.settings.apply();
+    QVERIFY(done.wait(kWaitMs));
+    QCOMPARE(rig.asked.size(), 1);
+    // The person saw the exact frame and the change before anything was sent.
+    QVERIFY2(rig.asked.first().contains(QLatin1String("13.6 V [0x0088] -> 14.1 V [0x008d]")),
+             qPrintable(rig.asked.first()));
+    QVERIFY2(rig.asked.first().contains(QLatin1String("frame: 01 06 e0 09 00 8d ae 6d")),
+             qPrintable(rig.asked.first()));
+    QCOMPARE(done.first().at(0).toBool(), confirm);
+    // After any write, declined or not, the panel shows what the device holds, read anew.
+    QTRY_VERIFY_WITH_TIMEOUT(rig.settings.statusText().contains(QLatin1String("read at")), kWaitMs);
+    QCOMPARE(rig.settings.currentText(key),
+             confirm ? QStringLiteral("14.1 V") : QStringLiteral("13.6 V"));
+    QVERIFY2(rig.settings.statusText().startsWith(confirm ? QLatin1String("Done")
+                                                          : QLatin1String("Not done")),
+             qPrintable(rig.settings.statusText()));
+    QVERIFY(rig.settings.changedKeys().isEmpty());
+}
+
+void TestPanels::settingsPanelLoadSwitch() {
+    Rig rig;
+    rig.connectTo(QStringLiteral("controller"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        rig.settings.hasLoadSwitch() &&
+            !rig.settings.currentText(QStringLiteral("float_voltage")).isEmpty(),
+        kWaitMs);
+    rig.settings.switchLoad(false); // locked: ignored
+    QVERIFY(rig.asked.isEmpty());
+    rig.settings.setLocked(false);
+    for (bool on : {false, true}) {
+        QSignalSpy done(rig.settings.writeFlow(), &WriteFlow::finished);
+        rig.settings.switchLoad(on);
+        QVERIFY(done.wait(kWaitMs));
+        QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+        QVERIFY(rig.asked.last().contains(QLatin1String("load output")));
+        QVERIFY2(rig.settings.statusText().contains(QLatin1String("verified")),
+                 qPrintable(rig.settings.statusText()));
+    }
+}
+
+void TestPanels::expertModeRawWrite() {
+    Rig rig;
+    rig.connectTo(QStringLiteral("controller"));
+    QTRY_VERIFY_WITH_TIMEOUT(rig.connections->session()->map() != nullptr, kWaitMs);
+    // Off by default; declining the warning leaves it off.
+    QVERIFY(!rig.console.isExpertMode());
+    QVERIFY(!rig.console.wordsEdit()->isVisibleTo(&rig.console));
+    rig.answer = false;
+    rig.console.setExpertMode(true);
+    QCOMPARE(rig.asked.size(), 1);
+    QVERIFY(rig.asked.first().contains(QLatin1String("damage a battery")));
+    QVERIFY(!rig.console.isExpertMode());
+    rig.answer = true;
+    rig.console.setExpertMode(true);
+    QVERIFY(rig.console.isExpertMode());
+    QVERIFY(rig.console.wordsEdit()->isVisibleTo(&rig.console));
+
+    // A raw word at the start register: previewed, confirmed, read back, then shown.
+    rig.console.setRange(0xE009, 1);
+    rig.console.wordsEdit()->setText(QStringLiteral("0x008D"));
+    QSignalSpy done(rig.console.writeFlow(), &WriteFlow::finished);
+    rig.console.writeRaw();
+    QVERIFY(done.wait(kWaitMs));
+    QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+    QVERIFY(rig.asked.last().contains(QLatin1String("raw register 0xE009")));
+    QTRY_COMPARE_WITH_TIMEOUT(rig.console.table()->rowCount(), 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(rig.console.table()->item(0, 2)->text(), QStringLiteral("0x008d"),
+                              kWaitMs);
+    QVERIFY2(rig.console.statusText().startsWith(QLatin1String("Written and read back")),
+             qPrintable(rig.console.statusText()));
+
+    // Still refused, before anything is sent: bad words, and the policy's registers.
+    const int asked = static_cast<int>(rig.asked.size());
+    rig.console.wordsEdit()->setText(QStringLiteral("70000"));
+    rig.console.writeRaw();
+    QVERIFY(rig.console.statusText().contains(QLatin1String("0..65535")));
+    QCOMPARE(RegisterConsole::parseWords(QStringLiteral("0x10, 20 0x0a")),
+             std::optional<QList<quint16>>(QList<quint16>{16, 20, 10}));
+
+    // A new connection turns expert mode off again.
+    rig.connectTo(QStringLiteral("inverter"));
+    QTRY_VERIFY_WITH_TIMEOUT(!rig.console.isExpertMode(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        rig.connections->session() && rig.connections->session()->map() != nullptr, kWaitMs);
+    rig.console.setExpertMode(true);
+    rig.console.setRange(4417, 1);
+    rig.console.wordsEdit()->setText(QStringLiteral("1"));
+    rig.console.writeRaw();
+    QVERIFY2(rig.console.statusText().contains(QLatin1String("never written")),
+             qPrintable(rig.console.statusText()));
+    QCOMPARE(rig.asked.size(), asked + 1); // only the expert-mode warning, no write preview
 }
 
 // File > Record session, then File > Open capture on that file: the replay becomes the active
