@@ -111,6 +111,8 @@ private Q_SLOTS:
     void removeEntities();
     void removeDevice();
     void customPrefixAndBase();
+    void otherLayout_data();
+    void otherLayout();
 };
 
 void TestHaDiscovery::entityClasses_data() {
@@ -551,6 +553,40 @@ void TestHaDiscovery::removeDevice() {
     QVERIFY(messages.at(0).retain);
     QCOMPARE(messages.at(1).topic, u"renogy/dev1/availability"_s);
     QVERIFY(messages.at(1).payload.isEmpty());
+}
+
+void TestHaDiscovery::otherLayout_data() {
+    QTest::addColumn<bool>("legacy");
+    QTest::newRow("device-based looks at per-entity topics") << false;
+    QTest::newRow("per-entity looks at the device topic") << true;
+}
+
+void TestHaDiscovery::otherLayout() {
+    QFETCH(bool, legacy);
+    HaDiscoveryOptions o = options();
+    o.legacy = legacy;
+    const QList<HaEntity> entities = HaDiscovery::entitiesFor(sampleFields());
+    const QStringList old = HaDiscovery::otherLayoutTopics(o, u"dev1"_s, identity(), entities);
+    HaDiscoveryOptions other = o;
+    other.legacy = !legacy;
+    QStringList expected;
+    for (const HaMessage &m : HaDiscovery::deviceDiscovery(other, u"dev1"_s, identity(), entities))
+        expected.append(m.topic);
+    QCOMPARE(old, expected);
+    QCOMPARE(old.size(), legacy ? 1 : entities.size());
+    for (const HaMessage &m : HaDiscovery::deviceDiscovery(o, u"dev1"_s, identity(), entities))
+        QVERIFY2(!old.contains(m.topic), qPrintable(m.topic)); // never the layout in use
+    QCOMPARE(HaDiscovery::otherLayoutBridgeTopics(o).size(), 1);
+    QVERIFY(HaDiscovery::otherLayoutBridgeTopics(o).first() !=
+            HaDiscovery::bridgeDiscovery(o).first().topic);
+
+    const QList<HaMessage> handshake = HaDiscovery::migrationMessages(old);
+    QCOMPARE(handshake.size(), old.size());
+    QCOMPARE(handshake.first().payload, QByteArray(R"({"migrate_discovery":true})"));
+    QVERIFY(handshake.first().retain);
+    const QList<HaMessage> clear = HaDiscovery::clearMessages(old);
+    QVERIFY(clear.first().payload.isEmpty() && clear.first().retain);
+    QCOMPARE(HaDiscovery::bridgeSyncTopic(o), u"renogy/bridge/host-1/sync"_s);
 }
 
 void TestHaDiscovery::customPrefixAndBase() {

@@ -113,6 +113,8 @@ private Q_SLOTS:
     void cleanStopPublishesOffline();
     void brokerRestart_data();
     void brokerRestart();
+    void layoutSwitchMigrates_data();
+    void layoutSwitchMigrates();
     void cliKilledLeavesTheWill();
     void cliSigtermPublishesOffline();
     void cliWrongPasswordFailsClearly();
@@ -315,6 +317,85 @@ void TestMqttBridge::brokerRestart() {
     QCOMPARE(config.size(), 2);
     const auto topics = retainedMessages(broker.broker().port, o.ha.baseTopic + u"/#"_s);
     QCOMPARE(retainedPayload(topics, HaDiscovery::bridgeStatusTopic(o.ha)), QByteArray("online"));
+}
+
+void TestMqttBridge::layoutSwitchMigrates_data() {
+    QTest::addColumn<bool>("fromLegacy");
+    QTest::newRow("device-based to per-entity") << false;
+    QTest::newRow("per-entity to device-based") << true;
+}
+
+// A user switches --legacy-discovery: the configs the first layout left on the broker are handed
+// over with migrate_discovery before the new ones, then cleared (ha-mqtt.md §10).
+void TestMqttBridge::layoutSwitchMigrates() {
+    QFETCH(bool, fromLegacy);
+    MqttBridge::Options o = bridgeOptions();
+    o.ha.legacy = fromLegacy;
+    QStringList oldTopics;
+    {
+        MqttBridge first(clientOptions(m_broker.port), o);
+        const int h = first.addDevice();
+        first.deviceIdentified(h, u"dev1"_s, identity(), fields());
+        QSignalSpy announced(&first, &MqttBridge::announced);
+        QSignalSpy migrated(&first, &MqttBridge::migrated);
+        QSignalSpy stopped(&first, &MqttBridge::stopped);
+        first.start();
+        QVERIFY(announced.wait(10000));
+        QVERIFY(migrated.isEmpty()); // nothing of the other layout was there
+        for (const auto &m : retainedMessages(m_broker.port, o.ha.discoveryPrefix + u"/#"_s))
+            oldTopics.append(m.topic);
+        first.stop();
+        QVERIFY(stopped.wait(10000));
+    }
+    QCOMPARE(oldTopics.size(), fromLegacy ? 7 : 2);
+
+    Listener listener(m_broker.port, o.ha.discoveryPrefix + u"/#"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.messages.size(), oldTopics.size(), 10000); // retained
+    const qsizetype live = listener.messages.size();
+    o.ha.legacy = !fromLegacy;
+    MqttBridge second(clientOptions(m_broker.port), o);
+    const int h = second.addDevice();
+    second.deviceIdentified(h, u"dev1"_s, identity(), fields());
+    QSignalSpy migrated(&second, &MqttBridge::migrated);
+    second.start();
+    QVERIFY(migrated.wait(10000));
+    QStringList moved = migrated.first().at(0).toStringList();
+    moved.sort();
+    oldTopics.sort();
+    QCOMPARE(moved, oldTopics);
+
+    // The broker now holds exactly the new layout's configs.
+    QStringList newTopics;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            newTopics.clear();
+            for (const auto &m : retainedMessages(m_broker.port, o.ha.discoveryPrefix + u"/#"_s))
+                newTopics.append(m.topic);
+            return newTopics.size() == (fromLegacy ? 2 : 7);
+        }(),
+        10000);
+    for (const QString &t : std::as_const(newTopics))
+        QVERIFY2(!oldTopics.contains(t), qPrintable(t));
+
+    // Order as Home Assistant needs it: every old topic gets the handshake, then the new configs
+    // arrive, then the old topics are cleared.
+    QTRY_VERIFY_WITH_TIMEOUT(listener.messages.size() >= live + 2 * oldTopics.size() + 2, 10000);
+    qsizetype lastHandshake = -1, firstNew = -1, firstClear = -1;
+    for (qsizetype i = live; i < listener.messages.size(); ++i) {
+        const QString topic = listener.messages.at(i).at(0).toString();
+        const QByteArray payload = listener.messages.at(i).at(1).toByteArray();
+        if (oldTopics.contains(topic) && !payload.isEmpty()) {
+            QCOMPARE(json(payload), QJsonObject({{u"migrate_discovery"_s, true}}));
+            lastHandshake = i;
+        } else if (oldTopics.contains(topic) && firstClear < 0) {
+            firstClear = i;
+        } else if (newTopics.contains(topic) && firstNew < 0) {
+            firstNew = i;
+        }
+    }
+    QVERIFY(lastHandshake >= 0 && firstNew >= 0 && firstClear >= 0);
+    QVERIFY(lastHandshake < firstNew);
+    QVERIFY(firstNew < firstClear);
 }
 
 void TestMqttBridge::cliKilledLeavesTheWill() {

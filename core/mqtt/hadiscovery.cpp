@@ -142,6 +142,11 @@ QString bridgeStatusTopic(const HaDiscoveryOptions &options) {
            QStringLiteral("/status");
 }
 
+QString bridgeSyncTopic(const HaDiscoveryOptions &options) {
+    return options.baseTopic + QStringLiteral("/bridge/") + sanitizedHostId(options) +
+           QStringLiteral("/sync");
+}
+
 QString availabilityTopic(const HaDiscoveryOptions &options, const QString &deviceId) {
     return options.baseTopic + QLatin1Char('/') + sanitizeId(deviceId) +
            QStringLiteral("/availability");
@@ -526,6 +531,47 @@ QList<HaMessage> removeDevice(const HaDiscoveryOptions &options, const QString &
         out.append(HaMessage{deviceConfigTopic(options, deviceObjectId(deviceId)), {}, true});
     }
     out.append(HaMessage{availabilityTopic(options, deviceId), {}, true});
+    return out;
+}
+
+namespace {
+
+QStringList topicsOf(const QList<HaMessage> &messages) {
+    QStringList topics;
+    topics.reserve(messages.size());
+    for (const HaMessage &m : messages)
+        topics.append(m.topic);
+    return topics;
+}
+
+HaDiscoveryOptions flipped(HaDiscoveryOptions options) {
+    options.legacy = !options.legacy;
+    return options;
+}
+
+} // namespace
+
+QStringList otherLayoutTopics(const HaDiscoveryOptions &options, const QString &deviceId,
+                              const DeviceIdentity &identity, const QList<HaEntity> &entities) {
+    return topicsOf(deviceDiscovery(flipped(options), deviceId, identity, entities));
+}
+
+QStringList otherLayoutBridgeTopics(const HaDiscoveryOptions &options) {
+    return topicsOf(bridgeDiscovery(flipped(options)));
+}
+
+QList<HaMessage> migrationMessages(const QStringList &oldTopics) {
+    QList<HaMessage> out;
+    for (const QString &topic : oldTopics)
+        out.append(HaMessage{
+            topic, toJson(QJsonObject{{QStringLiteral("migrate_discovery"), true}}), true});
+    return out;
+}
+
+QList<HaMessage> clearMessages(const QStringList &oldTopics) {
+    QList<HaMessage> out;
+    for (const QString &topic : oldTopics)
+        out.append(HaMessage{topic, {}, true});
     return out;
 }
 

@@ -60,6 +60,9 @@ namespace HaDiscovery {
 [[nodiscard]] QString deviceObjectId(const QString &deviceId);           // renogy_<devid>
 [[nodiscard]] QString
 bridgeStatusTopic(const HaDiscoveryOptions &options); // <base>/bridge/<hostid>/status
+// Not retained, read only by the bridge itself: a marker it sends to learn that the broker has
+// delivered every retained message of its earlier subscriptions.
+[[nodiscard]] QString bridgeSyncTopic(const HaDiscoveryOptions &options);
 [[nodiscard]] QString availabilityTopic(const HaDiscoveryOptions &options, const QString &deviceId);
 [[nodiscard]] QString stateTopic(const HaDiscoveryOptions &options, const QString &deviceId);
 [[nodiscard]] QString birthTopic(const HaDiscoveryOptions &options); // <prefix>/status
@@ -122,6 +125,18 @@ bridgeStatusTopic(const HaDiscoveryOptions &options); // <base>/bridge/<hostid>/
 [[nodiscard]] QList<HaMessage> removeDevice(const HaDiscoveryOptions &options,
                                             const QString &deviceId,
                                             const QList<HaEntity> &entities);
+
+// Switching layouts (§1, §10): the config topics the other layout uses for a device and for the
+// bridge (where an earlier run in that layout left retained configs), and the handshake message
+// for each such topic that holds one: {"migrate_discovery": true}, sent before the new layout's
+// configs, after which the old topics are cleared with empty retained payloads. Home Assistant
+// then moves the entities (same unique_ids) instead of rejecting them as conflicting.
+[[nodiscard]] QStringList otherLayoutTopics(const HaDiscoveryOptions &options,
+                                            const QString &deviceId, const DeviceIdentity &identity,
+                                            const QList<HaEntity> &entities);
+[[nodiscard]] QStringList otherLayoutBridgeTopics(const HaDiscoveryOptions &options);
+[[nodiscard]] QList<HaMessage> migrationMessages(const QStringList &oldTopics);
+[[nodiscard]] QList<HaMessage> clearMessages(const QStringList &oldTopics);
 
 // The state JSON of one poll cycle (§7): every announced entity's key is present; a Good value is
 // a JSON number (rounded to its decimals) or string, anything else is null so Home Assistant

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QRandomGenerator>
 
+#include <utility>
+
 namespace blupow {
 
 namespace {
@@ -48,6 +50,16 @@ MqttBridge::MqttBridge(MqttClient::Options clientOptions, Options options, QObje
     m_birthTimer.setObjectName(QStringLiteral("mqttBirthTimer"));
     m_birthTimer.setSingleShot(true);
     connect(&m_birthTimer, &QTimer::timeout, this, &MqttBridge::announce);
+
+    m_layoutTimer.setObjectName(QStringLiteral("mqttLayoutCheckTimer"));
+    m_layoutTimer.setSingleShot(true);
+    connect(&m_layoutTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcMqtt) << "the broker did not return the sync marker within"
+                          << m_options.layoutCheckTimeoutMs
+                          << "ms; announcing without looking further for the other layout";
+        for (LayoutCheck &c : std::exchange(m_layoutChecks, {}))
+            finishLayoutCheck(std::move(c));
+    });
 
     m_stopTimer.setObjectName(QStringLiteral("mqttStopTimer"));
     m_stopTimer.setSingleShot(true);
@@ -113,11 +125,82 @@ void MqttBridge::finishStop() {
 
 void MqttBridge::onConnected() {
     m_client->subscribe(HaDiscovery::birthTopic(m_options.ha), 0);
-    announce();
+    m_client->subscribe(HaDiscovery::bridgeSyncTopic(m_options.ha), 0);
+    m_layoutChecks.clear();
+    m_layoutTimer.stop();
+    m_layoutChecked.clear();
+    QStringList old = HaDiscovery::otherLayoutBridgeTopics(m_options.ha);
+    for (const auto &[handle, d] : m_devices) {
+        if (!d.identity)
+            continue;
+        old += otherLayoutTopics(d);
+        m_layoutChecked.insert(d.deviceId);
+    }
+    checkLayout(std::move(old), [this] { announce(); });
+}
+
+QStringList MqttBridge::otherLayoutTopics(const Device &d) const {
+    return HaDiscovery::otherLayoutTopics(m_options.ha, d.deviceId, *d.identity, d.entities);
+}
+
+void MqttBridge::checkLayout(QStringList oldTopics, std::function<void()> then) {
+    LayoutCheck check;
+    // Unique per run, so a second bridge with the same host id cannot end this one's check.
+    check.marker = QByteArray::number(QRandomGenerator::global()->generate64(), 16) + '-' +
+                   QByteArray::number(++m_nextMarker);
+    for (const QString &topic : std::as_const(oldTopics))
+        m_client->subscribe(topic, 0);
+    check.oldTopics = std::move(oldTopics);
+    check.then = std::move(then);
+    const QByteArray marker = check.marker;
+    m_layoutChecks.append(std::move(check));
+    // The broker handles one client's packets in order and queues the retained messages of a
+    // subscription when it handles the SUBSCRIBE, so the marker comes back after all of them.
+    m_client->publish(HaDiscovery::bridgeSyncTopic(m_options.ha), marker, 0, false);
+    if (!m_layoutTimer.isActive())
+        m_layoutTimer.start(m_options.layoutCheckTimeoutMs);
+}
+
+void MqttBridge::finishLayoutCheck(LayoutCheck check) {
+    if (!m_client->isConnected() || m_stopping)
+        return;
+    if (!check.found.isEmpty()) {
+        qCInfo(lcMqtt).noquote() << "moving" << check.found.size()
+                                 << "discovery config(s) left by the other layout to this one";
+        publishMessages(HaDiscovery::migrationMessages(check.found));
+    }
+    check.then();
+    if (!check.found.isEmpty()) {
+        publishMessages(HaDiscovery::clearMessages(check.found));
+        Q_EMIT migrated(check.found);
+    }
+    for (const QString &topic : std::as_const(check.oldTopics))
+        m_client->unsubscribe(topic);
 }
 
 void MqttBridge::onMessage(const QString &topic, const QByteArray &payload, bool retained) {
-    Q_UNUSED(retained)
+    if (topic == HaDiscovery::bridgeSyncTopic(m_options.ha)) {
+        for (qsizetype i = 0; i < m_layoutChecks.size(); ++i) {
+            if (m_layoutChecks.at(i).marker != payload)
+                continue;
+            QList<LayoutCheck> done = m_layoutChecks.first(i + 1);
+            m_layoutChecks.remove(0, i + 1);
+            if (m_layoutChecks.isEmpty())
+                m_layoutTimer.stop();
+            else
+                m_layoutTimer.start(m_options.layoutCheckTimeoutMs);
+            for (LayoutCheck &c : done)
+                finishLayoutCheck(std::move(c));
+            return;
+        }
+        return;
+    }
+    if (retained && !payload.isEmpty()) {
+        for (LayoutCheck &c : m_layoutChecks) {
+            if (c.oldTopics.contains(topic) && !c.found.contains(topic))
+                c.found.append(topic);
+        }
+    }
     if (topic != HaDiscovery::birthTopic(m_options.ha) || payload != kOnline || m_stopping)
         return;
     // mqtt.markdown: re-send discovery on HA's birth "with a small random delay", so a broker
@@ -156,7 +239,8 @@ void MqttBridge::announce() {
     m_client->publish(HaDiscovery::bridgeStatusTopic(m_options.ha), kOnline, 1, true);
     publishMessages(HaDiscovery::bridgeDiscovery(m_options.ha));
     for (auto &[handle, d] : m_devices) {
-        if (d.identity)
+        // A device identified since the connect is announced by its own layout check.
+        if (d.identity && m_layoutChecked.contains(d.deviceId))
             announceDevice(d);
     }
     // States last, and only fresh ones: HA would show an old reading as the current one.
@@ -210,8 +294,17 @@ void MqttBridge::deviceIdentified(int handle, const QString &deviceId,
     }
     d->latestStateAge.invalidate();
     qCInfo(lcMqtt).noquote() << "device" << d->deviceId << "has" << entities.size() << "entities";
-    if (connected)
+    if (!connected)
+        return;
+    if (m_layoutChecked.contains(d->deviceId)) {
         announceDevice(*d);
+        return;
+    }
+    m_layoutChecked.insert(d->deviceId);
+    checkLayout(otherLayoutTopics(*d), [this, handle] {
+        if (Device *x = device(handle); x && x->identity)
+            announceDevice(*x);
+    });
 }
 
 void MqttBridge::deviceValues(int handle, const DecodedValues &values) {

@@ -14,6 +14,7 @@
 #include <QSet>
 #include <QTimer>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,7 +28,12 @@ namespace blupow {
 //
 // On every (re)connect, and a random 0.2-2 s after Home Assistant's birth message, it publishes
 // in this order: bridge `online`, the retained discovery configs, each device's retained
-// availability, then the latest state of each device if it is still fresh. While the broker is
+// availability, then the latest state of each device if it is still fresh. Before a device's first
+// announcement on a connection it looks for configs the other discovery layout left on the broker
+// (the user switched --legacy-discovery): it subscribes to those topics, then publishes a marker
+// to its own sync topic; the marker coming back means the broker has delivered every retained
+// config it holds for them. Any it found get the migrate_discovery handshake (ha-mqtt.md §10).
+// While the broker is
 // away only the latest state per device is kept (bounded memory), and a state older than one
 // poll interval is dropped rather than published late as if it were new.
 class MqttBridge : public QObject {
@@ -40,6 +46,7 @@ public:
         int birthDelayMaxMs = 2000;
         int stopTimeoutMs = 3000; // waiting for the broker to acknowledge `offline` on stop()
         int maxStateAgeMs = -1;   // -1 = the poll interval
+        int layoutCheckTimeoutMs = 3000; // a broker that never returns the sync marker
         EnergyCounterGuard::Options energy;
     };
 
@@ -68,6 +75,8 @@ public:
 Q_SIGNALS:
     // Discovery, availability and fresh states were (re)published after a connect or a birth.
     void announced();
+    // Configs of the other layout were found and handed over with migrate_discovery.
+    void migrated(const QStringList &oldTopics);
     void statePublished(const QString &deviceId);
     void stopped();
 
@@ -86,7 +95,18 @@ private:
         EnergyCounterGuard guard;
     };
 
+    // One look for the other layout's configs, then `then` (which announces).
+    struct LayoutCheck {
+        QByteArray marker;
+        QStringList oldTopics;
+        QStringList found; // old topics holding a retained config
+        std::function<void()> then;
+    };
+
     void onConnected();
+    void checkLayout(QStringList oldTopics, std::function<void()> then);
+    void finishLayoutCheck(LayoutCheck check);
+    [[nodiscard]] QStringList otherLayoutTopics(const Device &device) const;
     void onMessage(const QString &topic, const QByteArray &payload, bool retained);
     void announce();
     void announceDevice(Device &device);
@@ -100,8 +120,12 @@ private:
     std::unique_ptr<MqttClient> m_client;
     std::map<int, Device> m_devices;
     int m_nextHandle = 1;
-    QTimer m_birthTimer; // random delay after homeassistant/status "online"
-    QTimer m_stopTimer;  // bounds the wait for acknowledgements on stop()
+    QList<LayoutCheck> m_layoutChecks; // in flight, oldest first
+    QSet<QString> m_layoutChecked;     // device ids checked on this connection
+    quint64 m_nextMarker = 0;
+    QTimer m_layoutTimer; // bounds the oldest layout check
+    QTimer m_birthTimer;  // random delay after homeassistant/status "online"
+    QTimer m_stopTimer;   // bounds the wait for acknowledgements on stop()
     bool m_stopping = false;
 };
 

@@ -488,13 +488,26 @@ int MqttClient::publish(const QString &topic, const QByteArray &payload, int qos
 }
 
 bool MqttClient::subscribe(const QString &topic, int qos) {
+    return request(QStringLiteral("subscribe to"), topic, [qos](mosquitto *m, const char *t) {
+        return mosquitto_subscribe(m, nullptr, t, qos);
+    });
+}
+
+bool MqttClient::unsubscribe(const QString &topic) {
+    return request(QStringLiteral("unsubscribe from"), topic, [](mosquitto *m, const char *t) {
+        return mosquitto_unsubscribe(m, nullptr, t);
+    });
+}
+
+bool MqttClient::request(const QString &what, const QString &topic,
+                         const std::function<int(mosquitto *, const char *)> &call) {
     if (!m_handle || m_state != State::Connected)
         return false;
     const QByteArray t = topic.toUtf8();
-    const int rc = mosquitto_subscribe(m_handle.get(), nullptr, t.constData(), qos);
+    const int rc = call(m_handle.get(), t.constData());
     if (rc != MOSQ_ERR_SUCCESS) {
         qCWarning(lcMqtt).noquote()
-            << "subscribe to" << topic << "failed:" << QString::fromUtf8(mosquitto_strerror(rc));
+            << what << topic << "failed:" << QString::fromUtf8(mosquitto_strerror(rc));
         return false;
     }
     syncNotifiers();

@@ -7,6 +7,7 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -91,6 +92,7 @@ public:
     // Returns the message id, or -1 when not connected or libmosquitto refuses (logged).
     int publish(const QString &topic, const QByteArray &payload, int qos = 0, bool retain = false);
     bool subscribe(const QString &topic, int qos = 0);
+    bool unsubscribe(const QString &topic);
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] bool isConnected() const { return m_state == State::Connected; }
@@ -149,6 +151,9 @@ private:
     void fail(Error error, const QString &message);
     void teardown();
     void syncNotifiers();
+    // Subscribe and unsubscribe: connected, the call, its failure logged, the notifiers updated.
+    bool request(const QString &what, const QString &topic,
+                 const std::function<int(mosquitto *, const char *)> &call);
     void setState(State state);
     void scheduleReconnect();
     [[nodiscard]] QString endpoint() const;
