@@ -3,6 +3,7 @@
 # user+password and TLS listeners, certificates generated at test time) and stops by PID.
 blupow_add_qtest(tst_hadiscovery LABELS unit)
 blupow_add_qtest(tst_energycounterguard LABELS unit)
+blupow_add_qtest(tst_energyintegrator LABELS unit)
 
 set(BLUPOW_MQTT_BROKER_DIR "${CMAKE_CURRENT_BINARY_DIR}/mqtt-broker")
 set(BLUPOW_MQTT_BROKER_SCRIPT "${CMAKE_CURRENT_SOURCE_DIR}/mqtt/broker.sh")

@@ -1,11 +1,13 @@
 #include "mqtt/mqttbridge.h"
 #include "mqtt/testbroker.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
 
@@ -113,6 +115,7 @@ private Q_SLOTS:
     void cleanStopPublishesOffline();
     void brokerRestart_data();
     void brokerRestart();
+    void batteryEnergyIsIntegratedAndSurvivesARestart();
     void layoutSwitchMigrates_data();
     void layoutSwitchMigrates();
     void cliKilledLeavesTheWill();
@@ -317,6 +320,75 @@ void TestMqttBridge::brokerRestart() {
     QCOMPARE(config.size(), 2);
     const auto topics = retainedMessages(broker.broker().port, o.ha.baseTopic + u"/#"_s);
     QCOMPARE(retainedPayload(topics, HaDiscovery::bridgeStatusTopic(o.ha)), QByteArray("online"));
+}
+
+// A battery has power but no energy counter: the bridge integrates one, announces it for the
+// energy dashboard, and a restarted bridge continues it instead of starting at zero.
+void TestMqttBridge::batteryEnergyIsIntegratedAndSurvivesARestart() {
+    QTemporaryDir dir;
+    MqttBridge::Options o = bridgeOptions();
+    o.energyFile = dir.filePath(u"energy.json"_s);
+    Listener listener(m_broker.port, o.ha.baseTopic + u"/#"_s);
+    const QString stateTopic = HaDiscovery::stateTopic(o.ha, u"bat1"_s);
+    DeviceIdentity battery = identity();
+    battery.family = Family::Battery;
+    const QList<FieldDef> batteryFields{
+        field(u"battery_power"_s, FieldType::U16, u"W"_s, u"power"_s, 0)};
+    const auto power = [](double w, qint64 ms) {
+        DecodedValue v = value(u"battery_power"_s, w);
+        v.timestampMs = ms;
+        return v;
+    };
+    const qint64 t0 = 1'700'000'000'000;
+    {
+        MqttBridge bridge(clientOptions(m_broker.port), o);
+        const int h = bridge.addDevice();
+        bridge.deviceIdentified(h, u"bat1"_s, battery, batteryFields);
+        bridge.deviceAvailability(h, true);
+        QSignalSpy announced(&bridge, &MqttBridge::announced);
+        QSignalSpy stopped(&bridge, &MqttBridge::stopped);
+        bridge.start();
+        QVERIFY(announced.wait(10000));
+        const QJsonObject cmps =
+            json(retainedPayload(retainedMessages(m_broker.port, o.ha.discoveryPrefix + u"/#"_s),
+                                 o.ha.discoveryPrefix + u"/device/renogy_bat1/config"_s))
+                .value(u"cmps"_s)
+                .toObject();
+        for (const QString &key : {u"battery_charged_energy"_s, u"battery_discharged_energy"_s}) {
+            const QJsonObject c = cmps.value(key).toObject();
+            QCOMPARE(c.value(u"device_class"_s).toString(), u"energy"_s);
+            QCOMPARE(c.value(u"state_class"_s).toString(), u"total_increasing"_s);
+            QCOMPARE(c.value(u"unit_of_measurement"_s).toString(), u"kWh"_s);
+        }
+        // 360 W for 10 s charging, then -720 W for 5 s: 1 Wh in, 0.5 Wh out (the sign change
+        // between the samples splits the trapezoid).
+        bridge.deviceValues(h, {power(360, t0)});
+        bridge.deviceValues(h, {power(360, t0 + 10000)});
+        QTRY_COMPARE_WITH_TIMEOUT(listener.payloads(stateTopic).size(), 2, 10000);
+        const QJsonObject state = json(listener.payloads(stateTopic).at(1));
+        QCOMPARE(state.value(u"battery_charged_energy"_s).toDouble(), 0.001);
+        QCOMPARE(state.value(u"battery_discharged_energy"_s).toDouble(), 0.0);
+        bridge.stop();
+        QVERIFY(stopped.wait(10000));
+    }
+    QVERIFY(QFile::exists(o.energyFile));
+
+    MqttBridge restarted(clientOptions(m_broker.port), o);
+    const int h = restarted.addDevice();
+    restarted.deviceIdentified(h, u"bat1"_s, battery, batteryFields);
+    restarted.deviceAvailability(h, true);
+    QSignalSpy announced(&restarted, &MqttBridge::announced);
+    restarted.start();
+    QVERIFY(announced.wait(10000));
+    const qsizetype before = listener.payloads(stateTopic).size();
+    restarted.deviceValues(h, {power(-720, t0 + 60000)});
+    restarted.deviceValues(h, {power(-720, t0 + 65000)});
+    QTRY_COMPARE_WITH_TIMEOUT(listener.payloads(stateTopic).size(), before + 2, 10000);
+    const QJsonObject first = json(listener.payloads(stateTopic).at(before));
+    QCOMPARE(first.value(u"battery_charged_energy"_s).toDouble(), 0.001); // continued, not 0
+    const QJsonObject second = json(listener.payloads(stateTopic).at(before + 1));
+    QCOMPARE(second.value(u"battery_charged_energy"_s).toDouble(), 0.001);
+    QCOMPARE(second.value(u"battery_discharged_energy"_s).toDouble(), 0.001);
 }
 
 void TestMqttBridge::layoutSwitchMigrates_data() {

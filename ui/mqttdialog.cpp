@@ -5,6 +5,7 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -12,6 +13,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QSysInfo>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -244,6 +246,10 @@ void MqttDialog::togglePublishing() {
     bridge.ha.hostId = QSysInfo::machineHostName();
     bridge.ha.pollIntervalMs = m_pollIntervalMs;
     bridge.ha.swVersion = QStringLiteral(BLUPOW_VERSION);
+    // The integrated battery energy counters continue across GUI restarts, as the bridge's do.
+    if (const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        !dir.isEmpty() && QDir().mkpath(dir))
+        bridge.energyFile = QDir(dir).filePath(QStringLiteral("energy.json"));
     m_publisher->start(clientOptions(), bridge);
 }
 

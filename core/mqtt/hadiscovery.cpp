@@ -1,5 +1,6 @@
 #include "hadiscovery.h"
 
+#include "mqtt/energyintegrator.h"
 #include "registers/family.h"
 
 #include <QHash>
@@ -324,13 +325,36 @@ QList<HaEntity> linkEntities() {
     return {rssi, success};
 }
 
+QList<HaEntity> integratedEnergyEntities() {
+    QList<HaEntity> out;
+    for (const auto &[key, name] :
+         {std::pair{EnergyIntegrator::kChargedKey, "Battery charged"},
+          std::pair{EnergyIntegrator::kDischargedKey, "Battery discharged"}}) {
+        HaEntity e;
+        e.key = QString::fromLatin1(key);
+        e.name = QString::fromLatin1(name);
+        e.platform = kSensor;
+        e.deviceClass = QStringLiteral("energy");
+        e.stateClass = QStringLiteral("total_increasing");
+        e.unit = QStringLiteral("kWh");
+        e.precision = 3;
+        e.numeric = true;
+        out.append(e);
+    }
+    return out;
+}
+
 QList<HaEntity> entitiesFor(const QList<FieldDef> &fields) {
     QList<HaEntity> out;
+    bool batteryPower = false;
     for (const FieldDef &f : fields) {
         if (isPublished(f))
             out.append(entityFor(f));
+        batteryPower = batteryPower || f.key == QLatin1String(EnergyIntegrator::kPowerKey);
     }
     out.append(linkEntities());
+    if (batteryPower)
+        out.append(integratedEnergyEntities());
     return out;
 }
 

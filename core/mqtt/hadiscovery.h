@@ -83,6 +83,10 @@ bridgeStatusTopic(const HaDiscoveryOptions &options); // <base>/bridge/<hostid>/
 [[nodiscard]] HaEntity entityFor(const FieldDef &field);
 // Entities the bridge adds from the link itself (RSSI, request success rate); diagnostic.
 [[nodiscard]] QList<HaEntity> linkEntities();
+// The battery energy counters the bridge integrates from battery_power (EnergyIntegrator).
+[[nodiscard]] QList<HaEntity> integratedEnergyEntities();
+// The fields' entities, the link entities, and the integrated energy counters when the fields
+// have battery_power.
 [[nodiscard]] QList<HaEntity> entitiesFor(const QList<FieldDef> &fields);
 
 // expire_after in seconds: 3 x the poll interval (§6), at least 10 s so one cycle that needs its

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QRandomGenerator>
 
+#include <algorithm>
 #include <utility>
 
 namespace blupow {
@@ -61,6 +62,14 @@ MqttBridge::MqttBridge(MqttClient::Options clientOptions, Options options, QObje
             finishLayoutCheck(std::move(c));
     });
 
+    m_energyStore = EnergyStore(m_options.energyFile);
+    if (QString why; !m_energyStore.load(&why))
+        qCWarning(lcMqtt).noquote() << why << "- the battery energy counters start at zero";
+    m_energySaveTimer.setObjectName(QStringLiteral("mqttEnergySaveTimer"));
+    connect(&m_energySaveTimer, &QTimer::timeout, this, &MqttBridge::saveEnergy);
+    if (!m_options.energyFile.isEmpty())
+        m_energySaveTimer.start(m_options.energySaveIntervalMs);
+
     m_stopTimer.setObjectName(QStringLiteral("mqttStopTimer"));
     m_stopTimer.setSingleShot(true);
     connect(&m_stopTimer, &QTimer::timeout, this, [this] {
@@ -70,7 +79,9 @@ MqttBridge::MqttBridge(MqttClient::Options clientOptions, Options options, QObje
     });
 }
 
-MqttBridge::~MqttBridge() = default;
+MqttBridge::~MqttBridge() {
+    saveEnergy();
+}
 
 int MqttBridge::addDevice() {
     const int handle = m_nextHandle++;
@@ -117,7 +128,15 @@ void MqttBridge::stop() {
         m_stopTimer.start(m_options.stopTimeoutMs);
 }
 
+void MqttBridge::saveEnergy() {
+    if (!m_energyStore.isDirty())
+        return;
+    if (QString why; !m_energyStore.save(&why))
+        qCWarning(lcMqtt).noquote() << why;
+}
+
 void MqttBridge::finishStop() {
+    saveEnergy();
     m_stopTimer.stop();
     if (m_client->state() != MqttClient::State::Disconnected)
         m_client->disconnectFromBroker();
@@ -283,8 +302,20 @@ void MqttBridge::deviceIdentified(int handle, const QString &deviceId,
                 d->pendingRemoval.append(e);
         }
     }
+    const QString newId = HaDiscovery::sanitizeId(deviceId);
+    const bool integrates = std::any_of(entities.cbegin(), entities.cend(), [](const HaEntity &e) {
+        return e.key == QLatin1String(EnergyIntegrator::kChargedKey);
+    });
+    if (!integrates) {
+        d->energy.reset();
+    } else if (!d->energy || d->deviceId != newId) {
+        d->energy.emplace();
+        d->energy->setTotals(m_energyStore.totals(newId));
+    } else {
+        d->energy->breakLine(); // a new connection: the time in between is not counted
+    }
     d->identity = identity;
-    d->deviceId = HaDiscovery::sanitizeId(deviceId);
+    d->deviceId = newId;
     d->entities = entities;
     d->onceKeys.clear();
     d->onceValues.clear();
@@ -329,6 +360,10 @@ void MqttBridge::deviceValues(int handle, const DecodedValues &values) {
             cycle.append(
                 linkValue(QStringLiteral("link_success_rate"), d->statistics->successRate * 100.0));
     }
+    if (d->energy) {
+        d->energy->feed(cycle);
+        m_energyStore.setTotals(d->deviceId, d->energy->totals());
+    }
     cycle = d->guard.filter(d->entities, std::move(cycle), QDateTime::currentDateTime());
     d->latestState = HaDiscovery::toJson(HaDiscovery::statePayload(d->entities, cycle));
     d->latestStateAge.start();
@@ -348,6 +383,8 @@ void MqttBridge::deviceAvailability(int handle, bool online) {
     if (!online) {
         // Nothing read before the link loss may be published after it.
         d->onceValues.clear();
+        if (d->energy)
+            d->energy->breakLine();
         d->latestStateAge.invalidate();
         d->latestState.clear();
     }

@@ -3,6 +3,7 @@
 #include "device/deviceidentity.h"
 #include "device/linkstatistics.h"
 #include "mqtt/energycounterguard.h"
+#include "mqtt/energyintegrator.h"
 #include "mqtt/hadiscovery.h"
 #include "mqtt/mqttclient.h"
 #include "registers/decodedvalue.h"
@@ -47,6 +48,10 @@ public:
         int stopTimeoutMs = 3000; // waiting for the broker to acknowledge `offline` on stop()
         int maxStateAgeMs = -1;   // -1 = the poll interval
         int layoutCheckTimeoutMs = 3000; // a broker that never returns the sync marker
+        // Where the integrated battery energy counters survive a restart (EnergyStore); empty =
+        // memory only. Saved every `energySaveIntervalMs` when changed, and on stop().
+        QString energyFile;
+        int energySaveIntervalMs = 60000;
         EnergyCounterGuard::Options energy;
     };
 
@@ -55,6 +60,7 @@ public:
 
     [[nodiscard]] MqttClient *client() const { return m_client.get(); }
     [[nodiscard]] const Options &options() const { return m_options; }
+    [[nodiscard]] const EnergyStore &energyStore() const { return m_energyStore; }
 
     // A handle for one physical device's feed.
     int addDevice();
@@ -93,6 +99,7 @@ private:
         QElapsedTimer latestStateAge; // invalid = nothing to publish
         std::optional<LinkStatistics> statistics;
         EnergyCounterGuard guard;
+        std::optional<EnergyIntegrator> energy; // devices with battery_power
     };
 
     // One look for the other layout's configs, then `then` (which announces).
@@ -113,6 +120,7 @@ private:
     void publishAvailability(const Device &device);
     void publishMessages(const QList<HaMessage> &messages);
     void finishStop();
+    void saveEnergy();
     [[nodiscard]] int maxStateAgeMs() const;
     [[nodiscard]] Device *device(int handle);
 
@@ -126,6 +134,8 @@ private:
     QTimer m_layoutTimer; // bounds the oldest layout check
     QTimer m_birthTimer;  // random delay after homeassistant/status "online"
     QTimer m_stopTimer;   // bounds the wait for acknowledgements on stop()
+    QTimer m_energySaveTimer;
+    EnergyStore m_energyStore;
     bool m_stopping = false;
 };
 

@@ -11,9 +11,11 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QSettings>
 #include <QSocketNotifier>
+#include <QStandardPaths>
 #include <QSysInfo>
 #include <QTextStream>
 
@@ -90,6 +92,18 @@ QString defaultHostId() {
         QCryptographicHash::hash(QByteArray("blupow-bridge:" + machine), QCryptographicHash::Sha256)
             .toHex()
             .left(8));
+}
+
+// systemd's StateDirectory= (packaging/blupow-bridge.service) sets STATE_DIRECTORY; elsewhere the
+// user's data directory, created on demand.
+QString defaultEnergyFile() {
+    QString dir = qEnvironmentVariable("STATE_DIRECTORY").section(QLatin1Char(':'), 0, 0);
+    if (dir.isEmpty()) {
+        dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        if (dir.isEmpty() || !QDir().mkpath(dir))
+            return {};
+    }
+    return QDir(dir).filePath(QStringLiteral("energy.json"));
 }
 
 QString readPasswordFile(const QString &path, QString *error) {
@@ -217,6 +231,11 @@ int runBridge(const QStringList &arguments) {
         {QStringLiteral("host-id"),
          QStringLiteral("Id of this bridge in topics (default: from the machine id)."),
          QStringLiteral("ID")},
+        {QStringLiteral("energy-file"),
+         QStringLiteral("Where the battery energy counters the bridge integrates survive a "
+                        "restart (default: $STATE_DIRECTORY/energy.json under systemd, else the "
+                        "user's data directory)."),
+         QStringLiteral("FILE")},
     });
     addDeviceOptions(parser, 30, QStringLiteral("Unused by the bridge (it retries forever)"));
     if (!parser.parse(normalizeArguments(arguments)))
@@ -330,6 +349,8 @@ int runBridge(const QStringList &arguments) {
         setting(QStringLiteral("host-id"), QStringLiteral("bridge/host_id"), defaultHostId()));
     bridgeOptions.ha.pollIntervalMs = static_cast<int>(intervalS * 1000);
     bridgeOptions.ha.swVersion = QCoreApplication::applicationVersion();
+    bridgeOptions.energyFile = setting(QStringLiteral("energy-file"),
+                                       QStringLiteral("bridge/energy_file"), defaultEnergyFile());
     mqtt.clientId = setting(QStringLiteral("mqtt-client-id"), QStringLiteral("mqtt/client_id"),
                             QStringLiteral("blupow-") + bridgeOptions.ha.hostId);
     if (bridgeOptions.ha.discoveryPrefix.isEmpty() || bridgeOptions.ha.baseTopic.isEmpty())
