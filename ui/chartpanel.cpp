@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -53,8 +54,7 @@ ChartPanel::ChartPanel(QWidget *parent)
     , m_liveAction(new QAction(QStringLiteral("Live"), this))
     , m_chart(new QChart)
     , m_view(new QChartView(m_chart, this))
-    , m_axisX(new QDateTimeAxis(m_chart))
-    , m_axisY(new QValueAxis(m_chart)) {
+    , m_axisX(new QDateTimeAxis(m_chart)) {
     for (const int seconds : windowPresets())
         m_window->addItem(windowName(seconds), seconds);
     m_window->setCurrentIndex(static_cast<int>(windowPresets().indexOf(m_windowSeconds)));
@@ -69,10 +69,8 @@ ChartPanel::ChartPanel(QWidget *parent)
     m_chart->setAnimationOptions(QChart::NoAnimation);
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
-    m_chart->addAxis(m_axisY, Qt::AlignLeft);
     m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
     m_axisX->setTickCount(6);
-    m_axisY->setLabelFormat(QStringLiteral("%.1f"));
     m_view->setRenderHint(QPainter::Antialiasing, false);
     m_view->setAccessibleName(QStringLiteral("Chart"));
 
@@ -144,6 +142,7 @@ void ChartPanel::ensureField(const DecodedValue &value) {
     const QString title =
         value.unit.isEmpty() ? label : QStringLiteral("%1 (%2)").arg(label, value.unit);
     m_titles.insert(value.key, title);
+    m_units.insert(value.key, value.unit);
     auto *item = new QListWidgetItem(title);
     item->setData(Qt::UserRole, value.key);
     item->setToolTip(value.key);
@@ -215,8 +214,20 @@ void ChartPanel::addSeries(const QString &key) {
     pen.setCosmetic(true);
     series->setPen(pen);
     series->attachAxis(m_axisX);
-    series->attachAxis(m_axisY);
+    series->attachAxis(axisForUnit(m_units.value(key)));
     m_series.insert(key, series);
+}
+
+QValueAxis *ChartPanel::axisForUnit(const QString &unit) {
+    if (const auto it = m_axesY.find(unit); it != m_axesY.end())
+        return it->second;
+    auto *axis = new QValueAxis(m_chart);
+    axis->setLabelFormat(QStringLiteral("%.1f"));
+    axis->setTitleText(unit);
+    // Alternate sides so that two units, the common case (V and W), sit on either side.
+    m_chart->addAxis(axis, m_axesY.size() % 2 == 0 ? Qt::AlignLeft : Qt::AlignRight);
+    m_axesY.emplace(unit, axis);
+    return axis;
 }
 
 void ChartPanel::removeSeries(const QString &key) {
@@ -226,6 +237,28 @@ void ChartPanel::removeSeries(const QString &key) {
         return;
     m_chart->removeSeries(series);
     delete series;
+    const QString unit = m_units.value(key);
+    const bool used = std::any_of(m_series.keyBegin(), m_series.keyEnd(),
+                                  [&](const QString &k) { return m_units.value(k) == unit; });
+    if (const auto it = m_axesY.find(unit); !used && it != m_axesY.end()) {
+        m_chart->removeAxis(it->second);
+        delete it->second;
+        m_axesY.erase(it);
+    }
+}
+
+QValueAxis *ChartPanel::valueAxis(const QString &key) const {
+    if (!m_series.contains(key))
+        return nullptr;
+    const auto it = m_axesY.find(m_units.value(key));
+    return it == m_axesY.end() ? nullptr : it->second;
+}
+
+QList<QValueAxis *> ChartPanel::valueAxes() const {
+    QList<QValueAxis *> out;
+    for (const auto &[unit, axis] : m_axesY)
+        out.append(axis);
+    return out;
 }
 
 void ChartPanel::setWindowSeconds(int seconds) {
@@ -293,10 +326,15 @@ void ChartPanel::refresh() {
     const int buckets =
         std::max(50, static_cast<int>(m_chart->plotArea().width()) / kPixelsPerBucket);
 
-    double lo = std::numeric_limits<double>::max();
-    double hi = std::numeric_limits<double>::lowest();
+    // The range of every unit's axis: lowest and highest point of its series in the window.
+    std::map<QString, std::pair<double, double>> ranges;
     for (auto it = m_series.cbegin(); it != m_series.cend(); ++it) {
         QList<QPointF> &points = m_points[it.key()];
+        auto &[lo, hi] =
+            ranges
+                .try_emplace(m_units.value(it.key()), std::numeric_limits<double>::max(),
+                             std::numeric_limits<double>::lowest())
+                .first->second;
         const auto buffer = m_buffers.find(it.key());
         if (buffer == m_buffers.end()) {
             points.clear();
@@ -308,17 +346,21 @@ void ChartPanel::refresh() {
             hi = std::max(hi, p.y());
         }
     }
-    if (lo > hi) {
-        lo = 0;
-        hi = 1;
-    }
-    const double pad = std::max((hi - lo) * 0.05, std::abs(hi) * 0.01 + 0.1);
     // Every axis change makes each series recompute its geometry; emptied first, that costs
     // nothing, and each series then lays out its new points exactly once (in replace()).
     for (QLineSeries *series : std::as_const(m_series))
         series->clear();
     m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(end));
-    m_axisY->setRange(lo - pad, hi + pad);
+    for (auto &[unit, range] : ranges) {
+        auto [lo, hi] = range;
+        if (lo > hi) {
+            lo = 0;
+            hi = 1;
+        }
+        const double pad = std::max((hi - lo) * 0.05, std::abs(hi) * 0.01 + 0.1);
+        if (const auto axis = m_axesY.find(unit); axis != m_axesY.end())
+            axis->second->setRange(lo - pad, hi + pad);
+    }
     for (auto it = m_series.cbegin(); it != m_series.cend(); ++it)
         it.value()->replace(m_points.value(it.key()));
 }

@@ -29,7 +29,9 @@ class DeviceSession;
 // (24 h at 1 Hz); the plot repaints at its own rate (kRepaintMs) with QXYSeries::replace() of at
 // most two points per pixel column (min/max), never per sample and never animated, so a busy
 // link cannot make the GUI lag (design.md 3, step 6; Qt's charts/audio example). Pause freezes
-// the view (recording goes on); the scroll bar moves back through the history.
+// the view (recording goes on); the scroll bar moves back through the history. Each unit gets its
+// own value axis (left, right, left...), so 13 V and 400 W are both readable; fields without a
+// unit share one.
 class ChartPanel : public QWidget {
     Q_OBJECT
 
@@ -63,6 +65,9 @@ public:
     [[nodiscard]] QAction *pauseAction() const { return m_pauseAction; }
     [[nodiscard]] int seriesPointCount(const QString &key) const;
     [[nodiscard]] int recordedSamples(const QString &key) const;
+    // The value axis a plotted field is drawn against (nullptr when not plotted), and all of them.
+    [[nodiscard]] QValueAxis *valueAxis(const QString &key) const;
+    [[nodiscard]] QList<QValueAxis *> valueAxes() const;
 
 public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);
@@ -76,6 +81,7 @@ private:
     void onItemChanged(QListWidgetItem *item);
     void addSeries(const QString &key);
     void removeSeries(const QString &key);
+    QValueAxis *axisForUnit(const QString &unit);
     void updateScrollRange();
     [[nodiscard]] qint64 newestTime() const;
     void markDirty() { m_dirty = true; }
@@ -88,11 +94,12 @@ private:
     QChart *m_chart;
     QChartView *m_view;
     QDateTimeAxis *m_axisX;
-    QValueAxis *m_axisY;
+    std::map<QString, QValueAxis *> m_axesY; // by unit; owned by m_chart
 
     std::map<QString, TimeSeriesBuffer> m_buffers;
     QHash<QString, QLineSeries *> m_series;  // owned by m_chart
     QHash<QString, QString> m_titles;        // "Battery voltage (V)"
+    QHash<QString, QString> m_units;         // key -> unit, "" for none
     QStringList m_wanted;                    // chosen, possibly before the field was ever seen
     QHash<QString, QList<QPointF>> m_points; // per plotted field, reused between repaints
     int m_windowSeconds = 600;

@@ -38,6 +38,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QValueAxis>
 
 using namespace blupow;
 
@@ -247,10 +248,29 @@ void TestPanels::chartGetsPoints() {
     QVERIFY(rig.chart.seriesPointCount(QStringLiteral("battery_voltage")) >= 3);
     QCOMPARE(rig.chart.seriesPointCount(QStringLiteral("pv_voltage")), -1); // recorded, not plotted
     QVERIFY(rig.chart.recordedSamples(QStringLiteral("pv_voltage")) > 0);
+
+    // One axis per unit: the two voltages share one, the power gets its own, each scaled to its
+    // own data (13 V would be a flat line on a 0-400 W axis).
+    rig.chart.setChosenFields({QStringLiteral("battery_voltage"), QStringLiteral("pv_voltage"),
+                               QStringLiteral("pv_power")});
+    QTRY_VERIFY_WITH_TIMEOUT(rig.chart.recordedSamples(QStringLiteral("pv_power")) >= 3, kWaitMs);
+    rig.chart.refresh();
+    QCOMPARE(rig.chart.valueAxes().size(), 2);
+    QValueAxis *volts = rig.chart.valueAxis(QStringLiteral("battery_voltage"));
+    QValueAxis *watts = rig.chart.valueAxis(QStringLiteral("pv_power"));
+    QVERIFY(volts && watts && volts != watts);
+    QCOMPARE(rig.chart.valueAxis(QStringLiteral("pv_voltage")), volts);
+    QCOMPARE(volts->titleText(), QStringLiteral("V"));
+    QCOMPARE(watts->titleText(), QStringLiteral("W"));
+    QVERIFY2(volts->min() > 5 && volts->max() < 60,
+             qPrintable(QStringLiteral("%1..%2").arg(volts->min()).arg(volts->max())));
+    QCOMPARE(volts->alignment() == Qt::AlignLeft, watts->alignment() != Qt::AlignLeft);
+
     QSignalSpy chosen(&rig.chart, &ChartPanel::chosenFieldsChanged);
     rig.chart.setChosenFields({});
     rig.chart.refresh();
     QCOMPARE(rig.chart.seriesPointCount(QStringLiteral("battery_voltage")), -1);
+    QVERIFY(rig.chart.valueAxes().isEmpty()); // an axis goes with its last series
 }
 
 void TestPanels::registerConsoleReads() {
