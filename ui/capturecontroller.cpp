@@ -10,8 +10,10 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <utility>
 
 namespace blupow {
 
@@ -50,8 +52,12 @@ CaptureController::CaptureController(ConnectionManager *connections, RegisterMap
 
     connect(m_connections, &ConnectionManager::transportCreated, this,
             &CaptureController::onTransportCreated);
+    connect(&m_import, &QFutureWatcher<capture::CaptureImport>::finished, this,
+            &CaptureController::onImported);
 }
 
+// A running import needs nothing of this object (it holds copies), so it is left to finish on
+// its own; its watcher goes with this object and the result with it.
 CaptureController::~CaptureController() = default;
 
 QList<QAction *> CaptureController::speedActions() const {
@@ -71,8 +77,26 @@ QString CaptureController::recordingPath() const {
 }
 
 bool CaptureController::openCapture(const QString &path) {
-    const capture::CaptureImporter importer(m_maps);
-    capture::CaptureImport im = importer.importFile(path);
+    if (isImporting()) {
+        Q_EMIT errorOccurred(
+            QStringLiteral("Cannot open %1: still importing %2")
+                .arg(QFileInfo(path).fileName(), QFileInfo(m_importPath).fileName()));
+        return false;
+    }
+    m_importPath = path;
+    m_openAction->setEnabled(false);
+    Q_EMIT statusMessage(QStringLiteral("Importing %1…").arg(QFileInfo(path).fileName()));
+    // The importer is pure (no QObject, no I/O but the file); the maps are a copy that only this
+    // thread reads.
+    m_import.setFuture(QtConcurrent::run(
+        [maps = m_maps, path] { return capture::CaptureImporter(maps).importFile(path); }));
+    return true;
+}
+
+void CaptureController::onImported() {
+    m_openAction->setEnabled(true);
+    const QString path = std::exchange(m_importPath, {});
+    capture::CaptureImport im = m_import.result();
     const QString file = QFileInfo(path).fileName();
     if (im.ok &&
         std::none_of(im.exchanges.cbegin(), im.exchanges.cend(),
@@ -82,7 +106,7 @@ bool CaptureController::openCapture(const QString &path) {
     }
     if (!im.ok) {
         Q_EMIT errorOccurred(QStringLiteral("Cannot open %1: %2").arg(file, im.error));
-        return false;
+        return;
     }
     m_lastDir = QFileInfo(path).absolutePath();
 
@@ -109,7 +133,7 @@ bool CaptureController::openCapture(const QString &path) {
                       .arg(im.warnings.size())
                       .arg(im.warnings.first());
     Q_EMIT statusMessage(status);
-    return true;
+    Q_EMIT captureOpened(path);
 }
 
 bool CaptureController::startRecording(const QString &path) {

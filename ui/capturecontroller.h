@@ -1,7 +1,9 @@
 #pragma once
 
+#include "capture/captureimporter.h"
 #include "registers/registermap.h"
 
+#include <QFutureWatcher>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -46,10 +48,14 @@ public:
     [[nodiscard]] double speed() const { return m_speed; }
     // The replay now playing; nullptr when the active connection is not a capture.
     [[nodiscard]] ReplayTransport *replay() const;
+    // From openCapture() until its outcome has been signalled (on this thread).
+    [[nodiscard]] bool isImporting() const { return !m_importPath.isEmpty(); }
 
 public Q_SLOTS:
-    // Imports `path` and makes its replay the active connection. False, with errorOccurred(),
-    // when the file cannot be imported or holds no answered request.
+    // Imports `path` on a worker thread (a capture of hundreds of megabytes takes seconds) and
+    // then makes its replay the active connection: captureOpened(), or errorOccurred() when the
+    // file cannot be imported or holds no answered request. False, with errorOccurred(), while
+    // another import is running.
     bool openCapture(const QString &path);
     bool startRecording(const QString &path);
     void stopRecording();
@@ -62,11 +68,14 @@ Q_SIGNALS:
     // For the status bar: where it records, what an import skipped.
     void statusMessage(const QString &message);
     void recordingChanged(bool recording);
+    // The import finished and its replay is now the active connection.
+    void captureOpened(const QString &path);
 
 private:
     void chooseAndOpen();
     void onRecordToggled(bool checked);
     void onTransportCreated(Transport *transport);
+    void onImported();
 
     ConnectionManager *m_connections;
     RegisterMaps m_maps;
@@ -78,6 +87,8 @@ private:
     QPointer<ReplayTransport> m_replay;
     double m_speed = 1.0;
     QString m_lastDir;
+    QFutureWatcher<capture::CaptureImport> m_import;
+    QString m_importPath; // the import in progress; empty when none
 };
 
 } // namespace blupow

@@ -573,7 +573,13 @@ void TestPanels::recordedSessionReplays() {
     QCOMPARE(captures.speed(), 0.0);
     QVERIFY(rig.live.rowOfKey(key) < 0);
     QCOMPARE(rig.frames.rowCount(), 0);
+    QSignalSpy opened(&captures, &CaptureController::captureOpened);
     QVERIFY(captures.openCapture(path));
+    QVERIFY(captures.isImporting()); // on a worker thread; the GUI keeps running
+    QVERIFY(!captures.openAction()->isEnabled());
+    QVERIFY(opened.wait(kWaitMs));
+    QCOMPARE(opened.first().first().toString(), path);
+    QVERIFY(captures.openAction()->isEnabled());
     QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
     QVERIFY(rig.connections->session());
     QVERIFY(captures.replay());
@@ -616,8 +622,15 @@ void TestPanels::openCaptureRejects() {
     DeviceSession *live = rig.connections->session();
     CaptureController captures(rig.connections.get(), rig.maps);
     QSignalSpy errors(&captures, &CaptureController::errorOccurred);
-    QVERIFY(!captures.openCapture(path));
+    QSignalSpy opened(&captures, &CaptureController::captureOpened);
+    QVERIFY(captures.openCapture(path));
+    QVERIFY(!captures.openCapture(path)); // one import at a time
     QCOMPARE(errors.size(), 1);
+    QVERIFY(errors.first().first().toString().contains(QLatin1String("still importing")));
+    errors.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(!captures.isImporting(), kWaitMs);
+    QCOMPARE(errors.size(), 1);
+    QVERIFY(opened.isEmpty());
     const QString message = errors.first().first().toString();
     QVERIFY(message.contains(QLatin1String("bad.btsnoop")));
     QVERIFY(!message.contains(QLatin1Char('\n')));
