@@ -27,6 +27,14 @@ endfunction()
 blupow_add_ble_qtest(tst_devicescanner)
 blupow_add_ble_qtest(tst_bletransport)
 
+# The GUI's scan, device list and live values over Qt Bluetooth against its own fake.
+if(BLUPOW_BUILD_GUI)
+    blupow_fake_bluez_fixture(fakebluez_tst_guible guible_state)
+    blupow_add_qtest(tst_guible SOURCES gui/tst_guible.cpp LIBS BluPow::ui LABELS ble gui
+        TIMEOUT 240 FIXTURES fakebluez_tst_guible
+        ENVIRONMENT "DBUS_SYSTEM_BUS_ADDRESS=unix:path=${guible_state}/system_bus_socket")
+endif()
+
 # blupow-cli through BleTransport against the fake: scan, read by address and by name, monitor,
 # and the no-BlueZ path. Each checks exit code and output with fakebluez/cli_check.cmake.
 if(TARGET blupow-cli AND EXISTS "${PROJECT_SOURCE_DIR}/app/cli/commands/scan.cpp")

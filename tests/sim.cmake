@@ -2,6 +2,7 @@
 blupow_add_qtest(tst_devicesimulator LABELS unit sim)
 blupow_add_qtest(tst_simulatedtransport LABELS unit sim)
 blupow_add_qtest(tst_devicesession LABELS sim TIMEOUT 120)
+blupow_add_qtest(tst_connectionmanager LABELS sim)
 
 # The headless commands end to end against every simulated model: one JSON object from `read`,
 # five JSON Lines from `monitor`, validated by a script.

@@ -101,6 +101,10 @@ void DevicesPanel::setScanProgress(qint64 elapsedMs, int timeoutMs) {
     m_progress->setValue(static_cast<int>(std::min<qint64>(elapsedMs, timeoutMs)));
 }
 
+QString DevicesPanel::messageText() const {
+    return m_message->text();
+}
+
 void DevicesPanel::setMessage(const QString &message) {
     m_message->setText(message);
     m_message->setVisible(!message.isEmpty());

@@ -27,6 +27,9 @@ public:
     [[nodiscard]] QAction *connectAction() const { return m_connectAction; }
     [[nodiscard]] QAction *disconnectAction() const { return m_disconnectAction; }
     [[nodiscard]] QTableView *view() const { return m_view; }
+    [[nodiscard]] QProgressBar *progressBar() const { return m_progress; }
+    [[nodiscard]] QString messageText() const;
+    [[nodiscard]] bool isScanning() const { return m_scanning; }
 
     [[nodiscard]] std::optional<DiscoveredDevice> selectedDevice() const;
     void selectAddress(const QString &address);

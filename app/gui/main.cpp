@@ -19,6 +19,7 @@
 #include "mqttdialog.h"
 #include "passwordstore.h"
 #include "registerconsole.h"
+#include "scancontroller.h"
 #include "settings/appsettings.h"
 #include "settingspanel.h"
 #include "sim/scenarios.h"
@@ -229,34 +230,8 @@ int main(int argc, char *argv[]) {
                      &ConnectionManager::connectTo);
     QObject::connect(devicesPanel, &DevicesPanel::disconnectRequested, &connections,
                      &ConnectionManager::disconnectDevice);
-    QObject::connect(devicesPanel, &DevicesPanel::scanRequested, &scanner, [&] {
-        deviceModel.clearScanned();
-        devicesPanel->setMessage({});
-        scanner.start();
-    });
-    QObject::connect(&scanner, &DeviceScanner::deviceDiscovered, &deviceModel,
-                     &DeviceListModel::addOrUpdate);
-    QObject::connect(&scanner, &DeviceScanner::deviceUpdated, &deviceModel,
-                     &DeviceListModel::addOrUpdate);
-    QObject::connect(&scanner, &DeviceScanner::progress, devicesPanel,
-                     &DevicesPanel::setScanProgress);
-    QObject::connect(&scanner, &DeviceScanner::stateChanged, devicesPanel,
-                     [&](DeviceScanner::State state) {
-                         devicesPanel->setScanning(state == DeviceScanner::State::Scanning);
-                     });
-    QObject::connect(&scanner, &DeviceScanner::errorOccurred, devicesPanel,
-                     [&](DeviceScanner::Error, const QString &message) {
-                         devicesPanel->setMessage(
-                             simulate
-                                 ? message + QStringLiteral(" The simulated devices stay listed.")
-                                 : message);
-                     });
-    QObject::connect(&scanner, &DeviceScanner::finished, devicesPanel, [&] {
-        devicesPanel->setScanning(false);
-        if (scanner.error() == DeviceScanner::Error::None)
-            devicesPanel->setMessage(QStringLiteral("Scan finished: %1 Renogy device(s) seen.")
-                                         .arg(scanner.devices().size()));
-    });
+    ScanController scans(&scanner, &deviceModel, devicesPanel);
+    scans.setSimulatedDevicesListed(simulate);
     QObject::connect(&captures, &CaptureController::errorOccurred, &window,
                      [&](const QString &message) {
                          QMessageBox::warning(&window, QStringLiteral("BluPow"), message);
@@ -322,7 +297,7 @@ int main(int argc, char *argv[]) {
     // Scan at start unless a Bluetooth connection is already being set up (BlueZ connects more
     // reliably without a discovery running at the same time).
     if (adapter && !inv->simulate && (!initial || initial->simulated))
-        scanner.start();
+        scans.startScan();
 
     QTimer screenshotTimer;
     screenshotTimer.setSingleShot(true);

@@ -61,6 +61,12 @@ void ConnectionManager::setPollInterval(int ms) {
 void ConnectionManager::release() {
     if (m_session) {
         m_session->stop();
+        // The transport goes with its session and after it (the session's destructor still
+        // disconnects from it), whether the deferred delete runs or this object is destroyed
+        // first and deletes its children.
+        if (m_transport)
+            m_transport->setParent(m_session);
+        m_transport = nullptr;
         // Deferred: this may run inside one of the session's own signals.
         m_session->deleteLater();
         m_session = nullptr;
