@@ -20,3 +20,15 @@ blupow_add_qtest(tst_mqttclient LABELS mqtt FIXTURES mqtt_broker TIMEOUT 120 ENV
 blupow_add_qtest(tst_mqttbridge LABELS mqtt FIXTURES mqtt_broker TIMEOUT 180 ENVIRONMENT ${mqtt_env})
 # The bridge tests run the real `blupow-cli bridge` as a child process (kill -9 and the will).
 add_dependencies(tst_mqttbridge blupow-cli)
+
+# The always-on bridge over Bluetooth: `blupow-cli bridge --name` against the fake bluetoothd
+# (ble.cmake's fixture, read before this file) and the broker above. A device that is not
+# advertising at start is looked for again and published once it shows up.
+if(COMMAND blupow_fake_bluez_fixture)
+    blupow_fake_bluez_fixture(fakebluez_tst_bridgeble bridgeble_state)
+    blupow_add_qtest(tst_bridgeble LABELS mqtt ble TIMEOUT 180
+        FIXTURES mqtt_broker fakebluez_tst_bridgeble
+        ENVIRONMENT ${mqtt_env}
+        "DBUS_SYSTEM_BUS_ADDRESS=unix:path=${bridgeble_state}/system_bus_socket")
+    add_dependencies(tst_bridgeble blupow-cli)
+endif()

@@ -18,7 +18,9 @@
 #include <QStandardPaths>
 #include <QSysInfo>
 #include <QTextStream>
+#include <QTimer>
 
+#include <algorithm>
 #include <csignal>
 #include <memory>
 #include <sys/socket.h>
@@ -125,7 +127,13 @@ struct BridgeDevice {
     std::unique_ptr<TransportFactory> factory;
     std::unique_ptr<Transport> transport;
     std::unique_ptr<DeviceSession> session;
+    // A device that is not there yet (out of range, held by the Renogy app, adapter not up at
+    // boot) is looked for again, less and less often, for as long as the bridge runs.
+    std::unique_ptr<QTimer> retry;
+    int retryDelayMs = 5000;
 };
+
+constexpr int kMaxRetryDelayMs = 300000;
 
 // The [device...] sections of the config file (see packaging/bridge.conf).
 bool readConfigDevices(QSettings &ini, std::vector<BridgeDevice> *devices, QString *error) {
@@ -237,7 +245,9 @@ int runBridge(const QStringList &arguments) {
                         "user's data directory)."),
          QStringLiteral("FILE")},
     });
-    addDeviceOptions(parser, 30, QStringLiteral("Unused by the bridge (it retries forever)"));
+    addDeviceOptions(parser, 15,
+                     QStringLiteral("Longest scan for --name, at most 15 (a device not seen is "
+                                    "looked for again later, for as long as the bridge runs)"));
     if (!parser.parse(normalizeArguments(arguments)))
         return printError(kCommand, parser.errorText(), ExitUsage);
     if (parser.isSet(QStringLiteral("help"))) {
@@ -406,14 +416,32 @@ int runBridge(const QStringList &arguments) {
     for (auto &d : devices) {
         d.factory = std::make_unique<TransportFactory>(d.options, maps);
         BridgeDevice *device = &d;
+        d.retry = std::make_unique<QTimer>();
+        d.retry->setSingleShot(true);
+        QObject::connect(d.retry.get(), &QTimer::timeout, &bridge,
+                         [device] { device->factory->start(); });
         QObject::connect(d.factory.get(), &TransportFactory::failed, &bridge,
                          [&, device](const QString &message, int code) {
-                             printError(kCommand, device->label + QStringLiteral(": ") + message,
+                             const QString what = device->label + QStringLiteral(": ") + message;
+                             // A bad option or file does not fix itself; a device or adapter that
+                             // is not there now may be later.
+                             if (code != ExitUnavailable) {
+                                 printError(kCommand, what, code);
+                                 if (devices.size() == 1)
+                                     shutdown(code);
+                                 return;
+                             }
+                             printError(kCommand,
+                                        QStringLiteral("%1; looking again in %2 s")
+                                            .arg(what)
+                                            .arg(device->retryDelayMs / 1000),
                                         code);
-                             if (devices.size() == 1)
-                                 shutdown(code);
+                             device->retry->start(device->retryDelayMs);
+                             device->retryDelayMs =
+                                 std::min(device->retryDelayMs * 2, kMaxRetryDelayMs);
                          });
         QObject::connect(d.factory.get(), &TransportFactory::ready, &bridge, [&, device] {
+            device->retryDelayMs = 5000;
             device->transport = device->factory->takeTransport();
             DeviceSession::Options so = sessionOptions(device->options);
             so.pollIntervalMs = bridgeOptions.ha.pollIntervalMs;
