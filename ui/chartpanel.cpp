@@ -358,8 +358,13 @@ void ChartPanel::refresh() {
             hi = 1;
         }
         const double pad = std::max((hi - lo) * 0.05, std::abs(hi) * 0.01 + 0.1);
-        if (const auto axis = m_axesY.find(unit); axis != m_axesY.end())
+        if (const auto axis = m_axesY.find(unit); axis != m_axesY.end()) {
             axis->second->setRange(lo - pad, hi + pad);
+            // "432.5" crowds a narrow panel (Qt Charts then elides it to "43...") where "433"
+            // says the same; small spans keep their tenth.
+            axis->second->setLabelFormat(hi - lo + 2 * pad >= 50 ? QStringLiteral("%.0f")
+                                                                 : QStringLiteral("%.1f"));
+        }
     }
     for (auto it = m_series.cbegin(); it != m_series.cend(); ++it)
         it.value()->replace(m_points.value(it.key()));

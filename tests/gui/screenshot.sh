@@ -19,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/blupow.ini" <<'INI'
 [chart]
 windowSeconds=60
-fields=pv_power, load_active_power, charging_power
+fields=load_active_power, charging_power, battery_voltage
 INI
 
 mkdir -p "$(dirname "$out")"
