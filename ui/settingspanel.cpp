@@ -65,8 +65,6 @@ QWidget *makeEditor(const FieldDef &f, QWidget *parent) {
     spin->setDecimals(decimalsFor(f));
     spin->setRange(f.min.value_or(0), f.max.value_or(65535 * f.scale));
     spin->setSingleStep(f.step > 0 ? f.step : f.scale);
-    if (!f.unit.isEmpty())
-        spin->setSuffix(QLatin1Char(' ') + f.unit);
     spin->setAccessibleName(f.label);
     spin->setKeyboardTracking(false);
     return spin;
