@@ -112,6 +112,7 @@ private Q_SLOTS:
     void statesCarryOnlyGoodValues();
     void deviceAvailabilityFollowsTheLink();
     void birthMessageReannounces();
+    void newPollIntervalReannounces();
     void cleanStopPublishesOffline();
     void brokerRestart_data();
     void brokerRestart();
@@ -258,6 +259,30 @@ void TestMqttBridge::birthMessageReannounces() {
     listener.client.publish(HaDiscovery::birthTopic(o.ha), "offline", 1, false);
     QTest::qWait(300);
     QCOMPARE(announced.size(), 2);
+}
+
+void TestMqttBridge::newPollIntervalReannounces() {
+    const MqttBridge::Options o = bridgeOptions();
+    MqttBridge bridge(clientOptions(m_broker.port), o);
+    const int h = bridge.addDevice();
+    bridge.deviceIdentified(h, u"dev1"_s, identity(), fields());
+    QSignalSpy announced(&bridge, &MqttBridge::announced);
+    bridge.start();
+    QVERIFY(announced.wait(10000));
+    const QString topic = o.ha.discoveryPrefix + u"/device/renogy_dev1/config"_s;
+    const auto expireAfter = [&] {
+        return json(retainedPayload(retainedMessages(m_broker.port, topic), topic))
+            .value(u"cmps"_s)
+            .toObject()
+            .value(u"battery_voltage"_s)
+            .toObject()
+            .value(u"expire_after"_s)
+            .toInt();
+    };
+    QCOMPARE(expireAfter(), 10); // 1 s polls: the 10 s floor
+    bridge.setPollInterval(20000);
+    QCOMPARE(announced.size(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(expireAfter(), 60, 10000); // 3 x 20 s
 }
 
 void TestMqttBridge::cleanStopPublishesOffline() {

@@ -1,15 +1,32 @@
 #include "linkhealthpanel.h"
 
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
+
+#include <cmath>
 
 namespace blupow {
 
 LinkHealthPanel::LinkHealthPanel(QWidget *parent)
     : QWidget(parent)
-    , m_summary(new QLabel(this)) {
+    , m_summary(new QLabel(this))
+    , m_pollInterval(new QDoubleSpinBox(this)) {
     auto *form = new QFormLayout(this);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // 0.2 s is about the fastest a BT-2 answers a whole controller cycle (bench_pollcycle); an
+    // hour is the longest AppSettings keeps.
+    m_pollInterval->setRange(0.2, 3600.0);
+    m_pollInterval->setDecimals(1);
+    m_pollInterval->setSingleStep(0.5);
+    m_pollInterval->setSuffix(QStringLiteral(" s"));
+    m_pollInterval->setKeyboardTracking(false);
+    m_pollInterval->setAccessibleName(QStringLiteral("Poll interval"));
+    m_pollInterval->setToolTip(QStringLiteral("Time from the start of one poll cycle to the next"));
+    form->addRow(QStringLiteral("&Poll every:"), m_pollInterval);
+    connect(m_pollInterval, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
+        Q_EMIT pollIntervalChanged(static_cast<int>(std::lround(seconds * 1000.0)));
+    });
     const QList<QPair<QString, QString>> rows{
         {QStringLiteral("state"), QStringLiteral("State")},
         {QStringLiteral("device"), QStringLiteral("Device")},
@@ -35,6 +52,11 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
     }
     m_rows.value(QStringLiteral("state"))->setText(m_stateText);
     m_summary->setText(m_stateText);
+}
+
+void LinkHealthPanel::setPollInterval(int ms) {
+    const QSignalBlocker block(m_pollInterval);
+    m_pollInterval->setValue(ms / 1000.0);
 }
 
 QString LinkHealthPanel::text(const QString &name) const {

@@ -5,12 +5,14 @@
 #include <QPointer>
 #include <QWidget>
 
+class QDoubleSpinBox;
 class QLabel;
 
 namespace blupow {
 
 // How well the link is doing: session state, round-trip time, success rate, CRC errors,
-// timeouts, exceptions, reconnects, RSSI. Also owns the one-line summary for the status bar.
+// timeouts, exceptions, reconnects, RSSI. Also owns the one-line summary for the status bar, and
+// the poll interval control (what it changes is wired by the composition root).
 class LinkHealthPanel : public QWidget {
     Q_OBJECT
 
@@ -20,12 +22,19 @@ public:
     // A label kept in step with this panel, for the main window's status bar.
     [[nodiscard]] QLabel *statusSummary() const { return m_summary; }
     [[nodiscard]] QString text(const QString &name) const; // a row's current value, by name
+    [[nodiscard]] QDoubleSpinBox *pollIntervalBox() const { return m_pollInterval; }
 
 public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);
     void showStatistics(const blupow::LinkStatistics &statistics);
     void showState(blupow::DeviceSession::State state, const QString &reason);
     void showIdentity(const blupow::DeviceIdentity &identity);
+    // Shows `ms` without emitting pollIntervalChanged().
+    void setPollInterval(int ms);
+
+Q_SIGNALS:
+    // The person chose another interval (milliseconds).
+    void pollIntervalChanged(int ms);
 
 private:
     QLabel *addRow(const QString &name, const QString &title);
@@ -33,6 +42,7 @@ private:
 
     QHash<QString, QLabel *> m_rows;
     QLabel *m_summary;
+    QDoubleSpinBox *m_pollInterval;
     QPointer<DeviceSession> m_session;
     QString m_stateText = QStringLiteral("not connected");
     QString m_deviceText;

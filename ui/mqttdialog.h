@@ -36,6 +36,8 @@ public:
     void setFormSettings(const MqttSettings &settings);
     [[nodiscard]] QString password() const;
     void setPassword(const QString &password);
+    // For the next start (expire_after); a running publisher is told by the composition root.
+    void setPollIntervalMs(int ms) { m_pollIntervalMs = ms; }
     [[nodiscard]] MqttClient::Options clientOptions() const;
     [[nodiscard]] QString statusText() const;
     [[nodiscard]] QString keychainText() const;

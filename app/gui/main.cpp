@@ -242,6 +242,14 @@ int main(int argc, char *argv[]) {
                      [&](const QStringList &keys) { settings.setChartFields(keys); });
     QObject::connect(chartPanel, &ChartPanel::windowSecondsChanged, &window,
                      [&](int seconds) { settings.setChartWindowSeconds(seconds); });
+    linkPanel->setPollInterval(connections.pollInterval());
+    QObject::connect(linkPanel, &LinkHealthPanel::pollIntervalChanged, &window, [&](int ms) {
+        connections.setPollInterval(ms);
+        settings.setPollIntervalMs(ms);
+        publisher.setPollInterval(ms);
+        if (mqttDialog)
+            mqttDialog->setPollIntervalMs(ms);
+    });
     QObject::connect(publishAction, &QAction::triggered, &window, [&] {
         if (!mqttDialog)
             mqttDialog = std::make_unique<MqttDialog>(settings, &publisher, &passwords,

@@ -128,6 +128,14 @@ void MqttBridge::stop() {
         m_stopTimer.start(m_options.stopTimeoutMs);
 }
 
+void MqttBridge::setPollInterval(int ms) {
+    if (ms <= 0 || ms == m_options.ha.pollIntervalMs)
+        return;
+    m_options.ha.pollIntervalMs = ms;
+    if (m_client->isConnected() && !m_stopping)
+        announce();
+}
+
 void MqttBridge::saveEnergy() {
     if (!m_energyStore.isDirty())
         return;

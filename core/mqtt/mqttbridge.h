@@ -66,6 +66,8 @@ public:
     int addDevice();
 
     void start(); // connects (and keeps reconnecting with backoff)
+    // A new poll interval changes expire_after in every discovery config: announced again now.
+    void setPollInterval(int ms);
     // Publishes `offline` for every device and the bridge, waits (bounded) for the broker's
     // acknowledgement, disconnects, then emits stopped().
     void stop();

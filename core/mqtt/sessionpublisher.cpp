@@ -61,6 +61,11 @@ void SessionPublisher::stop() {
     m_bridge->stop();
 }
 
+void SessionPublisher::setPollInterval(int ms) {
+    if (m_bridge)
+        m_bridge->setPollInterval(ms);
+}
+
 void SessionPublisher::setSession(DeviceSession *session) {
     m_session = session;
     link();

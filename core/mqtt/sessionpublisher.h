@@ -28,6 +28,8 @@ public:
     // Publishes `offline`, disconnects (bounded by the bridge), then Stopped.
     void stop();
     void setSession(blupow::DeviceSession *session);
+    // While publishing: the bridge announces the new expire_after (MqttBridge::setPollInterval).
+    void setPollInterval(int ms);
 
     [[nodiscard]] State state() const { return m_state; }
     // The last broker error while connecting or publishing; empty when fine.

@@ -28,6 +28,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
@@ -120,6 +121,7 @@ private Q_SLOTS:
     void chartGetsPoints();
     void registerConsoleReads();
     void staleValuesMarked();
+    void pollIntervalControl();
     void searchAndCopy();
     void mainWindowShortcuts_data();
     void mainWindowShortcuts();
@@ -283,6 +285,19 @@ void TestPanels::registerConsoleReads() {
     QCOMPARE(rig.console.table()->item(0, 0)->text(), QStringLiteral("4000 (0x0fa0)"));
     QVERIFY(rig.console.table()->item(0, 3)->text().contains(QLatin1String("ac_input_voltage")));
     QVERIFY(rig.console.statusText().startsWith(QLatin1String("Read 10 registers")));
+}
+
+void TestPanels::pollIntervalControl() {
+    LinkHealthPanel panel;
+    QSignalSpy changed(&panel, &LinkHealthPanel::pollIntervalChanged);
+    panel.setPollInterval(5000);
+    QCOMPARE(panel.pollIntervalBox()->value(), 5.0);
+    QVERIFY(changed.isEmpty()); // showing the setting is not changing it
+    panel.pollIntervalBox()->setValue(2.5);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.first().first().toInt(), 2500);
+    panel.pollIntervalBox()->setValue(0.01); // clamped to what a BT-2 can do
+    QCOMPARE(changed.last().first().toInt(), 200);
 }
 
 void TestPanels::staleValuesMarked() {
