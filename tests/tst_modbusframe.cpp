@@ -28,6 +28,8 @@ private Q_SLOTS:
     void describeNamesTheProblem();
     void replyBuildersParse();
     void fromHex_data();
+    void parseAddress_data();
+    void parseAddress();
     void fromHex();
 };
 
@@ -217,6 +219,33 @@ void TestModbusFrame::fromHex() {
         QCOMPARE(QString::fromLatin1(bytes->toHex()), bytesOrError);
     else
         QCOMPARE(error, bytesOrError);
+}
+
+void TestModbusFrame::parseAddress_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("expected"); // -1 = refused
+    QTest::newRow("decimal") << "4000" << 4000;
+    QTest::newRow("hex") << "0x0100" << 0x0100;
+    QTest::newRow("upper-case prefix and digits") << "0XE00A" << 0xE00A;
+    QTest::newRow("spaces around") << "  57353 " << 57353;
+    QTest::newRow("largest") << "0xffff" << 0xFFFF;
+    QTest::newRow("zero") << "0" << 0;
+    QTest::newRow("one past the largest") << "65536" << -1;
+    QTest::newRow("hex too long") << "0x10000" << -1;
+    QTest::newRow("negative") << "-1" << -1;
+    QTest::newRow("hex digits without prefix") << "e009" << -1;
+    QTest::newRow("prefix only") << "0x" << -1;
+    QTest::newRow("empty") << "" << -1;
+    QTest::newRow("trailing text") << "12 V" << -1;
+}
+
+void TestModbusFrame::parseAddress() {
+    QFETCH(QString, text);
+    QFETCH(int, expected);
+    const auto got = blupow::modbus::parseAddress(text);
+    QCOMPARE(got.has_value(), expected >= 0);
+    if (got)
+        QCOMPARE(int(*got), expected);
 }
 
 QTEST_GUILESS_MAIN(TestModbusFrame)

@@ -88,22 +88,11 @@ RegisterConsole::RegisterConsole(QWidget *parent)
     updateEnabled();
 }
 
-std::optional<quint16> RegisterConsole::parseRegister(const QString &text) {
-    const QString t = text.trimmed();
-    bool ok = false;
-    const uint value = t.startsWith(QLatin1String("0x"), Qt::CaseInsensitive)
-                           ? t.mid(2).toUInt(&ok, 16)
-                           : t.toUInt(&ok, 10);
-    if (!ok || value > 0xFFFF)
-        return std::nullopt;
-    return static_cast<quint16>(value);
-}
-
 std::optional<QList<quint16>> RegisterConsole::parseWords(const QString &text) {
     static const QRegularExpression separators(QStringLiteral("[\\s,;]+"));
     QList<quint16> words;
     for (const QString &part : text.split(separators, Qt::SkipEmptyParts)) {
-        const auto word = parseRegister(part);
+        const auto word = modbus::parseAddress(part);
         if (!word)
             return std::nullopt;
         words.append(*word);
@@ -143,7 +132,7 @@ void RegisterConsole::setExpertMode(bool on) {
 void RegisterConsole::writeRaw() {
     if (!m_session || !isExpertMode() || m_flow->isBusy())
         return;
-    const auto start = parseRegister(m_start->text());
+    const auto start = modbus::parseAddress(m_start->text());
     const auto words = parseWords(m_words->text());
     if (!start || !words) {
         m_status->setText(QStringLiteral("Give a start register and one or more words, each "
@@ -203,7 +192,7 @@ void RegisterConsole::setRange(quint16 start, quint16 count) {
 void RegisterConsole::read() {
     if (!m_session)
         return;
-    const auto start = parseRegister(m_start->text());
+    const auto start = modbus::parseAddress(m_start->text());
     if (!start) {
         m_status->setText(QStringLiteral("Start register must be 0..65535 (0x0000..0xffff)."));
         return;

@@ -33,9 +33,8 @@ public:
 
     [[nodiscard]] QTableWidget *table() const { return m_table; }
     [[nodiscard]] QString statusText() const;
-    // "0x0100", "256", "4000": hex with 0x, else decimal. Nothing when out of 0..0xFFFF.
-    [[nodiscard]] static std::optional<quint16> parseRegister(const QString &text);
-    // "0x008D 138, 0x0A": words separated by spaces or commas, each as parseRegister() reads it.
+    // "0x008D 138, 0x0A": words separated by spaces or commas, each as modbus::parseAddress()
+    // reads it.
     [[nodiscard]] static std::optional<QList<quint16>> parseWords(const QString &text);
     [[nodiscard]] bool isExpertMode() const;
     [[nodiscard]] WriteFlow *writeFlow() const { return m_flow; }

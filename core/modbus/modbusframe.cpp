@@ -297,6 +297,16 @@ QByteArray buildWriteResponse(const Request &request) {
     return frame;
 }
 
+std::optional<quint16> parseAddress(QStringView text) {
+    const QStringView t = text.trimmed();
+    bool ok = false;
+    const uint value =
+        t.startsWith(u"0x", Qt::CaseInsensitive) ? t.mid(2).toUInt(&ok, 16) : t.toUInt(&ok, 10);
+    if (!ok || value > 0xFFFF)
+        return std::nullopt;
+    return static_cast<quint16>(value);
+}
+
 QString toHex(QByteArrayView bytes) {
     return QString::fromLatin1(bytes.toByteArray().toHex(' '));
 }

@@ -96,5 +96,9 @@ struct Response {
 // "ff 03 01 00" style formatting and its inverse (whitespace, ':' and '-' are ignored).
 [[nodiscard]] QString toHex(QByteArrayView bytes);
 [[nodiscard]] std::optional<QByteArray> fromHex(QStringView text, QString *error = nullptr);
+// A register address or a word as people type it: "0x0100" / "0XE004" (hex) or "256" (decimal),
+// surrounding spaces ignored; nothing outside 0..0xFFFF. The vendor documents number controller
+// registers in hex and inverter registers in decimal, so both are everyday input.
+[[nodiscard]] std::optional<quint16> parseAddress(QStringView text);
 
 } // namespace blupow::modbus

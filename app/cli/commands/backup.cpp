@@ -1,11 +1,9 @@
 // blupow-cli backup: save every readable setting and the identity of a device to a JSON file.
 
 #include "command.h"
-#include "config/snapshotreader.h"
+#include "devicecommand.h"
 #include "deviceoptions.h"
-#include "sessionrunner.h"
 
-#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QTextStream>
@@ -32,66 +30,36 @@ int runBackup(const QStringList &arguments) {
     if (outPath.isEmpty())
         return printError(command, QStringLiteral("--out FILE is required"), ExitUsage);
 
-    SessionRunner runner(*options, RegisterMaps::builtIn());
-    std::unique_ptr<SnapshotReader> reader;
-    int exitCode = ExitOk;
-    const auto finish = [&](int code) {
-        exitCode = code;
-        if (runner.session())
-            runner.session()->stop();
-        QCoreApplication::exit(code);
-    };
-    QObject::connect(
-        &runner, &SessionRunner::failed, &runner,
-        [&](const QString &message, int code) { finish(printError(command, message, code)); });
-    QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
-        reader = std::make_unique<SnapshotReader>(session);
-        QObject::connect(
-            reader.get(), &SnapshotReader::failed, &runner,
-            [&](const QString &message) { finish(printError(command, message, ExitFailure)); });
-        QObject::connect(
-            reader.get(), &SnapshotReader::finished, &runner, [&](const Snapshot &snapshot) {
-                for (const QString &s : reader->skippedBlocks())
-                    printError(command, QStringLiteral("warning: left out %1").arg(s), ExitOk);
-                const QByteArray bytes = snapshot.toJsonBytes();
-                if (outPath == QLatin1String("-")) {
-                    QTextStream(stdout) << bytes;
-                    finish(ExitOk);
-                    return;
-                }
-                // All or nothing: a half-written backup is worse than none.
-                QSaveFile file(outPath);
-                if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit()) {
-                    finish(printError(
-                        command,
-                        QStringLiteral("cannot write %1: %2").arg(outPath, file.errorString()),
-                        ExitFailure));
-                    return;
-                }
-                QTextStream out(stdout);
-                if (options->json)
-                    out << QJsonDocument(QJsonObject{
-                                             {QStringLiteral("file"), outPath},
-                                             {QStringLiteral("fields"), snapshot.entries.size()},
-                                         })
-                               .toJson(QJsonDocument::Compact)
-                        << '\n';
-                else
-                    out << "saved " << snapshot.entries.size() << " fields of " << snapshot.model
-                        << " to " << outPath << '\n';
-                finish(ExitOk);
-            });
-        QObject::connect(session, &DeviceSession::identified, &runner, [&] {
-            runner.satisfied();
-            QString why;
-            if (!reader->start(&why))
-                finish(printError(command, why, ExitFailure));
+    DeviceCommand run(command, *options);
+    return run.exec([&](DeviceSession *session) {
+        run.readSnapshot(session, [&](const Snapshot &snapshot) {
+            const QByteArray bytes = snapshot.toJsonBytes();
+            if (outPath == QLatin1String("-")) {
+                QTextStream(stdout) << bytes;
+                run.finish(ExitOk);
+                return;
+            }
+            // All or nothing: a half-written backup is worse than none.
+            QSaveFile file(outPath);
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit()) {
+                run.fail(QStringLiteral("cannot write %1: %2").arg(outPath, file.errorString()),
+                         ExitFailure);
+                return;
+            }
+            QTextStream out(stdout);
+            if (options->json)
+                out << QJsonDocument(QJsonObject{
+                                         {QStringLiteral("file"), outPath},
+                                         {QStringLiteral("fields"), snapshot.entries.size()},
+                                     })
+                           .toJson(QJsonDocument::Compact)
+                    << '\n';
+            else
+                out << "saved " << snapshot.entries.size() << " fields of " << snapshot.model
+                    << " to " << outPath << '\n';
+            run.finish(ExitOk);
         });
     });
-    runner.start();
-    const int rc = QCoreApplication::exec();
-    reader.reset();
-    return rc == ExitOk ? exitCode : rc;
 }
 
 } // namespace blupow::cli

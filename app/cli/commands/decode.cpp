@@ -20,16 +20,6 @@ namespace {
 
 constexpr quint8 kExceptionFlag = 0x80;
 
-std::optional<int> parseRegister(const QString &text) {
-    bool ok = false;
-    const int reg = text.startsWith(QLatin1String("0x"), Qt::CaseInsensitive)
-                        ? text.mid(2).toInt(&ok, 16)
-                        : text.toInt(&ok, 10);
-    if (!ok || reg < 0 || reg > 0xFFFF)
-        return std::nullopt;
-    return reg;
-}
-
 QJsonValue jsonValue(const DecodedValue &v) {
     if (!v.value.isValid())
         return QJsonValue::Null;
@@ -182,7 +172,7 @@ int runDecode(const QStringList &arguments) {
     } else {
         if (!parser.isSet(startOption))
             return fail(ExitUsage, QStringLiteral("--start REG is required for a Modbus frame"));
-        const auto start = parseRegister(parser.value(startOption));
+        const auto start = modbus::parseAddress(parser.value(startOption));
         if (!start)
             return fail(ExitUsage, QStringLiteral("bad --start '%1' (0-65535, decimal or 0x-hex)")
                                        .arg(parser.value(startOption)));

@@ -2,12 +2,10 @@
 
 #include "command.h"
 #include "config/snapshotdiff.h"
-#include "config/snapshotreader.h"
 #include "configformat.h"
+#include "devicecommand.h"
 #include "deviceoptions.h"
-#include "sessionrunner.h"
 
-#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -78,39 +76,13 @@ int runDiff(const QStringList &arguments) {
         return report(command, *a, *b, files.first(), files.at(1), options->json);
     }
 
-    SessionRunner runner(*options, RegisterMaps::builtIn());
-    std::unique_ptr<SnapshotReader> reader;
-    int exitCode = ExitOk;
-    const auto finish = [&](int code) {
-        exitCode = code;
-        if (runner.session())
-            runner.session()->stop();
-        QCoreApplication::exit(code);
-    };
-    QObject::connect(
-        &runner, &SessionRunner::failed, &runner,
-        [&](const QString &message, int code) { finish(printError(command, message, code)); });
-    QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
-        reader = std::make_unique<SnapshotReader>(session);
-        QObject::connect(
-            reader.get(), &SnapshotReader::failed, &runner,
-            [&](const QString &message) { finish(printError(command, message, ExitFailure)); });
-        QObject::connect(
-            reader.get(), &SnapshotReader::finished, &runner, [&](const Snapshot &live) {
-                finish(report(command, *a, live, files.first(),
+    DeviceCommand run(command, *options);
+    return run.exec([&](DeviceSession *session) {
+        run.readSnapshot(session, [&](const Snapshot &live) {
+            run.finish(report(command, *a, live, files.first(),
                               QStringLiteral("live %1").arg(live.model), options->json));
-            });
-        QObject::connect(session, &DeviceSession::identified, &runner, [&] {
-            runner.satisfied();
-            QString why;
-            if (!reader->start(&why))
-                finish(printError(command, why, ExitFailure));
         });
     });
-    runner.start();
-    const int rc = QCoreApplication::exec();
-    reader.reset();
-    return rc == ExitOk ? exitCode : rc;
 }
 
 } // namespace blupow::cli

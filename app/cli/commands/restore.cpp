@@ -4,13 +4,10 @@
 #include "command.h"
 #include "config/settingswriter.h"
 #include "config/snapshotdiff.h"
-#include "config/snapshotreader.h"
 #include "configformat.h"
-#include "confirmprompt.h"
+#include "devicecommand.h"
 #include "deviceoptions.h"
-#include "sessionrunner.h"
 
-#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -55,19 +52,10 @@ int runRestore(const QStringList &arguments) {
         return printError(command, error, ExitBadInput);
     const bool yes = parser.isSet(QStringLiteral("yes"));
 
-    SessionRunner runner(*options, RegisterMaps::builtIn());
-    std::unique_ptr<SnapshotReader> reader;
+    DeviceCommand run(command, *options);
     std::unique_ptr<SettingsWriter> writer;
-    ConfirmPrompt prompt;
     QList<SnapshotDiffRow> rows;
-    int exitCode = ExitOk;
     QTextStream out(stdout);
-    const auto finish = [&](int code) {
-        exitCode = code;
-        if (runner.session())
-            runner.session()->stop();
-        QCoreApplication::exit(code);
-    };
     const auto printJson = [&](bool ok, const QString &message) {
         out << QJsonDocument(QJsonObject{
                                  {QStringLiteral("ok"), ok},
@@ -80,92 +68,60 @@ int runRestore(const QStringList &arguments) {
             << '\n';
         out.flush();
     };
-    QObject::connect(
-        &runner, &SessionRunner::failed, &runner,
-        [&](const QString &message, int code) { finish(printError(command, message, code)); });
-    QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
-        reader = std::make_unique<SnapshotReader>(session);
+    return run.exec([&](DeviceSession *session) {
         writer = std::make_unique<SettingsWriter>(session);
-        QObject::connect(
-            reader.get(), &SnapshotReader::failed, &runner,
-            [&](const QString &message) { finish(printError(command, message, ExitFailure)); });
-        QObject::connect(
-            reader.get(), &SnapshotReader::finished, &runner, [&, session](const Snapshot &live) {
-                if (const auto why = SnapshotDiff::incompatibility(live, *saved)) {
-                    finish(printError(command, *why, ExitBadInput));
-                    return;
-                }
-                rows = SnapshotDiff::compare(live, *saved);
-                if (!options->json) {
-                    printDiff(out, rows, QStringLiteral("device"), path);
-                    out.flush();
-                }
-                QList<SettingTarget> targets;
-                const RegisterMap *map = session->map();
-                for (const SnapshotDiffRow &r : std::as_const(rows)) {
-                    const FieldDef *f = map->field(r.key);
-                    if (r.kind == SnapshotDiffRow::Kind::Changed && f && f->writable)
-                        targets.append(SettingTarget{r.key, -1, {}, r.rawB});
-                }
-                if (targets.isEmpty()) {
-                    if (options->json)
-                        printJson(true, QStringLiteral("nothing to restore"));
-                    else
-                        out << "nothing to restore: every writable setting already matches\n";
-                    finish(ExitOk);
-                    return;
-                }
-                SettingsWriter::Options writeOptions;
-                writeOptions.skipUnchanged = true;
-                QString why;
-                if (!writer->prepare(targets, writeOptions, &why))
-                    finish(printError(command, QStringLiteral("refused, nothing sent: %1").arg(why),
-                                      ExitBadInput));
-            });
-        QObject::connect(writer.get(), &SettingsWriter::previewReady, &runner, [&] {
+        QObject::connect(writer.get(), &SettingsWriter::previewReady, &run, [&] {
             if (!options->json) {
                 out << "About to write " << writer->changes().size() << " setting(s):\n"
                     << writer->previewText() << '\n';
                 out.flush();
             }
-            if (yes)
-                writer->confirm();
-            else if (!ConfirmPrompt::stdinIsTerminal())
-                finish(printError(command,
-                                  QStringLiteral("not written: confirmation needed and stdin is "
-                                                 "not a terminal (review the preview, then add "
-                                                 "--yes)"),
-                                  ExitUsage));
-            else
-                prompt.ask(QStringLiteral("Restore these settings?"));
+            run.confirm(writer.get(), yes, QStringLiteral("Restore these settings?"));
         });
-        QObject::connect(&prompt, &ConfirmPrompt::answered, &runner, [&](bool confirmed) {
-            if (confirmed)
-                writer->confirm();
-            else
-                writer->cancel();
-        });
-        QObject::connect(writer.get(), &SettingsWriter::finished, &runner,
+        QObject::connect(writer.get(), &SettingsWriter::finished, &run,
                          [&](bool ok, const QString &message) {
                              if (options->json)
                                  printJson(ok, message);
                              else
                                  printResults(out, writer->changes());
                              out.flush();
-                             finish(ok ? ExitOk : printError(command, message, ExitFailure));
+                             if (ok)
+                                 run.finish(ExitOk);
+                             else
+                                 run.fail(message, ExitFailure);
                          });
-        QObject::connect(session, &DeviceSession::identified, &runner, [&] {
-            runner.satisfied();
+        run.readSnapshot(session, [&, session](const Snapshot &live) {
+            if (const auto why = SnapshotDiff::incompatibility(live, *saved)) {
+                run.fail(*why, ExitBadInput);
+                return;
+            }
+            rows = SnapshotDiff::compare(live, *saved);
+            if (!options->json) {
+                printDiff(out, rows, QStringLiteral("device"), path);
+                out.flush();
+            }
+            QList<SettingTarget> targets;
+            const RegisterMap *map = session->map();
+            for (const SnapshotDiffRow &r : std::as_const(rows)) {
+                const FieldDef *f = map->field(r.key);
+                if (r.kind == SnapshotDiffRow::Kind::Changed && f && f->writable)
+                    targets.append(SettingTarget{r.key, -1, {}, r.rawB});
+            }
+            if (targets.isEmpty()) {
+                if (options->json)
+                    printJson(true, QStringLiteral("nothing to restore"));
+                else
+                    out << "nothing to restore: every writable setting already matches\n";
+                run.finish(ExitOk);
+                return;
+            }
+            SettingsWriter::Options writeOptions;
+            writeOptions.skipUnchanged = true;
             QString why;
-            if (!reader->start(&why))
-                finish(printError(command, why, ExitFailure));
+            if (!writer->prepare(targets, writeOptions, &why))
+                run.fail(QStringLiteral("refused, nothing sent: %1").arg(why), ExitBadInput);
         });
     });
-    runner.start();
-    const int rc = QCoreApplication::exec();
-    writer.reset();
-    reader.reset();
-    return rc == ExitOk ? exitCode : rc;
 }
 
 } // namespace blupow::cli

@@ -4,29 +4,14 @@
 #include "command.h"
 #include "config/settingswriter.h"
 #include "configformat.h"
-#include "confirmprompt.h"
+#include "devicecommand.h"
 #include "deviceoptions.h"
-#include "sessionrunner.h"
+#include "modbus/modbusframe.h"
 
-#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QTextStream>
 
 namespace blupow::cli {
-
-namespace {
-
-std::optional<int> parseRegister(const QString &text) {
-    bool ok = false;
-    const QString t = text.trimmed();
-    const int reg = t.startsWith(QLatin1String("0x"), Qt::CaseInsensitive) ? t.mid(2).toInt(&ok, 16)
-                                                                           : t.toInt(&ok, 10);
-    if (!ok || reg < 0 || reg > 0xFFFF)
-        return std::nullopt;
-    return reg;
-}
-
-} // namespace
 
 int runWrite(const QStringList &arguments) {
     const QString command = QStringLiteral("write");
@@ -83,7 +68,7 @@ int runWrite(const QStringList &arguments) {
         if (byKey) {
             target.key = parser.value(QStringLiteral("key")).trimmed();
         } else {
-            const auto reg = parseRegister(parser.value(QStringLiteral("register")));
+            const auto reg = modbus::parseAddress(parser.value(QStringLiteral("register")));
             if (!reg)
                 return printError(command,
                                   QStringLiteral("--register wants 0-65535 or 0x0000-0xFFFF"),
@@ -93,23 +78,12 @@ int runWrite(const QStringList &arguments) {
     }
     const bool yes = parser.isSet(QStringLiteral("yes"));
 
-    SessionRunner runner(*options, RegisterMaps::builtIn());
+    DeviceCommand run(command, *options);
     std::unique_ptr<SettingsWriter> writer;
-    ConfirmPrompt prompt;
-    int exitCode = ExitOk;
     QTextStream out(stdout);
-    const auto finish = [&](int code) {
-        exitCode = code;
-        if (runner.session())
-            runner.session()->stop();
-        QCoreApplication::exit(code);
-    };
-    QObject::connect(
-        &runner, &SessionRunner::failed, &runner,
-        [&](const QString &message, int code) { finish(printError(command, message, code)); });
-    QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
+    return run.exec([&](DeviceSession *session) {
         writer = std::make_unique<SettingsWriter>(session);
-        QObject::connect(writer.get(), &SettingsWriter::previewReady, &runner, [&, session] {
+        QObject::connect(writer.get(), &SettingsWriter::previewReady, &run, [&, session] {
             if (!options->json) {
                 out << "About to write to " << session->identity()->model << " (slave 0x"
                     << QStringLiteral("%1").arg(session->identity()->slave, 2, 16, QLatin1Char('0'))
@@ -117,26 +91,10 @@ int runWrite(const QStringList &arguments) {
                     << writer->previewText() << '\n';
                 out.flush();
             }
-            if (yes) {
-                writer->confirm();
-            } else if (!ConfirmPrompt::stdinIsTerminal()) {
-                finish(printError(command,
-                                  QStringLiteral("not written: confirmation needed and stdin is "
-                                                 "not a terminal (review the preview, then add "
-                                                 "--yes)"),
-                                  ExitUsage));
-            } else {
-                prompt.ask(QStringLiteral("Write?"));
-            }
-        });
-        QObject::connect(&prompt, &ConfirmPrompt::answered, &runner, [&](bool confirmed) {
-            if (confirmed)
-                writer->confirm();
-            else
-                writer->cancel();
+            run.confirm(writer.get(), yes, QStringLiteral("Write?"));
         });
         QObject::connect(
-            writer.get(), &SettingsWriter::finished, &runner, [&](bool ok, const QString &msg) {
+            writer.get(), &SettingsWriter::finished, &run, [&](bool ok, const QString &msg) {
                 if (options->json) {
                     out << QJsonDocument(
                                QJsonObject{
@@ -150,22 +108,17 @@ int runWrite(const QStringList &arguments) {
                     printResults(out, writer->changes());
                 }
                 out.flush();
-                finish(ok ? ExitOk : printError(command, msg, ExitFailure));
+                if (ok)
+                    run.finish(ExitOk);
+                else
+                    run.fail(msg, ExitFailure);
             });
-        QObject::connect(session, &DeviceSession::identified, &runner, [&] {
-            runner.satisfied();
-            QString why;
-            const bool started = load ? writer->prepareLoadSwitch(loadOn, &why)
-                                      : writer->prepare({target}, SettingsWriter::Options{}, &why);
-            if (!started)
-                finish(printError(command, QStringLiteral("refused, nothing sent: %1").arg(why),
-                                  ExitBadInput));
-        });
+        QString why;
+        const bool started = load ? writer->prepareLoadSwitch(loadOn, &why)
+                                  : writer->prepare({target}, SettingsWriter::Options{}, &why);
+        if (!started)
+            run.fail(QStringLiteral("refused, nothing sent: %1").arg(why), ExitBadInput);
     });
-    runner.start();
-    const int rc = QCoreApplication::exec();
-    writer.reset();
-    return rc == ExitOk ? exitCode : rc;
 }
 
 } // namespace blupow::cli
