@@ -1,7 +1,5 @@
 #include "mqtt/energyintegrator.h"
 
-#include <QFile>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace blupow;
@@ -89,38 +87,6 @@ private Q_SLOTS:
         e.feed(none);
         QCOMPARE(none.size(), 2);
         QCOMPARE(none.at(0).value.toDouble(), lastCharged);
-    }
-
-    void storeRoundTrip() {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("energy.json"));
-        EnergyStore store(path);
-        QString error;
-        QVERIFY2(store.load(&error), qPrintable(error)); // missing = empty
-        QCOMPARE(store.totals(QStringLiteral("bat1")), EnergyIntegrator::Totals{});
-        QVERIFY(!store.isDirty());
-        store.setTotals(QStringLiteral("bat1"), {12.5, 3.25});
-        QVERIFY(store.isDirty());
-        QVERIFY2(store.save(&error), qPrintable(error));
-        QVERIFY(!store.isDirty());
-        EnergyStore again(path);
-        QVERIFY2(again.load(&error), qPrintable(error));
-        QCOMPARE(again.totals(QStringLiteral("bat1")), (EnergyIntegrator::Totals{12.5, 3.25}));
-    }
-
-    void badStoreFileIsReportedAndKept() {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("energy.json"));
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("{not json");
-        f.close();
-        EnergyStore store(path);
-        QString error;
-        QVERIFY(!store.load(&error));
-        QVERIFY2(error.contains(path), qPrintable(error));
-        QCOMPARE(store.totals(QStringLiteral("x")), EnergyIntegrator::Totals{});
-        QVERIFY(QFile::exists(path)); // left for inspection, not overwritten by load()
     }
 };
 

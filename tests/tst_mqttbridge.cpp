@@ -117,6 +117,7 @@ private Q_SLOTS:
     void brokerRestart_data();
     void brokerRestart();
     void batteryEnergyIsIntegratedAndSurvivesARestart();
+    void counterGuardSurvivesARestart();
     void layoutSwitchMigrates_data();
     void layoutSwitchMigrates();
     void cliKilledLeavesTheWill();
@@ -414,6 +415,44 @@ void TestMqttBridge::batteryEnergyIsIntegratedAndSurvivesARestart() {
     const QJsonObject second = json(listener.payloads(stateTopic).at(before + 1));
     QCOMPARE(second.value(u"battery_charged_energy"_s).toDouble(), 0.001);
     QCOMPARE(second.value(u"battery_discharged_energy"_s).toDouble(), 0.001);
+}
+
+// A lifetime counter that reads low right after a restart is withheld: the restarted bridge
+// compares it with the mark the last one saved instead of taking it as a new baseline.
+void TestMqttBridge::counterGuardSurvivesARestart() {
+    QTemporaryDir dir;
+    MqttBridge::Options o = bridgeOptions();
+    o.energyFile = dir.filePath(u"energy.json"_s);
+    Listener listener(m_broker.port, o.ha.baseTopic + u"/#"_s);
+    const QString stateTopic = HaDiscovery::stateTopic(o.ha, u"dev1"_s);
+    const auto run = [&](const QList<double> &totals) {
+        MqttBridge bridge(clientOptions(m_broker.port), o);
+        const int h = bridge.addDevice();
+        bridge.deviceIdentified(h, u"dev1"_s, identity(), fields());
+        bridge.deviceAvailability(h, true);
+        QSignalSpy announced(&bridge, &MqttBridge::announced);
+        QSignalSpy stopped(&bridge, &MqttBridge::stopped);
+        bridge.start();
+        QVERIFY(announced.wait(10000));
+        const qsizetype before = listener.payloads(stateTopic).size();
+        for (double total : totals)
+            bridge.deviceValues(h, {value(u"pv_energy_total"_s, total)});
+        QTRY_COMPARE_WITH_TIMEOUT(listener.payloads(stateTopic).size(), before + totals.size(),
+                                  10000);
+        bridge.stop();
+        QVERIFY(stopped.wait(10000));
+    };
+    run({1234.5});
+    if (QTest::currentTestFailed())
+        return;
+    const qsizetype first = listener.payloads(stateTopic).size();
+    run({3.0, 1234.75});
+    if (QTest::currentTestFailed())
+        return;
+    const QList<QByteArray> states = listener.payloads(stateTopic);
+    QCOMPARE(states.size(), first + 2);
+    QVERIFY(json(states.at(first)).value(u"pv_energy_total"_s).isNull());
+    QCOMPARE(json(states.at(first + 1)).value(u"pv_energy_total"_s), QJsonValue(1234.75));
 }
 
 void TestMqttBridge::layoutSwitchMigrates_data() {

@@ -14,22 +14,32 @@ namespace blupow {
 //
 //  * The first reading of a counter is its baseline. An increase is always published.
 //  * A DAILY counter (key contains "today" or "daily": the devices reset these at their own
-//    midnight) may go down only within `midnightWindowMinutes` of local midnight, which is the
-//    device's reset; the device clock drifts from the host's, hence the window. Any other drop is
-//    withheld (published as null = unknown) until the counter is back at or above its high-water
-//    mark, or until the next midnight window accepts the lower value as the new day.
+//    midnight) may go down within `midnightWindowMinutes` of local midnight, which is the
+//    device's reset; the device clock drifts from the host's, hence the window. It may also go
+//    down when its high-water mark was reached on an earlier local day: the link (or the bridge)
+//    was down over midnight, so the reset happened unseen. Any other drop is withheld (published
+//    as null = unknown) until the counter is back at or above its high-water mark, or until the
+//    next day accepts the lower value as the new day.
 //  * A LIFETIME counter may go down only when the lower value persists for
 //    `lifetimeResetConfirmations` consecutive cycles (a factory reset or a replaced device); a
 //    single glitch is withheld. Lifetime counters are the ones to pick for the energy dashboard.
 //
 // Withheld values are marked Invalid with a note, so nothing downstream mistakes them for fresh.
-// State lives in memory only: a drop across a bridge restart is passed on (not persisted).
+// The high-water marks survive a bridge restart through marks()/restore() (EnergyStore): a
+// restarted bridge whose first reading is a glitch would otherwise hand HA a "reset".
 class EnergyCounterGuard {
 public:
     struct Options {
         int midnightWindowMinutes = 60;
         int lifetimeResetConfirmations = 10;
     };
+    // What a counter has reached, and the host's local day it was last at that mark.
+    struct Mark {
+        double highWater = 0;
+        QDate day;
+        friend bool operator==(const Mark &, const Mark &) = default;
+    };
+    using Marks = QHash<QString, Mark>;
 
     EnergyCounterGuard() = default;
     explicit EnergyCounterGuard(Options options);
@@ -40,9 +50,13 @@ public:
     [[nodiscard]] DecodedValues filter(const QList<HaEntity> &entities, DecodedValues values,
                                        const QDateTime &localNow);
 
+    [[nodiscard]] Marks marks() const;
+    // Continues from marks saved by an earlier run; counters seen since are kept.
+    void restore(const Marks &marks);
+
 private:
     struct Track {
-        double highWater = 0;
+        Mark mark;
         int lowerCount = 0;
     };
     [[nodiscard]] bool nearMidnight(const QDateTime &localNow) const;

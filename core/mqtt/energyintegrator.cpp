@@ -1,10 +1,6 @@
 #include "energyintegrator.h"
 
 #include <QDateTime>
-#include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QSaveFile>
 
 #include <cmath>
 #include <utility>
@@ -82,69 +78,6 @@ void EnergyIntegrator::feed(DecodedValues &values) {
         when = QDateTime::currentMSecsSinceEpoch();
     values.append(counter(kChargedKey, m_totals.chargedWh, when));
     values.append(counter(kDischargedKey, m_totals.dischargedWh, when));
-}
-
-EnergyStore::EnergyStore(QString path)
-    : m_path(std::move(path)) {}
-
-bool EnergyStore::load(QString *error) {
-    m_totals.clear();
-    if (m_path.isEmpty())
-        return true;
-    QFile file(m_path);
-    if (!file.exists())
-        return true;
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(m_path, file.errorString());
-        return false;
-    }
-    QJsonParseError parse{};
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parse);
-    if (!doc.isObject()) {
-        *error = QStringLiteral("%1 is not a BluPow energy file: %2")
-                     .arg(m_path, parse.error == QJsonParseError::NoError
-                                      ? QStringLiteral("not a JSON object")
-                                      : parse.errorString());
-        return false;
-    }
-    const QJsonObject root = doc.object();
-    for (auto it = root.begin(); it != root.end(); ++it) {
-        const QJsonObject o = it.value().toObject();
-        const double c = o.value(QStringLiteral("charged_wh")).toDouble(-1);
-        const double d = o.value(QStringLiteral("discharged_wh")).toDouble(-1);
-        if (c >= 0 && d >= 0 && std::isfinite(c) && std::isfinite(d))
-            m_totals.insert(it.key(), {c, d});
-    }
-    return true;
-}
-
-bool EnergyStore::save(QString *error) const {
-    if (m_path.isEmpty())
-        return true;
-    QJsonObject root;
-    for (auto it = m_totals.cbegin(); it != m_totals.cend(); ++it)
-        root.insert(it.key(),
-                    QJsonObject{{QStringLiteral("charged_wh"), it.value().chargedWh},
-                                {QStringLiteral("discharged_wh"), it.value().dischargedWh}});
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(QJsonDocument(root).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString());
-        return false;
-    }
-    m_dirty = false;
-    return true;
-}
-
-EnergyIntegrator::Totals EnergyStore::totals(const QString &deviceId) const {
-    return m_totals.value(deviceId);
-}
-
-void EnergyStore::setTotals(const QString &deviceId, const EnergyIntegrator::Totals &totals) {
-    if (m_totals.value(deviceId) == totals && m_totals.contains(deviceId))
-        return;
-    m_totals.insert(deviceId, totals);
-    m_dirty = true;
 }
 
 } // namespace blupow

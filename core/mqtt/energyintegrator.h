@@ -2,7 +2,6 @@
 
 #include "registers/decodedvalue.h"
 
-#include <QHash>
 #include <QString>
 
 #include <optional>
@@ -50,30 +49,6 @@ private:
     qint64 m_maxGapMs;
     std::optional<Sample> m_last;
     Totals m_totals;
-};
-
-// The counters of every device, kept in one small JSON file ({"<device id>": {"charged_wh": ..,
-// "discharged_wh": ..}}) so that a bridge restart continues them instead of starting at zero,
-// which Home Assistant would read as a meter reset. Written through a temporary file and a rename,
-// so a power cut leaves the old file or the new one, never half of one.
-class EnergyStore {
-public:
-    EnergyStore() = default; // no file: counters live in memory only
-    explicit EnergyStore(QString path);
-
-    [[nodiscard]] QString path() const { return m_path; }
-    // Reads the file; a missing file is an empty store. False, with `error`, when it is unreadable
-    // or not valid JSON (then the store starts empty and the bad file is left for inspection).
-    bool load(QString *error);
-    bool save(QString *error) const;
-    [[nodiscard]] EnergyIntegrator::Totals totals(const QString &deviceId) const;
-    void setTotals(const QString &deviceId, const EnergyIntegrator::Totals &totals);
-    [[nodiscard]] bool isDirty() const { return m_dirty; }
-
-private:
-    QString m_path;
-    QHash<QString, EnergyIntegrator::Totals> m_totals;
-    mutable bool m_dirty = false;
 };
 
 } // namespace blupow

@@ -64,7 +64,8 @@ MqttBridge::MqttBridge(MqttClient::Options clientOptions, Options options, QObje
 
     m_energyStore = EnergyStore(m_options.energyFile);
     if (QString why; !m_energyStore.load(&why))
-        qCWarning(lcMqtt).noquote() << why << "- the battery energy counters start at zero";
+        qCWarning(lcMqtt).noquote()
+            << why << "- energy counters and their high-water marks start afresh";
     m_energySaveTimer.setObjectName(QStringLiteral("mqttEnergySaveTimer"));
     connect(&m_energySaveTimer, &QTimer::timeout, this, &MqttBridge::saveEnergy);
     if (!m_options.energyFile.isEmpty())
@@ -85,7 +86,7 @@ MqttBridge::~MqttBridge() {
 
 int MqttBridge::addDevice() {
     const int handle = m_nextHandle++;
-    m_devices[handle].guard = EnergyCounterGuard(m_options.energy);
+    m_devices.try_emplace(handle);
     return handle;
 }
 
@@ -300,7 +301,6 @@ void MqttBridge::deviceIdentified(int handle, const QString &deviceId,
         if (connected)
             publishMessages(HaDiscovery::removeDevice(m_options.ha, d->deviceId, d->entities));
         d->pendingRemoval.clear();
-        d->guard = EnergyCounterGuard(m_options.energy);
     } else if (d->identity) {
         QSet<QString> keep;
         for (const HaEntity &e : entities)
@@ -311,6 +311,10 @@ void MqttBridge::deviceIdentified(int handle, const QString &deviceId,
         }
     }
     const QString newId = HaDiscovery::sanitizeId(deviceId);
+    if (!d->identity || d->deviceId != newId) {
+        d->guard = EnergyCounterGuard(m_options.energy);
+        d->guard.restore(m_energyStore.counterMarks(newId));
+    }
     const bool integrates = std::any_of(entities.cbegin(), entities.cend(), [](const HaEntity &e) {
         return e.key == QLatin1String(EnergyIntegrator::kChargedKey);
     });
@@ -373,6 +377,7 @@ void MqttBridge::deviceValues(int handle, const DecodedValues &values) {
         m_energyStore.setTotals(d->deviceId, d->energy->totals());
     }
     cycle = d->guard.filter(d->entities, std::move(cycle), QDateTime::currentDateTime());
+    m_energyStore.setCounterMarks(d->deviceId, d->guard.marks());
     d->latestState = HaDiscovery::toJson(HaDiscovery::statePayload(d->entities, cycle));
     d->latestStateAge.start();
     if (!m_client->isConnected() || m_stopping)

@@ -4,6 +4,7 @@
 #include "device/linkstatistics.h"
 #include "mqtt/energycounterguard.h"
 #include "mqtt/energyintegrator.h"
+#include "mqtt/energystore.h"
 #include "mqtt/hadiscovery.h"
 #include "mqtt/mqttclient.h"
 #include "registers/decodedvalue.h"
@@ -48,8 +49,8 @@ public:
         int stopTimeoutMs = 3000; // waiting for the broker to acknowledge `offline` on stop()
         int maxStateAgeMs = -1;   // -1 = the poll interval
         int layoutCheckTimeoutMs = 3000; // a broker that never returns the sync marker
-        // Where the integrated battery energy counters survive a restart (EnergyStore); empty =
-        // memory only. Saved every `energySaveIntervalMs` when changed, and on stop().
+        // Where the integrated battery energy counters and the counter guard's high-water marks
+        // survive a restart (EnergyStore); empty = memory only. Saved every `energySaveIntervalMs` when changed, and on stop().
         QString energyFile;
         int energySaveIntervalMs = 60000;
         EnergyCounterGuard::Options energy;

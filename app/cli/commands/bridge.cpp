@@ -240,8 +240,8 @@ int runBridge(const QStringList &arguments) {
          QStringLiteral("Id of this bridge in topics (default: from the machine id)."),
          QStringLiteral("ID")},
         {QStringLiteral("energy-file"),
-         QStringLiteral("Where the battery energy counters the bridge integrates survive a "
-                        "restart (default: $STATE_DIRECTORY/energy.json under systemd, else the "
+         QStringLiteral("Where the battery energy counters the bridge integrates and the "
+                        "counters' high-water marks survive a restart (default: $STATE_DIRECTORY/energy.json under systemd, else the "
                         "user's data directory)."),
          QStringLiteral("FILE")},
     });
