@@ -50,7 +50,8 @@ public:
         int maxStateAgeMs = -1;   // -1 = the poll interval
         int layoutCheckTimeoutMs = 3000; // a broker that never returns the sync marker
         // Where the integrated battery energy counters and the counter guard's high-water marks
-        // survive a restart (EnergyStore); empty = memory only. Saved every `energySaveIntervalMs` when changed, and on stop().
+        // survive a restart (EnergyStore); empty = memory only. Saved every `energySaveIntervalMs`
+        // when changed, and on stop().
         QString energyFile;
         int energySaveIntervalMs = 60000;
         EnergyCounterGuard::Options energy;

@@ -241,7 +241,8 @@ int runBridge(const QStringList &arguments) {
          QStringLiteral("ID")},
         {QStringLiteral("energy-file"),
          QStringLiteral("Where the battery energy counters the bridge integrates and the "
-                        "counters' high-water marks survive a restart (default: $STATE_DIRECTORY/energy.json under systemd, else the "
+                        "counters' high-water marks survive a restart (default: "
+                        "$STATE_DIRECTORY/energy.json under systemd, else the "
                         "user's data directory)."),
          QStringLiteral("FILE")},
     });
