@@ -4,8 +4,8 @@
 // write frames the transport actually sent.
 
 #include "device/devicesession.h"
+#include "sim/simulatedtransport.h"
 #include "simtesthelpers.h"
-#include "transport/simulatedtransport.h"
 
 #include <QSignalSpy>
 

@@ -1,11 +1,11 @@
 // BleTransport with the real Qt Bluetooth classes against the project's fake bluetoothd on a
 // private D-Bus (tests/fakebluez, started by the CTest fixture in ble.cmake).
 
+#include "ble/bletransport.h"
 #include "ble/devicescanner.h"
 #include "fakebluezcontrol.h"
 #include "modbus/framereassembler.h"
 #include "modbus/modbusframe.h"
-#include "transport/bletransport.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>

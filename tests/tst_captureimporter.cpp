@@ -4,11 +4,11 @@
 
 #include "capture/captureimporter.h"
 #include "capture/recorder.h"
+#include "capture/replaytransport.h"
 #include "device/devicesession.h"
 #include "registers/registermap.h"
 #include "sim/simulateddevices.h"
-#include "transport/replaytransport.h"
-#include "transport/simulatedtransport.h"
+#include "sim/simulatedtransport.h"
 
 #include <QBuffer>
 #include <QFile>

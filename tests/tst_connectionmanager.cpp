@@ -1,6 +1,6 @@
 #include "device/connectionmanager.h"
 #include "sim/simulateddevices.h"
-#include "transport/simulatedtransport.h"
+#include "sim/simulatedtransport.h"
 
 #include <QPointer>
 #include <QSignalSpy>

@@ -1,6 +1,6 @@
 #include "device/devicesession.h"
+#include "sim/simulatedtransport.h"
 #include "simtesthelpers.h"
-#include "transport/simulatedtransport.h"
 
 #include <QDateTime>
 #include <QSignalSpy>

@@ -1,8 +1,8 @@
 // ReplayTransport: a recording answers the requests it holds, in order, at the recorded pace
 // scaled by the speed; what it does not hold gets no answer.
 
+#include "capture/replaytransport.h"
 #include "modbus/modbusframe.h"
-#include "transport/replaytransport.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,7 +1,7 @@
 #include "modbus/crc16.h"
 #include "modbus/modbusframe.h"
+#include "sim/simulatedtransport.h"
 #include "simtesthelpers.h"
-#include "transport/simulatedtransport.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -2,8 +2,8 @@
 
 #include "capture/captureimporter.h"
 #include "capture/recorder.h"
+#include "capture/replaytransport.h"
 #include "device/connectionmanager.h"
-#include "transport/replaytransport.h"
 
 #include <QAction>
 #include <QActionGroup>

@@ -2,6 +2,7 @@
 // choice between the Bluetooth transport and the built-in simulator is made in one place
 // (makeTransport below). No singletons, no global "simulator" flag (design.md 1).
 
+#include "ble/bletransport.h"
 #include "ble/devicescanner.h"
 #include "capturecontroller.h"
 #include "chartpanel.h"
@@ -24,8 +25,7 @@
 #include "settingspanel.h"
 #include "sim/scenarios.h"
 #include "sim/simulateddevices.h"
-#include "transport/bletransport.h"
-#include "transport/simulatedtransport.h"
+#include "sim/simulatedtransport.h"
 
 #include <QAction>
 #include <QApplication>

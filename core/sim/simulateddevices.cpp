@@ -1,7 +1,7 @@
 #include "simulateddevices.h"
 
 #include "sim/scenarios.h"
-#include "transport/simulatedtransport.h"
+#include "sim/simulatedtransport.h"
 
 #include <QDateTime>
 

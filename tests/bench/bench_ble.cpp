@@ -12,10 +12,10 @@
 //   bench_ble [--cycles N] [--response-delay-ms MS] [--chunk-delay-ms MS]
 // Goals (issue 4): cycle <= 1.10 x floor; first complete reading within 0.6 s.
 
+#include "ble/bletransport.h"
 #include "modbus/framereassembler.h"
 #include "modbus/modbusframe.h"
 #include "registers/registermap.h"
-#include "transport/bletransport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

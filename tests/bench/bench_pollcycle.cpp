@@ -7,7 +7,7 @@
 
 #include "device/devicesession.h"
 #include "sim/scenarios.h"
-#include "transport/simulatedtransport.h"
+#include "sim/simulatedtransport.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -3,6 +3,7 @@
 // private D-Bus (tests/fakebluez). Nothing is simulated in-process.
 
 #include "../fakebluezcontrol.h"
+#include "ble/bletransport.h"
 #include "ble/devicescanner.h"
 #include "device/connectionmanager.h"
 #include "devicespanel.h"
@@ -10,7 +11,6 @@
 #include "models/devicelistmodel.h"
 #include "models/livevaluesmodel.h"
 #include "scancontroller.h"
-#include "transport/bletransport.h"
 
 #include <QAction>
 #include <QProgressBar>

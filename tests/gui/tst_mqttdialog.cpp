@@ -6,7 +6,7 @@
 #include "passwordstore.h"
 #include "settings/appsettings.h"
 #include "sim/simulateddevices.h"
-#include "transport/simulatedtransport.h"
+#include "sim/simulatedtransport.h"
 
 #include <QSettings>
 #include <QSignalSpy>

@@ -1,6 +1,7 @@
 // The panels driven offscreen against the built-in simulator: the whole stack from simulated
 // BLE notifications to widgets, no Bluetooth needed.
 
+#include "capture/replaytransport.h"
 #include "capturecontroller.h"
 #include "chartpanel.h"
 #include "device/connectionmanager.h"
@@ -19,8 +20,7 @@
 #include "settingspanel.h"
 #include "sim/scenarios.h"
 #include "sim/simulateddevices.h"
-#include "transport/replaytransport.h"
-#include "transport/simulatedtransport.h"
+#include "sim/simulatedtransport.h"
 #include "writeflow.h"
 
 #include <QAbstractButton>

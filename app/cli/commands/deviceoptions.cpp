@@ -1,12 +1,12 @@
 #include "deviceoptions.h"
 
+#include "ble/bletransport.h"
 #include "ble/devicescanner.h"
+#include "capture/replaytransport.h"
 #include "command.h"
 #include "logging.h"
 #include "sim/scenarios.h"
 #include "sim/simulateddevices.h"
-#include "transport/bletransport.h"
-#include "transport/replaytransport.h"
 
 #include <QDateTime>
 #include <QTextStream>

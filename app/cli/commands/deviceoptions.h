@@ -1,7 +1,7 @@
 #pragma once
 
 #include "device/devicesession.h"
-#include "transport/simulatedtransport.h"
+#include "sim/simulatedtransport.h"
 
 #include <QCommandLineParser>
 #include <QObject>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "sim/devicesimulator.h"
-#include "transport.h"
+#include "transport/transport.h"
 
 #include <QElapsedTimer>
 #include <QList>
