@@ -9,9 +9,11 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QHBoxLayout>
+#include <QIcon>
 #include <QLabel>
 #include <QLineSeries>
 #include <QListWidget>
+#include <QPixmap>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QToolButton>
@@ -67,7 +69,10 @@ ChartPanel::ChartPanel(QWidget *parent)
 
     // No animation: every repaint would otherwise start a tween and the chart would lag behind.
     m_chart->setAnimationOptions(QChart::NoAnimation);
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    // The field list is the legend (a colour swatch beside each plotted field): Qt's own legend
+    // took a row under the plot and, in a dock-sized chart with a handful of series, elided every
+    // name to "PV char..." anyway.
+    m_chart->legend()->hide();
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
     m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
     m_axisX->setTickCount(6);
@@ -216,6 +221,26 @@ void ChartPanel::addSeries(const QString &key) {
     series->attachAxis(m_axisX);
     series->attachAxis(axisForUnit(m_units.value(key)));
     m_series.insert(key, series);
+    showSwatch(key, series->color());
+}
+
+void ChartPanel::showSwatch(const QString &key, const QColor &color) {
+    QIcon swatch;
+    if (color.isValid()) {
+        const int side = m_fields->fontMetrics().height() * 2 / 3;
+        QPixmap pixmap(side, side);
+        pixmap.fill(color);
+        swatch = QIcon(pixmap);
+    }
+    const QSignalBlocker block(m_fields); // an icon is not a change of the chosen fields
+    for (int i = 0; i < m_fields->count(); ++i) {
+        QListWidgetItem *item = m_fields->item(i);
+        if (item->data(Qt::UserRole).toString() == key) {
+            item->setIcon(swatch);
+            item->setData(kSwatchRole, color);
+            return;
+        }
+    }
 }
 
 QValueAxis *ChartPanel::axisForUnit(const QString &unit) {
@@ -237,6 +262,7 @@ void ChartPanel::removeSeries(const QString &key) {
         return;
     m_chart->removeSeries(series);
     delete series;
+    showSwatch(key, {});
     const QString unit = m_units.value(key);
     const bool used = std::any_of(m_series.keyBegin(), m_series.keyEnd(),
                                   [&](const QString &k) { return m_units.value(k) == unit; });

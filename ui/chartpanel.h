@@ -17,6 +17,7 @@ class QComboBox;
 class QDateTimeAxis;
 class QLineSeries;
 class QListWidget;
+class QColor;
 class QListWidgetItem;
 class QScrollBar;
 class QValueAxis;
@@ -42,6 +43,8 @@ public:
     // bulk of a repaint: see bench_chart), so points beyond what the eye can tell apart cost
     // frame time; the min-to-max segment still spans both columns, so no spike is lost.
     static constexpr int kPixelsPerBucket = 2;
+    // A field list item's data role holding its series colour (invalid when not plotted).
+    static constexpr int kSwatchRole = Qt::UserRole + 1;
 
     explicit ChartPanel(QWidget *parent = nullptr);
     ~ChartPanel() override;
@@ -81,6 +84,8 @@ private:
     void onItemChanged(QListWidgetItem *item);
     void addSeries(const QString &key);
     void removeSeries(const QString &key);
+    // The legend: the plotted colour beside the field's name; an invalid colour clears it.
+    void showSwatch(const QString &key, const QColor &color);
     QValueAxis *axisForUnit(const QString &unit);
     void updateScrollRange();
     [[nodiscard]] qint64 newestTime() const;
