@@ -61,6 +61,15 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
     resize(wanted);
 }
 
+void MainWindow::showWithLayout(const QByteArray &geometry, const QByteArray &state) {
+    restoreGeometry(geometry);
+    // Qt 6 gives the docks their saved sizes only in a window that is shown: restored before
+    // show(), they came back at other sizes on the next start, and that state was saved again.
+    show();
+    if (!restoreState(state))
+        applyDefaultLayout();
+}
+
 void MainWindow::applyDefaultLayout() {
     const QFontMetrics fm(font());
     const int em = fm.averageCharWidth();

@@ -41,10 +41,13 @@ public:
     [[nodiscard]] const Panels &panels() const { return m_panels; }
     [[nodiscard]] QDockWidget *dock(const QString &objectName) const;
     [[nodiscard]] QAction *quitAction() const { return m_quitAction; }
-    // Dock sizes for a first start (no saved state); call once the window is shown.
-    void applyDefaultLayout();
+    // Shows the window with the layout an earlier run saved (saveGeometry(), saveState()), or
+    // with the default layout on a first start or when the saved state no longer fits.
+    void showWithLayout(const QByteArray &geometry, const QByteArray &state);
 
 private:
+    // Dock sizes for a first start; they need the shown window's size.
+    void applyDefaultLayout();
     QDockWidget *addPanel(QWidget *panel, const QString &title, const QString &objectName,
                           Qt::DockWidgetArea area, int shortcutDigit);
     void buildMenus();

@@ -275,11 +275,7 @@ int main(int argc, char *argv[]) {
     chartPanel->setChosenFields(chartFields.isEmpty() ? defaultChartFields() : chartFields);
     chartPanel->setWindowSeconds(settings.chartWindowSeconds());
 
-    window.restoreGeometry(settings.windowGeometry());
-    const bool restored = window.restoreState(settings.windowState());
-    window.show();
-    if (!restored)
-        window.applyDefaultLayout();
+    window.showWithLayout(settings.windowGeometry(), settings.windowState());
 
     // Start showing live data at once: the requested model, else the last device if it can be
     // reached, else the demo inverter when there is nothing else to talk to.
