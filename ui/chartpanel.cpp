@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QLabel>
@@ -377,6 +378,14 @@ void ChartPanel::refresh() {
     for (QLineSeries *series : std::as_const(m_series))
         series->clear();
     m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(end));
+    // As many time labels as fit side by side: where six "HH:mm:ss" overlap, Qt Charts hides
+    // them, and a dock-sized chart had no time labels at all.
+    const int labelWidth =
+        QFontMetrics(m_axisX->labelsFont()).horizontalAdvance(QStringLiteral("00:00:00 "));
+    const int ticks = std::clamp(
+        static_cast<int>(m_chart->plotArea().width()) / std::max(1, 2 * labelWidth) + 1, 2, 6);
+    if (m_axisX->tickCount() != ticks)
+        m_axisX->setTickCount(ticks);
     for (auto &[unit, range] : ranges) {
         auto [lo, hi] = range;
         if (lo > hi) {

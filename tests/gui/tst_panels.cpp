@@ -29,6 +29,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
+#include <QDateTimeAxis>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -147,6 +148,7 @@ private Q_SLOTS:
     void selectedFrameIsAnnotated();
     void frameFiltersAndExport();
     void chartGetsPoints();
+    void chartTimeLabelsFit();
     void registerConsoleReads();
     void staleValuesMarked();
     void pollIntervalControl();
@@ -325,6 +327,41 @@ void TestPanels::chartGetsPoints() {
     first->setCheckState(Qt::Checked);
     QCOMPARE(chosen.size(), 1);
     QVERIFY(!first->icon().isNull());
+}
+
+// Six "HH:mm:ss" labels under a narrow plot overlap, and Qt Charts then hides every one of them.
+void TestPanels::chartTimeLabelsFit() {
+    ChartPanel chart;
+    chart.setChosenFields({QStringLiteral("battery_voltage")});
+    DecodedValue v;
+    v.key = QStringLiteral("battery_voltage");
+    v.unit = QStringLiteral("V");
+    for (int i = 0; i < 10; ++i) {
+        v.value = 13.0 + i * 0.1;
+        v.timestampMs = 1'700'000'000'000 + i * 1000;
+        chart.appendValues({v});
+    }
+    chart.resize(1200, 500);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    const auto tickCount = [&chart](int width) {
+        chart.resize(width, 500);
+        QCoreApplication::processEvents();
+        chart.refresh();
+        QCoreApplication::processEvents();
+        chart.refresh(); // the first may still see the old plot area
+        const QList<QAbstractAxis *> axes = chart.chartView()->chart()->axes(Qt::Horizontal);
+        return axes.isEmpty() ? -1 : qobject_cast<QDateTimeAxis *>(axes.first())->tickCount();
+    };
+    QCOMPARE(tickCount(1200), 6);
+    const int narrow = tickCount(380);
+    QVERIFY2(narrow >= 2 && narrow < 6, qPrintable(QString::number(narrow)));
+    const QDateTimeAxis *x =
+        qobject_cast<QDateTimeAxis *>(chart.chartView()->chart()->axes(Qt::Horizontal).first());
+    const int labelWidth =
+        QFontMetrics(x->labelsFont()).horizontalAdvance(x->min().toString(x->format()));
+    QVERIFY2(chart.chartView()->chart()->plotArea().width() / (narrow - 1) > labelWidth,
+             "neighbouring time labels do not overlap");
 }
 
 void TestPanels::registerConsoleReads() {
