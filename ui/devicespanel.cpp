@@ -7,11 +7,29 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 namespace blupow {
+
+namespace {
+
+// The device the session talks to, in bold, whichever columns are in view.
+class ConnectedRowDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.data(DeviceListModel::ConnectedRole).toBool())
+            option->font.setBold(true);
+    }
+};
+
+} // namespace
 
 DevicesPanel::DevicesPanel(DeviceListModel *model, QWidget *parent)
     : QWidget(parent)
@@ -44,8 +62,17 @@ DevicesPanel::DevicesPanel(DeviceListModel *model, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setItemDelegate(new ConnectedRowDelegate(m_view));
+    // "simulated" / "Bluetooth, connected" repeats what the address ("sim:…" or a MAC) and the
+    // bold row already show, and in a dock it pushed the family guess out of sight.
+    m_view->hideColumn(DeviceListModel::KindColumn);
+    // The family guess is the one long text; it gives way (elided, whole in its tooltip) so that
+    // a dock-sized list needs no sideways scrolling.
+    m_view->setWordWrap(false);
+    m_view->horizontalHeader()->setStretchLastSection(false);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(DeviceListModel::FamilyColumn,
+                                                     QHeaderView::Stretch);
     m_view->setAlternatingRowColors(true);
     m_view->setAccessibleName(QStringLiteral("Devices"));
 

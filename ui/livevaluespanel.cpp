@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QStyle>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -43,6 +44,13 @@ LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
     m_view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->header()->setSectionResizeMode(LiveValuesModel::FieldColumn, QHeaderView::Stretch);
     m_view->header()->setStretchLastSection(false);
+    // Raw words fit for one or two registers; the eight of a model name would push age and
+    // quality out of sight, so longer ones are elided (the tooltip has them whole).
+    m_view->header()->setSectionResizeMode(LiveValuesModel::RawColumn, QHeaderView::Interactive);
+    m_view->header()->resizeSection(
+        LiveValuesModel::RawColumn,
+        m_view->fontMetrics().horizontalAdvance(QStringLiteral("0x0000 0x0000")) +
+            2 * m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 8);
     m_view->setAccessibleName(QStringLiteral("Live values"));
 
     m_findAction->setShortcut(QKeySequence::Find);

@@ -55,7 +55,14 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const {
         default:
             return {};
         }
+    case Qt::AccessibleTextRole:
+        // What a screen reader says for the name: sighted users see the connected row in bold.
+        if (index.column() == NameColumn && data(index, ConnectedRole).toBool())
+            return QString(d.name + QStringLiteral(", connected"));
+        return data(index, Qt::DisplayRole);
     case Qt::ToolTipRole:
+        if (index.column() == FamilyColumn)
+            return familyGuessText(d);
         return d.simulated ? QStringLiteral("Built-in simulator: no hardware needed")
                            : QStringLiteral("Seen by the Bluetooth scan");
     case Qt::TextAlignmentRole:
@@ -114,7 +121,7 @@ void DeviceListModel::setConnectedAddress(const QString &address) {
         return;
     m_connected = address;
     if (!m_devices.isEmpty())
-        Q_EMIT dataChanged(index(0, KindColumn), index(rowCount() - 1, KindColumn));
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
 void DeviceListModel::clearScanned() {

@@ -130,6 +130,9 @@ QVariant LiveValuesModel::data(const QModelIndex &index, int role) const {
         }
     case Qt::ToolTipRole: {
         QString tip = QStringLiteral("%1 (register %2)").arg(v.key).arg(v.reg);
+        // The column is sized for two words; a model name or serial has eight or more.
+        if (index.column() == RawColumn && !v.raw.isEmpty())
+            tip += QStringLiteral("\nraw: ") + v.rawHex();
         if (!v.note.isEmpty())
             tip += QLatin1Char('\n') + v.note;
         if (v.quality == Quality::Stale)

@@ -103,6 +103,14 @@ void TestDeviceListModel::displayColumns() {
     QVERIFY(!model.index(0, 0).data(DeviceListModel::ConnectedRole).toBool());
     QCOMPARE(model.index(1, DeviceListModel::KindColumn).data().toString(),
              QStringLiteral("Bluetooth, connected"));
+    // The whole row changes (the panel draws it bold), and a screen reader hears it.
+    QCOMPARE(changed.first().at(0).toModelIndex(), model.index(0, 0));
+    QCOMPARE(changed.first().at(1).toModelIndex(),
+             model.index(1, DeviceListModel::ColumnCount - 1));
+    QCOMPARE(model.index(1, DeviceListModel::NameColumn).data(Qt::AccessibleTextRole).toString(),
+             QStringLiteral("BT-TH-1, connected"));
+    QCOMPARE(model.index(0, DeviceListModel::NameColumn).data(Qt::AccessibleTextRole).toString(),
+             QStringLiteral("Simulated inverter"));
 }
 
 QTEST_GUILESS_MAIN(TestDeviceListModel)

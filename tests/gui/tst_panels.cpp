@@ -34,12 +34,14 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLegend>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSet>
 #include <QSignalSpy>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -153,6 +155,7 @@ private Q_SLOTS:
     void staleValuesMarked();
     void pollIntervalControl();
     void searchAndCopy();
+    void liveValuesFitTheirPanel();
     void mainWindowShortcuts_data();
     void mainWindowShortcuts();
     void layoutSurvivesARestart();
@@ -179,6 +182,34 @@ void TestPanels::simulatedDevicesListed() {
              QStringLiteral("battery"));
     rig.devicesPanel.setScanning(true);
     QVERIFY(!rig.devicesPanel.scanAction()->isEnabled());
+
+    // At a dock's width every column is in view (the family guess gives way, whole in its
+    // tooltip), and the connected device stands out in bold.
+    rig.devices.setConnectedAddress(QStringLiteral("sim:battery"));
+    rig.devicesPanel.resize(360, 300);
+    rig.devicesPanel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&rig.devicesPanel));
+    QCoreApplication::processEvents();
+    QTableView *view = rig.devicesPanel.view();
+    QVERIFY2(view->horizontalHeader()->length() <= view->viewport()->width(),
+             qPrintable(QStringLiteral("%1 > %2")
+                            .arg(view->horizontalHeader()->length())
+                            .arg(view->viewport()->width())));
+    const int battery = rig.devices.rowOf(QStringLiteral("sim:battery"));
+    const QModelIndex family = view->model()->index(battery, DeviceListModel::FamilyColumn);
+    QCOMPARE(family.data(Qt::ToolTipRole), family.data(Qt::DisplayRole));
+    // The view's own delegate, through its protected initStyleOption (a virtual call).
+    struct Access : QStyledItemDelegate {
+        using QStyledItemDelegate::initStyleOption;
+    };
+    const auto fontOf = [view](int row) {
+        const auto *delegate = qobject_cast<QStyledItemDelegate *>(view->itemDelegate());
+        QStyleOptionViewItem option;
+        (delegate->*(&Access::initStyleOption))(&option, view->model()->index(row, 0));
+        return option.font;
+    };
+    QVERIFY(fontOf(battery).bold());
+    QVERIFY(!fontOf(battery == 0 ? 1 : 0).bold());
 }
 
 void TestPanels::connectShowsValues_data() {
@@ -433,6 +464,48 @@ void TestPanels::searchAndCopy() {
     QVERIFY2(copied.contains(QLatin1String("Battery voltage\t")), qPrintable(copied));
     QVERIFY(copied.contains(QLatin1String("\tV\t")));
     rig.livePanel.copyAction()->trigger();
+}
+
+// A model name's eight raw words once widened the Raw column until age and quality left the
+// panel; now they are elided in the column and whole in its tooltip.
+void TestPanels::liveValuesFitTheirPanel() {
+    LiveValuesModel model;
+    DecodedValue name;
+    name.key = QStringLiteral("model");
+    name.label = QStringLiteral("Model");
+    name.group = QStringLiteral("identity");
+    name.value = QStringLiteral("RIV1230RCH-SPS");
+    name.raw = {0x2020, 0x5249, 0x5631, 0x3233, 0x3052, 0x4348, 0x2d53, 0x5053};
+    name.wordCount = 8;
+    name.timestampMs = 1000;
+    DecodedValue volts;
+    volts.key = QStringLiteral("battery_voltage");
+    volts.label = QStringLiteral("Battery voltage");
+    volts.group = QStringLiteral("battery");
+    volts.unit = QStringLiteral("V");
+    volts.value = 14.4;
+    volts.decimals = 1;
+    volts.raw = {0x0090};
+    volts.timestampMs = 1000;
+    model.update({name, volts}, 2000);
+
+    LiveValuesPanel panel(&model);
+    panel.resize(560, 400);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QCoreApplication::processEvents();
+    const QHeaderView *header = panel.view()->header();
+    QVERIFY2(header->length() <= panel.view()->viewport()->width(),
+             qPrintable(QStringLiteral("%1 > %2")
+                            .arg(header->length())
+                            .arg(panel.view()->viewport()->width())));
+    const int oneWord = panel.view()->fontMetrics().horizontalAdvance(volts.rawHex());
+    QVERIFY(header->sectionSize(LiveValuesModel::RawColumn) > oneWord);
+    const QString tip =
+        model.index(model.rowOfKey(QStringLiteral("model")), LiveValuesModel::RawColumn)
+            .data(Qt::ToolTipRole)
+            .toString();
+    QVERIFY2(tip.contains(name.rawHex()), qPrintable(tip));
 }
 
 void TestPanels::mainWindowShortcuts_data() {
