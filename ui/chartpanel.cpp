@@ -349,7 +349,11 @@ void ChartPanel::refresh() {
         if (m_oldestMs > 0)
             end = std::min(end, m_oldestMs + qint64(m_scroll->value()) * 1000);
     }
-    const qint64 from = end - qint64(m_windowSeconds) * 1000;
+    qint64 from = end - qint64(m_windowSeconds) * 1000;
+    // Until a window's worth is recorded the plot starts at the first sample: a fresh 10 min
+    // window would otherwise show the first minute as a blip at its right edge.
+    if (m_oldestMs > from)
+        from = std::min(m_oldestMs, end - kMinSpanMs);
     const int buckets =
         std::max(50, static_cast<int>(m_chart->plotArea().width()) / kPixelsPerBucket);
 

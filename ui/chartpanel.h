@@ -43,6 +43,8 @@ public:
     // bulk of a repaint: see bench_chart), so points beyond what the eye can tell apart cost
     // frame time; the min-to-max segment still spans both columns, so no spike is lost.
     static constexpr int kPixelsPerBucket = 2;
+    // The narrowest time span drawn while less than a window is recorded.
+    static constexpr qint64 kMinSpanMs = 10000;
     // A field list item's data role holding its series colour (invalid when not plotted).
     static constexpr int kSwatchRole = Qt::UserRole + 1;
 

@@ -15,10 +15,9 @@ command -v xvfb-run >/dev/null || { echo "screenshot.sh: xvfb-run missing (Debia
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# A fresh settings file: default layout, and a one-minute chart so the picture has a line in it.
+# A fresh settings file: the default layout and window, with a volt and two watt fields plotted.
 cat >"$tmp/blupow.ini" <<'INI'
 [chart]
-windowSeconds=60
 fields=load_active_power, charging_power, battery_voltage
 INI
 

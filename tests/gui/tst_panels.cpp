@@ -151,6 +151,8 @@ private Q_SLOTS:
     void frameFiltersAndExport();
     void chartGetsPoints();
     void chartTimeLabelsFit();
+    void chartStartsAtTheFirstSample_data();
+    void chartStartsAtTheFirstSample();
     void registerConsoleReads();
     void staleValuesMarked();
     void pollIntervalControl();
@@ -393,6 +395,37 @@ void TestPanels::chartTimeLabelsFit() {
         QFontMetrics(x->labelsFont()).horizontalAdvance(x->min().toString(x->format()));
     QVERIFY2(chart.chartView()->chart()->plotArea().width() / (narrow - 1) > labelWidth,
              "neighbouring time labels do not overlap");
+}
+
+void TestPanels::chartStartsAtTheFirstSample_data() {
+    QTest::addColumn<int>("recordedS");
+    QTest::addColumn<int>("expectedSpanS");
+    QTest::newRow("a minute into a 10 min window: that minute") << 60 << 60;
+    QTest::newRow("two seconds in: the narrowest span") << 2 << 10;
+    QTest::newRow("a window and more: the window") << 900 << 600;
+}
+
+void TestPanels::chartStartsAtTheFirstSample() {
+    QFETCH(int, recordedS);
+    QFETCH(int, expectedSpanS);
+    ChartPanel chart;
+    chart.setWindowSeconds(600);
+    chart.setChosenFields({QStringLiteral("battery_voltage")});
+    DecodedValue v;
+    v.key = QStringLiteral("battery_voltage");
+    v.unit = QStringLiteral("V");
+    v.value = 13.0;
+    const qint64 t0 = 1'700'000'000'000;
+    for (int s = 0; s <= recordedS; ++s) {
+        v.timestampMs = t0 + s * 1000LL;
+        chart.appendValues({v});
+    }
+    chart.refresh();
+    const auto *x =
+        qobject_cast<QDateTimeAxis *>(chart.chartView()->chart()->axes(Qt::Horizontal).first());
+    QCOMPARE(x->max().toMSecsSinceEpoch(), t0 + recordedS * 1000LL);
+    QCOMPARE(x->min().msecsTo(x->max()), expectedSpanS * 1000LL);
+    QVERIFY(chart.seriesPointCount(QStringLiteral("battery_voltage")) > 1);
 }
 
 void TestPanels::registerConsoleReads() {
