@@ -115,6 +115,18 @@ struct Rig {
     }
 };
 
+// A battery voltage once a second for `seconds` seconds from `t0`, as a session reports it.
+void feedVolts(ChartPanel &chart, qint64 t0, int seconds) {
+    DecodedValue v;
+    v.key = QStringLiteral("battery_voltage");
+    v.unit = QStringLiteral("V");
+    for (int s = 0; s <= seconds; ++s) {
+        v.value = 13.0 + (s % 10) * 0.1;
+        v.timestampMs = t0 + s * 1000LL;
+        chart.appendValues({v});
+    }
+}
+
 // The GUI's window with every panel, unconnected.
 struct Window {
     DeviceListModel devices;
@@ -366,14 +378,7 @@ void TestPanels::chartGetsPoints() {
 void TestPanels::chartTimeLabelsFit() {
     ChartPanel chart;
     chart.setChosenFields({QStringLiteral("battery_voltage")});
-    DecodedValue v;
-    v.key = QStringLiteral("battery_voltage");
-    v.unit = QStringLiteral("V");
-    for (int i = 0; i < 10; ++i) {
-        v.value = 13.0 + i * 0.1;
-        v.timestampMs = 1'700'000'000'000 + i * 1000;
-        chart.appendValues({v});
-    }
+    feedVolts(chart, 1'700'000'000'000, 9);
     chart.resize(1200, 500);
     chart.show();
     QVERIFY(QTest::qWaitForWindowExposed(&chart));
@@ -411,15 +416,8 @@ void TestPanels::chartStartsAtTheFirstSample() {
     ChartPanel chart;
     chart.setWindowSeconds(600);
     chart.setChosenFields({QStringLiteral("battery_voltage")});
-    DecodedValue v;
-    v.key = QStringLiteral("battery_voltage");
-    v.unit = QStringLiteral("V");
-    v.value = 13.0;
     const qint64 t0 = 1'700'000'000'000;
-    for (int s = 0; s <= recordedS; ++s) {
-        v.timestampMs = t0 + s * 1000LL;
-        chart.appendValues({v});
-    }
+    feedVolts(chart, t0, recordedS);
     chart.refresh();
     const auto *x =
         qobject_cast<QDateTimeAxis *>(chart.chartView()->chart()->axes(Qt::Horizontal).first());
