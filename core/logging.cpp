@@ -2,7 +2,6 @@
 
 Q_LOGGING_CATEGORY(lcModbus, "blupow.modbus", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcRegisters, "blupow.registers", QtInfoMsg)
-Q_LOGGING_CATEGORY(lcTransport, "blupow.transport", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcBle, "blupow.ble", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSession, "blupow.session", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSim, "blupow.sim", QtInfoMsg)

@@ -5,7 +5,6 @@
 // One category per module (KDE Connect style); `--verbose` turns on "blupow.*.debug".
 Q_DECLARE_LOGGING_CATEGORY(lcModbus)
 Q_DECLARE_LOGGING_CATEGORY(lcRegisters)
-Q_DECLARE_LOGGING_CATEGORY(lcTransport)
 Q_DECLARE_LOGGING_CATEGORY(lcBle)
 Q_DECLARE_LOGGING_CATEGORY(lcSession)
 Q_DECLARE_LOGGING_CATEGORY(lcSim)

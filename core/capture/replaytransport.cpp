@@ -111,7 +111,7 @@ bool ReplayTransport::write(const QByteArray &frame) {
     const qsizetype index = findRequest(frame);
     if (index < 0) {
         ++m_unmatched;
-        qCDebug(lcTransport).noquote()
+        qCDebug(lcCapture).noquote()
             << "replay: no recorded reply for" << modbus::toHex(frame) << "- no answer";
         return true;
     }

@@ -136,7 +136,7 @@ void SimulatedTransport::setState(State state) {
     if (m_state == state)
         return;
     m_state = state;
-    qCDebug(lcTransport) << "sim" << m_simulator.scenario().id << "state" << state;
+    qCDebug(lcSim) << "sim" << m_simulator.scenario().id << "state" << state;
     Q_EMIT stateChanged(state);
 }
 
