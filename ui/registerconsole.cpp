@@ -140,7 +140,7 @@ void RegisterConsole::writeRaw() {
         return;
     }
     QString error;
-    const QList<quint16> values = *words;
+    const QList<quint16> &values = *words;
     if (!m_flow->run(
             QStringLiteral("Write raw registers (expert mode)"),
             [start = *start, values](SettingsWriter &w, QString *why) {

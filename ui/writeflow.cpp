@@ -10,10 +10,10 @@ namespace blupow {
 WriteFlow::WriteFlow(QWidget *dialogParent, QObject *parent)
     : QObject(parent)
     , m_dialogParent(dialogParent)
-    , m_confirm(
-          [this](const QString &title, const QString &text, std::function<void(bool)> answer) {
-              askInDialog(m_dialogParent, title, text, answer);
-          }) {}
+    , m_confirm([this](const QString &title, const QString &text,
+                       const std::function<void(bool)> &answer) {
+        askInDialog(m_dialogParent, title, text, answer);
+    }) {}
 
 WriteFlow::~WriteFlow() = default;
 

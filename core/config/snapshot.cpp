@@ -124,7 +124,7 @@ std::optional<Snapshot> Snapshot::fromJson(const QByteArray &json, QString *erro
         e.unit = f.value(QStringLiteral("unit")).toString();
         e.writable = f.value(QStringLiteral("writable")).toBool();
         const QJsonArray raw = f.value(QStringLiteral("raw")).toArray();
-        for (const QJsonValue &w : raw) {
+        for (const auto &w : raw) {
             const int word = w.toInt(-1);
             if (word < 0 || word > 0xFFFF)
                 return fail(

@@ -74,7 +74,7 @@ QJsonObject statisticsToJson(const LinkStatistics &s) {
 }
 
 QString valueToText(const DecodedValue &v) {
-    const QString text = v.displayText();
+    QString text = v.displayText();
     switch (v.quality) {
     case Quality::Good:
         return text;
