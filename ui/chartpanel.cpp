@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLineSeries>
 #include <QListWidget>
 #include <QPixmap>
@@ -51,6 +52,7 @@ QList<int> ChartPanel::windowPresets() {
 ChartPanel::ChartPanel(QWidget *parent)
     : QWidget(parent)
     , m_fields(new QListWidget(this))
+    , m_filter(new QLineEdit(this))
     , m_window(new QComboBox(this))
     , m_scroll(new QScrollBar(Qt::Horizontal, this))
     , m_pauseAction(new QAction(QStringLiteral("Pause"), this))
@@ -67,6 +69,9 @@ ChartPanel::ChartPanel(QWidget *parent)
     m_scroll->setToolTip(QStringLiteral("Scroll back through the recorded history"));
     m_fields->setAccessibleName(QStringLiteral("Chart fields"));
     m_fields->setToolTip(QStringLiteral("Tick the fields to plot"));
+    m_filter->setPlaceholderText(QStringLiteral("Filter fields"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setAccessibleName(QStringLiteral("Filter chart fields"));
 
     // No animation: every repaint would otherwise start a tween and the chart would lag behind.
     m_chart->setAnimationOptions(QChart::NoAnimation);
@@ -94,7 +99,12 @@ ChartPanel::ChartPanel(QWidget *parent)
     plotLayout->addWidget(m_view, 1);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_fields);
+    auto *picker = new QWidget(this);
+    auto *pickerLayout = new QVBoxLayout(picker);
+    pickerLayout->setContentsMargins(0, 0, 0, 0);
+    pickerLayout->addWidget(m_filter);
+    pickerLayout->addWidget(m_fields, 1);
+    splitter->addWidget(picker);
     splitter->addWidget(plot);
     splitter->setStretchFactor(1, 4);
     splitter->setSizes(
@@ -121,6 +131,10 @@ ChartPanel::ChartPanel(QWidget *parent)
         markDirty();
     });
     connect(m_fields, &QListWidget::itemChanged, this, &ChartPanel::onItemChanged);
+    connect(m_filter, &QLineEdit::textChanged, this, [this] {
+        for (int i = 0; i < m_fields->count(); ++i)
+            applyFilter(m_fields->item(i));
+    });
 
     m_repaintTimer.setInterval(kRepaintMs);
     connect(&m_repaintTimer, &QTimer::timeout, this, [this] {
@@ -156,6 +170,7 @@ void ChartPanel::ensureField(const DecodedValue &value) {
     const QSignalBlocker block(m_fields);
     item->setCheckState(m_wanted.contains(value.key) ? Qt::Checked : Qt::Unchecked);
     m_fields->addItem(item);
+    applyFilter(item);
     if (m_wanted.contains(value.key))
         addSeries(value.key);
 }
@@ -223,6 +238,14 @@ void ChartPanel::addSeries(const QString &key) {
     series->attachAxis(axisForUnit(m_units.value(key)));
     m_series.insert(key, series);
     showSwatch(key, series->color());
+}
+
+void ChartPanel::applyFilter(QListWidgetItem *item) const {
+    const QString text = m_filter->text().trimmed();
+    // A plotted field stays in sight: unticking it must not need the filter cleared first.
+    item->setHidden(!text.isEmpty() && item->checkState() != Qt::Checked &&
+                    !item->text().contains(text, Qt::CaseInsensitive) &&
+                    !item->data(Qt::UserRole).toString().contains(text, Qt::CaseInsensitive));
 }
 
 void ChartPanel::showSwatch(const QString &key, const QColor &color) {

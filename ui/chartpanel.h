@@ -18,6 +18,7 @@ class QDateTimeAxis;
 class QLineSeries;
 class QListWidget;
 class QColor;
+class QLineEdit;
 class QListWidgetItem;
 class QScrollBar;
 class QValueAxis;
@@ -67,6 +68,7 @@ public:
 
     [[nodiscard]] QChartView *chartView() const { return m_view; }
     [[nodiscard]] QListWidget *fieldList() const { return m_fields; }
+    [[nodiscard]] QLineEdit *fieldFilter() const { return m_filter; }
     [[nodiscard]] QAction *pauseAction() const { return m_pauseAction; }
     [[nodiscard]] int seriesPointCount(const QString &key) const;
     [[nodiscard]] int recordedSamples(const QString &key) const;
@@ -88,12 +90,14 @@ private:
     void removeSeries(const QString &key);
     // The legend: the plotted colour beside the field's name; an invalid colour clears it.
     void showSwatch(const QString &key, const QColor &color);
+    void applyFilter(QListWidgetItem *item) const;
     QValueAxis *axisForUnit(const QString &unit);
     void updateScrollRange();
     [[nodiscard]] qint64 newestTime() const;
     void markDirty() { m_dirty = true; }
 
     QListWidget *m_fields;
+    QLineEdit *m_filter; // narrows the field list (a device has 30 to 60 numeric fields)
     QComboBox *m_window;
     QScrollBar *m_scroll;
     QAction *m_pauseAction;

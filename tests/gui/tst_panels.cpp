@@ -367,6 +367,31 @@ void TestPanels::chartGetsPoints() {
     QVERIFY(chosen.isEmpty());                // choosing in code is not a user's change
     for (int i = 0; i < rig.chart.fieldList()->count(); ++i)
         QVERIFY(rig.chart.fieldList()->item(i)->icon().isNull());
+    // The filter narrows the list to matching fields by label or key; ticked ones stay.
+    QListWidget *list = rig.chart.fieldList();
+    const auto visible = [list] {
+        QStringList out;
+        for (int i = 0; i < list->count(); ++i) {
+            if (!list->item(i)->isHidden())
+                out.append(list->item(i)->data(Qt::UserRole).toString());
+        }
+        return out;
+    };
+    const qsizetype all = visible().size();
+    rig.chart.setChosenFields({QStringLiteral("pv_power")});
+    rig.chart.fieldFilter()->setText(QStringLiteral("VOLT"));
+    const QStringList matching = visible();
+    QVERIFY(matching.contains(QStringLiteral("battery_voltage")));
+    QVERIFY(matching.contains(QStringLiteral("pv_power"))); // ticked
+    QVERIFY2(matching.size() < all, qPrintable(matching.join(QLatin1Char(' '))));
+    for (const QString &key : matching)
+        QVERIFY2(key.contains(QLatin1String("volt")) || key == QLatin1String("pv_power"),
+                 qPrintable(key));
+    rig.chart.fieldFilter()->clear();
+    QCOMPARE(visible().size(), all);
+    rig.chart.setChosenFields({});
+    chosen.clear();
+
     // A tick by the user: one change, though the swatch then changes the item a second time.
     QListWidgetItem *first = rig.chart.fieldList()->item(0);
     first->setCheckState(Qt::Checked);
