@@ -621,11 +621,10 @@ void DeviceSessionPrivate::proceed() {
             return;
         }
         backoffAttempt = 0;
+        // Only what stays true while polling: the identity has its own place in every view,
+        // and the interval can change underneath (setPollInterval) without a new state.
         setState(DeviceSession::State::Polling,
-                 QStringLiteral("%1 %2 at %3: polling %4 blocks every %5 ms")
-                     .arg(familyName(identity->family), identity->model, hexSlave(identity->slave))
-                     .arg(cyclePlan.size())
-                     .arg(options.pollIntervalMs));
+                 QStringLiteral("%1 blocks per cycle").arg(cyclePlan.size()));
         setAvailability(true);
         startCycle();
         return;

@@ -249,6 +249,15 @@ void TestPanels::connectShowsValues() {
         rig.link.text(QStringLiteral("state")).startsWith(QLatin1String("polling")), kWaitMs);
     QVERIFY(rig.link.text(QStringLiteral("requests")).toInt() > 0);
     QVERIFY(rig.link.statusSummary()->text().contains(QLatin1String("polling")));
+    // The state says only what stays true while polling: the interval has its own control and
+    // can change without a new state (it once read "every 200 ms" after a change to 5 s), and
+    // the model has its own row.
+    rig.connections->setPollInterval(5000);
+    const QString state = rig.link.text(QStringLiteral("state"));
+    QVERIFY2(!state.contains(QLatin1String(" ms")), qPrintable(state));
+    const QString device = rig.connections->session()->identity()->model;
+    QVERIFY2(rig.link.statusSummary()->text().count(device) == 1,
+             qPrintable(rig.link.statusSummary()->text()));
 }
 
 void TestPanels::selectedFrameIsAnnotated() {
