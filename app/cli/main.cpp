@@ -2,6 +2,7 @@
 // builds its own objects (transport, session, publisher) from core and wires them together.
 
 #include "commands/command.h"
+#include "sim/scenarios.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -38,8 +39,9 @@ void printUsage(QTextStream &out) {
             << QString::fromLatin1(c.summary) << '\n';
     out << "\nEvery command takes --help, --json (machine-readable output) and --verbose (debug\n"
            "logging per module). Devices are chosen with --address ADDR, --name NAME,\n"
-           "--simulate[=MODEL] (inverter, controller, battery, dcc) or --replay FILE (a\n"
-           "recording); read and monitor take --record FILE (btsnoop, opens in Wireshark).\n\n"
+        << QStringLiteral("--simulate[=MODEL] (%1) or --replay FILE\n")
+               .arg(blupow::scenarios::names().join(QStringLiteral(", ")))
+        << "(a recording); read and monitor take --record FILE (btsnoop, opens in Wireshark).\n\n"
            "Exit codes: 0 ok, 1 operation failed, 2 bad command line, 3 input that does not "
            "parse,\n"
            "4 adapter, device or broker unavailable.\n";

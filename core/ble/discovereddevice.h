@@ -18,7 +18,7 @@ struct DiscoveredDevice {
     std::optional<Family> familyGuess;
     QString variant; // battery variant guessed from the name (pro, rngpro, core)
     bool simulated = false;
-    QString simulatorModel; // inverter, controller, battery, dcc
+    QString simulatorModel; // a scenarios::names() entry: inverter, controller, ...
 
     friend bool operator==(const DiscoveredDevice &, const DiscoveredDevice &) = default;
 };
