@@ -80,6 +80,7 @@ RegisterConsole::RegisterConsole(QWidget *parent)
 
     connect(m_read, &QPushButton::clicked, this, &RegisterConsole::read);
     connect(m_start, &QLineEdit::returnPressed, this, &RegisterConsole::read);
+    connect(m_start, &QLineEdit::textEdited, this, [this] { m_startChosen = true; });
     connect(m_expert, &QCheckBox::toggled, this, &RegisterConsole::setExpertMode);
     connect(m_write, &QPushButton::clicked, this, &RegisterConsole::writeRaw);
     connect(m_words, &QLineEdit::returnPressed, this, &RegisterConsole::writeRaw);
@@ -177,8 +178,18 @@ void RegisterConsole::setSession(DeviceSession *session) {
     m_pendingId = 0;
     m_flow->setSession(session);
     setExpertMode(false); // never carried over to another device
-    if (session)
+    if (session) {
         connect(session, &DeviceSession::exchangeFinished, this, &RegisterConsole::onExchange);
+        connect(session, &DeviceSession::identified, this, [this] {
+            const RegisterMap *map = m_session ? m_session->map() : nullptr;
+            if (m_startChosen || !map || !map->isModbus())
+                return;
+            const QList<ReadBlock> plan = map->readPlan(PollClass::Cycle);
+            if (!plan.isEmpty())
+                m_start->setText(
+                    QStringLiteral("0x%1").arg(plan.first().start, 4, 16, QLatin1Char('0')));
+        });
+    }
     m_status->setText(session ? QString()
                               : QStringLiteral("Connect to a device to read registers."));
     updateEnabled();

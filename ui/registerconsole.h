@@ -32,6 +32,7 @@ public:
     explicit RegisterConsole(QWidget *parent = nullptr);
 
     [[nodiscard]] QTableWidget *table() const { return m_table; }
+    [[nodiscard]] QLineEdit *startEdit() const { return m_start; }
     [[nodiscard]] QString statusText() const;
     // "0x008D 138, 0x0A": words separated by spaces or commas, each as modbus::parseAddress()
     // reads it.
@@ -65,6 +66,9 @@ private:
     WriteFlow *m_flow;
     QPointer<DeviceSession> m_session;
     quint64 m_pendingId = 0;
+    // Until someone types a start register, it follows the connected device's first polled
+    // block: 0x0100 is a controller's, and an inverter answers it with an exception.
+    bool m_startChosen = false;
     QString m_writeOutcome; // shown above the read that follows a raw write
 };
 

@@ -464,6 +464,22 @@ void TestPanels::registerConsoleReads() {
     Rig rig;
     rig.connectTo(QStringLiteral("inverter"));
     QTRY_VERIFY_WITH_TIMEOUT(rig.connections->session()->map() != nullptr, kWaitMs);
+    // Read as it opens: the start follows the device (an inverter has nothing at the
+    // controller's 0x0100 and would answer with an exception).
+    QCOMPARE(rig.console.startEdit()->text(), QStringLiteral("0x0fa0"));
+    rig.console.read();
+    QTRY_VERIFY_WITH_TIMEOUT(!rig.console.statusText().startsWith(QLatin1String("Reading")),
+                             kWaitMs);
+    QVERIFY2(rig.console.statusText().startsWith(QLatin1String("Read 8 registers")),
+             qPrintable(rig.console.statusText()));
+    // A start someone typed is theirs: the next device does not replace it.
+    rig.console.startEdit()->clear();
+    QTest::keyClicks(rig.console.startEdit(), QStringLiteral("0x0100"));
+    rig.connectTo(QStringLiteral("controller"));
+    QTRY_COMPARE_WITH_TIMEOUT(rig.connections->session()->identity().has_value(), true, kWaitMs);
+    QCOMPARE(rig.console.startEdit()->text(), QStringLiteral("0x0100"));
+    rig.connectTo(QStringLiteral("inverter"));
+    QTRY_COMPARE_WITH_TIMEOUT(rig.connections->session()->identity().has_value(), true, kWaitMs);
     rig.console.setRange(4000, 10);
     rig.console.read();
     QTRY_COMPARE_WITH_TIMEOUT(rig.console.table()->rowCount(), 10, kWaitMs);
