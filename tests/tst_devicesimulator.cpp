@@ -1,8 +1,11 @@
 #include "modbus/crc16.h"
 #include "modbus/modbusframe.h"
 #include "registers/registerdecoder.h"
+#include "sim/scenarios.h"
+#include "sim/simulateddevices.h"
 #include "simtesthelpers.h"
 
+#include <QSet>
 #include <QTest>
 
 using namespace blupow;
@@ -41,6 +44,7 @@ private Q_SLOTS:
     void energyCountersIncrease_data();
     void energyCountersIncrease();
     void journalRecordsServedWords();
+    void simulatedDevicesAreDistinct();
 };
 
 void TestDeviceSimulator::cookedValuesRoundTrip_data() {
@@ -294,6 +298,22 @@ void TestDeviceSimulator::journalRecordsServedWords() {
     QCOMPARE(sim.servedWord(0x0102, kStart + 499), r1->words.at(2));
     QCOMPARE(sim.servedWord(0x0102, kStart + 500), r2->words.at(0));
     QVERIFY(!sim.servedWord(0x0100, kStart - 1));
+}
+
+// The device list, `--name` and the GUI's last-device setting tell devices apart by name and
+// address; two simulated devices with one name made `--name` pick either.
+void TestDeviceSimulator::simulatedDevicesAreDistinct() {
+    const QList<DiscoveredDevice> devices = SimulatedDevices::all();
+    QCOMPARE(devices.size(), scenarios::names().size());
+    QSet<QString> names;
+    QSet<QString> addresses;
+    for (const DiscoveredDevice &d : devices) {
+        QVERIFY2(!d.name.isEmpty(), qPrintable(d.address));
+        names.insert(d.name);
+        addresses.insert(d.address);
+    }
+    QCOMPARE(names.size(), devices.size());
+    QCOMPARE(addresses.size(), devices.size());
 }
 
 QTEST_GUILESS_MAIN(TestDeviceSimulator)

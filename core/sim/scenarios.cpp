@@ -437,6 +437,7 @@ Scenario dccG6() {
     Scenario s = dcc();
     s.id = QStringLiteral("dcc-g6");
     s.model = QStringLiteral("RBC50D1S-G6");
+    s.advertisedName = QStringLiteral("BT-TH-5A3C1B96"); // its own dongle: --name finds one device
     s.setConstant(QStringLiteral("model"), QStringLiteral("RBC50D1S-G6"));
     s.setConstant(QStringLiteral("software_version"), QStringLiteral("V08.00.06"));
     // Firmware 8.0.6 does not answer a read that starts at 0x0120 [rb:git-147].
