@@ -3,8 +3,8 @@
 # (only the missing ones), configures, builds, then either starts the GUI or runs every test.
 #
 #   scripts/bootstrap.sh run     install, build (release preset), start blupow (simulator if no adapter)
-#   scripts/bootstrap.sh test    install, build (ci preset, warnings are errors), run ctest; then
-#                                the protocol, simulator and session tests again under ASan + UBSan
+#   scripts/bootstrap.sh test    install, build (ci preset: Debug with Q_ASSERT on, ASan + UBSan on
+#                                every target, warnings are errors), run every test once under it
 #   scripts/bootstrap.sh deps    install only
 set -euo pipefail
 
@@ -63,10 +63,6 @@ test)
     cmake --preset ci
     cmake --build --preset ci -j "$jobs"
     ctest --preset ci -j "$jobs" "$@"
-    # The fault-injection sessions and the pure protocol code once more with the sanitizers.
-    cmake --preset asan
-    cmake --build --preset asan -j "$jobs"
-    ctest --preset asan -j "$jobs" -L 'unit|sim' "$@"
     ;;
 *)
     echo "usage: scripts/bootstrap.sh run|test|deps [args...]" >&2
