@@ -12,6 +12,12 @@
 
 namespace blupow::testing {
 
+// A timeout that a test does not exercise: the simulator answers in well under a millisecond, but
+// a loaded machine (CI beside a build, ASan) can stall the event loop for a second or more, and a
+// timeout that fires then changes what the test sees. Tests that exercise a timeout force it
+// instead: a reply held back far past it (Delay fault) or never sent (Drop), never a race.
+inline constexpr int kNeverRacedTimeoutMs = 20000;
+
 inline const RegisterMaps &builtInMaps() {
     static const RegisterMaps maps = RegisterMaps::builtIn(); // read-only test fixture
     return maps;

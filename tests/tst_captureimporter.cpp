@@ -9,6 +9,8 @@
 #include "registers/registermap.h"
 #include "sim/simulateddevices.h"
 #include "sim/simulatedtransport.h"
+#include "simtesthelpers.h"
+#include "testprerequisite.h"
 
 #include <QBuffer>
 #include <QFile>
@@ -24,7 +26,7 @@ using namespace blupow::capture;
 namespace {
 
 const QString kRealCapture =
-    QStringLiteral(BLUPOW_SHARED_DIR "/captures/renogy-bt2-two-batteries.btsnoop");
+    blupow::testing::sharedPath(QStringLiteral("captures/renogy-bt2-two-batteries.btsnoop"));
 
 const DecodedValue *valueOf(const CapturedExchange &e, QStringView key) {
     for (const auto &v : e.values) {
@@ -69,8 +71,11 @@ void runSession(Transport *transport, const RegisterMaps &maps, int cycles, Sess
                 const std::function<void()> &afterStart = {}) {
     DeviceSession::Options options;
     options.pollIntervalMs = 20;
-    options.requestTimeoutMs = 500;
-    options.probeTimeoutMs = 300;
+    // The fast simulator answers every request of these runs within a millisecond; a timeout
+    // here could only be a busy machine stalling the event loop, and a late reply would then be
+    // recorded after the next request. Far longer than any stall, so the recording is exact.
+    options.requestTimeoutMs = testing::kNeverRacedTimeoutMs;
+    options.probeTimeoutMs = testing::kNeverRacedTimeoutMs;
     options.randomSeed = 7;
     DeviceSession session(transport, maps, options);
     QObject::connect(&session, &DeviceSession::exchangeFinished, &session,
@@ -97,12 +102,32 @@ void runSession(Transport *transport, const RegisterMaps &maps, int cycles, Sess
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), DeviceSession::State::Stopped, 5000);
 }
 
+// A link driven by the test: every write and chunk in the same millisecond, as a fast device
+// answers, so only the order of events can tell a request from the reply it caused.
+class ScriptedLink : public Transport {
+public:
+    void open() override {}
+    void close() override {}
+    bool write(const QByteArray &frame) override {
+        Q_EMIT bytesWritten(frame, kSameMs);
+        return true;
+    }
+    [[nodiscard]] State state() const override { return State::Open; }
+    [[nodiscard]] QString peerName() const override { return QStringLiteral("BT-TH-SCRIPTED"); }
+    [[nodiscard]] QString peerAddress() const override {
+        return QStringLiteral("00:11:22:33:44:55");
+    }
+    void deliver(const QByteArray &chunk) { Q_EMIT bytesReceived(chunk, kSameMs); }
+
+    static constexpr qint64 kSameMs = 1'700'000'000'000;
+};
+
 } // namespace
 
 #define REQUIRE_REAL_CAPTURE()                                                                     \
-    if (!QFile::exists(kRealCapture))                                                              \
-    QSKIP("needs ../shared/captures/renogy-bt2-two-batteries.btsnoop (the shared folder beside "   \
-          "the checkout)")
+    BLUPOW_REQUIRE_PREREQUISITE(QFile::exists(kRealCapture),                                       \
+                                "../shared/captures/renogy-bt2-two-batteries.btsnoop (the shared " \
+                                "folder beside the checkout)")
 
 class TestCaptureImporter : public QObject {
     Q_OBJECT
@@ -360,6 +385,54 @@ private Q_SLOTS:
         }
         QVERIFY(same >= 1);
         QCOMPARE(replay->unmatchedRequests(), 0);
+    }
+
+    void recordingKeepsCauseBeforeEffectWithinOneMillisecond_data() {
+        // Recording started on a running session: the session's handler of a reply sees it
+        // before the recorder and sends the next request from inside it.
+        QTest::addColumn<bool>("attachAfterSession");
+        QTest::newRow("recorder first") << false;
+        QTest::newRow("recording a running session") << true;
+    }
+    void recordingKeepsCauseBeforeEffectWithinOneMillisecond() {
+        QFETCH(bool, attachAfterSession);
+        const QList<QByteArray> requests = {modbus::buildReadRequest(0x30, 5042, 2),
+                                            modbus::buildReadRequest(0x30, 5044, 1),
+                                            modbus::buildReadRequest(0x30, 5045, 1)};
+        const QList<QByteArray> replies = {modbus::buildReadResponse(0x30, {0, 524}),
+                                           modbus::buildReadResponse(0x30, {7}),
+                                           modbus::buildReadResponse(0x30, {8})};
+        ScriptedLink link;
+        QBuffer file;
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        Recorder recorder;
+        QString error;
+        QVERIFY2(recorder.start(&file, &error), qPrintable(error));
+        if (!attachAfterSession)
+            recorder.attach(&link);
+        // The "session": each complete reply makes it send the next request at once.
+        qsizetype next = 1;
+        QObject::connect(&link, &Transport::bytesReceived, &link, [&](const QByteArray &) {
+            if (next < requests.size())
+                link.write(requests.at(next++));
+        });
+        if (attachAfterSession)
+            recorder.attach(&link);
+        link.write(requests.at(0));
+        // Each reply in the same event-loop turn as its request, before the recorder's end-of-turn
+        // flush, as a fast link's delivery timer can be.
+        for (const QByteArray &reply : replies)
+            link.deliver(reply);
+        recorder.stop();
+
+        const auto im = CaptureImporter(m_maps).importData(file.data());
+        QVERIFY2(im.ok, qPrintable(im.error));
+        QVERIFY2(im.warnings.isEmpty(), qPrintable(im.warnings.join(u'\n')));
+        QCOMPARE(im.exchanges.size(), requests.size());
+        for (qsizetype i = 0; i < requests.size(); ++i) {
+            QCOMPARE(im.exchanges.at(i).exchange.requestFrame, requests.at(i));
+            QCOMPARE(im.exchanges.at(i).exchange.responseFrame, replies.at(i));
+        }
     }
 
     void recordingStopsWhenTheDiskIsFull() {

@@ -66,26 +66,29 @@ void Recorder::attach(Transport *transport) {
                                                transport->peerName(), transport->peerAddress());
         m_device->write(advert);
     }
-    connect(transport, &Transport::bytesWritten, this, [this](const QByteArray &frame, qint64 ms) {
-        if (!m_device)
-            return;
-        m_pendingWrites.append({frame, ms});
-        m_flushTimer.start();
-    });
-    connect(transport, &Transport::bytesReceived, this, [this](const QByteArray &chunk, qint64 ms) {
-        flushWrites(ms);
-        record(chunk, ms, true);
-    });
+    connect(transport, &Transport::bytesWritten, this,
+            [this, transport](const QByteArray &frame, qint64 ms) {
+                if (!m_device)
+                    return;
+                m_pendingWrites.append({frame, ms, transport, transport->sequenceOfLastWrite()});
+                m_flushTimer.start();
+            });
+    connect(transport, &Transport::bytesReceived, this,
+            [this, transport](const QByteArray &chunk, qint64 ms) {
+                flushWrites(transport, transport->sequenceOfLastChunk());
+                record(chunk, ms, true);
+            });
 }
 
-void Recorder::flushWrites(qint64 beforeMs) {
+void Recorder::flushWrites(const Transport *link, quint64 chunkSequence) {
     // Taken out first: a failing write stops the recording, which flushes and clears again.
     QList<PendingWrite> waiting = std::exchange(m_pendingWrites, {});
     qsizetype done = 0;
     for (; done < waiting.size() && m_device; ++done) {
-        if (waiting.at(done).timestampMs >= beforeMs)
+        const PendingWrite &w = waiting.at(done);
+        if (w.link == link && w.sequence > chunkSequence)
             break;
-        record(waiting.at(done).frame, waiting.at(done).timestampMs, false);
+        record(w.frame, w.timestampMs, false);
     }
     if (m_device)
         m_pendingWrites = waiting.mid(done);

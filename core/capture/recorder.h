@@ -31,7 +31,9 @@ namespace capture {
 // then the session sees each notification before the recorder does and may send its next request
 // from inside that handler, so the recorder hears the write before the chunk that caused it.
 // Writes therefore wait for the end of the event-loop turn, and a chunk overtakes every waiting
-// write that is not older than itself (a write can be a reaction to a chunk, never its cause).
+// write of its link that came after it in the link's own numbering
+// (Transport::sequenceOfLastChunk): a write can be a reaction to a chunk, never its cause.
+// Timestamps cannot decide that order: a fast link answers within the millisecond of its request.
 class Recorder : public QObject {
     Q_OBJECT
 
@@ -66,11 +68,15 @@ private:
     struct PendingWrite {
         QByteArray frame;
         qint64 timestampMs = 0;
+        const Transport *link = nullptr;
+        quint64 sequence = 0; // on its link
     };
 
     void record(const QByteArray &chunk, qint64 timestampMs, bool received);
-    // Writes the waiting writes older than `beforeMs` (all of them by default).
-    void flushWrites(qint64 beforeMs = std::numeric_limits<qint64>::max());
+    // Writes the waiting writes in order, up to the first one that `link` made after its chunk
+    // number `chunkSequence` (all of them by default).
+    void flushWrites(const Transport *link = nullptr,
+                     quint64 chunkSequence = std::numeric_limits<quint64>::max());
 
     std::unique_ptr<QIODevice> m_ownedDevice;
     QIODevice *m_device = nullptr;

@@ -31,7 +31,7 @@ public:
     };
     Q_ENUM(Error)
 
-    using QObject::QObject;
+    explicit Transport(QObject *parent = nullptr);
     ~Transport() override;
 
     // Asynchronous: Opening, then Open, or errorOccurred() followed by Closed. Never blocks.
@@ -49,6 +49,13 @@ public:
     // Received signal strength in dBm, or 0 when the transport has none.
     [[nodiscard]] virtual int rssi() const { return 0; }
 
+    // Every chunk received and frame written is numbered in the order it happened on this link.
+    // The numbering is connected first, so it runs before any other slot sees the signal: a tap
+    // attached to a running session (the recorder) can put a chunk before the request that the
+    // session sent from inside its handler of that chunk, which millisecond timestamps cannot.
+    [[nodiscard]] quint64 sequenceOfLastWrite() const { return m_lastWrite; }
+    [[nodiscard]] quint64 sequenceOfLastChunk() const { return m_lastChunk; }
+
 Q_SIGNALS:
     // Raw chunks exactly as they arrived (one BLE notification each); timestamps are ms since
     // the epoch so the frame log and recordings can show wall-clock time.
@@ -57,6 +64,11 @@ Q_SIGNALS:
     void stateChanged(blupow::Transport::State state);
     void errorOccurred(blupow::Transport::Error error, const QString &message);
     void rssiChanged(int rssi);
+
+private:
+    quint64 m_sequence = 0;
+    quint64 m_lastWrite = 0;
+    quint64 m_lastChunk = 0;
 };
 
 } // namespace blupow
