@@ -1,8 +1,20 @@
 # Capture files (issue 7): btsnoop import, ATT decoding, recording, replay, bad files, fuzzing.
-blupow_add_qtest(tst_conversationextractor LABELS unit)
-blupow_add_qtest(tst_btsnoop LABELS unit)
-blupow_add_qtest(tst_captureimporter LABELS integration TIMEOUT 120)
-blupow_add_qtest(tst_replaytransport LABELS unit)
+blupow_add_qtest(tst_conversationextractor LABELS unit capture)
+# The real capture lives in shared/, beside the checkout: a developer's clone without it skips
+# those tests, CI (CI=true) must fail instead of skipping them silently.
+add_test(NAME shared_missing_fails_under_ci
+    COMMAND tst_conversationextractor realCaptureConversation)
+set_tests_properties(shared_missing_fails_under_ci PROPERTIES LABELS "unit;capture"
+    ENVIRONMENT "CI=true;BLUPOW_SHARED_DIR=${CMAKE_CURRENT_BINARY_DIR}/no-shared-here"
+    PASS_REGULAR_EXPRESSION "FAIL!  : TestConversationExtractor::realCaptureConversation\\(\\) CI=true but")
+add_test(NAME shared_missing_skips_locally
+    COMMAND tst_conversationextractor realCaptureConversation)
+set_tests_properties(shared_missing_skips_locally PROPERTIES LABELS "unit;capture"
+    ENVIRONMENT "CI=false;BLUPOW_SHARED_DIR=${CMAKE_CURRENT_BINARY_DIR}/no-shared-here"
+    PASS_REGULAR_EXPRESSION "SKIP   : TestConversationExtractor::realCaptureConversation")
+blupow_add_qtest(tst_btsnoop LABELS unit capture)
+blupow_add_qtest(tst_captureimporter LABELS integration capture TIMEOUT 120)
+blupow_add_qtest(tst_replaytransport LABELS unit capture)
 
 # libFuzzer target over the capture parser (btsnoop -> HCI -> ACL/L2CAP -> ATT -> Modbus pairing).
 # libFuzzer needs clang; the project is usually built with GCC, so the target is one clang++

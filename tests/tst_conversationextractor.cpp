@@ -5,6 +5,7 @@
 #include "capture/btsnoopwriter.h"
 #include "capture/conversationextractor.h"
 #include "modbus/modbusframe.h"
+#include "testprerequisite.h"
 
 #include <QFile>
 #include <QTest>
@@ -15,7 +16,7 @@ using namespace blupow::capture;
 namespace {
 
 const QString kRealCapture =
-    QStringLiteral(BLUPOW_SHARED_DIR "/captures/renogy-bt2-two-batteries.btsnoop");
+    blupow::testing::sharedPath(QStringLiteral("captures/renogy-bt2-two-batteries.btsnoop"));
 
 QByteArray hex(const char *text) {
     return modbus::fromHex(QString::fromLatin1(text)).value_or(QByteArray());
@@ -35,11 +36,10 @@ Extracted extract(QByteArrayView file, const ConversationExtractor::Options &opt
 
 } // namespace
 
-// QSKIP returns from the calling function, so this must be a macro.
 #define REQUIRE_REAL_CAPTURE()                                                                     \
-    if (m_real.isEmpty())                                                                          \
-    QSKIP("needs ../shared/captures/renogy-bt2-two-batteries.btsnoop (the shared folder beside "   \
-          "the checkout)")
+    BLUPOW_REQUIRE_PREREQUISITE(!m_real.isEmpty(),                                                 \
+                                "../shared/captures/renogy-bt2-two-batteries.btsnoop (the shared " \
+                                "folder beside the checkout)")
 
 class TestConversationExtractor : public QObject {
     Q_OBJECT

@@ -1,5 +1,6 @@
 #include "mqtt/mqttbridge.h"
 #include "mqtt/testbroker.h"
+#include "testprerequisite.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -131,8 +132,8 @@ private:
 
 void TestMqttBridge::initTestCase() {
     m_broker = TestBroker::fromEnvironment();
-    if (!m_broker.isValid())
-        QSKIP("no broker from the mqtt_broker fixture (run through ctest)");
+    BLUPOW_REQUIRE_PREREQUISITE(m_broker.isValid(),
+                                "a broker from the mqtt_broker fixture (run through ctest)");
     m_cli = qEnvironmentVariable("BLUPOW_CLI");
 }
 
@@ -535,8 +536,7 @@ void TestMqttBridge::layoutSwitchMigrates() {
 }
 
 void TestMqttBridge::cliKilledLeavesTheWill() {
-    if (m_cli.isEmpty())
-        QSKIP("BLUPOW_CLI not set");
+    BLUPOW_REQUIRE_PREREQUISITE(!m_cli.isEmpty(), "BLUPOW_CLI (set by ctest)");
     const QString base = u"kill9-"_s + QUuid::createUuid().toString(QUuid::Id128).left(8);
     QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -559,8 +559,7 @@ void TestMqttBridge::cliKilledLeavesTheWill() {
 }
 
 void TestMqttBridge::cliSigtermPublishesOffline() {
-    if (m_cli.isEmpty())
-        QSKIP("BLUPOW_CLI not set");
+    BLUPOW_REQUIRE_PREREQUISITE(!m_cli.isEmpty(), "BLUPOW_CLI (set by ctest)");
     const QString base = u"term-"_s + QUuid::createUuid().toString(QUuid::Id128).left(8);
     QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -583,8 +582,7 @@ void TestMqttBridge::cliSigtermPublishesOffline() {
 }
 
 void TestMqttBridge::cliWrongPasswordFailsClearly() {
-    if (m_cli.isEmpty())
-        QSKIP("BLUPOW_CLI not set");
+    BLUPOW_REQUIRE_PREREQUISITE(!m_cli.isEmpty(), "BLUPOW_CLI (set by ctest)");
     QTemporaryDir tmp;
     const QString secret = u"Not-The-Right-One-42"_s;
     QFile passwordFile(tmp.filePath(u"password"_s));

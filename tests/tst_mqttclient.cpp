@@ -1,6 +1,7 @@
 #include "logging.h"
 #include "mqtt/mqttclient.h"
 #include "mqtt/testbroker.h"
+#include "testprerequisite.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -50,8 +51,8 @@ private:
 
 void TestMqttClient::initTestCase() {
     m_broker = TestBroker::fromEnvironment();
-    if (!m_broker.isValid())
-        QSKIP("no broker from the mqtt_broker fixture (run through ctest)");
+    BLUPOW_REQUIRE_PREREQUISITE(m_broker.isValid(),
+                                "a broker from the mqtt_broker fixture (run through ctest)");
 }
 
 MqttClient::Options TestMqttClient::optionsFor(const QString &kind) const {

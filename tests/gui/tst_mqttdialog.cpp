@@ -1,6 +1,7 @@
 // "Publish to Home Assistant" against the real mosquitto of the mqtt_broker fixture.
 
 #include "../mqtt/testbroker.h"
+#include "../testprerequisite.h"
 #include "device/connectionmanager.h"
 #include "mqttdialog.h"
 #include "passwordstore.h"
@@ -36,8 +37,8 @@ private:
 
 void TestMqttDialog::initTestCase() {
     m_broker = test::TestBroker::fromEnvironment();
-    if (!m_broker.isValid())
-        QSKIP("no broker: run through ctest (mqtt_broker fixture)");
+    BLUPOW_REQUIRE_PREREQUISITE(m_broker.isValid(),
+                                "a broker from the mqtt_broker fixture (run through ctest)");
     QVERIFY(m_dir.isValid());
 }
 
