@@ -167,6 +167,7 @@ void TestSimulatedTransport::faults() {
     QSignalSpy bytes(t.get(), &Transport::bytesReceived);
     QSignalSpy errors(t.get(), &Transport::errorOccurred);
     const auto request = modbus::Request::read(0x01, 0x0100, 34); // 73 bytes: 4 notifications
+    const qint64 writtenMs = t->nowEpochMs();
     QVERIFY(t->write(modbus::buildRequest(request)));
     const int expected = modbus::expectedResponseLength(request);
 
@@ -184,10 +185,14 @@ void TestSimulatedTransport::faults() {
         break;
     }
     case K::Delay: {
-        QTest::qWait(60);
-        QCOMPARE(bytes.size(), 0); // held back past a short timeout
+        // Held back past a short timeout: measured on the transport's own clock (the timestamps
+        // of its notifications), so a busy machine cannot make the reply look early or late.
         QTRY_COMPARE_WITH_TIMEOUT(joined(bytes).size(), expected, kWait);
         QVERIFY(modbus::parseResponse(joined(bytes), request).ok());
+        const qint64 firstChunkMs = bytes.first().at(1).toLongLong();
+        QVERIFY2(firstChunkMs - writtenMs >= 150,
+                 qPrintable(QStringLiteral("first chunk %1 ms after the request")
+                                .arg(firstChunkMs - writtenMs)));
         break;
     }
     case K::Disconnect:
@@ -204,7 +209,9 @@ void TestSimulatedTransport::faults() {
 
 void TestSimulatedTransport::refuseLocksOutThenConnects() {
     auto t = openTransport(QStringLiteral("controller"));
-    t->addFault(SimulatedTransport::Fault{SimulatedTransport::FaultKind::Refuse, 0, -1, 0.2});
+    // A lockout far longer than any stall of a busy machine between the two opens below, so the
+    // second one is inside it whatever the scheduler does.
+    t->addFault(SimulatedTransport::Fault{SimulatedTransport::FaultKind::Refuse, 0, -1, 2.0});
     QSignalSpy errors(t.get(), &Transport::errorOccurred);
     QSignalSpy states(t.get(), &Transport::stateChanged);
     t->open();
@@ -214,7 +221,7 @@ void TestSimulatedTransport::refuseLocksOutThenConnects() {
     t->open(); // still inside the lockout
     QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 2, kWait);
     QTRY_COMPARE_WITH_TIMEOUT(t->state(), Transport::State::Closed, kWait);
-    QTest::qWait(250); // the lockout is over
+    QTest::qWait(2100); // at least this long: the lockout is over
     QVERIFY(waitOpen(*t));
     QCOMPARE(errors.size(), 2);
 }
