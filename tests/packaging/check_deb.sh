@@ -23,7 +23,8 @@ for path in ./usr/bin/blupow ./usr/bin/blupow-cli \
     ./usr/share/icons/hicolor/scalable/apps/io.github.blupow.BluPow.svg \
     ./usr/share/man/man1/blupow-cli.1.gz ./usr/share/man/man1/blupow.1.gz \
     ./lib/systemd/system/blupow-bridge.service ./etc/blupow/bridge.conf \
-    ./usr/share/blupow/registers/inverter.json ./usr/share/blupow/registers/controller.json; do
+    ./usr/share/blupow/registers/inverter.json ./usr/share/blupow/registers/controller.json \
+    ./usr/share/doc/blupow/copyright; do
     grep -qxF "$path" <<<"$contents" || fail "package lacks $path"
 done
 
@@ -45,6 +46,12 @@ root="$work/root"
 dpkg -x "$deb" "$root"
 desktop-file-validate "$root/usr/share/applications/io.github.blupow.BluPow.desktop"
 appstreamcli validate --no-net "$root/usr/share/metainfo/io.github.blupow.BluPow.metainfo.xml"
+
+copyright="$root/usr/share/doc/blupow/copyright"
+grep -qx 'License: MIT' "$copyright" || fail "copyright file names no SPDX licence"
+metalicense=$(sed -nE 's|.*<project_license>(.*)</project_license>.*|\1|p' \
+    "$root/usr/share/metainfo/io.github.blupow.BluPow.metainfo.xml")
+[ "$metalicense" = MIT ] || fail "AppStream says licence '$metalicense', the copyright file MIT"
 
 unit="$root/lib/systemd/system/blupow-bridge.service"
 for key in 'ExecStart=/usr/bin/blupow-cli bridge' 'Restart=on-failure' 'NoNewPrivileges=yes' \
