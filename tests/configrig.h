@@ -26,8 +26,9 @@ struct ConfigRig {
         transport->setLatency(SimulatedTransport::Latency::fast());
         DeviceSession::Options o;
         o.pollIntervalMs = 50;
-        o.requestTimeoutMs = 300;
-        o.probeTimeoutMs = 150;
+        // No faults here: no timeout is meant to fire, so none may race a reply.
+        o.requestTimeoutMs = kNeverRacedTimeoutMs;
+        o.probeTimeoutMs = kNeverRacedTimeoutMs;
         o.maxRetries = 1;
         o.randomSeed = 5;
         session = std::make_unique<DeviceSession>(transport.get(), builtInMaps(), o);

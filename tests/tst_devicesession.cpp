@@ -29,6 +29,15 @@ DeviceSession::Options fastOptions() {
     return o;
 }
 
+// For the tests and rows without faults: no timeout is meant to fire, so none may race a reply
+// on a busy machine (testing::kNeverRacedTimeoutMs).
+DeviceSession::Options calmOptions() {
+    DeviceSession::Options o = fastOptions();
+    o.requestTimeoutMs = testing::kNeverRacedTimeoutMs;
+    o.probeTimeoutMs = testing::kNeverRacedTimeoutMs;
+    return o;
+}
+
 // A session on a simulated device that checks every batch as it arrives: a Good value must hold
 // exactly the words the device served for its registers (the truth at the time of the reply), a
 // Good cycle value must come from the current cycle, and every backoff must be within its bounds.
@@ -167,7 +176,7 @@ void TestDeviceSession::identifies() {
     QFETCH(QString, family);
     QFETCH(QString, deviceModel);
     QFETCH(int, slave);
-    DeviceSession::Options options = fastOptions();
+    DeviceSession::Options options = calmOptions();
     if (forcedSlave >= 0)
         options.slave = static_cast<quint8>(forcedSlave);
     Rig rig;
@@ -196,7 +205,11 @@ void TestDeviceSession::silentBroadcastProbeForcesReconnect() {
     SimulatedTransport transport(
         DeviceSimulator(*map, scenario, QDateTime::currentMSecsSinceEpoch()));
     transport.setLatency(SimulatedTransport::Latency::fast());
-    DeviceSession session(&transport, testing::builtInMaps(), fastOptions());
+    // The silent 0xFF probe must time out; every other request is answered at once, so only a
+    // stall of over a second could time one of them out as well.
+    DeviceSession::Options options = calmOptions();
+    options.probeTimeoutMs = 1000;
+    DeviceSession session(&transport, testing::builtInMaps(), options);
     QSignalSpy identified(&session, &DeviceSession::identified);
     int connects = 0;
     int connectsBeforeProbeAt01 = -1;
@@ -251,7 +264,7 @@ void TestDeviceSession::recoversFromFault() {
     QFETCH(int, maxRetries);
     QFETCH(bool, expectStale);
     QFETCH(bool, expectReconnect);
-    DeviceSession::Options options = fastOptions();
+    DeviceSession::Options options = faults.isEmpty() ? calmOptions() : fastOptions();
     options.maxRetries = maxRetries;
     Rig rig;
     if (!rig.create(model, options))
@@ -362,7 +375,7 @@ void TestDeviceSession::silentBlockIsSkipped() {
 
 void TestDeviceSession::oneOffReadIsQueuedBehindThePoll() {
     Rig rig;
-    QVERIFY(rig.create(QStringLiteral("controller"), fastOptions()));
+    QVERIFY(rig.create(QStringLiteral("controller"), calmOptions()));
     QSignalSpy read(rig.session.get(), &DeviceSession::registersRead);
     rig.session->start();
     QTRY_COMPARE_WITH_TIMEOUT(rig.session->state(), DeviceSession::State::Polling, 10000);
@@ -378,7 +391,7 @@ void TestDeviceSession::oneOffReadIsQueuedBehindThePoll() {
 
 void TestDeviceSession::stopEndsOffline() {
     Rig rig;
-    QVERIFY(rig.create(QStringLiteral("controller"), fastOptions()));
+    QVERIFY(rig.create(QStringLiteral("controller"), calmOptions()));
     QSignalSpy states(rig.session.get(), &DeviceSession::stateChanged);
     rig.session->start();
     QTRY_VERIFY_WITH_TIMEOUT(rig.batches >= 1, 10000);

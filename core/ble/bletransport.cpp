@@ -200,8 +200,7 @@ void BleTransport::startLookup() {
         const auto info = m_scanner->deviceInfo(m_address);
         const auto scanError = m_scanner->error();
         const QString scanMessage = m_scanner->errorString();
-        m_scanner->disconnect(this);
-        m_scanner.release()->deleteLater();
+        retire(m_scanner.release());
         if (m_phase != Phase::LookingUp) {
             return;
         }
@@ -583,9 +582,8 @@ void BleTransport::close() {
         return;
     case Phase::LookingUp:
         if (m_scanner) {
-            m_scanner->disconnect(this);
             m_scanner->stop();
-            m_scanner.release()->deleteLater();
+            retire(m_scanner.release());
         }
         Q_EMIT stateChanged(State::Closing);
         finishClosed();
@@ -617,9 +615,8 @@ void BleTransport::fail(Error error, const QString &message) {
     m_retryTimer.stop();
     m_closeTimer.stop();
     if (m_scanner) {
-        m_scanner->disconnect(this);
         m_scanner->stop();
-        m_scanner.release()->deleteLater();
+        retire(m_scanner.release());
     }
     dropController();
     setPhase(Phase::Idle);
@@ -635,13 +632,19 @@ void BleTransport::finishClosed() {
     Q_EMIT stateChanged(State::Closed);
 }
 
+void BleTransport::retire(QObject *object) {
+    // Deleted later, because this runs inside the object's own signals; and a child of this
+    // transport meanwhile, so that a process quitting before its event loop turns again (the CLI
+    // right after a read) frees it with the transport instead of leaking Qt Bluetooth's state.
+    object->disconnect(this);
+    object->setParent(this);
+    object->deleteLater();
+}
+
 void BleTransport::dropController() {
-    // Deleted later: this runs inside the controller's and services' own signals.
     for (auto *service : {&m_writeService, &m_notifyService}) {
-        if (*service) {
-            (*service)->disconnect(this);
-            service->release()->deleteLater();
-        }
+        if (*service)
+            retire(service->release());
     }
     m_writeChar = {};
     m_notifyChar = {};
@@ -651,7 +654,7 @@ void BleTransport::dropController() {
         if (m_controller->state() != QLowEnergyController::UnconnectedState) {
             m_controller->disconnectFromDevice();
         }
-        m_controller.release()->deleteLater();
+        retire(m_controller.release());
     }
 }
 

@@ -111,6 +111,7 @@ private:
     void fail(Error error, const QString &message);
     void finishClosed();
     void dropController();
+    void retire(QObject *object);
     void setPhase(Phase phase);
 
     Options m_options;
