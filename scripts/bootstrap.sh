@@ -15,7 +15,7 @@ shift || true
 
 # Build and test dependencies, by Debian 12 package name. Keep in step with the README.
 packages=(
-    build-essential cmake ninja-build pkg-config ccache clang-format clang-tidy clazy
+    build-essential cmake ninja-build pkg-config clang-format clang-tidy clazy
     qt6-base-dev qt6-base-dev-tools qt6-connectivity-dev qt6-charts-dev qt6-qpa-plugins
     qtkeychain-qt6-dev libgl-dev libqt6opengl6-dev
     libmosquitto-dev
