@@ -16,3 +16,5 @@ if(Python3_Interpreter_FOUND)
             LABELS "sim;cli" TIMEOUT 120)
     endforeach()
 endif()
+# The poll cycle's step machine on its own, without I/O (issue 16).
+blupow_add_qtest(tst_pollcycle LABELS unit)
