@@ -73,22 +73,16 @@ void Recorder::attach(Transport *transport) {
         m_flushTimer.start();
     });
     connect(transport, &Transport::bytesReceived, this, [this](const QByteArray &chunk, qint64 ms) {
-        flushWrites(ms);
+        flushWrites();
         record(chunk, ms, true);
     });
 }
 
-void Recorder::flushWrites(qint64 beforeMs) {
+void Recorder::flushWrites() {
     // Taken out first: a failing write stops the recording, which flushes and clears again.
-    QList<PendingWrite> waiting = std::exchange(m_pendingWrites, {});
-    qsizetype done = 0;
-    for (; done < waiting.size() && m_device; ++done) {
-        if (waiting.at(done).timestampMs >= beforeMs)
-            break;
-        record(waiting.at(done).frame, waiting.at(done).timestampMs, false);
-    }
-    if (m_device)
-        m_pendingWrites = waiting.mid(done);
+    const QList<PendingWrite> waiting = std::exchange(m_pendingWrites, {});
+    for (qsizetype i = 0; i < waiting.size() && m_device; ++i)
+        record(waiting.at(i).frame, waiting.at(i).timestampMs, false);
 }
 
 void Recorder::stop() {

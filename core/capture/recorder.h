@@ -10,7 +10,6 @@
 #include <QString>
 #include <QTimer>
 
-#include <limits>
 #include <memory>
 
 class QIODevice;
@@ -27,11 +26,10 @@ namespace capture {
 // chunk is written and flushed as it happens (a write at the latest one event-loop turn later),
 // so a session killed with Ctrl+C keeps its file.
 //
-// Records go to the file in time order even when the recorder was attached to a running session:
-// then the session sees each notification before the recorder does and may send its next request
-// from inside that handler, so the recorder hears the write before the chunk that caused it.
-// Writes therefore wait for the end of the event-loop turn, and a chunk overtakes every waiting
-// write that is not older than itself (a write can be a reaction to a chunk, never its cause).
+// Records go to the file in the order the recorder hears them, which is the order on the wire
+// even when it was attached to a running session: the session's ModbusClient never sends its
+// next request from inside the notification that answered the last one. (Ordering by timestamp
+// cannot work: a request and its reply often fall in the same millisecond.)
 class Recorder : public QObject {
     Q_OBJECT
 
@@ -69,8 +67,7 @@ private:
     };
 
     void record(const QByteArray &chunk, qint64 timestampMs, bool received);
-    // Writes the waiting writes older than `beforeMs` (all of them by default).
-    void flushWrites(qint64 beforeMs = std::numeric_limits<qint64>::max());
+    void flushWrites();
 
     std::unique_ptr<QIODevice> m_ownedDevice;
     QIODevice *m_device = nullptr;

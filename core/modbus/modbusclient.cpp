@@ -167,10 +167,26 @@ void ModbusClient::onBytes(const QByteArray &chunk, qint64 timestampMs) {
     if (!result.frame)
         return;
     Exchange &ex = m_pending->exchange;
+    if (m_pending->suspect) {
+        // The exception before this reply was an older request's: this one is the answer.
+        ex.dropped.append(ex.responseFrame);
+        m_stats.droppedBytes += static_cast<quint64>(ex.responseFrame.size());
+        m_pending->suspect = false;
+    }
     ex.responseFrame = *result.frame;
     ex.receivedMs = timestampMs;
     ex.roundTripMs = static_cast<double>(m_pending->clock.nsecsElapsed()) / 1e6;
     ex.response = modbus::parseResponse(*result.frame, ex.request);
+    if (ex.response.error == modbus::ResponseError::Exception && !m_pending->probe &&
+        !m_pending->waited && collides(ex.request, true)) {
+        // An exception carries no byte count: this one may be the late answer to an unsettled
+        // request of the same slave and function. The device answers in order, so if it is, this
+        // request's own answer follows: wait for it until the timeout, and only then take the
+        // exception (as a possibly late one).
+        m_pending->suspect = m_pending->waited = true;
+        ex.dropped.append(m_reassembler.expect(ex.request));
+        return;
+    }
     if (ex.response.ok())
         complete(Exchange::Outcome::Ok, {});
     else if (ex.response.error == modbus::ResponseError::Exception)
@@ -187,6 +203,11 @@ void ModbusClient::onTimeout() {
     const QByteArray partial = m_reassembler.reset();
     m_stats.droppedBytes += static_cast<quint64>(partial.size());
     m_pending->exchange.dropped.append(partial);
+    if (m_pending->suspect) {
+        complete(Exchange::Outcome::Exception,
+                 modbus::describe(m_pending->exchange.response, m_pending->exchange.responseFrame));
+        return;
+    }
     const modbus::Request &r = m_pending->exchange.request;
     m_unsettled.append(Signature{r.slave, r.function, r.count});
     complete(Exchange::Outcome::Timeout,
@@ -253,10 +274,10 @@ void ModbusClient::complete(Exchange::Outcome outcome, const QString &error) {
 }
 
 void ModbusClient::settle() {
-    if (m_timing.interRequestGapMs > 0)
-        m_gapTimer.start(m_timing.interRequestGapMs);
-    else
-        proceed();
+    // Never from inside the notification that ended the exchange, even without a gap: whoever
+    // listens to the transport after the client (a recorder attached to a running session) hears
+    // the reply before the request it led to.
+    m_gapTimer.start(std::max(0, m_timing.interRequestGapMs));
 }
 
 void ModbusClient::record(const Exchange &ex) {

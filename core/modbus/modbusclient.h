@@ -28,13 +28,17 @@ class Transport;
 // reply of another length, and since the device and the BT-2 answer strictly in order, once the
 // probe is answered every older reply has arrived or never will. Without a usable probe it asks
 // for a new link (desynchronised()), the one sure way to discard what is still on its way.
+//
+// After an exchange the next request goes on a later turn of the event loop (after the gap, if
+// any), never from inside the transport's bytesReceived(): everything on the wire is heard in the
+// order it happened by whoever listens to the transport, before or after the client.
 class ModbusClient : public QObject {
     Q_OBJECT
 
 public:
     struct Timing {
         int requestTimeoutMs = 2000; // resync probes (a request says its own timeout)
-        int interRequestGapMs = 0;   // pause after every exchange (inverters need 0.3 s)
+        int interRequestGapMs = 0;   // extra pause after every exchange (inverters need 0.3 s)
     };
 
     ModbusClient(Transport *transport, Timing timing, QObject *parent = nullptr);
@@ -47,6 +51,8 @@ public:
     // A request is in flight, held for a probe, or the gap after the last exchange is running;
     // also while finished() is being emitted, so a request queued from a slot waits for idle().
     [[nodiscard]] bool busy() const;
+    // A request is on the wire, waiting for its reply.
+    [[nodiscard]] bool inFlight() const { return m_pending.has_value(); }
     // Ids shared with requests queued above the client (one-offs), so that every exchange has one.
     [[nodiscard]] quint64 reserveId() { return ++m_lastId; }
 
@@ -92,6 +98,8 @@ private:
     struct Pending {
         Exchange exchange;
         bool probe = false;
+        bool suspect = false; // the reply so far is an exception that may be a late one
+        bool waited = false;  // ...and one was waited past already: the next reply is taken
         QElapsedTimer clock;
     };
 
