@@ -235,18 +235,22 @@ int main(int argc, char *argv[]) {
                      [&](const QStringList &keys) { settings.setChartFields(keys); });
     QObject::connect(chartPanel, &ChartPanel::windowSecondsChanged, &window,
                      [&](int seconds) { settings.setChartWindowSeconds(seconds); });
+    // The poll interval: the link health panel sets it; the running session, the saved settings,
+    // the Home Assistant publisher and the MQTT dialog follow it.
     linkPanel->setPollInterval(connections.pollInterval());
-    QObject::connect(linkPanel, &LinkHealthPanel::pollIntervalChanged, &window, [&](int ms) {
-        connections.setPollInterval(ms);
-        settings.setPollIntervalMs(ms);
-        publisher.setPollInterval(ms);
-        if (mqttDialog)
-            mqttDialog->setPollIntervalMs(ms);
-    });
+    QObject::connect(linkPanel, &LinkHealthPanel::pollIntervalChanged, &connections,
+                     &ConnectionManager::setPollInterval);
+    QObject::connect(&connections, &ConnectionManager::pollIntervalChanged, &window,
+                     [&](int ms) { settings.setPollIntervalMs(ms); });
+    QObject::connect(&connections, &ConnectionManager::pollIntervalChanged, &publisher,
+                     &SessionPublisher::setPollInterval);
     QObject::connect(publishAction, &QAction::triggered, &window, [&] {
-        if (!mqttDialog)
+        if (!mqttDialog) {
             mqttDialog = std::make_unique<MqttDialog>(settings, &publisher, &passwords,
                                                       connections.pollInterval(), &window);
+            QObject::connect(&connections, &ConnectionManager::pollIntervalChanged,
+                             mqttDialog.get(), &MqttDialog::setPollIntervalMs);
+        }
         mqttDialog->show();
         mqttDialog->raise();
     });

@@ -54,9 +54,12 @@ void ConnectionManager::disconnectDevice() {
 }
 
 void ConnectionManager::setPollInterval(int ms) {
+    if (ms == m_options.pollIntervalMs)
+        return;
     m_options.pollIntervalMs = ms;
     if (m_session)
         m_session->setPollInterval(ms);
+    Q_EMIT pollIntervalChanged(ms);
 }
 
 void ConnectionManager::release() {

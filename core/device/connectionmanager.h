@@ -17,7 +17,7 @@ class Transport;
 
 // The GUI's one active connection: gets a transport for the chosen device, starts a session that
 // owns it, and replaces the session when another device is chosen. Panels follow
-// sessionChanged().
+// sessionChanged(); whoever keeps the poll interval follows pollIntervalChanged().
 class ConnectionManager : public QObject {
     Q_OBJECT
 
@@ -40,6 +40,7 @@ public:
     [[nodiscard]] Transport *transport() const;
     [[nodiscard]] std::optional<DiscoveredDevice> device() const { return m_device; }
     [[nodiscard]] bool isConnected() const { return m_session != nullptr; }
+    // The interval of this and every later session; followers hear pollIntervalChanged().
     void setPollInterval(int ms);
     [[nodiscard]] int pollInterval() const { return m_options.pollIntervalMs; }
 
@@ -51,6 +52,7 @@ Q_SIGNALS:
     void sessionChanged(blupow::DeviceSession *session);
     void deviceChanged(const QString &name, const QString &address);
     void errorOccurred(const QString &message);
+    void pollIntervalChanged(int ms);
 
 private:
     void release();
