@@ -16,3 +16,7 @@ if(Python3_Interpreter_FOUND)
             LABELS "sim;cli" TIMEOUT 120)
     endforeach()
 endif()
+# The poll cycle's step machine on its own, without I/O (issue 16).
+blupow_add_qtest(tst_pollcycle LABELS unit)
+# The one place a device choice becomes a transport (issue 16).
+blupow_add_qtest(tst_transportprovider LABELS unit sim)

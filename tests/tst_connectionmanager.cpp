@@ -63,6 +63,32 @@ private Q_SLOTS:
                                   10000);
     }
 
+    // Whoever keeps the interval follows the signal instead of being told one by one; the
+    // running session and the next one take it too.
+    void pollIntervalFollowers_data() {
+        QTest::addColumn<int>("interval");
+        QTest::addColumn<int>("changes");
+        QTest::newRow("new interval") << 2500 << 1;
+        QTest::newRow("the same again") << 100 << 0;
+    }
+    void pollIntervalFollowers() {
+        QFETCH(int, interval);
+        QFETCH(int, changes);
+        const RegisterMaps maps = RegisterMaps::builtIn();
+        auto manager = makeManager(maps);
+        manager->connectTo(*SimulatedDevices::byModel(u"controller"));
+        QSignalSpy managerSpy(manager.get(), &ConnectionManager::pollIntervalChanged);
+        QSignalSpy sessionSpy(manager->session(), &DeviceSession::pollIntervalChanged);
+        manager->setPollInterval(interval);
+        QCOMPARE(managerSpy.size(), changes);
+        QCOMPARE(sessionSpy.size(), changes);
+        if (changes)
+            QCOMPARE(managerSpy.first().first().toInt(), interval);
+        QCOMPARE(manager->session()->options().pollIntervalMs, interval);
+        manager->connectTo(*SimulatedDevices::byModel(u"battery"));
+        QCOMPARE(manager->session()->options().pollIntervalMs, interval);
+    }
+
     void noTransportIsAnError() {
         ConnectionManager manager([](const DiscoveredDevice &) { return nullptr; },
                                   RegisterMaps::builtIn(), {});

@@ -1,8 +1,7 @@
-// blupow: the desktop GUI's composition root. Every object is created and wired here, and the
-// choice between the Bluetooth transport and the built-in simulator is made in one place
-// (makeTransport below). No singletons, no global "simulator" flag (design.md 1).
+// blupow: the desktop GUI's composition root. Every object is created and wired here; the
+// transport for a chosen device comes from TransportProvider (core/provider), as in the commands
+// and the bridge. No singletons, no global "simulator" flag (design.md 1).
 
-#include "ble/bletransport.h"
 #include "ble/devicescanner.h"
 #include "capturecontroller.h"
 #include "chartpanel.h"
@@ -19,13 +18,13 @@
 #include "mqtt/sessionpublisher.h"
 #include "mqttdialog.h"
 #include "passwordstore.h"
+#include "provider/transportprovider.h"
 #include "registerconsole.h"
 #include "scancontroller.h"
 #include "settings/appsettings.h"
 #include "settingspanel.h"
 #include "sim/scenarios.h"
 #include "sim/simulateddevices.h"
-#include "sim/simulatedtransport.h"
 
 #include <QAction>
 #include <QApplication>
@@ -150,20 +149,14 @@ int main(int argc, char *argv[]) {
     const bool simulate = inv->simulate || !adapter;
     DeviceScanner scanner;
 
-    // The one place that decides how a device is reached.
-    TransportFactory makeTransport =
-        [&maps, &scanner](const DiscoveredDevice &device) -> std::unique_ptr<Transport> {
-        if (device.simulated || SimulatedDevices::isSimulatedAddress(device.address)) {
-            QString why;
-            auto transport = SimulatedDevices::makeTransport(device, maps, &why);
-            if (!transport)
-                qCWarning(lcUi).noquote() << why;
-            return transport;
-        }
-        // What the scan saw connects directly; a remembered address is looked up by the transport.
-        if (const auto info = scanner.deviceInfo(device.address))
-            return std::make_unique<BleTransport>(*info, BleTransport::Options{});
-        return std::make_unique<BleTransport>(device.address, device.name, BleTransport::Options{});
+    TransportProvider transports(maps);
+    transports.setScanner(&scanner);
+    const auto makeTransport = [&transports](const DiscoveredDevice &device) {
+        QString why;
+        auto transport = transports.make(DeviceChoice::of(device), &why);
+        if (!transport)
+            qCWarning(lcUi).noquote() << why;
+        return transport;
     };
 
     DeviceSession::Options sessionOptions;
@@ -242,18 +235,22 @@ int main(int argc, char *argv[]) {
                      [&](const QStringList &keys) { settings.setChartFields(keys); });
     QObject::connect(chartPanel, &ChartPanel::windowSecondsChanged, &window,
                      [&](int seconds) { settings.setChartWindowSeconds(seconds); });
+    // The poll interval: the link health panel sets it; the running session, the saved settings,
+    // the Home Assistant publisher and the MQTT dialog follow it.
     linkPanel->setPollInterval(connections.pollInterval());
-    QObject::connect(linkPanel, &LinkHealthPanel::pollIntervalChanged, &window, [&](int ms) {
-        connections.setPollInterval(ms);
-        settings.setPollIntervalMs(ms);
-        publisher.setPollInterval(ms);
-        if (mqttDialog)
-            mqttDialog->setPollIntervalMs(ms);
-    });
+    QObject::connect(linkPanel, &LinkHealthPanel::pollIntervalChanged, &connections,
+                     &ConnectionManager::setPollInterval);
+    QObject::connect(&connections, &ConnectionManager::pollIntervalChanged, &window,
+                     [&](int ms) { settings.setPollIntervalMs(ms); });
+    QObject::connect(&connections, &ConnectionManager::pollIntervalChanged, &publisher,
+                     &SessionPublisher::setPollInterval);
     QObject::connect(publishAction, &QAction::triggered, &window, [&] {
-        if (!mqttDialog)
+        if (!mqttDialog) {
             mqttDialog = std::make_unique<MqttDialog>(settings, &publisher, &passwords,
                                                       connections.pollInterval(), &window);
+            QObject::connect(&connections, &ConnectionManager::pollIntervalChanged,
+                             mqttDialog.get(), &MqttDialog::setPollIntervalMs);
+        }
         mqttDialog->show();
         mqttDialog->raise();
     });

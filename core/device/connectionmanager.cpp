@@ -5,22 +5,25 @@
 
 namespace blupow {
 
-ConnectionManager::ConnectionManager(TransportFactory factory, RegisterMaps maps,
+ConnectionManager::ConnectionManager(MakeTransport makeTransport, RegisterMaps maps,
                                      DeviceSession::Options options, QObject *parent)
     : QObject(parent)
-    , m_factory(std::move(factory))
+    , m_makeTransport(std::move(makeTransport))
     , m_maps(std::move(maps))
     , m_options(std::move(options)) {}
 
 ConnectionManager::~ConnectionManager() {
-    // The session stops (closing its transport) before the transport it uses goes away.
+    // Before the other members: the session (and its transport) may still call back.
     delete m_session.data();
-    delete m_transport.data();
+}
+
+Transport *ConnectionManager::transport() const {
+    return m_session ? m_session->transport() : nullptr;
 }
 
 void ConnectionManager::connectTo(const DiscoveredDevice &device) {
     release();
-    connectTransport(m_factory ? m_factory(device) : nullptr, device);
+    connectTransport(m_makeTransport ? m_makeTransport(device) : nullptr, device);
 }
 
 void ConnectionManager::connectTransport(std::unique_ptr<Transport> transport,
@@ -34,10 +37,8 @@ void ConnectionManager::connectTransport(std::unique_ptr<Transport> transport,
         Q_EMIT errorOccurred(message);
         return;
     }
-    transport->setParent(this);
-    m_transport = transport.release();
-    Q_EMIT transportCreated(m_transport);
-    m_session = new DeviceSession(m_transport, m_maps, m_options, this);
+    Q_EMIT transportCreated(transport.get());
+    m_session = new DeviceSession(std::move(transport), m_maps, m_options, this);
     m_device = device;
     Q_EMIT deviceChanged(device.name, device.address);
     Q_EMIT sessionChanged(m_session);
@@ -53,27 +54,21 @@ void ConnectionManager::disconnectDevice() {
 }
 
 void ConnectionManager::setPollInterval(int ms) {
+    if (ms == m_options.pollIntervalMs)
+        return;
     m_options.pollIntervalMs = ms;
     if (m_session)
         m_session->setPollInterval(ms);
+    Q_EMIT pollIntervalChanged(ms);
 }
 
 void ConnectionManager::release() {
     if (m_session) {
         m_session->stop();
-        // The transport goes with its session and after it (the session's destructor still
-        // disconnects from it), whether the deferred delete runs or this object is destroyed
-        // first and deletes its children.
-        if (m_transport)
-            m_transport->setParent(m_session);
-        m_transport = nullptr;
-        // Deferred: this may run inside one of the session's own signals.
+        // Deferred: this may run inside one of the session's own signals. Its transport goes
+        // with it.
         m_session->deleteLater();
         m_session = nullptr;
-    }
-    if (m_transport) {
-        m_transport->deleteLater();
-        m_transport = nullptr;
     }
     m_device.reset();
 }

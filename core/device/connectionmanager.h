@@ -15,30 +15,32 @@ namespace blupow {
 
 class Transport;
 
-// Builds the transport for a chosen device: BLE or the simulator. The composition root decides
-// (app/*/main.cpp), in one place; nothing below it knows which kind it drives.
-using TransportFactory = std::function<std::unique_ptr<Transport>(const DiscoveredDevice &device)>;
-
-// The GUI's one active connection: picks a transport through the factory, starts a session on
-// it, and replaces both when another device is chosen. Panels follow sessionChanged().
+// The GUI's one active connection: gets a transport for the chosen device, starts a session that
+// owns it, and replaces the session when another device is chosen. Panels follow
+// sessionChanged(); whoever keeps the poll interval follows pollIntervalChanged().
 class ConnectionManager : public QObject {
     Q_OBJECT
 
 public:
-    ConnectionManager(TransportFactory factory, RegisterMaps maps, DeviceSession::Options options,
-                      QObject *parent = nullptr);
+    // Where the transport for a device comes from: TransportProvider::make() in the program
+    // (core/provider), a simulator of their own in tests. Nothing below knows which kind it is.
+    using MakeTransport = std::function<std::unique_ptr<Transport>(const DiscoveredDevice &device)>;
+
+    ConnectionManager(MakeTransport makeTransport, RegisterMaps maps,
+                      DeviceSession::Options options, QObject *parent = nullptr);
     ~ConnectionManager() override;
 
     void connectTo(const DiscoveredDevice &device);
     // Starts a session on a transport the caller made (a capture replay: the user picked a file,
-    // not a device, so the factory has nothing to choose). Replaces the current connection.
+    // not a device, imported off the GUI thread). Replaces the current connection.
     void connectTransport(std::unique_ptr<Transport> transport, const DiscoveredDevice &device);
     void disconnectDevice();
 
     [[nodiscard]] DeviceSession *session() const { return m_session; }
-    [[nodiscard]] Transport *transport() const { return m_transport; }
+    [[nodiscard]] Transport *transport() const;
     [[nodiscard]] std::optional<DiscoveredDevice> device() const { return m_device; }
     [[nodiscard]] bool isConnected() const { return m_session != nullptr; }
+    // The interval of this and every later session; followers hear pollIntervalChanged().
     void setPollInterval(int ms);
     [[nodiscard]] int pollInterval() const { return m_options.pollIntervalMs; }
 
@@ -50,15 +52,16 @@ Q_SIGNALS:
     void sessionChanged(blupow::DeviceSession *session);
     void deviceChanged(const QString &name, const QString &address);
     void errorOccurred(const QString &message);
+    void pollIntervalChanged(int ms);
 
 private:
     void release();
 
-    TransportFactory m_factory;
+    MakeTransport m_makeTransport;
     RegisterMaps m_maps;
     DeviceSession::Options m_options;
-    // Children of this object; QPointer because deleteLater ends them after a switch.
-    QPointer<Transport> m_transport;
+    // A child of this object (with its transport); QPointer because deleteLater ends it after a
+    // switch.
     QPointer<DeviceSession> m_session;
     std::optional<DiscoveredDevice> m_device;
 };

@@ -44,7 +44,10 @@ public:
         quint32 randomSeed = 0;       // backoff jitter; 0 = seeded from the system
     };
 
-    // `transport` is not owned and must outlive the session.
+    // The session owns its transport: it is closed and deleted with the session.
+    DeviceSession(std::unique_ptr<Transport> transport, RegisterMaps maps, Options options,
+                  QObject *parent = nullptr);
+    // A transport the caller keeps (tests, benchmarks): it must outlive the session.
     DeviceSession(Transport *transport, RegisterMaps maps, Options options,
                   QObject *parent = nullptr);
     ~DeviceSession() override;
@@ -88,6 +91,8 @@ Q_SIGNALS:
     void availabilityChanged(bool online);
     // A reconnect is scheduled in `delayMs` (exponential backoff with jitter; attempt 1, 2, ...).
     void backoffScheduled(int delayMs, int attempt);
+    // setPollInterval() changed the interval (from the next cycle on).
+    void pollIntervalChanged(int ms);
 
 private:
     friend class DeviceSessionPrivate;

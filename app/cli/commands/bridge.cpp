@@ -124,9 +124,8 @@ QString readPasswordFile(const QString &path, QString *error) {
 struct BridgeDevice {
     QString label; // config section or "command line"
     DeviceOptions options;
-    std::unique_ptr<TransportFactory> factory;
-    std::unique_ptr<Transport> transport;
-    std::unique_ptr<DeviceSession> session;
+    std::unique_ptr<TransportProvider> provider;
+    std::unique_ptr<DeviceSession> session; // owns the transport
     // A device that is not there yet (out of range, held by the Renogy app, adapter not up at
     // boot) is looked for again, less and less often, for as long as the bridge runs.
     std::unique_ptr<QTimer> retry;
@@ -415,14 +414,15 @@ int runBridge(const QStringList &arguments) {
     });
 
     for (auto &d : devices) {
-        d.factory = std::make_unique<TransportFactory>(d.options, maps);
+        d.provider = std::make_unique<TransportProvider>(maps);
         BridgeDevice *device = &d;
         d.retry = std::make_unique<QTimer>();
         d.retry->setSingleShot(true);
         QObject::connect(d.retry.get(), &QTimer::timeout, &bridge,
-                         [device] { device->factory->start(); });
-        QObject::connect(d.factory.get(), &TransportFactory::failed, &bridge,
-                         [&, device](const QString &message, int code) {
+                         [device] { device->provider->start(deviceChoice(device->options)); });
+        QObject::connect(d.provider.get(), &TransportProvider::failed, &bridge,
+                         [&, device](const QString &message, TransportProvider::Failure failure) {
+                             const int code = exitCodeFor(failure);
                              const QString what = device->label + QStringLiteral(": ") + message;
                              // A bad option or file does not fix itself; a device or adapter that
                              // is not there now may be later.
@@ -441,12 +441,11 @@ int runBridge(const QStringList &arguments) {
                              device->retryDelayMs =
                                  std::min(device->retryDelayMs * 2, kMaxRetryDelayMs);
                          });
-        QObject::connect(d.factory.get(), &TransportFactory::ready, &bridge, [&, device] {
+        QObject::connect(d.provider.get(), &TransportProvider::provided, &bridge, [&, device] {
             device->retryDelayMs = 5000;
-            device->transport = device->factory->takeTransport();
             DeviceSession::Options so = sessionOptions(device->options);
             so.pollIntervalMs = bridgeOptions.ha.pollIntervalMs;
-            device->session = std::make_unique<DeviceSession>(device->transport.get(), maps, so);
+            device->session = std::make_unique<DeviceSession>(device->provider->take(), maps, so);
             linkSessionToBridge(device->session.get(), &bridge);
             device->session->start();
         });
@@ -456,7 +455,7 @@ int runBridge(const QStringList &arguments) {
                              << devices.size() << "device(s) to" << MqttClient::describe(mqtt);
     bridge.start();
     for (auto &d : devices)
-        d.factory->start();
+        d.provider->start(deviceChoice(d.options));
     QCoreApplication::exec();
     return exitCode;
 }

@@ -1,15 +1,12 @@
 #include "deviceoptions.h"
 
-#include "ble/bletransport.h"
-#include "ble/devicescanner.h"
-#include "capture/replaytransport.h"
 #include "command.h"
 #include "logging.h"
 #include "sim/scenarios.h"
-#include "sim/simulateddevices.h"
 
-#include <QDateTime>
 #include <QTextStream>
+
+#include <algorithm>
 
 namespace blupow::cli {
 
@@ -189,108 +186,32 @@ int printError(const QString &command, const QString &message, int code) {
     return code;
 }
 
-TransportFactory::TransportFactory(DeviceOptions options, RegisterMaps maps, QObject *parent)
-    : QObject(parent)
-    , m_options(std::move(options))
-    , m_maps(std::move(maps)) {}
-
-TransportFactory::~TransportFactory() = default;
-
-std::unique_ptr<Transport> TransportFactory::takeTransport() {
-    return std::move(m_transport);
+DeviceChoice deviceChoice(const DeviceOptions &options) {
+    DeviceChoice c;
+    c.address = options.address;
+    c.name = options.name;
+    c.simulate = options.simulate;
+    c.replay = options.replay;
+    c.faults = options.faults;
+    c.simSpeed = options.simSpeed;
+    c.simSeed = options.simSeed;
+    // A delayed reply must arrive after the session gave up on it (that is the point).
+    c.faultDelayMs = options.requestTimeoutMs + options.requestTimeoutMs / 2;
+    c.replaySpeed = options.replaySpeed;
+    c.scanTimeoutMs = static_cast<int>(std::min(options.timeoutS, 15.0) * 1000);
+    return c;
 }
 
-std::unique_ptr<SimulatedTransport>
-TransportFactory::createSimulated(const QString &model, const RegisterMaps &maps, QString *error) {
-    return SimulatedDevices::makeTransport(model, maps, error);
-}
-
-void TransportFactory::fail(const QString &message, int exitCode) {
-    // Queued: the caller may not be in its event loop yet when start() fails at once.
-    QMetaObject::invokeMethod(
-        this, [this, message, exitCode] { Q_EMIT failed(message, exitCode); },
-        Qt::QueuedConnection);
-}
-
-void TransportFactory::start() {
-    if (m_options.simulate) {
-        QString error;
-        auto sim = createSimulated(*m_options.simulate, m_maps, &error);
-        if (!sim) {
-            fail(error, ExitUnavailable);
-            return;
-        }
-        sim->simulator().setTimeAcceleration(m_options.simSpeed);
-        if (m_options.simSeed)
-            sim->setSeed(m_options.simSeed);
-        // A delayed reply must arrive after the session gave up on it (that is the point).
-        sim->setFaultDelayMs(m_options.requestTimeoutMs + m_options.requestTimeoutMs / 2);
-        for (const auto &f : std::as_const(m_options.faults))
-            sim->addFault(f);
-        m_transport = std::move(sim);
-        QMetaObject::invokeMethod(
-            this, [this] { Q_EMIT ready(); }, Qt::QueuedConnection);
-        return;
+int exitCodeFor(TransportProvider::Failure failure) {
+    switch (failure) {
+    case TransportProvider::Failure::BadInput:
+        return ExitBadInput;
+    case TransportProvider::Failure::NoDevice:
+        return ExitUsage;
+    case TransportProvider::Failure::Unavailable:
+        break;
     }
-    if (!m_options.replay.isEmpty()) {
-        QString error;
-        auto replay = ReplayTransport::fromFile(m_options.replay, &error);
-        if (!replay) {
-            fail(error, ExitBadInput);
-            return;
-        }
-        replay->setSpeed(m_options.replaySpeed);
-        m_transport = std::move(replay);
-        QMetaObject::invokeMethod(
-            this, [this] { Q_EMIT ready(); }, Qt::QueuedConnection);
-        return;
-    }
-    if (m_options.address.isEmpty() && m_options.name.isEmpty()) {
-        fail(QStringLiteral("no device selected: use --address ADDR, --name NAME, "
-                            "--simulate[=MODEL] or --replay FILE"),
-             ExitUsage);
-        return;
-    }
-    const auto [adapterError, adapterMessage] = DeviceScanner::checkAdapter();
-    if (adapterError != DeviceScanner::Error::None) {
-        fail(adapterMessage, ExitUnavailable);
-        return;
-    }
-    if (!m_options.address.isEmpty()) {
-        m_transport = std::make_unique<BleTransport>(m_options.address, m_options.name,
-                                                     BleTransport::Options{});
-        QMetaObject::invokeMethod(
-            this, [this] { Q_EMIT ready(); }, Qt::QueuedConnection);
-        return;
-    }
-    // By name: BlueZ connects only to devices it has seen, so scan until the name shows up.
-    m_scanner = std::make_unique<DeviceScanner>();
-    m_scanner->setTimeout(static_cast<int>(std::min(m_options.timeoutS, 15.0) * 1000));
-    connect(m_scanner.get(), &DeviceScanner::deviceDiscovered, this,
-            [this](const DiscoveredDevice &d) {
-                if (m_transport || d.name.compare(m_options.name, Qt::CaseInsensitive) != 0)
-                    return;
-                const auto info = m_scanner->deviceInfo(d.address);
-                if (!info)
-                    return;
-                m_transport = std::make_unique<BleTransport>(*info, BleTransport::Options{});
-                m_scanner->stop();
-            });
-    connect(m_scanner.get(), &DeviceScanner::finished, this, [this] {
-        if (m_transport) {
-            Q_EMIT ready();
-        } else if (m_scanner->error() != DeviceScanner::Error::None) {
-            Q_EMIT failed(m_scanner->errorString(), ExitUnavailable);
-        } else {
-            Q_EMIT failed(
-                QStringLiteral(
-                    "no device named '%1' seen in %2 s (is the Renogy app connected to it?)")
-                    .arg(m_options.name)
-                    .arg(static_cast<double>(m_scanner->timeout()) / 1000.0),
-                ExitUnavailable);
-        }
-    });
-    m_scanner->start();
+    return ExitUnavailable;
 }
 
 std::optional<DeviceOptions> parseDeviceCommand(QCommandLineParser &parser,

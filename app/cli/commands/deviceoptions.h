@@ -1,19 +1,13 @@
 #pragma once
 
 #include "device/devicesession.h"
+#include "provider/transportprovider.h"
 #include "sim/simulatedtransport.h"
 
 #include <QCommandLineParser>
-#include <QObject>
 #include <QStringList>
 
-#include <memory>
 #include <optional>
-
-namespace blupow {
-class DeviceScanner;
-class Transport;
-} // namespace blupow
 
 namespace blupow::cli {
 
@@ -67,37 +61,12 @@ void addDeviceOptions(QCommandLineParser &parser, double defaultTimeoutS,
 // Session options that follow from the device options (family, slave id, timeouts).
 [[nodiscard]] DeviceSession::Options sessionOptions(const DeviceOptions &options);
 
-// The one place that picks the transport: SimulatedTransport for --simulate, ReplayTransport
-// for --replay, BleTransport for --address, or a short Bluetooth scan for --name followed by
-// BleTransport. Asynchronous because finding a device by name needs a scan: start(), then ready()
-// or failed().
-class TransportFactory : public QObject {
-    Q_OBJECT
+// The device these options choose, for TransportProvider (core/provider), which makes the
+// transport for the commands, the bridge and the GUI alike.
+[[nodiscard]] DeviceChoice deviceChoice(const DeviceOptions &options);
 
-public:
-    TransportFactory(DeviceOptions options, RegisterMaps maps, QObject *parent = nullptr);
-    ~TransportFactory() override;
-
-    void start();
-    // Hands over the transport after ready().
-    [[nodiscard]] std::unique_ptr<Transport> takeTransport();
-
-    // The simulated transport of a model (also used by tests and `scan --simulate`).
-    [[nodiscard]] static std::unique_ptr<SimulatedTransport>
-    createSimulated(const QString &model, const RegisterMaps &maps, QString *error);
-
-Q_SIGNALS:
-    void ready();
-    void failed(const QString &message, int exitCode);
-
-private:
-    void fail(const QString &message, int exitCode);
-
-    DeviceOptions m_options;
-    RegisterMaps m_maps;
-    std::unique_ptr<Transport> m_transport;
-    std::unique_ptr<DeviceScanner> m_scanner;
-};
+// The exit code for a transport that could not be had.
+[[nodiscard]] int exitCodeFor(TransportProvider::Failure failure);
 
 // "blupow-cli read: message" on stderr; returns `code` so callers can `return fail(...)`.
 int printError(const QString &command, const QString &message, int code);

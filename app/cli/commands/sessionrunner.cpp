@@ -9,7 +9,7 @@ SessionRunner::SessionRunner(DeviceOptions options, RegisterMaps maps, QObject *
     : QObject(parent)
     , m_options(std::move(options))
     , m_maps(maps)
-    , m_factory(m_options, std::move(maps)) {
+    , m_provider(std::move(maps)) {
     m_deadlineTimer.setSingleShot(true);
     connect(&m_deadlineTimer, &QTimer::timeout, this, [this] {
         if (!m_lastTransportError.isEmpty()) {
@@ -27,20 +27,22 @@ SessionRunner::SessionRunner(DeviceOptions options, RegisterMaps maps, QObject *
                                                              : QStringLiteral(": ") + m_lastReason),
                       ExitFailure);
     });
-    connect(&m_factory, &TransportFactory::ready, this, &SessionRunner::onTransportReady);
-    connect(&m_factory, &TransportFactory::failed, this, &SessionRunner::failed);
+    connect(&m_provider, &TransportProvider::provided, this, &SessionRunner::onTransportReady);
+    connect(&m_provider, &TransportProvider::failed, this,
+            [this](const QString &message, TransportProvider::Failure failure) {
+                Q_EMIT failed(message, exitCodeFor(failure));
+            });
 }
 
 SessionRunner::~SessionRunner() {
-    // The session refers to the transport: it goes first; the recorder closes its file.
+    // The session and its transport go first; then the recorder closes its file.
     m_session.reset();
     m_recorder.reset();
-    m_transport.reset();
 }
 
 void SessionRunner::start() {
     m_deadlineTimer.start(static_cast<int>(m_options.timeoutS * 1000));
-    m_factory.start();
+    m_provider.start(deviceChoice(m_options));
 }
 
 void SessionRunner::satisfied() {
@@ -48,7 +50,7 @@ void SessionRunner::satisfied() {
 }
 
 void SessionRunner::onTransportReady() {
-    m_transport = m_factory.takeTransport();
+    std::unique_ptr<Transport> transport = m_provider.take();
     if (!m_options.record.isEmpty()) {
         // Attached before the session starts, so the recording holds the whole conversation
         // from the first request (identification included) and a replay can identify the same.
@@ -58,11 +60,11 @@ void SessionRunner::onTransportReady() {
             Q_EMIT failed(error, ExitFailure);
             return;
         }
-        m_recorder->attach(m_transport.get());
+        m_recorder->attach(transport.get());
         connect(m_recorder.get(), &capture::Recorder::errorOccurred, this,
                 [this](const QString &message) { Q_EMIT failed(message, ExitFailure); });
     }
-    connect(m_transport.get(), &Transport::errorOccurred, this,
+    connect(transport.get(), &Transport::errorOccurred, this,
             [this](Transport::Error error, const QString &message) {
                 m_lastTransportError = message;
                 m_lastTransportErrorIsUnavailable = error == Transport::Error::DeviceNotFound ||
@@ -71,7 +73,7 @@ void SessionRunner::onTransportReady() {
                                                     error == Transport::Error::PermissionDenied;
             });
     m_session =
-        std::make_unique<DeviceSession>(m_transport.get(), m_maps, sessionOptions(m_options));
+        std::make_unique<DeviceSession>(std::move(transport), m_maps, sessionOptions(m_options));
     connect(m_session.get(), &DeviceSession::stateChanged, this,
             [this](DeviceSession::State state, const QString &reason) {
                 m_lastReason = reason;

@@ -10,8 +10,8 @@
 
 namespace blupow::cli {
 
-// Wires one device for a command: the transport from TransportFactory, a DeviceSession on it, and
-// a deadline for the first poll cycle (--timeout). Commands connect to session() after
+// Wires one device for a command: the transport from TransportProvider, a DeviceSession that owns
+// it, and a deadline for the first poll cycle (--timeout). Commands connect to session() after
 // sessionReady() and decide when they are done; failures come as one line and an exit code.
 class SessionRunner : public QObject {
     Q_OBJECT
@@ -24,7 +24,9 @@ public:
     // Stops the deadline (the command got what it needed).
     void satisfied();
     [[nodiscard]] DeviceSession *session() const { return m_session.get(); }
-    [[nodiscard]] Transport *transport() const { return m_transport.get(); }
+    [[nodiscard]] Transport *transport() const {
+        return m_session ? m_session->transport() : nullptr;
+    }
     [[nodiscard]] const DeviceOptions &options() const { return m_options; }
 
 Q_SIGNALS:
@@ -36,11 +38,10 @@ private:
 
     DeviceOptions m_options;
     RegisterMaps m_maps;
-    TransportFactory m_factory;
-    std::unique_ptr<Transport> m_transport;
+    TransportProvider m_provider;
     std::unique_ptr<capture::Recorder> m_recorder; // --record
-    std::unique_ptr<DeviceSession> m_session;
-    QTimer m_deadlineTimer; // --timeout for the first values
+    std::unique_ptr<DeviceSession> m_session;      // owns the transport
+    QTimer m_deadlineTimer;                        // --timeout for the first values
     QString m_lastReason;
     // The transport's last error: what a one-shot command reports when it ends without values
     // ("... was not seen in a 8 s scan" says more than the session's backoff state).
