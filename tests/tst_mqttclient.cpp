@@ -38,6 +38,7 @@ private Q_SLOTS:
     void roundTrip();
     void connectErrors_data();
     void connectErrors();
+    void insecureOptOutConnects_data();
     void insecureOptOutConnects();
     void passwordNeverLogged();
     void willOnAbruptClose();
@@ -64,6 +65,10 @@ MqttClient::Options TestMqttClient::optionsFor(const QString &kind) const {
         o.port = m_broker.tlsPort;
         o.tls = true;
         o.caFile = m_broker.file(u"ca.crt"_s);
+    } else if (kind == u"tls capath"_s) {
+        o.port = m_broker.tlsPort;
+        o.tls = true;
+        o.caPath = m_broker.file(u"capath"_s);
     }
     return o;
 }
@@ -77,6 +82,8 @@ void TestMqttClient::roundTrip_data() {
     QTest::newRow("5 user and password") << u"auth"_s << MqttClient::ProtocolVersion::V5;
     QTest::newRow("3.1.1 TLS verified") << u"tls"_s << MqttClient::ProtocolVersion::V311;
     QTest::newRow("5 TLS verified") << u"tls"_s << MqttClient::ProtocolVersion::V5;
+    QTest::newRow("3.1.1 TLS verified by a CA directory")
+        << u"tls capath"_s << MqttClient::ProtocolVersion::V311;
 }
 
 void TestMqttClient::roundTrip() {
@@ -156,6 +163,17 @@ void TestMqttClient::connectErrors_data() {
     QTest::newRow("TLS to a plain listener")
         << u"tls to plain"_s << MqttClient::ProtocolVersion::V311
         << QList<MqttClient::Error>{MqttClient::Error::TlsFailure} << u"TLS"_s;
+    // No CA given: the system's CAs, which do not include the test CA (libmosquitto 2.0.11
+    // refused this setup outright with "Invalid function arguments provided").
+    QTest::newRow("TLS with the system CAs")
+        << u"system ca"_s << MqttClient::ProtocolVersion::V311
+        << QList<MqttClient::Error>{MqttClient::Error::TlsFailure} << u"TLS handshake"_s;
+    QTest::newRow("TLS to the wrong host name")
+        << u"wrong host"_s << MqttClient::ProtocolVersion::V311
+        << QList<MqttClient::Error>{MqttClient::Error::TlsFailure} << u"TLS handshake"_s;
+    QTest::newRow("TLS CA path not a directory")
+        << u"missing capath"_s << MqttClient::ProtocolVersion::V311
+        << QList<MqttClient::Error>{MqttClient::Error::InvalidOptions} << u"not a directory"_s;
     QTest::newRow("TLS CA file missing")
         << u"missing ca"_s << MqttClient::ProtocolVersion::V311
         << QList<MqttClient::Error>{MqttClient::Error::InvalidOptions} << u"cannot read TLS file"_s;
@@ -188,6 +206,15 @@ void TestMqttClient::connectErrors() {
     } else if (kind == u"tls to plain"_s) {
         o = optionsFor(u"tls"_s);
         o.port = m_broker.port;
+    } else if (kind == u"system ca"_s) {
+        o = optionsFor(u"tls"_s);
+        o.caFile.clear();
+    } else if (kind == u"wrong host"_s) {
+        o = optionsFor(u"tls capath"_s);
+        o.port = m_broker.wrongHostPort;
+    } else if (kind == u"missing capath"_s) {
+        o = optionsFor(u"tls capath"_s);
+        o.caPath = m_broker.file(u"no-such-dir"_s);
     } else if (kind == u"missing ca"_s) {
         o = optionsFor(u"tls"_s);
         o.caFile = m_broker.file(u"does-not-exist.crt"_s);
@@ -210,9 +237,16 @@ void TestMqttClient::connectErrors() {
     QCOMPARE(errors.size(), 1);
 }
 
+void TestMqttClient::insecureOptOutConnects_data() {
+    QTest::addColumn<QString>("caFile");
+    QTest::newRow("unrelated CA") << u"other-ca.crt"_s;
+    QTest::newRow("no CA (the system's)") << QString();
+}
+
 void TestMqttClient::insecureOptOutConnects() {
+    QFETCH(QString, caFile);
     MqttClient::Options o = optionsFor(u"tls"_s);
-    o.caFile = m_broker.file(u"other-ca.crt"_s);
+    o.caFile = caFile.isEmpty() ? QString() : m_broker.file(caFile);
     o.tlsInsecureSkipVerify = true;
     QVERIFY(MqttClient::describe(o).contains(u"insecure"_s));
     MqttClient client(o);

@@ -104,6 +104,17 @@ MqttClient::~MqttClient() {
     m_handle.reset();
 }
 
+namespace {
+
+// The person's CA directory; the system's when they named neither a file nor a directory.
+QString effectiveCaPath(const MqttClient::Options &o) {
+    if (!o.caPath.isEmpty() || !o.caFile.isEmpty())
+        return o.caPath;
+    return QString::fromLatin1(MqttClient::kSystemCaPath);
+}
+
+} // namespace
+
 QString MqttClient::describe(const Options &o) {
     QString s = QStringLiteral("%1:%2").arg(o.host).arg(o.port);
     s += o.protocol == ProtocolVersion::V5 ? QStringLiteral(" MQTT 5")
@@ -114,8 +125,10 @@ QString MqttClient::describe(const Options &o) {
                       o.password.isEmpty() ? QStringLiteral("empty") : QStringLiteral("set"));
     if (o.tls) {
         s += QStringLiteral(" TLS");
-        s += o.caFile.isEmpty() ? QStringLiteral(" CA system")
-                                : QStringLiteral(" CA %1").arg(o.caFile);
+        if (!o.caFile.isEmpty())
+            s += QStringLiteral(" CA %1").arg(o.caFile);
+        if (const QString dir = effectiveCaPath(o); !dir.isEmpty())
+            s += QStringLiteral(" CA path %1").arg(dir);
         if (!o.certFile.isEmpty())
             s += QStringLiteral(" client certificate %1").arg(o.certFile);
         s += o.tlsInsecureSkipVerify ? QStringLiteral(" verification OFF (insecure)")
@@ -186,17 +199,21 @@ bool MqttClient::configureHandle(QString *error) {
                 return false;
             }
         }
+        if (!m_options.caPath.isEmpty() && !QFileInfo(m_options.caPath).isDir()) {
+            *error = QStringLiteral("TLS CA path '%1' is not a directory").arg(m_options.caPath);
+            return false;
+        }
         if (m_options.certFile.isEmpty() != m_options.keyFile.isEmpty()) {
             *error =
                 QStringLiteral("a TLS client certificate needs both a certificate and a key file");
             return false;
         }
         const QByteArray ca = QFile::encodeName(m_options.caFile);
+        const QByteArray caPath = QFile::encodeName(effectiveCaPath(m_options));
         const QByteArray cert = QFile::encodeName(m_options.certFile);
         const QByteArray key = QFile::encodeName(m_options.keyFile);
-        if (m_options.caFile.isEmpty())
-            mosquitto_int_option(h, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
-        const int rc = mosquitto_tls_set(h, ca.isEmpty() ? nullptr : ca.constData(), nullptr,
+        const int rc = mosquitto_tls_set(h, ca.isEmpty() ? nullptr : ca.constData(),
+                                         caPath.isEmpty() ? nullptr : caPath.constData(),
                                          cert.isEmpty() ? nullptr : cert.constData(),
                                          key.isEmpty() ? nullptr : key.constData(), nullptr);
         if (rc != MOSQ_ERR_SUCCESS) {

@@ -64,7 +64,10 @@ public:
         QString username;
         QString password; // never logged; see describe()
         bool tls = false;
-        QString caFile;   // empty with tls = the system's trusted CAs
+        QString caFile; // PEM file of trusted CAs
+        // Directory of trusted CA certificates named by hash (`openssl rehash`). With neither
+        // caFile nor caPath, kSystemCaPath: libmosquitto 2.0.11 refuses TLS with neither set.
+        QString caPath;
         QString certFile; // client certificate (optional, needs keyFile)
         QString keyFile;
         // Skips certificate AND host name verification. Only for a test broker with a
@@ -104,6 +107,8 @@ public:
     // One line for logs and --verbose: host, port, user, TLS settings; never the password.
     [[nodiscard]] static QString describe(const Options &options);
     [[nodiscard]] static QString errorName(Error error);
+    // The CA directory used when the options name no CA (Debian's ca-certificates).
+    static constexpr const char *kSystemCaPath = "/etc/ssl/certs";
 
 Q_SIGNALS:
     void stateChanged(blupow::MqttClient::State state);
