@@ -6,6 +6,8 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace blupow;
 using namespace blupow::test;
 using namespace Qt::StringLiterals;
@@ -43,6 +45,8 @@ private Q_SLOTS:
     void passwordNeverLogged();
     void willOnAbruptClose();
     void cleanDisconnectSendsNoWill();
+    void duplicateClientIdNamed_data();
+    void duplicateClientIdNamed();
 
 private:
     MqttClient::Options optionsFor(const QString &kind) const;
@@ -321,6 +325,36 @@ void TestMqttClient::cleanDisconnectSendsNoWill() {
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), MqttClient::State::Disconnected, 5000);
     QTest::qWait(300);
     QCOMPARE(retainedPayload(retainedMessages(m_broker.port, topic), topic), QByteArray("bye"));
+}
+
+void TestMqttClient::duplicateClientIdNamed_data() {
+    QTest::addColumn<MqttClient::ProtocolVersion>("protocol");
+    QTest::newRow("3.1.1") << MqttClient::ProtocolVersion::V311;
+    QTest::newRow("5") << MqttClient::ProtocolVersion::V5;
+}
+
+// Two clients with one client id knock each other off the broker for ever; once sure enough,
+// the error says why instead of a bare "connection lost".
+void TestMqttClient::duplicateClientIdNamed() {
+    QFETCH(MqttClient::ProtocolVersion, protocol);
+    MqttClient::Options o = m_broker.anonymous();
+    o.protocol = protocol;
+    o.clientId = u"blupow-test-twin-"_s + QString::number(int(protocol));
+    o.autoReconnect = true;
+    o.reconnectInitialMs = 100;
+    o.reconnectMaxMs = 200;
+    MqttClient first(o);
+    MqttClient second(o);
+    QStringList messages;
+    for (MqttClient *c : {&first, &second})
+        connect(c, &MqttClient::errorOccurred, this,
+                [&messages](MqttClient::Error, const QString &m) { messages.append(m); });
+    first.connectToBroker();
+    second.connectToBroker();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(messages.cbegin(), messages.cend(),
+                    [](const QString &m) { return m.contains(u"same client id"_s); }),
+        20000);
 }
 
 QTEST_GUILESS_MAIN(TestMqttClient)

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
+#include <QList>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -163,6 +165,9 @@ private:
     void scheduleReconnect();
     [[nodiscard]] QString endpoint() const;
     [[nodiscard]] QString connectFailure(int rc, int sysErrno) const;
+    // The message for a link lost after a successful connect; it names the likely cause when
+    // the broker keeps dropping us the way it drops the older of two clients sharing a client id.
+    [[nodiscard]] QString lostMessage(int rc, int sysErrno);
 
     Options m_options;
     LibraryGuard m_library;
@@ -180,6 +185,8 @@ private:
     std::vector<Event> m_events;
     QStringList m_recentLog; // libmosquitto's own error lines (OpenSSL reasons) for messages
     QSet<int> m_pendingMids;
+    QElapsedTimer m_clock;
+    QList<qint64> m_recentDrops; // m_clock times of connections the broker closed lately
 };
 
 } // namespace blupow
