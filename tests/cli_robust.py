@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-USAGE, BAD_INPUT = 2, 3
+FAILURE, USAGE, BAD_INPUT = 1, 2, 3
 
 
 def cases(tmp):
@@ -35,6 +35,10 @@ def cases(tmp):
         (["bridge", "--mqtt-port", "nan"] + sim, USAGE, "--mqtt-port wants 1-65535"),
         (["bridge", "--config", conf("nan.conf", "[bridge]\ninterval=nan\n")] + sim, USAGE,
          "[bridge] interval (line 2) wants seconds"),
+        # A file that cannot be written is a failure, never a lost recording and exit 0.
+        (["read", "--record", "/dev/full"] + sim, FAILURE, "cannot write the recording /dev/full"),
+        (["monitor", "--count", "2", "--record", "/dev/full"] + sim, FAILURE,
+         "cannot write the recording /dev/full"),
         # Config and topic checks.
         (["bridge", "--config", conf("pw.conf", "[mqtt]\npassword=hunter2\n")] + sim, USAGE,
          "[mqtt] password (line 2): the password is never read"),

@@ -69,6 +69,9 @@ private:
     };
 
     void record(const QByteArray &chunk, qint64 timestampMs, bool received);
+    // Written and, for a file, flushed: false when either failed.
+    static bool writeOut(QIODevice *device, const QByteArray &bytes);
+    [[nodiscard]] QString failureMessage() const;
     // Writes the waiting writes older than `beforeMs` (all of them by default).
     void flushWrites(qint64 beforeMs = std::numeric_limits<qint64>::max());
 
