@@ -80,6 +80,17 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = run("diff", str(a), str(a), "--json")
     check("diff identical", rc == 0 and json.loads(out)["differences"] == 0, f"{out} {err}")
 
+    # A backup whose words were edited but not its text: shown by its text, it would say
+    # "13.6 V -> 13.6 V" and then write 13.9 V. Refused, naming the field.
+    for f in snap["fields"]:
+        if f["key"] == "float_voltage":
+            f["raw"] = [139]
+    b.write_text(json.dumps(snap))
+    rc, out, err = run("diff", str(a), str(b))
+    check("words and text disagree", rc == 3 and "float_voltage" in err
+          and "does not match its raw words" in err, f"rc={rc} {err}")
+
+    # Edited properly: the words only (what a restore writes); text and value follow from them.
     for f in snap["fields"]:
         if f["key"] == "float_voltage":
             f["raw"] = [139]
@@ -87,6 +98,9 @@ with tempfile.TemporaryDirectory() as tmp:
             f["raw"] = [150]
         elif f["key"] == "serial_number":
             f["raw"] = [0x1234] * len(f["raw"])
+        if f["key"] in ("float_voltage", "boost_time", "serial_number"):
+            f.pop("text", None)
+            f.pop("value", None)
     b.write_text(json.dumps(snap))
 
     rc, out, err = run("diff", str(a), str(b), "--json")

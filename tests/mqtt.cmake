@@ -5,6 +5,8 @@ blupow_add_qtest(tst_hadiscovery LABELS unit)
 blupow_add_qtest(tst_energycounterguard LABELS unit)
 blupow_add_qtest(tst_energyintegrator LABELS unit)
 blupow_add_qtest(tst_energystore LABELS unit)
+blupow_add_qtest(tst_bridgeconfig LABELS unit)
+blupow_add_qtest(tst_numberparse LABELS unit)
 
 set(BLUPOW_MQTT_BROKER_DIR "${CMAKE_CURRENT_BINARY_DIR}/mqtt-broker")
 set(BLUPOW_MQTT_BROKER_SCRIPT "${CMAKE_CURRENT_SOURCE_DIR}/mqtt/broker.sh")

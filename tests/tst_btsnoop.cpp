@@ -38,6 +38,22 @@ QByteArray goodCapture() {
     return f;
 }
 
+// The smallest useful capture with a record whose length field lies (says 1000, holds 5 bytes)
+// between the discovery and the request.
+QByteArray captureWithCorruptLength() {
+    QByteArray f = BtsnoopWriter::fileHeader();
+    BtsnoopWriter::appendRenogyDiscovery(f, 1'700'000'000'000'000);
+    QByteArray corrupt(24, '\0');
+    qToBigEndian(quint32{1000}, corrupt.data());
+    qToBigEndian(quint32{1000}, corrupt.data() + 4);
+    f += corrupt + QByteArray::fromHex("0240001000");
+    BtsnoopWriter::appendAttWrite(f, 1'700'000'000'100'000,
+                                  modbus::buildReadRequest(0x30, 5000, 1));
+    BtsnoopWriter::appendAttNotification(f, 1'700'000'000'180'000,
+                                         modbus::buildReadResponse(0x30, {15}));
+    return f;
+}
+
 // A raw record with any header values, for lying length fields.
 QByteArray rawRecord(quint32 original, quint32 included, quint32 flags, QByteArrayView data) {
     return be32(original) + be32(included) + be32(flags) + be32(0) + QByteArray(8, '\0') +
@@ -148,6 +164,12 @@ private Q_SLOTS:
         QTest::newRow("huge length field")
             << good + rawRecord(0xffffffffu, 0xffffffffu, 0, "\x02") << true
             << QStringLiteral("its length field says 4294967295 bytes but only 1 remain") << 1;
+        // Once the walk stopped there and the request and reply after it were lost.
+        QTest::newRow("corrupt length field, good records after it")
+            << captureWithCorruptLength() << true
+            << QStringLiteral("its length field says 1000 bytes but only 92 remain; skipped 29 "
+                              "bytes to the next plausible record")
+            << 1;
         QTest::newRow("zero-length record")
             << good + rawRecord(0, 0, 0, {}) << true
             << QStringLiteral("skipped 1 record: empty record (first at record 6") << 1;

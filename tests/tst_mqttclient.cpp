@@ -7,6 +7,8 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace blupow;
 using namespace blupow::test;
 using namespace Qt::StringLiterals;
@@ -39,10 +41,13 @@ private Q_SLOTS:
     void roundTrip();
     void connectErrors_data();
     void connectErrors();
+    void insecureOptOutConnects_data();
     void insecureOptOutConnects();
     void passwordNeverLogged();
     void willOnAbruptClose();
     void cleanDisconnectSendsNoWill();
+    void duplicateClientIdNamed_data();
+    void duplicateClientIdNamed();
 
 private:
     MqttClient::Options optionsFor(const QString &kind) const;
@@ -65,6 +70,10 @@ MqttClient::Options TestMqttClient::optionsFor(const QString &kind) const {
         o.port = m_broker.tlsPort;
         o.tls = true;
         o.caFile = m_broker.file(u"ca.crt"_s);
+    } else if (kind == u"tls capath"_s) {
+        o.port = m_broker.tlsPort;
+        o.tls = true;
+        o.caPath = m_broker.file(u"capath"_s);
     }
     return o;
 }
@@ -78,6 +87,8 @@ void TestMqttClient::roundTrip_data() {
     QTest::newRow("5 user and password") << u"auth"_s << MqttClient::ProtocolVersion::V5;
     QTest::newRow("3.1.1 TLS verified") << u"tls"_s << MqttClient::ProtocolVersion::V311;
     QTest::newRow("5 TLS verified") << u"tls"_s << MqttClient::ProtocolVersion::V5;
+    QTest::newRow("3.1.1 TLS verified by a CA directory")
+        << u"tls capath"_s << MqttClient::ProtocolVersion::V311;
 }
 
 void TestMqttClient::roundTrip() {
@@ -157,6 +168,17 @@ void TestMqttClient::connectErrors_data() {
     QTest::newRow("TLS to a plain listener")
         << u"tls to plain"_s << MqttClient::ProtocolVersion::V311
         << QList<MqttClient::Error>{MqttClient::Error::TlsFailure} << u"TLS"_s;
+    // No CA given: the system's CAs, which do not include the test CA (libmosquitto 2.0.11
+    // refused this setup outright with "Invalid function arguments provided").
+    QTest::newRow("TLS with the system CAs")
+        << u"system ca"_s << MqttClient::ProtocolVersion::V311
+        << QList<MqttClient::Error>{MqttClient::Error::TlsFailure} << u"TLS handshake"_s;
+    QTest::newRow("TLS to the wrong host name")
+        << u"wrong host"_s << MqttClient::ProtocolVersion::V311
+        << QList<MqttClient::Error>{MqttClient::Error::TlsFailure} << u"TLS handshake"_s;
+    QTest::newRow("TLS CA path not a directory")
+        << u"missing capath"_s << MqttClient::ProtocolVersion::V311
+        << QList<MqttClient::Error>{MqttClient::Error::InvalidOptions} << u"not a directory"_s;
     QTest::newRow("TLS CA file missing")
         << u"missing ca"_s << MqttClient::ProtocolVersion::V311
         << QList<MqttClient::Error>{MqttClient::Error::InvalidOptions} << u"cannot read TLS file"_s;
@@ -189,6 +211,15 @@ void TestMqttClient::connectErrors() {
     } else if (kind == u"tls to plain"_s) {
         o = optionsFor(u"tls"_s);
         o.port = m_broker.port;
+    } else if (kind == u"system ca"_s) {
+        o = optionsFor(u"tls"_s);
+        o.caFile.clear();
+    } else if (kind == u"wrong host"_s) {
+        o = optionsFor(u"tls capath"_s);
+        o.port = m_broker.wrongHostPort;
+    } else if (kind == u"missing capath"_s) {
+        o = optionsFor(u"tls capath"_s);
+        o.caPath = m_broker.file(u"no-such-dir"_s);
     } else if (kind == u"missing ca"_s) {
         o = optionsFor(u"tls"_s);
         o.caFile = m_broker.file(u"does-not-exist.crt"_s);
@@ -211,9 +242,16 @@ void TestMqttClient::connectErrors() {
     QCOMPARE(errors.size(), 1);
 }
 
+void TestMqttClient::insecureOptOutConnects_data() {
+    QTest::addColumn<QString>("caFile");
+    QTest::newRow("unrelated CA") << u"other-ca.crt"_s;
+    QTest::newRow("no CA (the system's)") << QString();
+}
+
 void TestMqttClient::insecureOptOutConnects() {
+    QFETCH(QString, caFile);
     MqttClient::Options o = optionsFor(u"tls"_s);
-    o.caFile = m_broker.file(u"other-ca.crt"_s);
+    o.caFile = caFile.isEmpty() ? QString() : m_broker.file(caFile);
     o.tlsInsecureSkipVerify = true;
     QVERIFY(MqttClient::describe(o).contains(u"insecure"_s));
     MqttClient client(o);
@@ -288,6 +326,36 @@ void TestMqttClient::cleanDisconnectSendsNoWill() {
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), MqttClient::State::Disconnected, 5000);
     QTest::qWait(300);
     QCOMPARE(retainedPayload(retainedMessages(m_broker.port, topic), topic), QByteArray("bye"));
+}
+
+void TestMqttClient::duplicateClientIdNamed_data() {
+    QTest::addColumn<MqttClient::ProtocolVersion>("protocol");
+    QTest::newRow("3.1.1") << MqttClient::ProtocolVersion::V311;
+    QTest::newRow("5") << MqttClient::ProtocolVersion::V5;
+}
+
+// Two clients with one client id knock each other off the broker for ever; once sure enough,
+// the error says why instead of a bare "connection lost".
+void TestMqttClient::duplicateClientIdNamed() {
+    QFETCH(MqttClient::ProtocolVersion, protocol);
+    MqttClient::Options o = m_broker.anonymous();
+    o.protocol = protocol;
+    o.clientId = u"blupow-test-twin-"_s + QString::number(int(protocol));
+    o.autoReconnect = true;
+    o.reconnectInitialMs = 100;
+    o.reconnectMaxMs = 200;
+    MqttClient first(o);
+    MqttClient second(o);
+    QStringList messages;
+    for (MqttClient *c : {&first, &second})
+        connect(c, &MqttClient::errorOccurred, this,
+                [&messages](MqttClient::Error, const QString &m) { messages.append(m); });
+    first.connectToBroker();
+    second.connectToBroker();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(messages.cbegin(), messages.cend(),
+                    [](const QString &m) { return m.contains(u"same client id"_s); }),
+        20000);
 }
 
 QTEST_GUILESS_MAIN(TestMqttClient)

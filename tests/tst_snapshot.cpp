@@ -40,6 +40,8 @@ private Q_SLOTS:
     void backupHoldsDeviceWords_data();
     void backupHoldsDeviceWords();
     void jsonRoundTrip();
+    void shownFromTheRawWords_data();
+    void shownFromTheRawWords();
     void rejectsBadFiles_data();
     void rejectsBadFiles();
     void diffRows_data();
@@ -91,6 +93,54 @@ void TestSnapshot::jsonRoundTrip() {
     QCOMPARE(back->entries.size(), snapshot->entries.size());
     QVERIFY(SnapshotDiff::compare(*snapshot, *back).isEmpty());
     QCOMPARE(SnapshotDiff::compare(*snapshot, *back, true).size(), snapshot->entries.size());
+}
+
+void TestSnapshot::shownFromTheRawWords_data() {
+    QTest::addColumn<QString>("edit"); // what is changed in the backup's first writable number
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("untouched") << QStringLiteral("none") << true;
+    QTest::newRow("text edited") << QStringLiteral("text") << false;
+    QTest::newRow("raw word edited") << QStringLiteral("raw") << false;
+    QTest::newRow("text spelt otherwise, same value") << QStringLiteral("format") << true;
+}
+
+// What restore and diff show is what the raw words give, because the words are what is written.
+void TestSnapshot::shownFromTheRawWords() {
+    QFETCH(QString, edit);
+    QFETCH(bool, accepted);
+    BLUPOW_REQUIRE_RIG(rig, "controller");
+    auto snapshot = readSnapshot(rig.session.get());
+    QVERIFY(snapshot);
+    const RegisterMap *map = rig.session->map();
+    QVERIFY(map);
+    Snapshot::Entry *target = nullptr;
+    for (Snapshot::Entry &e : snapshot->entries) {
+        if (e.writable && e.value.typeId() == QMetaType::Double && e.raw.size() == 1) {
+            target = &e;
+            break;
+        }
+    }
+    QVERIFY(target);
+    const QString key = target->key;
+    const QString original = target->text;
+    if (edit == u"text") {
+        target->text = QStringLiteral("999 V");
+        target->value = 999.0;
+    } else if (edit == u"raw") {
+        target->raw[0] = static_cast<quint16>(target->raw[0] + 10);
+    } else if (edit == u"format") {
+        target->text = QStringLiteral("about ") + original;
+    }
+    QString error;
+    auto loaded = Snapshot::fromJson(snapshot->toJsonBytes(), &error);
+    QVERIFY2(loaded, qPrintable(error));
+    const auto problem = loaded->redecode(*map);
+    QCOMPARE(!problem.has_value(), accepted);
+    if (!accepted) {
+        QVERIFY2(problem->contains(key), qPrintable(*problem));
+        return;
+    }
+    QCOMPARE(loaded->entry(key)->text, original);
 }
 
 void TestSnapshot::rejectsBadFiles_data() {

@@ -132,8 +132,8 @@ QLineEdit *MqttDialog::fileRow(const QString &title, QWidget *parentForm, QFormL
     return edit;
 }
 
-MqttSettings MqttDialog::formSettings() const {
-    MqttSettings s;
+MqttOptions MqttDialog::formSettings() const {
+    MqttOptions s;
     s.host = m_host->text().trimmed();
     s.port = m_port->value();
     s.username = m_user->text();
@@ -141,21 +141,21 @@ MqttSettings MqttDialog::formSettings() const {
     s.caFile = m_ca->text().trimmed();
     s.certFile = m_cert->text().trimmed();
     s.keyFile = m_key->text().trimmed();
-    s.verifyPeer = m_verify->isChecked();
+    s.insecure = !m_verify->isChecked();
     s.baseTopic = m_baseTopic->text().trimmed();
     s.discoveryPrefix = m_discoveryPrefix->text().trimmed();
     return s;
 }
 
-void MqttDialog::setFormSettings(const MqttSettings &s) {
+void MqttDialog::setFormSettings(const MqttOptions &s) {
     m_host->setText(s.host);
-    m_port->setValue(s.port);
+    m_port->setValue(s.effectivePort());
     m_user->setText(s.username);
     m_tls->setChecked(s.tls);
     m_ca->setText(s.caFile);
     m_cert->setText(s.certFile);
     m_key->setText(s.keyFile);
-    m_verify->setChecked(s.verifyPeer);
+    m_verify->setChecked(!s.insecure);
     m_baseTopic->setText(s.baseTopic);
     m_discoveryPrefix->setText(s.discoveryPrefix);
     updateTlsEnabled();
@@ -170,18 +170,7 @@ void MqttDialog::setPassword(const QString &password) {
 }
 
 MqttClient::Options MqttDialog::clientOptions() const {
-    const MqttSettings s = formSettings();
-    MqttClient::Options o;
-    o.host = s.host;
-    o.port = static_cast<quint16>(s.port);
-    o.username = s.username;
-    o.password = m_password->text();
-    o.tls = s.tls;
-    o.caFile = s.caFile;
-    o.certFile = s.certFile;
-    o.keyFile = s.keyFile;
-    o.tlsInsecureSkipVerify = s.tls && !s.verifyPeer;
-    return o;
+    return MqttOptionsMapping::toClientOptions(formSettings(), m_password->text());
 }
 
 QString MqttDialog::statusText() const {
@@ -238,11 +227,15 @@ void MqttDialog::togglePublishing() {
         m_publisher->stop();
         return;
     }
+    const MqttOptions s = formSettings();
+    // The same checks as the bridge's: a wildcard in a topic would make every publish fail.
+    if (const QString problem = MqttOptionsMapping::problem(s); !problem.isEmpty()) {
+        setStatus(QStringLiteral("Not started: %1.").arg(problem), Qt::red);
+        return;
+    }
     saveSettings();
-    const MqttSettings s = formSettings();
     MqttBridge::Options bridge;
-    bridge.ha.baseTopic = s.baseTopic;
-    bridge.ha.discoveryPrefix = s.discoveryPrefix;
+    MqttOptionsMapping::applyTopics(s, &bridge.ha);
     bridge.ha.hostId = QSysInfo::machineHostName();
     bridge.ha.pollIntervalMs = m_pollIntervalMs;
     bridge.ha.swVersion = QStringLiteral(BLUPOW_VERSION);

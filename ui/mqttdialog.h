@@ -1,8 +1,8 @@
 #pragma once
 
 #include "mqtt/mqttclient.h"
+#include "mqtt/mqttoptions.h"
 #include "mqtt/sessionpublisher.h"
-#include "settings/mqttsettings.h"
 
 #include <QDialog>
 
@@ -32,8 +32,8 @@ public:
                int pollIntervalMs, QWidget *parent = nullptr);
     ~MqttDialog() override;
 
-    [[nodiscard]] MqttSettings formSettings() const;
-    void setFormSettings(const MqttSettings &settings);
+    [[nodiscard]] MqttOptions formSettings() const;
+    void setFormSettings(const MqttOptions &settings);
     [[nodiscard]] QString password() const;
     void setPassword(const QString &password);
     // For the next start (expire_after); a running publisher is told by the composition root.
@@ -67,7 +67,7 @@ private:
     QLineEdit *m_ca;
     QLineEdit *m_cert;
     QLineEdit *m_key;
-    QCheckBox *m_verify;
+    QCheckBox *m_verify; // checked = MqttOptions::insecure off
     QLineEdit *m_baseTopic;
     QLineEdit *m_discoveryPrefix;
     QLabel *m_indicator;

@@ -92,6 +92,35 @@ BtsnoopReader::BtsnoopReader(QByteArrayView file)
     }
 }
 
+bool BtsnoopReader::plausibleAt(qsizetype pos, int depth) const {
+    // An HCI packet is at most 64 KiB plus its header; a day covers a clock change mid-capture.
+    constexpr quint32 kMaxRecordBytes = 0x10000 + 16;
+    constexpr qint64 kDayUs = qint64{24} * 3600 * 1000 * 1000;
+    if (pos == m_file.size())
+        return depth > 0; // the previous plausible record ended the file exactly
+    if (m_file.size() - pos < kBtsnoopRecordHeaderSize)
+        return false;
+    const quint32 original = be32(m_file, pos);
+    const quint32 included = be32(m_file, pos + 4);
+    const quint32 flags = be32(m_file, pos + 8);
+    const qint64 timestampUs = qFromBigEndian<qint64>(m_file.data() + pos + 16);
+    if (included > original || original > kMaxRecordBytes)
+        return false;
+    if (qint64{included} > m_file.size() - pos - kBtsnoopRecordHeaderSize)
+        return false;
+    // Monitor records keep the opcode in the low half (about 20 exist) and the adapter index in
+    // the high half; the HCI datalinks use two flag bits.
+    const bool monitor = m_datalink == static_cast<quint32>(Datalink::Monitor);
+    if (monitor ? (flags & 0xFFFF) > 64 : flags > 3)
+        return false;
+    if (m_lastTimestampUs &&
+        (timestampUs < *m_lastTimestampUs - kDayUs || timestampUs > *m_lastTimestampUs + kDayUs))
+        return false;
+    if (depth > 0)
+        return true;
+    return plausibleAt(pos + kBtsnoopRecordHeaderSize + static_cast<qsizetype>(included), 1);
+}
+
 std::optional<BtsnoopRecord> BtsnoopReader::next() {
     if (!isValid() || !m_trailing.isEmpty() || m_pos >= m_file.size())
         return std::nullopt;
@@ -115,6 +144,22 @@ std::optional<BtsnoopRecord> BtsnoopReader::next() {
     r.timestampUs = qFromBigEndian<qint64>(m_file.data() + m_pos + 16);
     // Compare in 64 bits: a length field of 0xFFFFFFFF must not wrap around.
     if (qint64{included} > qint64{remaining} - kBtsnoopRecordHeaderSize) {
+        for (qsizetype at = m_pos + 1; at + kBtsnoopRecordHeaderSize <= m_file.size(); ++at) {
+            if (!plausibleAt(at, 0))
+                continue;
+            m_skips.append(QStringLiteral("record %1 at offset %2: its length field says %3 "
+                                          "bytes but only %4 remain; skipped %5 bytes to the next "
+                                          "plausible record at offset %6")
+                               .arg(m_index)
+                               .arg(hexOffset(m_pos))
+                               .arg(included)
+                               .arg(remaining - kBtsnoopRecordHeaderSize)
+                               .arg(at - m_pos)
+                               .arg(hexOffset(at)));
+            m_skippedBytes += at - m_pos;
+            m_pos = at;
+            return next();
+        }
         m_trailing = QStringLiteral("record %1 at offset %2: its length field says %3 bytes but "
                                     "only %4 remain; the capture ends there")
                          .arg(m_index)
@@ -126,6 +171,7 @@ std::optional<BtsnoopRecord> BtsnoopReader::next() {
     r.data = m_file.sliced(m_pos + kBtsnoopRecordHeaderSize, static_cast<qsizetype>(included));
     m_pos += kBtsnoopRecordHeaderSize + static_cast<qsizetype>(included);
     ++m_index;
+    m_lastTimestampUs = r.timestampUs;
     return r;
 }
 

@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -67,11 +68,18 @@ public:
     [[nodiscard]] quint32 datalink() const noexcept { return m_datalink; }
     [[nodiscard]] quint32 version() const noexcept { return m_version; }
 
-    // The next record, or nothing at the end of the file. A record whose header or data runs
-    // past the end of the file ends the walk: trailingProblem() then says where and why (a
-    // capture cut off while the phone was still writing is common and keeps what came before).
+    // The next record, or nothing at the end of the file. A record whose length field runs past
+    // the end of the file is corrupt or cut off: the walk resumes at the next offset where a
+    // plausible record starts (its length fits, its flags are possible, its time is within a day
+    // of the last good record's, and the record after it is plausible too or the file ends
+    // there), and skips() says what was passed over. With none, the walk ends and
+    // trailingProblem() says where and why (a capture cut off while the phone was still writing
+    // is common and keeps what came before).
     std::optional<BtsnoopRecord> next();
     [[nodiscard]] QString trailingProblem() const { return m_trailing; }
+    // One line per corrupt stretch skipped to resynchronise, and the bytes skipped in total.
+    [[nodiscard]] QStringList skips() const { return m_skips; }
+    [[nodiscard]] qsizetype skippedBytes() const noexcept { return m_skippedBytes; }
     [[nodiscard]] qsizetype recordsRead() const noexcept { return m_index; }
     [[nodiscard]] qsizetype fileSize() const noexcept { return m_file.size(); }
 
@@ -83,6 +91,11 @@ private:
     quint32 m_version = 0;
     QString m_error;
     QString m_trailing;
+    QStringList m_skips;
+    qsizetype m_skippedBytes = 0;
+    std::optional<qint64> m_lastTimestampUs; // of the last record returned
+
+    [[nodiscard]] bool plausibleAt(qsizetype pos, int depth) const;
 };
 
 // Reads a whole device (a file) for the reader. Fails with one line (unreadable, empty, too big).

@@ -312,6 +312,9 @@ ConversationExtractor::Result ConversationExtractor::extract(QByteArrayView file
     pairer.finish();
     result.exchanges = pairer.count();
     result.warnings = diag.lines();
+    result.warnings.append(reader.skips());
+    result.skippedBytes = reader.skippedBytes();
+    result.skippedStretches = reader.skips().size();
     if (!reader.trailingProblem().isEmpty())
         result.warnings.append(reader.trailingProblem());
     if (result.writeHandle == 0)

@@ -40,6 +40,10 @@ public:
         qsizetype exchanges = 0;
         qint64 firstUs = 0; // epoch microseconds of the first and last record
         qint64 lastUs = 0;
+        // Corrupt stretches passed over to resynchronise on the next plausible record: what
+        // they held is lost, so a caller reports it (BtsnoopReader::skips()).
+        qsizetype skippedBytes = 0;
+        qsizetype skippedStretches = 0;
     };
 
     using Sink = std::function<void(CapturedExchange &&exchange)>;

@@ -23,6 +23,7 @@ Recorder::~Recorder() {
 }
 
 bool Recorder::start(const QString &path, QString *error) {
+    m_path = path;
     auto file = std::make_unique<QFile>(path);
     if (!file->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         if (error)
@@ -33,7 +34,6 @@ bool Recorder::start(const QString &path, QString *error) {
     if (!start(device, error))
         return false;
     m_ownedDevice = std::move(file);
-    m_path = path;
     return true;
 }
 
@@ -46,9 +46,11 @@ bool Recorder::start(QIODevice *device, QString *error) {
     }
     QByteArray head = BtsnoopWriter::fileHeader();
     BtsnoopWriter::appendRenogyDiscovery(head, QDateTime::currentMSecsSinceEpoch() * 1000);
-    if (device->write(head) != head.size()) {
+    if (!writeOut(device, head)) {
         if (error)
-            *error = QStringLiteral("cannot write the recording: %1").arg(device->errorString());
+            *error = QStringLiteral("cannot write the recording %1: %2")
+                         .arg(m_path.isEmpty() ? QStringLiteral("(device)") : m_path,
+                              device->errorString());
         return false;
     }
     m_device = device;
@@ -64,7 +66,14 @@ void Recorder::attach(Transport *transport) {
         QByteArray advert;
         BtsnoopWriter::appendAdvertisingReport(advert, QDateTime::currentMSecsSinceEpoch() * 1000,
                                                transport->peerName(), transport->peerAddress());
-        m_device->write(advert);
+        if (!writeOut(m_device, advert)) {
+            // Queued: the caller connects to errorOccurred after attach().
+            const QString message = failureMessage();
+            QMetaObject::invokeMethod(
+                this, [this, message] { Q_EMIT errorOccurred(message); }, Qt::QueuedConnection);
+            stop();
+            return;
+        }
     }
     connect(transport, &Transport::bytesWritten, this,
             [this, transport](const QByteArray &frame, qint64 ms) {
@@ -118,18 +127,29 @@ void Recorder::record(const QByteArray &chunk, qint64 timestampMs, bool received
         BtsnoopWriter::appendAttNotification(out, timestampMs * 1000, chunk);
     else
         BtsnoopWriter::appendAttWrite(out, timestampMs * 1000, chunk);
-    if (m_device->write(out) != out.size()) {
-        const QString message = QStringLiteral("recording %1 stopped: %2")
-                                    .arg(m_path.isEmpty() ? QStringLiteral("(device)") : m_path,
-                                         m_device->errorString());
-        qCWarning(lcCapture).noquote() << message;
+    if (!writeOut(m_device, out)) {
+        const QString message = failureMessage();
         stop();
         Q_EMIT errorOccurred(message);
         return;
     }
-    if (auto *file = qobject_cast<QFileDevice *>(m_device))
-        file->flush();
     ++m_chunks;
+}
+
+bool Recorder::writeOut(QIODevice *device, const QByteArray &bytes) {
+    // A QFile takes the bytes into its buffer and reports a full disk only when it flushes.
+    if (device->write(bytes) != bytes.size())
+        return false;
+    auto *file = qobject_cast<QFileDevice *>(device);
+    return !file || file->flush();
+}
+
+QString Recorder::failureMessage() const {
+    const QString message =
+        QStringLiteral("recording %1 stopped: %2")
+            .arg(m_path.isEmpty() ? QStringLiteral("(device)") : m_path, m_device->errorString());
+    qCWarning(lcCapture).noquote() << message;
+    return message;
 }
 
 QByteArray Recorder::exportExchanges(const QList<Exchange> &exchanges) {

@@ -73,6 +73,9 @@ private:
     };
 
     void record(const QByteArray &chunk, qint64 timestampMs, bool received);
+    // Written and, for a file, flushed: false when either failed.
+    static bool writeOut(QIODevice *device, const QByteArray &bytes);
+    [[nodiscard]] QString failureMessage() const;
     // Writes the waiting writes in order, up to the first one that `link` made after its chunk
     // number `chunkSequence` (all of them by default).
     void flushWrites(const Transport *link = nullptr,

@@ -1,5 +1,7 @@
 #include "snapshot.h"
 
+#include "registers/registerdecoder.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -138,6 +140,33 @@ std::optional<Snapshot> Snapshot::fromJson(const QByteArray &json, QString *erro
         s.entries.append(e);
     }
     return s;
+}
+
+std::optional<QString> Snapshot::redecode(const RegisterMap &map) {
+    for (Entry &e : entries) {
+        const FieldDef *field = map.field(e.key);
+        if (!field || field->words != e.raw.size())
+            continue;
+        const DecodedValue decoded = RegisterDecoder::decodeField(*field, e.raw);
+        const QString text = decoded.displayText();
+        if (!e.text.isEmpty() && e.text != text && e.value != decoded.value)
+            return QStringLiteral("%1 (register %2): the stored text '%3' does not match its raw "
+                                  "words [%4], which give '%5'; the backup was edited or damaged")
+                .arg(e.key)
+                .arg(e.reg)
+                .arg(e.text, decoded.rawHex(), text);
+        e.text = text;
+        e.value = decoded.value;
+    }
+    return std::nullopt;
+}
+
+std::optional<QString> Snapshot::redecode(const RegisterMaps &maps) {
+    const RegisterMap *map = maps.find(family, variant);
+    if (!map)
+        return QStringLiteral("no register map for a %1 (variant '%2') to check the raw words with")
+            .arg(familyName(family), variant);
+    return redecode(*map);
 }
 
 } // namespace blupow

@@ -50,6 +50,14 @@ struct Snapshot {
     [[nodiscard]] QByteArray toJsonBytes() const;
     // Nothing, with one line naming the problem, when `json` is not a BluPow snapshot.
     static std::optional<Snapshot> fromJson(const QByteArray &json, QString *error);
+
+    // A restore writes the raw words, so what is shown and compared must be what they give, not
+    // the stored text (an edited backup showed "14.0 V -> 14.0 V" and then wrote 15.0 V). Sets
+    // every entry of a field `map` knows from its words; fails, naming the field, when a stored
+    // text and its words disagree (in text and in value: a changed number format alone passes).
+    [[nodiscard]] std::optional<QString> redecode(const RegisterMap &map);
+    // The same with the built-in map of the snapshot's family and variant.
+    [[nodiscard]] std::optional<QString> redecode(const RegisterMaps &maps);
 };
 
 } // namespace blupow

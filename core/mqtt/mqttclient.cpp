@@ -76,6 +76,7 @@ struct MqttClient::Callbacks {
 MqttClient::MqttClient(Options options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options)) {
+    m_clock.start();
     m_miscTimer.setObjectName(QStringLiteral("mqttMiscTimer"));
     m_miscTimer.setInterval(1000);
     connect(&m_miscTimer, &QTimer::timeout, this, [this] { drive(mosquitto_loop_misc); });
@@ -104,6 +105,17 @@ MqttClient::~MqttClient() {
     m_handle.reset();
 }
 
+namespace {
+
+// The person's CA directory; the system's when they named neither a file nor a directory.
+QString effectiveCaPath(const MqttClient::Options &o) {
+    if (!o.caPath.isEmpty() || !o.caFile.isEmpty())
+        return o.caPath;
+    return QString::fromLatin1(MqttClient::kSystemCaPath);
+}
+
+} // namespace
+
 QString MqttClient::describe(const Options &o) {
     QString s = QStringLiteral("%1:%2").arg(o.host).arg(o.port);
     s += o.protocol == ProtocolVersion::V5 ? QStringLiteral(" MQTT 5")
@@ -114,8 +126,10 @@ QString MqttClient::describe(const Options &o) {
                       o.password.isEmpty() ? QStringLiteral("empty") : QStringLiteral("set"));
     if (o.tls) {
         s += QStringLiteral(" TLS");
-        s += o.caFile.isEmpty() ? QStringLiteral(" CA system")
-                                : QStringLiteral(" CA %1").arg(o.caFile);
+        if (!o.caFile.isEmpty())
+            s += QStringLiteral(" CA %1").arg(o.caFile);
+        if (const QString dir = effectiveCaPath(o); !dir.isEmpty())
+            s += QStringLiteral(" CA path %1").arg(dir);
         if (!o.certFile.isEmpty())
             s += QStringLiteral(" client certificate %1").arg(o.certFile);
         s += o.tlsInsecureSkipVerify ? QStringLiteral(" verification OFF (insecure)")
@@ -186,17 +200,21 @@ bool MqttClient::configureHandle(QString *error) {
                 return false;
             }
         }
+        if (!m_options.caPath.isEmpty() && !QFileInfo(m_options.caPath).isDir()) {
+            *error = QStringLiteral("TLS CA path '%1' is not a directory").arg(m_options.caPath);
+            return false;
+        }
         if (m_options.certFile.isEmpty() != m_options.keyFile.isEmpty()) {
             *error =
                 QStringLiteral("a TLS client certificate needs both a certificate and a key file");
             return false;
         }
         const QByteArray ca = QFile::encodeName(m_options.caFile);
+        const QByteArray caPath = QFile::encodeName(effectiveCaPath(m_options));
         const QByteArray cert = QFile::encodeName(m_options.certFile);
         const QByteArray key = QFile::encodeName(m_options.keyFile);
-        if (m_options.caFile.isEmpty())
-            mosquitto_int_option(h, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
-        const int rc = mosquitto_tls_set(h, ca.isEmpty() ? nullptr : ca.constData(), nullptr,
+        const int rc = mosquitto_tls_set(h, ca.isEmpty() ? nullptr : ca.constData(),
+                                         caPath.isEmpty() ? nullptr : caPath.constData(),
                                          cert.isEmpty() ? nullptr : cert.constData(),
                                          key.isEmpty() ? nullptr : key.constData(), nullptr);
         if (rc != MOSQ_ERR_SUCCESS) {
@@ -278,8 +296,7 @@ void MqttClient::handleLoopResult(int rc, int sysErrno) {
         return;
     if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
         if (m_state == State::Connected)
-            fail(Error::ConnectionLost, QStringLiteral("connection to MQTT broker %1 lost: %2")
-                                            .arg(endpoint(), connectFailure(rc, sysErrno)));
+            fail(Error::ConnectionLost, lostMessage(rc, sysErrno));
         else if (m_state == State::Disconnecting)
             teardown();
         else
@@ -333,6 +350,36 @@ QString MqttClient::connectFailure(int rc, int sysErrno) const {
         .arg(where, QString::fromUtf8(mosquitto_strerror(rc)));
 }
 
+QString MqttClient::lostMessage(int rc, int sysErrno) {
+    constexpr int kDrops = 3;
+    constexpr qint64 kWindowMs = 120000;
+    const QString hint =
+        QStringLiteral("; another client is probably connected with the same client id '%1' "
+                       "(two bridges with the same --host-id or --mqtt-client-id?)")
+            .arg(m_options.clientId);
+    if (rc == MQTT_RC_SESSION_TAKEN_OVER)
+        return QStringLiteral("MQTT broker %1 handed our session to another client (MQTT 5 "
+                              "\"session taken over\")%2")
+            .arg(endpoint(), hint);
+    QString message = QStringLiteral("connection to MQTT broker %1 lost: %2")
+                          .arg(endpoint(), connectFailure(rc, sysErrno));
+    // MQTT 3.1.1 has no reason: the broker just closes the older connection (and with
+    // libmosquitto 2.0.11 an MQTT 5 client sees the same, not the DISCONNECT reason above). A
+    // network that fails three times in two minutes is possible too, hence "probably".
+    if (rc != MOSQ_ERR_CONN_LOST)
+        return message;
+    const qint64 now = m_clock.elapsed();
+    m_recentDrops.append(now);
+    while (!m_recentDrops.isEmpty() && now - m_recentDrops.first() > kWindowMs)
+        m_recentDrops.removeFirst();
+    if (m_recentDrops.size() >= kDrops)
+        message += QStringLiteral(" (%1 times within %2 s)")
+                       .arg(m_recentDrops.size())
+                       .arg(kWindowMs / 1000) +
+                   hint;
+    return message;
+}
+
 void MqttClient::processEvents() {
     QPointer<MqttClient> alive(this);
     while (!m_events.empty() && alive) {
@@ -380,9 +427,7 @@ void MqttClient::processEvents() {
                 return;
             }
             if (m_state == State::Connected)
-                fail(Error::ConnectionLost,
-                     QStringLiteral("connection to MQTT broker %1 lost: %2")
-                         .arg(endpoint(), connectFailure(e.code, e.sysErrno)));
+                fail(Error::ConnectionLost, lostMessage(e.code, e.sysErrno));
             else
                 fail(e.code == MOSQ_ERR_TLS ? Error::TlsFailure : Error::HostUnreachable,
                      connectFailure(e.code, e.sysErrno));

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
+#include <QList>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -64,7 +66,10 @@ public:
         QString username;
         QString password; // never logged; see describe()
         bool tls = false;
-        QString caFile;   // empty with tls = the system's trusted CAs
+        QString caFile; // PEM file of trusted CAs
+        // Directory of trusted CA certificates named by hash (`openssl rehash`). With neither
+        // caFile nor caPath, kSystemCaPath: libmosquitto 2.0.11 refuses TLS with neither set.
+        QString caPath;
         QString certFile; // client certificate (optional, needs keyFile)
         QString keyFile;
         // Skips certificate AND host name verification. Only for a test broker with a
@@ -104,6 +109,8 @@ public:
     // One line for logs and --verbose: host, port, user, TLS settings; never the password.
     [[nodiscard]] static QString describe(const Options &options);
     [[nodiscard]] static QString errorName(Error error);
+    // The CA directory used when the options name no CA (Debian's ca-certificates).
+    static constexpr const char *kSystemCaPath = "/etc/ssl/certs";
 
 Q_SIGNALS:
     void stateChanged(blupow::MqttClient::State state);
@@ -158,6 +165,9 @@ private:
     void scheduleReconnect();
     [[nodiscard]] QString endpoint() const;
     [[nodiscard]] QString connectFailure(int rc, int sysErrno) const;
+    // The message for a link lost after a successful connect; it names the likely cause when
+    // the broker keeps dropping us the way it drops the older of two clients sharing a client id.
+    [[nodiscard]] QString lostMessage(int rc, int sysErrno);
 
     Options m_options;
     LibraryGuard m_library;
@@ -175,6 +185,8 @@ private:
     std::vector<Event> m_events;
     QStringList m_recentLog; // libmosquitto's own error lines (OpenSSL reasons) for messages
     QSet<int> m_pendingMids;
+    QElapsedTimer m_clock;
+    QList<qint64> m_recentDrops; // m_clock times of connections the broker closed lately
 };
 
 } // namespace blupow

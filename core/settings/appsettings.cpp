@@ -79,37 +79,47 @@ void AppSettings::setWindowState(const QByteArray &state) {
     m_settings.setValue(QStringLiteral("window/state"), state);
 }
 
-MqttSettings AppSettings::mqtt() const {
-    const MqttSettings defaults;
-    MqttSettings m;
+MqttOptions AppSettings::mqtt() const {
+    const MqttOptions defaults;
+    MqttOptions m;
     m_settings.beginGroup(QStringLiteral("mqtt"));
     m.host = m_settings.value(QStringLiteral("host"), defaults.host).toString();
-    m.port = std::clamp(m_settings.value(QStringLiteral("port"), defaults.port).toInt(), 1, 65535);
-    m.username = m_settings.value(QStringLiteral("username")).toString();
     m.tls = m_settings.value(QStringLiteral("tls"), defaults.tls).toBool();
+    m.port =
+        std::clamp(m_settings.value(QStringLiteral("port"), m.effectivePort()).toInt(), 1, 65535);
+    m.username = m_settings.value(QStringLiteral("username")).toString();
     m.caFile = m_settings.value(QStringLiteral("caFile")).toString();
+    m.caPath = m_settings.value(QStringLiteral("caPath")).toString();
     m.certFile = m_settings.value(QStringLiteral("certFile")).toString();
     m.keyFile = m_settings.value(QStringLiteral("keyFile")).toString();
-    m.verifyPeer = m_settings.value(QStringLiteral("verifyPeer"), defaults.verifyPeer).toBool();
+    // Files written before "insecure" kept the opposite, verifyPeer.
+    m.insecure = m_settings.contains(QStringLiteral("insecure"))
+                     ? m_settings.value(QStringLiteral("insecure")).toBool()
+                     : !m_settings.value(QStringLiteral("verifyPeer"), true).toBool();
     m.baseTopic = m_settings.value(QStringLiteral("baseTopic"), defaults.baseTopic).toString();
     m.discoveryPrefix =
         m_settings.value(QStringLiteral("discoveryPrefix"), defaults.discoveryPrefix).toString();
+    m.legacyDiscovery =
+        m_settings.value(QStringLiteral("legacyDiscovery"), defaults.legacyDiscovery).toBool();
     m_settings.endGroup();
     return m;
 }
 
-void AppSettings::setMqtt(const MqttSettings &m) {
+void AppSettings::setMqtt(const MqttOptions &m) {
     m_settings.beginGroup(QStringLiteral("mqtt"));
     m_settings.setValue(QStringLiteral("host"), m.host);
-    m_settings.setValue(QStringLiteral("port"), m.port);
+    m_settings.setValue(QStringLiteral("port"), m.effectivePort());
     m_settings.setValue(QStringLiteral("username"), m.username);
     m_settings.setValue(QStringLiteral("tls"), m.tls);
     m_settings.setValue(QStringLiteral("caFile"), m.caFile);
+    m_settings.setValue(QStringLiteral("caPath"), m.caPath);
     m_settings.setValue(QStringLiteral("certFile"), m.certFile);
     m_settings.setValue(QStringLiteral("keyFile"), m.keyFile);
-    m_settings.setValue(QStringLiteral("verifyPeer"), m.verifyPeer);
+    m_settings.setValue(QStringLiteral("insecure"), m.insecure);
+    m_settings.remove(QStringLiteral("verifyPeer"));
     m_settings.setValue(QStringLiteral("baseTopic"), m.baseTopic);
     m_settings.setValue(QStringLiteral("discoveryPrefix"), m.discoveryPrefix);
+    m_settings.setValue(QStringLiteral("legacyDiscovery"), m.legacyDiscovery);
     m_settings.endGroup();
 }
 

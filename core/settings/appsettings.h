@@ -1,6 +1,6 @@
 #pragma once
 
-#include "settings/mqttsettings.h"
+#include "mqtt/mqttoptions.h"
 
 #include <QByteArray>
 #include <QString>
@@ -35,8 +35,8 @@ public:
     [[nodiscard]] QByteArray windowState() const;
     void setWindowState(const QByteArray &state);
 
-    [[nodiscard]] MqttSettings mqtt() const;
-    void setMqtt(const MqttSettings &mqtt);
+    [[nodiscard]] MqttOptions mqtt() const;
+    void setMqtt(const MqttOptions &mqtt);
 
     void sync();
 

@@ -1,5 +1,6 @@
 #include "settings/appsettings.h"
 
+#include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,13 +16,15 @@ private Q_SLOTS:
     void pollIntervalClamped_data();
     void pollIntervalClamped();
     void passwordNeverWritten();
+    void verifyPeerOfOlderFilesRead_data();
+    void verifyPeerOfOlderFilesRead();
 };
 
 void TestAppSettings::roundTrip() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("blupow.ini"));
-    MqttSettings mqtt;
+    MqttOptions mqtt;
     mqtt.host = QStringLiteral("broker.lan");
     mqtt.port = 8883;
     mqtt.username = QStringLiteral("ha");
@@ -29,7 +32,8 @@ void TestAppSettings::roundTrip() {
     mqtt.caFile = QStringLiteral("/etc/ssl/ca.pem");
     mqtt.certFile = QStringLiteral("/home/u/client.pem");
     mqtt.keyFile = QStringLiteral("/home/u/client.key");
-    mqtt.verifyPeer = false;
+    mqtt.insecure = true;
+    mqtt.legacyDiscovery = true;
     {
         QSettings qs(path, QSettings::IniFormat);
         AppSettings s(qs);
@@ -64,7 +68,9 @@ void TestAppSettings::defaultsWhenEmpty() {
     QCOMPARE(s.pollIntervalMs(), 1000);
     QVERIFY(s.chartFields().isEmpty());
     QCOMPARE(s.mqtt().port, 1883);
-    QVERIFY(s.mqtt().verifyPeer);
+    QVERIFY(!s.mqtt().insecure);
+    // The same default broker as blupow-cli bridge (the GUI once said localhost).
+    QCOMPARE(s.mqtt().host, QStringLiteral("127.0.0.1"));
 }
 
 void TestAppSettings::pollIntervalClamped_data() {
@@ -91,7 +97,7 @@ void TestAppSettings::passwordNeverWritten() {
     {
         QSettings qs(path, QSettings::IniFormat);
         AppSettings s(qs);
-        MqttSettings m;
+        MqttOptions m;
         m.username = QStringLiteral("user");
         s.setMqtt(m);
         s.sync();
@@ -99,6 +105,33 @@ void TestAppSettings::passwordNeverWritten() {
     QSettings qs(path, QSettings::IniFormat);
     for (const QString &key : qs.allKeys())
         QVERIFY2(!key.contains(QLatin1String("password"), Qt::CaseInsensitive), qPrintable(key));
+}
+
+void TestAppSettings::verifyPeerOfOlderFilesRead_data() {
+    QTest::addColumn<QString>("stored");
+    QTest::addColumn<bool>("insecure");
+    QTest::newRow("verifyPeer=false") << QStringLiteral("verifyPeer=false") << true;
+    QTest::newRow("verifyPeer=true") << QStringLiteral("verifyPeer=true") << false;
+    QTest::newRow("insecure=true") << QStringLiteral("insecure=true") << true;
+    QTest::newRow("neither") << QString() << false;
+}
+
+// Files written before the one MqttOptions type kept the opposite flag, verifyPeer.
+void TestAppSettings::verifyPeerOfOlderFilesRead() {
+    QFETCH(QString, stored);
+    QFETCH(bool, insecure);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("old.ini"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("[mqtt]\nhost=broker.lan\ntls=true\n" + stored.toUtf8() + '\n');
+    f.close();
+    QSettings qs(path, QSettings::IniFormat);
+    AppSettings s(qs);
+    QCOMPARE(s.mqtt().insecure, insecure);
+    s.setMqtt(s.mqtt());
+    QVERIFY(!qs.contains(QStringLiteral("mqtt/verifyPeer")));
+    QCOMPARE(s.mqtt().insecure, insecure);
 }
 
 QTEST_GUILESS_MAIN(TestAppSettings)

@@ -28,6 +28,8 @@ private Q_SLOTS:
     void formMapsToClientOptions();
     void testButton_data();
     void testButton();
+    void refusesTopicsNoPublishCanUse_data();
+    void refusesTopicsNoPublishCanUse();
     void publishesTheCurrentSession();
 
 private:
@@ -45,13 +47,13 @@ void TestMqttDialog::initTestCase() {
 void TestMqttDialog::formMapsToClientOptions() {
     QSettings qs(m_dir.filePath(QStringLiteral("form.ini")), QSettings::IniFormat);
     AppSettings settings(qs);
-    MqttSettings stored;
+    MqttOptions stored;
     stored.host = QStringLiteral("broker.lan");
     stored.port = 8883;
     stored.username = QStringLiteral("ha");
     stored.tls = true;
     stored.caFile = QStringLiteral("/etc/ca.pem");
-    stored.verifyPeer = false;
+    stored.insecure = true;
     settings.setMqtt(stored);
     SessionPublisher publisher;
     PasswordStore passwords(QStringLiteral("BluPowTest"));
@@ -89,7 +91,7 @@ void TestMqttDialog::testButton() {
     SessionPublisher publisher;
     PasswordStore passwords(QStringLiteral("BluPowTest"));
     MqttDialog dialog(settings, &publisher, &passwords, 1000);
-    MqttSettings s;
+    MqttOptions s;
     s.host = QStringLiteral("127.0.0.1");
     s.port = which == 0 ? m_broker.port : m_broker.authPort;
     s.username = which == 0 ? QString() : m_broker.user;
@@ -98,6 +100,39 @@ void TestMqttDialog::testButton() {
                                   : (rightPassword ? m_broker.password : QStringLiteral("nope")));
     dialog.test();
     QTRY_VERIFY_WITH_TIMEOUT(dialog.statusText().startsWith(expected), kWaitMs);
+}
+
+void TestMqttDialog::refusesTopicsNoPublishCanUse_data() {
+    QTest::addColumn<QString>("baseTopic");
+    QTest::addColumn<QString>("discoveryPrefix");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("wildcard in the base topic")
+        << QStringLiteral("a/#") << QStringLiteral("homeassistant") << QStringLiteral("wildcard");
+    QTest::newRow("wildcard in the discovery prefix")
+        << QStringLiteral("renogy") << QStringLiteral("home+assistant")
+        << QStringLiteral("wildcard");
+    QTest::newRow("empty base topic")
+        << QString() << QStringLiteral("homeassistant") << QStringLiteral("may not be empty");
+}
+
+// Started anyway, every publish would fail while the dialog said "Publishing".
+void TestMqttDialog::refusesTopicsNoPublishCanUse() {
+    QFETCH(QString, baseTopic);
+    QFETCH(QString, discoveryPrefix);
+    QFETCH(QString, expected);
+    QSettings qs(m_dir.filePath(QStringLiteral("topics.ini")), QSettings::IniFormat);
+    AppSettings settings(qs);
+    SessionPublisher publisher;
+    PasswordStore passwords(QStringLiteral("BluPowTest"));
+    MqttDialog dialog(settings, &publisher, &passwords, 1000);
+    MqttOptions s;
+    s.port = m_broker.port;
+    s.baseTopic = baseTopic;
+    s.discoveryPrefix = discoveryPrefix;
+    dialog.setFormSettings(s);
+    dialog.togglePublishing();
+    QCOMPARE(publisher.state(), SessionPublisher::State::Stopped);
+    QVERIFY2(dialog.statusText().contains(expected), qPrintable(dialog.statusText()));
 }
 
 void TestMqttDialog::publishesTheCurrentSession() {
@@ -120,7 +155,7 @@ void TestMqttDialog::publishesTheCurrentSession() {
             &SessionPublisher::setSession);
     PasswordStore passwords(QStringLiteral("BluPowTest"));
     MqttDialog dialog(settings, &publisher, &passwords, options.pollIntervalMs);
-    MqttSettings s;
+    MqttOptions s;
     s.host = QStringLiteral("127.0.0.1");
     s.port = m_broker.authPort;
     s.username = m_broker.user;

@@ -5,7 +5,9 @@
 #   broker.sh relaunch DIR start again with the same config and ports (broker restart tests)
 #   broker.sh stop DIR     kill the recorded PID (never by name)
 # DIR then holds: port (anonymous), auth_port (user+password), tls_port (TLS, anonymous),
-# user, password, ca.crt (the broker's CA), other-ca.crt (an unrelated CA), pid, mosquitto.log.
+# wrong_host_port (TLS, a certificate from the same CA for another host name), user, password,
+# ca.crt (the broker's CA), capath/ (the same CA as a hashed CA directory, like /etc/ssl/certs),
+# other-ca.crt (an unrelated CA), pid, mosquitto.log.
 set -eu
 PATH="$PATH:/usr/sbin:/sbin"
 cmd=$1
@@ -16,11 +18,11 @@ free_port() {
 }
 
 wait_ready() {
-    # Bounded: 10 s for all three listeners.
+    # Bounded: 10 s for all the listeners.
     python3 - "$dir" <<'PY'
 import socket, sys, time
 d = sys.argv[1]
-ports = [int(open(f"{d}/{n}").read()) for n in ("port", "auth_port", "tls_port")]
+ports = [int(open(f"{d}/{n}").read()) for n in ("port", "auth_port", "tls_port", "wrong_host_port")]
 deadline = time.time() + 10
 for p in ports:
     while True:
@@ -68,6 +70,7 @@ start)
     free_port >port
     free_port >auth_port
     free_port >tls_port
+    free_port >wrong_host_port
     echo blupow >user
     echo "s3cret-Pa55-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')" >password
     mosquitto_passwd -b -c passwd "$(cat user)" "$(cat password)" 2>/dev/null
@@ -78,6 +81,14 @@ start)
     printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >san.ext
     openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
         -extfile san.ext -out server.crt 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -subj /CN=elsewhere.invalid -keyout wrong-host.key -out wrong-host.csr 2>/dev/null
+    printf 'subjectAltName=DNS:elsewhere.invalid\n' >wrong-host.ext
+    openssl x509 -req -in wrong-host.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+        -extfile wrong-host.ext -out wrong-host.crt 2>/dev/null
+    mkdir capath
+    cp ca.crt capath/
+    openssl rehash capath 2>/dev/null
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
         -subj /CN=unrelated-ca -keyout other-ca.key -out other-ca.crt 2>/dev/null
     chmod 600 passwd
@@ -103,9 +114,16 @@ allow_anonymous true
 cafile $dir/ca.crt
 certfile $dir/server.crt
 keyfile $dir/server.key
+
+listener $(cat wrong_host_port) 127.0.0.1
+allow_anonymous true
+cafile $dir/ca.crt
+certfile $dir/wrong-host.crt
+keyfile $dir/wrong-host.key
 CONF
     launch
-    echo "mosquitto $(cat pid) on ports $(cat port) $(cat auth_port) $(cat tls_port) in $dir"
+    echo "mosquitto $(cat pid) on ports $(cat port) $(cat auth_port) $(cat tls_port)" \
+        "$(cat wrong_host_port) in $dir"
     ;;
 relaunch)
     launch

@@ -24,13 +24,16 @@ inline QString readText(const QString &path) {
 
 struct TestBroker {
     QString dir;
-    quint16 port = 0;     // anonymous
-    quint16 authPort = 0; // user + password
-    quint16 tlsPort = 0;  // TLS, anonymous
+    quint16 port = 0;          // anonymous
+    quint16 authPort = 0;      // user + password
+    quint16 tlsPort = 0;       // TLS, anonymous
+    quint16 wrongHostPort = 0; // TLS, a certificate for elsewhere.invalid from the same CA
     QString user;
     QString password;
 
-    [[nodiscard]] bool isValid() const { return port != 0 && authPort != 0 && tlsPort != 0; }
+    [[nodiscard]] bool isValid() const {
+        return port != 0 && authPort != 0 && tlsPort != 0 && wrongHostPort != 0;
+    }
     [[nodiscard]] QString file(const QString &name) const { return dir + QLatin1Char('/') + name; }
 
     static TestBroker load(const QString &dir) {
@@ -39,6 +42,7 @@ struct TestBroker {
         b.port = readText(b.file(QStringLiteral("port"))).toUShort();
         b.authPort = readText(b.file(QStringLiteral("auth_port"))).toUShort();
         b.tlsPort = readText(b.file(QStringLiteral("tls_port"))).toUShort();
+        b.wrongHostPort = readText(b.file(QStringLiteral("wrong_host_port"))).toUShort();
         b.user = readText(b.file(QStringLiteral("user")));
         b.password = readText(b.file(QStringLiteral("password")));
         return b;

@@ -58,9 +58,8 @@ for key in 'ExecStart=/usr/bin/blupow-cli bridge' 'Restart=on-failure' 'NoNewPri
     'ProtectSystem=strict' 'ProtectHome=yes' 'DynamicUser=yes' 'SupplementaryGroups=bluetooth'; do
     grep -qF "$key" "$unit" || fail "service unit lacks $key"
 done
-if command -v systemd-analyze >/dev/null 2>&1; then
-    systemd-analyze verify "$unit" 2>&1 | grep -v 'blupow-cli.*is not executable' || true
-fi
+# Verification, hardening and the exposure score: the same checks as the service_unit test.
+"$(dirname "$0")/check_unit.sh" "$unit" || [ $? -eq 77 ] || fail "the installed unit fails check_unit.sh"
 
 version=$("$root/usr/bin/blupow-cli" --version)
 [[ "$version" =~ ^blupow-cli\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "blupow-cli --version printed '$version'"

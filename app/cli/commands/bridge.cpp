@@ -5,6 +5,7 @@
 #include "command.h"
 #include "deviceoptions.h"
 #include "logging.h"
+#include "mqtt/bridgeconfig.h"
 #include "mqtt/bridgesessionlink.h"
 #include "mqtt/mqttbridge.h"
 
@@ -13,7 +14,6 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
-#include <QSettings>
 #include <QSocketNotifier>
 #include <QStandardPaths>
 #include <QSysInfo>
@@ -108,19 +108,6 @@ QString defaultEnergyFile() {
     return QDir(dir).filePath(QStringLiteral("energy.json"));
 }
 
-QString readPasswordFile(const QString &path, QString *error) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the MQTT password file '%1': %2")
-                     .arg(path, f.errorString());
-        return {};
-    }
-    QByteArray line = f.readLine();
-    while (line.endsWith('\n') || line.endsWith('\r'))
-        line.chop(1);
-    return QString::fromUtf8(line);
-}
-
 struct BridgeDevice {
     QString label; // config section or "command line"
     DeviceOptions options;
@@ -134,49 +121,74 @@ struct BridgeDevice {
 
 constexpr int kMaxRetryDelayMs = 300000;
 
-// The [device...] sections of the config file (see packaging/bridge.conf).
-bool readConfigDevices(QSettings &ini, std::vector<BridgeDevice> *devices, QString *error) {
-    const QStringList groups = ini.childGroups();
-    for (const QString &group : groups) {
-        if (!group.startsWith(QLatin1String("device")))
-            continue;
-        ini.beginGroup(group);
-        DeviceOptions o;
-        o.address = ini.value(QStringLiteral("address")).toString().trimmed();
-        o.name = ini.value(QStringLiteral("name")).toString().trimmed();
-        const QString simulate =
-            ini.value(QStringLiteral("simulate")).toString().trimmed().toLower();
-        if (!simulate.isEmpty())
-            o.simulate = simulate;
-        const QString family = ini.value(QStringLiteral("family")).toString().trimmed().toLower();
-        if (!family.isEmpty() && family != QLatin1String("auto")) {
-            o.family = familyFromName(family);
-            if (!o.family) {
-                *error = QStringLiteral("[%1]: unknown family '%2'").arg(group, family);
-                return false;
-            }
+// The device a [device...] section or the command line selects, as the device commands take it.
+DeviceOptions deviceOptions(const BridgeDeviceConfig &d) {
+    DeviceOptions o;
+    o.address = d.address;
+    o.name = d.name;
+    if (!d.simulate.isEmpty())
+        o.simulate = d.simulate;
+    o.replay = d.replay;
+    o.family = d.family;
+    o.deviceId = d.deviceId;
+    o.requestTimeoutMs = d.requestTimeoutMs;
+    return o;
+}
+
+BridgeDeviceConfig deviceConfig(const DeviceOptions &o) {
+    BridgeDeviceConfig d;
+    d.label = QStringLiteral("command line");
+    d.address = o.address;
+    d.name = o.name;
+    d.simulate = o.simulate.value_or(QString());
+    d.replay = o.replay;
+    d.family = o.family;
+    d.deviceId = o.deviceId;
+    d.requestTimeoutMs = o.requestTimeoutMs;
+    return d;
+}
+
+// The options and the config file, read and checked; nothing (with the message printed) when
+// the bridge should not start. `exitCode` says why.
+std::optional<BridgeConfig> readConfig(const QCommandLineParser &parser,
+                                       const DeviceOptions &cliDevice, int *exitCode) {
+    BridgeConfigInput input;
+    input.arguments = BridgeConfigBuilder::arguments(parser);
+    if (parser.isSet(QStringLiteral("config"))) {
+        const QString path = parser.value(QStringLiteral("config"));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *exitCode = printError(kCommand,
+                                   QStringLiteral("cannot read the config file '%1': %2")
+                                       .arg(path, file.errorString()),
+                                   ExitBadInput);
+            return std::nullopt;
         }
-        if (ini.contains(QStringLiteral("device_id"))) {
-            bool ok = false;
-            const uint id = ini.value(QStringLiteral("device_id")).toString().toUInt(&ok, 0);
-            if (!ok || id < 1 || id > 255) {
-                *error = QStringLiteral("[%1]: device_id wants 1-247 or 255").arg(group);
-                return false;
-            }
-            o.deviceId = static_cast<quint8>(id);
-        }
-        o.requestTimeoutMs = ini.value(QStringLiteral("request_timeout_ms"), 2000).toInt();
-        ini.endGroup();
-        if (!o.hasDevice()) {
-            *error = QStringLiteral("[%1]: give address=, name= or simulate=").arg(group);
-            return false;
-        }
-        BridgeDevice d;
-        d.label = group;
-        d.options = o;
-        devices->push_back(std::move(d));
+        input.configText = file.readAll();
     }
-    return true;
+    if (cliDevice.hasDevice())
+        input.commandLineDevice = deviceConfig(cliDevice);
+    input.defaultHostId = defaultHostId();
+    input.defaultEnergyFile = defaultEnergyFile();
+    input.processId = QCoreApplication::applicationPid();
+    QString error;
+    auto config = BridgeConfigBuilder::build(input, &error);
+    if (!config) {
+        const QString where =
+            parser.isSet(QStringLiteral("config")) && error.contains(QLatin1String("line "))
+                ? parser.value(QStringLiteral("config")) + QStringLiteral(": ")
+                : QString();
+        *exitCode = printError(kCommand, where + error, ExitUsage);
+        return std::nullopt;
+    }
+    if (config->devices.isEmpty()) {
+        *exitCode = printError(
+            kCommand,
+            QStringLiteral("no device: use --address, --name, --simulate[=MODEL] or --config FILE"),
+            ExitUsage);
+        return std::nullopt;
+    }
+    return config;
 }
 
 } // namespace
@@ -194,57 +206,7 @@ int runBridge(const QStringList &arguments) {
         "The password is read from --mqtt-password-file or the environment variable\n"
         "BLUPOW_MQTT_PASSWORD, never from the command line (other users can read it in ps).\n\n"
         "Example: blupow-cli bridge --simulate --mqtt-host 127.0.0.1"));
-    parser.addOptions({
-        {QStringLiteral("config"),
-         QStringLiteral("INI file with [mqtt], [bridge] and [device...] sections."),
-         QStringLiteral("FILE")},
-        {QStringLiteral("interval"),
-         QStringLiteral("Seconds from one poll cycle to the next (default 5)."),
-         QStringLiteral("S")},
-        {QStringLiteral("mqtt-host"), QStringLiteral("Broker host (default 127.0.0.1)."),
-         QStringLiteral("HOST")},
-        {QStringLiteral("mqtt-port"),
-         QStringLiteral("Broker port (default 1883, 8883 with --mqtt-tls)."),
-         QStringLiteral("PORT")},
-        {QStringLiteral("mqtt-user"), QStringLiteral("User name."), QStringLiteral("USER")},
-        {QStringLiteral("mqtt-password-file"),
-         QStringLiteral("File whose first line is the password (or set BLUPOW_MQTT_PASSWORD)."),
-         QStringLiteral("FILE")},
-        {QStringLiteral("mqtt-tls"),
-         QStringLiteral("Use TLS; the broker's certificate is verified.")},
-        {QStringLiteral("mqtt-ca"),
-         QStringLiteral("CA certificate file (default: the system's CAs)."),
-         QStringLiteral("FILE")},
-        {QStringLiteral("mqtt-cert"), QStringLiteral("Client certificate file (with --mqtt-key)."),
-         QStringLiteral("FILE")},
-        {QStringLiteral("mqtt-key"), QStringLiteral("Client private key file."),
-         QStringLiteral("FILE")},
-        {QStringLiteral("mqtt-insecure"),
-         QStringLiteral(
-             "INSECURE: do not verify the broker's certificate or host name (test brokers only).")},
-        {QStringLiteral("mqtt-version"), QStringLiteral("MQTT protocol: 3.1.1 (default) or 5."),
-         QStringLiteral("V")},
-        {QStringLiteral("mqtt-client-id"), QStringLiteral("Client id (default: blupow-<host-id>)."),
-         QStringLiteral("ID")},
-        {QStringLiteral("discovery-prefix"),
-         QStringLiteral("Home Assistant discovery prefix (default homeassistant)."),
-         QStringLiteral("PREFIX")},
-        {QStringLiteral("base-topic"),
-         QStringLiteral("Base of state and availability topics (default renogy)."),
-         QStringLiteral("TOPIC")},
-        {QStringLiteral("legacy-discovery"),
-         QStringLiteral(
-             "One discovery message per entity (Home Assistant before 2024.11, openHAB).")},
-        {QStringLiteral("host-id"),
-         QStringLiteral("Id of this bridge in topics (default: from the machine id)."),
-         QStringLiteral("ID")},
-        {QStringLiteral("energy-file"),
-         QStringLiteral("Where the battery energy counters the bridge integrates and the "
-                        "counters' high-water marks survive a restart (default: "
-                        "$STATE_DIRECTORY/energy.json under systemd, else the "
-                        "user's data directory)."),
-         QStringLiteral("FILE")},
-    });
+    BridgeConfigBuilder::addOptions(parser);
     addDeviceOptions(parser, 15,
                      QStringLiteral("Longest scan for --name, at most 15 (a device not seen is "
                                     "looked for again later, for as long as the bridge runs)"));
@@ -264,117 +226,43 @@ int runBridge(const QStringList &arguments) {
     if (!cliDevice)
         return printError(kCommand, error, ExitUsage);
 
-    // Settings: the config file first, then the command line on top.
-    std::unique_ptr<QSettings> ini;
-    std::vector<BridgeDevice> devices;
-    if (parser.isSet(QStringLiteral("config"))) {
-        const QString path = parser.value(QStringLiteral("config"));
-        if (!QFile::exists(path))
-            return printError(kCommand, QStringLiteral("config file '%1' does not exist").arg(path),
-                              ExitBadInput);
-        ini = std::make_unique<QSettings>(path, QSettings::IniFormat);
-        if (ini->status() != QSettings::NoError)
-            return printError(kCommand, QStringLiteral("config file '%1' does not parse").arg(path),
-                              ExitBadInput);
-        if (!readConfigDevices(*ini, &devices, &error))
-            return printError(kCommand, path + QStringLiteral(": ") + error, ExitBadInput);
-    }
-    const auto setting = [&](const QString &option, const QString &key,
-                             const QString &fallback = {}) {
-        if (parser.isSet(option))
-            return parser.value(option);
-        return ini ? ini->value(key, fallback).toString() : fallback;
-    };
-    const auto flag = [&](const QString &option, const QString &key) {
-        return parser.isSet(option) || (ini && ini->value(key, false).toBool());
-    };
-    if (cliDevice->hasDevice()) {
-        BridgeDevice d;
-        d.label = QStringLiteral("command line");
-        d.options = *cliDevice;
-        devices.push_back(std::move(d));
-    }
-    if (devices.empty())
-        return printError(
-            kCommand,
-            QStringLiteral("no device: use --address, --name, --simulate[=MODEL] or --config FILE"),
-            ExitUsage);
-
-    bool ok = true;
-    const double intervalS =
-        setting(QStringLiteral("interval"), QStringLiteral("bridge/interval"), QStringLiteral("5"))
-            .toDouble(&ok);
-    if (!ok || intervalS < 0.1 || intervalS > 86400)
-        return printError(kCommand, QStringLiteral("--interval wants seconds from 0.1 to 86400"),
-                          ExitUsage);
-
-    MqttClient::Options mqtt;
-    mqtt.host = setting(QStringLiteral("mqtt-host"), QStringLiteral("mqtt/host"),
-                        QStringLiteral("127.0.0.1"));
-    mqtt.tls = flag(QStringLiteral("mqtt-tls"), QStringLiteral("mqtt/tls"));
-    const uint port = setting(QStringLiteral("mqtt-port"), QStringLiteral("mqtt/port"),
-                              mqtt.tls ? QStringLiteral("8883") : QStringLiteral("1883"))
-                          .toUInt(&ok);
-    if (!ok || port == 0 || port > 65535)
-        return printError(kCommand, QStringLiteral("--mqtt-port wants 1-65535"), ExitUsage);
-    mqtt.port = static_cast<quint16>(port);
-    mqtt.username = setting(QStringLiteral("mqtt-user"), QStringLiteral("mqtt/user"));
-    const QString passwordFile =
-        setting(QStringLiteral("mqtt-password-file"), QStringLiteral("mqtt/password_file"));
-    if (!passwordFile.isEmpty()) {
-        mqtt.password = readPasswordFile(passwordFile, &error);
-        if (!error.isEmpty())
+    int exitCode = ExitOk;
+    const auto config = readConfig(parser, *cliDevice, &exitCode);
+    if (!config)
+        return exitCode;
+    QString password = qEnvironmentVariable("BLUPOW_MQTT_PASSWORD");
+    if (!config->passwordFile.isEmpty()) {
+        QString warning;
+        const auto fromFile =
+            BridgeConfigBuilder::readPasswordFile(config->passwordFile, &warning, &error);
+        if (!fromFile)
             return printError(kCommand, error, ExitBadInput);
-    } else {
-        mqtt.password = qEnvironmentVariable("BLUPOW_MQTT_PASSWORD");
+        if (!warning.isEmpty())
+            printError(kCommand, QStringLiteral("warning: ") + warning, ExitOk);
+        password = *fromFile;
     }
-    if (!mqtt.password.isEmpty() && mqtt.username.isEmpty())
+    if (!password.isEmpty() && config->mqtt.username.isEmpty())
         return printError(kCommand, QStringLiteral("a password without --mqtt-user"), ExitUsage);
-    mqtt.caFile = setting(QStringLiteral("mqtt-ca"), QStringLiteral("mqtt/ca"));
-    mqtt.certFile = setting(QStringLiteral("mqtt-cert"), QStringLiteral("mqtt/cert"));
-    mqtt.keyFile = setting(QStringLiteral("mqtt-key"), QStringLiteral("mqtt/key"));
-    mqtt.tlsInsecureSkipVerify =
-        flag(QStringLiteral("mqtt-insecure"), QStringLiteral("mqtt/insecure"));
-    if ((!mqtt.caFile.isEmpty() || !mqtt.certFile.isEmpty() || mqtt.tlsInsecureSkipVerify) &&
-        !mqtt.tls)
-        return printError(
-            kCommand, QStringLiteral("--mqtt-ca, --mqtt-cert and --mqtt-insecure need --mqtt-tls"),
-            ExitUsage);
-    const QString version = setting(QStringLiteral("mqtt-version"), QStringLiteral("mqtt/version"),
-                                    QStringLiteral("3.1.1"));
-    if (version == QLatin1String("5"))
-        mqtt.protocol = MqttClient::ProtocolVersion::V5;
-    else if (version != QLatin1String("3.1.1"))
-        return printError(kCommand, QStringLiteral("--mqtt-version wants 3.1.1 or 5"), ExitUsage);
+    if (config->mqtt.insecure)
+        printError(kCommand,
+                   QStringLiteral("warning: --mqtt-insecure: the broker's certificate is NOT "
+                                  "verified; anyone on the path can read the password"),
+                   ExitOk);
 
-    MqttBridge::Options bridgeOptions;
-    bridgeOptions.ha.discoveryPrefix =
-        setting(QStringLiteral("discovery-prefix"), QStringLiteral("mqtt/discovery_prefix"),
-                QStringLiteral("homeassistant"));
-    bridgeOptions.ha.baseTopic = setting(
-        QStringLiteral("base-topic"), QStringLiteral("mqtt/base_topic"), QStringLiteral("renogy"));
-    bridgeOptions.ha.legacy =
-        flag(QStringLiteral("legacy-discovery"), QStringLiteral("mqtt/legacy_discovery"));
-    bridgeOptions.ha.hostId = HaDiscovery::sanitizeId(
-        setting(QStringLiteral("host-id"), QStringLiteral("bridge/host_id"), defaultHostId()));
-    bridgeOptions.ha.pollIntervalMs = static_cast<int>(intervalS * 1000);
-    bridgeOptions.ha.swVersion = QCoreApplication::applicationVersion();
-    bridgeOptions.energyFile = setting(QStringLiteral("energy-file"),
-                                       QStringLiteral("bridge/energy_file"), defaultEnergyFile());
-    mqtt.clientId = setting(QStringLiteral("mqtt-client-id"), QStringLiteral("mqtt/client_id"),
-                            QStringLiteral("blupow-") + bridgeOptions.ha.hostId);
-    if (bridgeOptions.ha.discoveryPrefix.isEmpty() || bridgeOptions.ha.baseTopic.isEmpty())
-        return printError(kCommand,
-                          QStringLiteral("--discovery-prefix and --base-topic may not be empty"),
-                          ExitUsage);
-    if (mqtt.tlsInsecureSkipVerify)
-        QTextStream(stderr)
-            << "blupow-cli bridge: warning: --mqtt-insecure: the broker's certificate is NOT "
-               "verified; anyone on the path can read the password\n";
-
+    std::vector<BridgeDevice> devices;
+    for (qsizetype i = 0; i < config->devices.size(); ++i) {
+        // The command line's device comes last and keeps its simulator and replay options.
+        const bool fromCommandLine = cliDevice->hasDevice() && i == config->devices.size() - 1;
+        BridgeDevice device;
+        device.label = config->devices.at(i).label;
+        device.options = fromCommandLine ? *cliDevice : deviceOptions(config->devices.at(i));
+        devices.push_back(std::move(device));
+    }
+    const MqttClient::Options mqtt = config->clientOptions(password);
+    const MqttBridge::Options bridgeOptions =
+        config->bridgeOptions(QCoreApplication::applicationVersion());
     MqttBridge bridge(mqtt, bridgeOptions);
     const RegisterMaps maps = RegisterMaps::builtIn();
-    int exitCode = ExitOk;
     bool everConnected = false;
     bool stopping = false;
 

@@ -97,8 +97,14 @@ std::optional<Snapshot> loadSnapshot(const QString &path, QString *error) {
     }
     QString why;
     auto snapshot = Snapshot::fromJson(file.readAll(), &why);
-    if (!snapshot)
+    if (!snapshot) {
         *error = QStringLiteral("%1: %2").arg(path, why);
+        return std::nullopt;
+    }
+    if (const auto problem = snapshot->redecode(RegisterMaps::builtIn())) {
+        *error = QStringLiteral("%1: %2").arg(path, *problem);
+        return std::nullopt;
+    }
     return snapshot;
 }
 

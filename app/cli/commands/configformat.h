@@ -16,7 +16,8 @@ namespace blupow::cli {
 void printDiff(QTextStream &out, const QList<SnapshotDiffRow> &rows, const QString &nameA,
                const QString &nameB);
 void printResults(QTextStream &out, const QList<SettingChange> &changes);
-// A snapshot file, or nothing with "FILE: why".
+// A snapshot file with every value and text taken from its raw words (Snapshot::redecode), or
+// nothing with "FILE: why".
 [[nodiscard]] std::optional<Snapshot> loadSnapshot(const QString &path, QString *error);
 
 } // namespace blupow::cli

@@ -120,33 +120,29 @@ std::optional<DeviceOptions> readDeviceOptions(const QCommandLineParser &parser,
         return fail(
             QStringLiteral("--fault needs --simulate (faults are injected by the simulator)"));
 
+    QString why;
+    const auto simSpeed =
+        numberOption(parser, QStringLiteral("sim-speed"), {0, 1e6}, 1.0, QString(), &why);
+    const auto replaySpeed =
+        numberOption(parser, QStringLiteral("replay-speed"), {0, 1e6}, 1.0, QString(), &why);
+    const auto timeoutS = numberOption(parser, QStringLiteral("timeout"), {0.001, 86400},
+                                       o.timeoutS, QStringLiteral("seconds"), &why);
+    const auto requestTimeoutMs =
+        numberOption(parser, QStringLiteral("request-timeout"), {10, 60000}, o.requestTimeoutMs,
+                     QStringLiteral("milliseconds"), &why);
+    if (!simSpeed || !replaySpeed || !timeoutS || !requestTimeoutMs)
+        return fail(why);
+    o.simSpeed = *simSpeed;
+    o.replaySpeed = *replaySpeed;
+    o.timeoutS = *timeoutS;
+    o.requestTimeoutMs = static_cast<int>(*requestTimeoutMs);
+    if (parser.isSet(QStringLiteral("replay-speed")) && o.replay.isEmpty())
+        return fail(QStringLiteral("--replay-speed needs --replay FILE"));
     bool ok = true;
-    if (parser.isSet(QStringLiteral("sim-speed"))) {
-        o.simSpeed = parser.value(QStringLiteral("sim-speed")).toDouble(&ok);
-        if (!ok || o.simSpeed < 0 || o.simSpeed > 1e6)
-            return fail(QStringLiteral("--sim-speed wants a number from 0 to 1000000"));
-    }
-    if (parser.isSet(QStringLiteral("replay-speed"))) {
-        o.replaySpeed = parser.value(QStringLiteral("replay-speed")).toDouble(&ok);
-        if (!ok || o.replaySpeed < 0 || o.replaySpeed > 1e6)
-            return fail(QStringLiteral("--replay-speed wants a number from 0 to 1000000"));
-        if (o.replay.isEmpty())
-            return fail(QStringLiteral("--replay-speed needs --replay FILE"));
-    }
     if (parser.isSet(QStringLiteral("sim-seed"))) {
         o.simSeed = parser.value(QStringLiteral("sim-seed")).toUInt(&ok);
         if (!ok)
             return fail(QStringLiteral("--sim-seed wants a non-negative integer"));
-    }
-    if (parser.isSet(QStringLiteral("timeout"))) {
-        o.timeoutS = parser.value(QStringLiteral("timeout")).toDouble(&ok);
-        if (!ok || o.timeoutS <= 0 || o.timeoutS > 86400)
-            return fail(QStringLiteral("--timeout wants seconds, more than 0"));
-    }
-    if (parser.isSet(QStringLiteral("request-timeout"))) {
-        o.requestTimeoutMs = parser.value(QStringLiteral("request-timeout")).toInt(&ok);
-        if (!ok || o.requestTimeoutMs < 10 || o.requestTimeoutMs > 60000)
-            return fail(QStringLiteral("--request-timeout wants milliseconds from 10 to 60000"));
     }
     if (parser.isSet(QStringLiteral("family"))) {
         const QString f = parser.value(QStringLiteral("family")).trimmed().toLower();
@@ -169,6 +165,18 @@ std::optional<DeviceOptions> readDeviceOptions(const QCommandLineParser &parser,
     if (o.verbose)
         enableVerboseLogging();
     return o;
+}
+
+std::optional<double> numberOption(const QCommandLineParser &parser, const QString &name,
+                                   NumberRange range, double fallback, const QString &unit,
+                                   QString *error) {
+    if (!parser.isSet(name))
+        return fallback;
+    const QString text = parser.value(name);
+    const auto value = parseNumber(text, range);
+    if (!value && error->isEmpty())
+        *error = numberError(QStringLiteral("--") + name, text, range, unit);
+    return value;
 }
 
 DeviceSession::Options sessionOptions(const DeviceOptions &options) {

@@ -2,6 +2,7 @@
 
 #include "device/devicesession.h"
 #include "provider/transportprovider.h"
+#include "settings/numberparse.h"
 #include "sim/simulatedtransport.h"
 
 #include <QCommandLineParser>
@@ -57,6 +58,14 @@ void addDeviceOptions(QCommandLineParser &parser, double defaultTimeoutS,
                                                               const QStringList &arguments,
                                                               const QString &command,
                                                               int *exitCode);
+
+// A numeric option, parsed as every number a person gives (parseNumber: NaN and infinities
+// refused): `fallback` when the option is not given; nothing, with the error, when it does not
+// parse or is out of `range`.
+[[nodiscard]] std::optional<double> numberOption(const QCommandLineParser &parser,
+                                                 const QString &name, NumberRange range,
+                                                 double fallback, const QString &unit,
+                                                 QString *error);
 
 // Session options that follow from the device options (family, slave id, timeouts).
 [[nodiscard]] DeviceSession::Options sessionOptions(const DeviceOptions &options);

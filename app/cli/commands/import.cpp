@@ -117,6 +117,9 @@ void printText(QTextStream &out, const QString &path, const CaptureImport &im) {
     out << "\nsummary: " << s.exchanges << " requests, " << s.ok << " ok, " << s.crcErrors
         << " CRC errors, " << s.exceptions << " exceptions, " << s.otherErrors << " other errors, "
         << s.unanswered << " unanswered\n";
+    if (c.skippedStretches > 0)
+        out << "skipped: " << c.skippedBytes << " bytes in " << c.skippedStretches
+            << " corrupt stretch(es); what they held is missing above\n";
     out << "devices:\n";
     for (const auto &d : s.devices)
         out << "  " << slaveText(d.slave) << ' ' << familyText(d.family) << ": " << d.requests
@@ -205,15 +208,18 @@ QJsonObject toJson(const QString &path, const CaptureImport &im) {
                               {QStringLiteral("devices"), devices},
                               {QStringLiteral("reads"), blocks(s.reads)},
                               {QStringLiteral("writes"), blocks(s.writes)}};
-    return QJsonObject{{QStringLiteral("file"), path},
-                       {QStringLiteral("datalink"), static_cast<qint64>(c.datalink)},
-                       {QStringLiteral("records"), static_cast<qint64>(c.records)},
-                       {QStringLiteral("writeHandle"), c.writeHandle},
-                       {QStringLiteral("notifyHandle"), c.notifyHandle},
-                       {QStringLiteral("handleEvidence"), c.handleEvidence},
-                       {QStringLiteral("warnings"), QJsonArray::fromStringList(im.warnings)},
-                       {QStringLiteral("exchanges"), exchanges},
-                       {QStringLiteral("summary"), summary}};
+    return QJsonObject{
+        {QStringLiteral("file"), path},
+        {QStringLiteral("datalink"), static_cast<qint64>(c.datalink)},
+        {QStringLiteral("records"), static_cast<qint64>(c.records)},
+        {QStringLiteral("skippedBytes"), static_cast<qint64>(c.skippedBytes)},
+        {QStringLiteral("skippedStretches"), static_cast<qint64>(c.skippedStretches)},
+        {QStringLiteral("writeHandle"), c.writeHandle},
+        {QStringLiteral("notifyHandle"), c.notifyHandle},
+        {QStringLiteral("handleEvidence"), c.handleEvidence},
+        {QStringLiteral("warnings"), QJsonArray::fromStringList(im.warnings)},
+        {QStringLiteral("exchanges"), exchanges},
+        {QStringLiteral("summary"), summary}};
 }
 
 } // namespace
@@ -288,6 +294,13 @@ int runImport(const QStringList &arguments) {
         out << QJsonDocument(toJson(path, im)).toJson(QJsonDocument::Indented);
     else
         printText(out, path, im);
+    // Everything readable is shown, but part of the file was not: not a clean import.
+    if (im.capture.skippedStretches > 0) {
+        err << "blupow-cli import: " << im.capture.skippedBytes << " corrupt bytes in "
+            << im.capture.skippedStretches
+            << " place(s) skipped (see the warnings); the rest was read\n";
+        return ExitBadInput;
+    }
     return ExitOk;
 }
 

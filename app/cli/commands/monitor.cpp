@@ -33,14 +33,12 @@ int runMonitor(const QStringList &arguments) {
     const auto options = parseDeviceCommand(parser, arguments, command, &parseExit);
     if (!options)
         return parseExit;
+    QString error;
+    const auto intervalS = numberOption(parser, QStringLiteral("interval"), {0.05, 86400}, 5,
+                                        QStringLiteral("seconds"), &error);
+    if (!intervalS)
+        return printError(command, error, ExitUsage);
     bool ok = true;
-    double intervalS = 5;
-    if (parser.isSet(QStringLiteral("interval"))) {
-        intervalS = parser.value(QStringLiteral("interval")).toDouble(&ok);
-        if (!ok || intervalS < 0.05 || intervalS > 86400)
-            return printError(
-                command, QStringLiteral("--interval wants seconds from 0.05 to 86400"), ExitUsage);
-    }
     qint64 count = 0;
     if (parser.isSet(QStringLiteral("count"))) {
         count = parser.value(QStringLiteral("count")).toLongLong(&ok);
@@ -59,7 +57,7 @@ int runMonitor(const QStringList &arguments) {
                          QCoreApplication::exit(code);
                      });
     QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
-        session->setPollInterval(static_cast<int>(intervalS * 1000));
+        session->setPollInterval(static_cast<int>(*intervalS * 1000));
         QObject::connect(
             session, &DeviceSession::valuesUpdated, &runner,
             [&, session](const DecodedValues &values) {
