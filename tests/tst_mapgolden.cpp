@@ -41,39 +41,39 @@ QJsonObject table(const QMap<int, QString> &t) {
 }
 
 QJsonObject fieldJson(const FieldDef &f) {
-    QJsonObject o;
-    o.insert(QStringLiteral("key"), f.key);
-    o.insert(QStringLiteral("label"), f.label);
-    o.insert(QStringLiteral("reg"), f.reg);
-    o.insert(QStringLiteral("words"), f.words);
-    o.insert(QStringLiteral("type"), typeName(f.type));
-    o.insert(QStringLiteral("width"), typeName(f.width));
-    o.insert(QStringLiteral("scale"), f.scale);
-    o.insert(QStringLiteral("unit"), f.unit);
-    o.insert(QStringLiteral("decimals"), f.decimals);
-    o.insert(QStringLiteral("writable"), f.writable);
-    o.insert(QStringLiteral("min"), optional(f.min));
-    o.insert(QStringLiteral("max"), optional(f.max));
-    o.insert(QStringLiteral("step"), f.step);
-    o.insert(QStringLiteral("enum"), table(f.enumValues));
-    o.insert(QStringLiteral("bits"), table(f.bits));
-    o.insert(QStringLiteral("group"), f.group);
-    o.insert(QStringLiteral("poll"), static_cast<int>(f.poll));
-    o.insert(QStringLiteral("ha"), QJsonArray{f.haDeviceClass, f.haStateClass, f.haComponent});
-    o.insert(QStringLiteral("count"), QJsonArray{f.countKey, f.countIndex, f.countField});
-    o.insert(QStringLiteral("absent_raw"),
-             f.absentRaw ? QJsonValue(static_cast<qint64>(*f.absentRaw)) : QJsonValue());
-    o.insert(QStringLiteral("source"), f.source);
-    o.insert(QStringLiteral("note"), f.note);
-    o.insert(QStringLiteral("format"), static_cast<int>(f.format));
-    o.insert(QStringLiteral("derived"),
-             QJsonArray{static_cast<int>(f.derivedOp), QJsonArray::fromStringList(f.derivedFrom)});
-    o.insert(QStringLiteral("mask"), static_cast<qint64>(f.mask));
-    o.insert(QStringLiteral("allow_overlap"), f.allowOverlap);
-    o.insert(QStringLiteral("index"), f.index);
-    o.insert(QStringLiteral("plausible"),
-             QJsonArray{optional(f.plausibleMin), optional(f.plausibleMax)});
-    return o;
+    return QJsonObject{
+        {QStringLiteral("key"), f.key},
+        {QStringLiteral("label"), f.label},
+        {QStringLiteral("reg"), f.reg},
+        {QStringLiteral("words"), f.words},
+        {QStringLiteral("type"), typeName(f.type)},
+        {QStringLiteral("width"), typeName(f.width)},
+        {QStringLiteral("scale"), f.scale},
+        {QStringLiteral("unit"), f.unit},
+        {QStringLiteral("decimals"), f.decimals},
+        {QStringLiteral("writable"), f.writable},
+        {QStringLiteral("min"), optional(f.min)},
+        {QStringLiteral("max"), optional(f.max)},
+        {QStringLiteral("step"), f.step},
+        {QStringLiteral("enum"), table(f.enumValues)},
+        {QStringLiteral("bits"), table(f.bits)},
+        {QStringLiteral("group"), f.group},
+        {QStringLiteral("poll"), static_cast<int>(f.poll)},
+        {QStringLiteral("ha"), QJsonArray{f.haDeviceClass, f.haStateClass, f.haComponent}},
+        {QStringLiteral("count"), QJsonArray{f.countKey, f.countIndex, f.countField}},
+        {QStringLiteral("absent_raw"),
+         f.absentRaw ? QJsonValue(static_cast<qint64>(*f.absentRaw)) : QJsonValue()},
+        {QStringLiteral("source"), f.source},
+        {QStringLiteral("note"), f.note},
+        {QStringLiteral("format"), static_cast<int>(f.format)},
+        {QStringLiteral("derived"),
+         QJsonArray{static_cast<int>(f.derivedOp), QJsonArray::fromStringList(f.derivedFrom)}},
+        {QStringLiteral("mask"), static_cast<qint64>(f.mask)},
+        {QStringLiteral("allow_overlap"), f.allowOverlap},
+        {QStringLiteral("index"), f.index},
+        {QStringLiteral("plausible"),
+         QJsonArray{optional(f.plausibleMin), optional(f.plausibleMax)}},
+    };
 }
 
 QJsonArray planJson(const RegisterMap &map) {

@@ -2,6 +2,7 @@
 
 #include "jsonschema.h"
 #include "logging.h"
+#include "mapexpansion.h"
 #include "registerdecoder.h"
 
 #include <QDir>
@@ -422,7 +423,8 @@ bool validateAgainstSchema(Parser &p, const QJsonObject &root) {
 } // namespace
 
 std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const QString &fileName,
-                                                 QString *error) {
+                                                 QString *error,
+                                                 const MapExpansion::MapReader &reader) {
     Parser p(fileName, error);
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -436,11 +438,14 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         p.fail(QStringLiteral("the map must be a JSON object"));
         return std::nullopt;
     }
-    const QJsonObject root = doc.object();
-
-    // The schema first (structure, names, JSON types), then the checks a schema cannot express.
-    if (!validateAgainstSchema(p, root))
+    // The schema first (structure, names, JSON types) on the file as written and again on it with
+    // its base and repeated fields expanded, then the checks a schema cannot express.
+    if (!validateAgainstSchema(p, doc.object()))
         return std::nullopt;
+    const auto expanded = MapExpansion::expand(doc.object(), fileName, reader, error);
+    if (!expanded || !validateAgainstSchema(p, *expanded))
+        return std::nullopt;
+    const QJsonObject &root = *expanded;
 
     RegisterMap map;
     map.m_fileName = fileName;
@@ -652,7 +657,14 @@ std::optional<RegisterMap> RegisterMap::load(const QString &path, QString *error
             *error = name + QStringLiteral(": cannot open: ") + file.errorString();
         return std::nullopt;
     }
-    return fromJson(file.readAll(), name, error);
+    const QDir directory = QFileInfo(path).dir();
+    const auto reader = [directory](const QString &fileName) -> std::optional<QByteArray> {
+        QFile base(directory.filePath(fileName));
+        if (!base.open(QIODevice::ReadOnly))
+            return std::nullopt;
+        return base.readAll();
+    };
+    return fromJson(file.readAll(), name, error, reader);
 }
 
 int RegisterMap::indexOf(QStringView key) const {

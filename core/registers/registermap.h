@@ -5,6 +5,7 @@
 // field's place, width, scale or unit lives in code. Raw words and cooked values stay separate.
 
 #include "family.h"
+#include "mapexpansion.h"
 
 #include <QHash>
 #include <QList>
@@ -143,9 +144,11 @@ class RegisterMap {
 public:
     // Parses and validates a map. On failure returns nothing and sets `error` to one line that
     // names the file, the field and the problem ("inverter.json: field 'ac_input_voltage':
-    // unknown type 'u17'").
+    // unknown type 'u17'"). `reader` finds the map named by `base` (mapexpansion.h); load() reads
+    // it from the same directory.
     static std::optional<RegisterMap> fromJson(const QByteArray &json, const QString &fileName,
-                                               QString *error);
+                                               QString *error,
+                                               const MapExpansion::MapReader &reader = {});
     static std::optional<RegisterMap> load(const QString &path, QString *error);
 
     [[nodiscard]] Family family() const { return m_family; }
