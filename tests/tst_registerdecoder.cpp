@@ -79,6 +79,8 @@ private Q_SLOTS:
     void encodeRoundTrip();
     void encodeRejects_data();
     void encodeRejects();
+    void implausibleIsInvalid_data();
+    void implausibleIsInvalid();
 };
 
 void TestRegisterDecoder::realFrames_data() {
@@ -368,6 +370,67 @@ void TestRegisterDecoder::encodeRejects() {
     QString got;
     QVERIFY(!RegisterDecoder::encodeField(*field, cooked, &got));
     QCOMPARE(got, error);
+}
+
+void TestRegisterDecoder::implausibleIsInvalid_data() {
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<int>("start");
+    QTest::addColumn<QList<quint16>>("words");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<bool>("good");
+
+    // `decode --family inverter --start 4327 200302ffff05f3` showed 65535 % as good.
+    QTest::newRow("inverter soc 65535 %")
+        << "inverter"
+        << "" << 4327 << QList<quint16>{0xFFFF} << "battery_soc" << false;
+    QTest::newRow("inverter soc 60 %") << "inverter"
+                                       << "" << 4327 << QList<quint16>{60} << "battery_soc" << true;
+    QTest::newRow("inverter no mains 0 Hz")
+        << "inverter"
+        << "" << 4004 << QList<quint16>{0} << "ac_output_frequency" << true;
+    QTest::newRow("inverter 655.35 Hz")
+        << "inverter"
+        << "" << 4004 << QList<quint16>{0xFFFF} << "ac_output_frequency" << false;
+    QTest::newRow("controller PV 6553.5 V")
+        << "controller"
+        << "" << 0x0107 << QList<quint16>{0xFFFF} << "pv_voltage" << false;
+    QTest::newRow("controller PV 38.2 V")
+        << "controller"
+        << "" << 0x0107 << QList<quint16>{382} << "pv_voltage" << true;
+    QTest::newRow("battery board 150 degC")
+        << "battery"
+        << "legacy" << 5035 << QList<quint16>{1500} << "bms_temperature" << false;
+    QTest::newRow("battery board -41 degC")
+        << "battery"
+        << "legacy" << 5035 << QList<quint16>{quint16(-410)} << "bms_temperature" << false;
+    // Derived: remaining 200 Ah of a 100 Ah pack is 200 %.
+    QTest::newRow("battery soc 200 %")
+        << "battery"
+        << "legacy" << 5044 << QList<quint16>{0x0003, 0x0D40, 0x0001, 0x86A0} << "battery_soc"
+        << false;
+    QTest::newRow("battery soc 82 %")
+        << "battery"
+        << "legacy" << 5044 << QList<quint16>{0x0001, 0x4050, 0x0001, 0x86A0} << "battery_soc"
+        << true;
+}
+
+void TestRegisterDecoder::implausibleIsInvalid() {
+    QFETCH(QString, family);
+    QFETCH(QString, variant);
+    QFETCH(int, start);
+    QFETCH(QList<quint16>, words);
+    QFETCH(QString, key);
+    QFETCH(bool, good);
+    const RegisterMap *map = maps().find(*familyFromName(family), variant);
+    QVERIFY(map);
+    const DecodedValues values =
+        RegisterDecoder::decodeCycle(*map, {RegisterBlock{static_cast<quint16>(start), words, 1}});
+    const DecodedValue *v = find(values, key);
+    QVERIFY2(v, qPrintable(key));
+    QCOMPARE(v->quality, good ? Quality::Good : Quality::Invalid);
+    if (!good)
+        QVERIFY2(v->note.startsWith(u"implausible"), qPrintable(v->note));
 }
 
 QTEST_GUILESS_MAIN(TestRegisterDecoder)

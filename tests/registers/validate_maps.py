@@ -102,6 +102,18 @@ def expand(root, name):
     return out
 
 
+# Units whose values have physical limits: a field in one of them needs a plausible range, so a
+# garbage word (65535 %) is marked Invalid instead of published as good. Cells chosen by a
+# scale_from_sum rule are exempt: the rule is their check.
+BOUNDED_UNITS = {"%", "V", "A", "\u00b0C", "Hz"}
+
+
+def unbounded(expanded):
+    ruled = {k for r in expanded.get("plausibility", []) for k in r["fields"]}
+    return [f["key"] for f in expanded["fields"]
+            if f.get("unit") in BOUNDED_UNITS and "plausible" not in f and f["key"] not in ruled]
+
+
 def report(name, what, document):
     errors = list(validator.iter_errors(document))
     for error in errors:
@@ -118,7 +130,12 @@ for path in maps:
     source = read(path.name)
     failed = report(path.name, "as written", source)
     try:
-        failed = report(path.name, "expanded", expand(source, path.name)) or failed
+        expanded = expand(source, path.name)
+        failed = report(path.name, "expanded", expanded) or failed
+        if unbounded(expanded):
+            print(f"{path.name}: no plausible range: {', '.join(unbounded(expanded))}",
+                  file=sys.stderr)
+            failed = True
     except MapError as error:
         print(error, file=sys.stderr)
         failed = True
