@@ -89,8 +89,9 @@ void TestRegisterMap::readPlan_data() {
                                       << "" << int(PollClass::Cycle) << "256x35";
     QTest::newRow("controller once") << "controller"
                                      << "" << int(PollClass::Once) << "10x17";
-    QTest::newRow("controller demand") << "controller"
-                                       << "" << int(PollClass::Demand) << "57346x19 57373x1";
+    QTest::newRow("controller demand")
+        << "controller"
+        << "" << int(PollClass::Demand) << "27x4 57345x1 57346x28 57374x16";
     QTest::newRow("dcc cycle") << "dcc"
                                << "" << int(PollClass::Cycle) << "256x30 288x7";
     QTest::newRow("dcc demand") << "dcc"

@@ -268,6 +268,7 @@ bool Parser::field(const QJsonObject &o, bool modbus, FieldDef *f) {
         f->mask = static_cast<quint32>(m);
     }
     f->allowOverlap = o.value(QLatin1String("allow_overlap")).toBool(false);
+    f->readGroup = o.value(QLatin1String("read_group")).toString();
 
     const QString access = o.value(QLatin1String("access")).toString(QStringLiteral("r"));
     if (access != QLatin1String("r") && access != QLatin1String("rw"))
@@ -699,6 +700,7 @@ QList<ReadBlock> RegisterMap::readPlan(PollClass poll) const {
     };
     int start = -1;
     int end = -1;
+    QString group;
     const auto flush = [&] {
         if (start >= 0)
             plan.append({static_cast<quint16>(start), static_cast<quint16>(end - start + 1), poll});
@@ -709,7 +711,7 @@ QList<ReadBlock> RegisterMap::readPlan(PollClass poll) const {
             continue;
         if (start >= 0 && f.lastReg() <= end)
             continue; // inside the block already (a hi/lo byte partner)
-        const bool fits = start >= 0 && f.reg - end - 1 <= m_maxGap &&
+        const bool fits = start >= 0 && f.readGroup == group && f.reg - end - 1 <= m_maxGap &&
                           std::max(end, f.lastReg()) - start + 1 <= m_maxReadCount &&
                           !crossesNoRead(start, f.lastReg());
         if (fits) {
@@ -719,6 +721,7 @@ QList<ReadBlock> RegisterMap::readPlan(PollClass poll) const {
         flush();
         start = f.reg;
         end = f.lastReg();
+        group = f.readGroup;
     }
     flush();
     return plan;

@@ -78,7 +78,11 @@ struct FieldDef {
     QStringList derivedFrom;   // the operand keys of a derived field
     quint32 mask = 0;          // bits of the raw value that belong to this field (0 = all)
     bool allowOverlap = false; // shares bits with another field on purpose
-    int index = -1;            // position in RegisterMap::fields()
+    // Fields of different read groups never share a request: registers only some models implement
+    // (the street-light block) are asked for alone, so a model without them fails that request
+    // and nothing else.
+    QString readGroup;
+    int index = -1; // position in RegisterMap::fields()
     // Cooked values outside this range are Invalid (the shunt's 6-80 V, protocol-open-questions
     // G.41).
     std::optional<double> plausibleMin, plausibleMax;
