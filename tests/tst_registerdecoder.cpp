@@ -81,8 +81,8 @@ private Q_SLOTS:
     void encodeRejects();
     void implausibleIsInvalid_data();
     void implausibleIsInvalid();
-    void controllerStreetLightBlocks_data();
-    void controllerStreetLightBlocks();
+    void blockFieldsShown_data();
+    void blockFieldsShown();
 };
 
 void TestRegisterDecoder::realFrames_data() {
@@ -435,150 +435,203 @@ void TestRegisterDecoder::implausibleIsInvalid() {
         QVERIFY2(v->note.startsWith(u"implausible"), qPrintable(v->note));
 }
 
-void TestRegisterDecoder::controllerStreetLightBlocks_data() {
+void TestRegisterDecoder::blockFieldsShown_data() {
+    QTest::addColumn<QString>("family");
     QTest::addColumn<int>("start");
     QTest::addColumn<QList<quint16>>("words");
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("shown");
 
-    // The identity words 0x001B-0x001E and the street-light settings 0xE001, 0xE015-0xE02D
-    // (Rover V1.7 document; SolarThing reads and writes them), one row per field.
+    // Fields added with sources (issue 19), one row per field. Controller: the identity words
+    // 0x001B-0x001E and the street-light settings 0xE001, 0xE015-0xE02D (Rover V1.7 document;
+    // SolarThing reads and writes them), one row per field.
     QTest::newRow("protocol_version")
-        << 0x001B << QList<quint16>{0, 0x107, 0xffff, 0xffff} << "protocol_version"
+        << "controller" << 0x001B << QList<quint16>{0, 0x107, 0xffff, 0xffff} << "protocol_version"
         << "00000107";
-    QTest::newRow("unique_id") << 0x001B << QList<quint16>{0, 0x107, 0xffff, 0xffff} << "unique_id"
+    QTest::newRow("unique_id") << "controller" << 0x001B << QList<quint16>{0, 0x107, 0xffff, 0xffff}
+                               << "unique_id"
                                << "FFFFFFFF";
     QTest::newRow("load_brightness_setting")
-        << 0xE001 << QList<quint16>{80} << "load_brightness_setting"
+        << "controller" << 0xE001 << QList<quint16>{80} << "load_brightness_setting"
         << "80 %";
     QTest::newRow("load_timer_1_hours")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "load_timer_1_hours"
         << "5 h";
     QTest::newRow("load_timer_1_power")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "load_timer_1_power"
         << "100 %";
     QTest::newRow("load_timer_2_hours")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "load_timer_2_hours"
         << "3 h";
     QTest::newRow("load_timer_2_power")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "load_timer_2_power"
         << "50 %";
     QTest::newRow("load_timer_3_hours")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "load_timer_3_hours"
         << "0 h";
     QTest::newRow("load_timer_3_power")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "load_timer_3_power"
         << "0 %";
     QTest::newRow("load_timer_morning_hours")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "load_timer_morning_hours"
         << "1 h";
     QTest::newRow("load_timer_morning_power")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "load_timer_morning_power"
         << "30 %";
     QTest::newRow("light_control_delay")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "light_control_delay"
         << "5 min";
     QTest::newRow("light_control_voltage")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "light_control_voltage"
         << "5 V";
     QTest::newRow("led_current_setting")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "led_current_setting"
         << "330 mA";
     QTest::newRow("special_power_control_e021")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "special_power_control_e021"
         << "0102";
     QTest::newRow("sensing_1_hours_raw")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "sensing_1_hours_raw"
         << "4";
     QTest::newRow("sensing_1_power_people_raw")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "sensing_1_power_people_raw"
         << "90";
     QTest::newRow("sensing_1_power_no_people_raw")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "sensing_1_power_no_people_raw"
         << "20";
     QTest::newRow("sensing_2_hours_raw")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "sensing_2_hours_raw"
         << "1";
     QTest::newRow("sensing_2_power_people_raw")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "sensing_2_power_people_raw"
         << "2";
     QTest::newRow("sensing_2_power_no_people_raw")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "sensing_2_power_no_people_raw"
         << "3";
     QTest::newRow("sensing_3_hours_raw")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "sensing_3_hours_raw"
         << "6";
     QTest::newRow("sensing_3_power_people_raw")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "sensing_3_power_people_raw"
         << "7";
     QTest::newRow("sensing_3_power_no_people_raw")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "sensing_3_power_no_people_raw"
         << "8";
     QTest::newRow("sensing_delay_raw")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "sensing_delay_raw"
         << "20";
     QTest::newRow("led_load_current")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "led_load_current"
         << "120 mA";
     QTest::newRow("special_power_control_e02d")
-        << 0xE015 << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
-                                    4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "special_power_control_e02d"
         << "00FF";
+    // Inverter: the plain/UPS status bits 4007-4008 and the clock 4402-4404 (document V1.8).
+    QTest::newRow("device_status")
+        << "inverter" << 4007 << QList<quint16>{0x8000, 0xC010} << "device_status"
+        << "battery bad, battery low, utility fail, input under-voltage";
+    QTest::newRow("device_status none")
+        << "inverter" << 4007 << QList<quint16>{0, 0} << "device_status"
+        << "-";
+    QTest::newRow("clock_year") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                                << "clock_year"
+                                << "26";
+    QTest::newRow("clock_month") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                                 << "clock_month"
+                                 << "12";
+    QTest::newRow("clock_day") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                               << "clock_day"
+                               << "4";
+    QTest::newRow("clock_hour") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                                << "clock_hour"
+                                << "23";
+    QTest::newRow("clock_minute") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                                  << "clock_minute"
+                                  << "59";
+    QTest::newRow("clock_second") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                                  << "clock_second"
+                                  << "9";
 }
 
-void TestRegisterDecoder::controllerStreetLightBlocks() {
+void TestRegisterDecoder::blockFieldsShown() {
+    QFETCH(QString, family);
     QFETCH(int, start);
     QFETCH(QList<quint16>, words);
     QFETCH(QString, key);
     QFETCH(QString, shown);
-    const RegisterMap *map = maps().find(Family::Controller);
+    const RegisterMap *map = maps().find(*familyFromName(family));
     QVERIFY(map);
     const DecodedValues values =
         RegisterDecoder::decodeCycle(*map, {RegisterBlock{static_cast<quint16>(start), words, 1}});

@@ -84,7 +84,7 @@ void TestRegisterMap::readPlan_data() {
     QTest::newRow("inverter once") << "inverter"
                                    << "" << int(PollClass::Once) << "4109x12 4303x24";
     QTest::newRow("inverter demand") << "inverter"
-                                     << "" << int(PollClass::Demand) << "4422x32 4454x3";
+                                     << "" << int(PollClass::Demand) << "4402x3 4422x32 4454x3";
     QTest::newRow("controller cycle") << "controller"
                                       << "" << int(PollClass::Cycle) << "256x35";
     QTest::newRow("controller once") << "controller"
