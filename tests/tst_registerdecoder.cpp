@@ -623,6 +623,177 @@ void TestRegisterDecoder::blockFieldsShown_data() {
     QTest::newRow("clock_second") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
                                   << "clock_second"
                                   << "9";
+    // Battery: the protection limits 5200-5222 and 5226-5229 (BMS document V1.7, renogy-rs).
+    QTest::newRow("cell_over_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "cell_over_voltage_limit"
+        << "3.8 V";
+    QTest::newRow("cell_high_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "cell_high_voltage_limit"
+        << "3.6 V";
+    QTest::newRow("cell_low_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "cell_low_voltage_limit"
+        << "2.8 V";
+    QTest::newRow("cell_under_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "cell_under_voltage_limit"
+        << "2.5 V";
+    QTest::newRow("charge_over_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_over_temperature_limit"
+        << "55.0 °C";
+    QTest::newRow("charge_high_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_high_temperature_limit"
+        << "50.0 °C";
+    QTest::newRow("charge_low_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_low_temperature_limit"
+        << "5.0 °C";
+    QTest::newRow("charge_under_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_under_temperature_limit"
+        << "0.0 °C";
+    QTest::newRow("charge_over2_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_over2_current_limit"
+        << "150.00 A";
+    QTest::newRow("charge_over1_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_over1_current_limit"
+        << "110.00 A";
+    QTest::newRow("charge_high_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_high_current_limit"
+        << "100.00 A";
+    QTest::newRow("module_over_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "module_over_voltage_limit"
+        << "15.2 V";
+    QTest::newRow("module_high_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "module_high_voltage_limit"
+        << "14.4 V";
+    QTest::newRow("module_low_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "module_low_voltage_limit"
+        << "11.2 V";
+    QTest::newRow("module_under_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "module_under_voltage_limit"
+        << "10.0 V";
+    QTest::newRow("discharge_over_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_over_temperature_limit"
+        << "60.0 °C";
+    QTest::newRow("discharge_high_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_high_temperature_limit"
+        << "55.0 °C";
+    QTest::newRow("discharge_low_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_low_temperature_limit"
+        << "-15.0 °C";
+    QTest::newRow("discharge_under_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_under_temperature_limit"
+        << "-20.0 °C";
+    QTest::newRow("discharge_over2_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_over2_current_limit"
+        << "300.00 A";
+    QTest::newRow("discharge_over1_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_over1_current_limit"
+        << "220.00 A";
+    QTest::newRow("discharge_high_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_high_current_limit"
+        << "200.00 A";
+    QTest::newRow("shutdown_command")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "shutdown_command"
+        << "none";
+    QTest::newRow("unique_id") << "battery" << 5226 << QList<quint16>{0x1234, 0xABCD, 100, 80}
+                               << "unique_id"
+                               << "1234ABCD";
+    QTest::newRow("charge_power_setting")
+        << "battery" << 5226 << QList<quint16>{0x1234, 0xABCD, 100, 80} << "charge_power_setting"
+        << "100 %";
+    QTest::newRow("discharge_power_setting")
+        << "battery" << 5226 << QList<quint16>{0x1234, 0xABCD, 100, 80} << "discharge_power_setting"
+        << "80 %";
 }
 
 void TestRegisterDecoder::blockFieldsShown() {
