@@ -4,16 +4,22 @@ and validates the JSON they print. Exit 77 (CTest: skipped) when this build has 
 for the model's family; any other problem is a failure with a one-line reason."""
 
 import json
+import pathlib
 import subprocess
 import sys
 
-EXPECTED = {
-    "inverter": ("inverter", "RIV1230RCH-SPS", 0x20),
-    "controller": ("controller", "RNG-CTRL-RVR40", 0x01),
-    "battery": ("battery", "RBT100LFP12S-G1", 0x30),
-    "dcc": ("dcc", "RBC50D1S-G1", 0x01),
-    "dcc-g6": ("dcc", "RBC50D1S-G6", 0x01),
-}
+
+def expected_devices():
+    """Family, model and slave of each simulated device, from the one list of scenarios."""
+    path = pathlib.Path(__file__).resolve().parents[1] / "resources" / "sim" / "scenarios.json"
+    scenarios = {}
+    for s in json.loads(path.read_text(encoding="utf-8"))["scenarios"]:
+        merged = dict(scenarios.get(s.get("extends"), {}), **s)
+        scenarios[s["id"]] = merged
+    return {k: (s["family"], s["model"], s["slave"]) for k, s in scenarios.items()}
+
+
+EXPECTED = expected_devices()
 QUALITIES = {"good", "stale", "invalid"}
 VALUE_KEYS = {"key", "label", "register", "raw", "value", "unit", "quality"}
 SKIP = 77

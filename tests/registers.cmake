@@ -2,6 +2,8 @@
 blupow_add_qtest(tst_registermap LABELS unit)
 blupow_add_qtest(tst_registerdecoder LABELS unit)
 blupow_add_qtest(tst_decodesteps LABELS unit)
+# The maps and scenarios as loaded and decoded, against tests/data/maps-golden.json.
+blupow_add_qtest(tst_mapgolden LABELS unit sim)
 
 # The schema itself, proven with the reference JSON Schema implementation (python3-jsonschema).
 find_package(Python3 COMPONENTS Interpreter)

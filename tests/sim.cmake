@@ -8,7 +8,18 @@ blupow_add_qtest(tst_connectionmanager LABELS sim)
 # five JSON Lines from `monitor`, validated by a script.
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_Interpreter_FOUND)
-    foreach(model inverter controller battery dcc dcc-g6)
+    # The models are the scenarios file's list, the same one the simulator and --help read.
+    set(scenarios_file "${PROJECT_SOURCE_DIR}/resources/sim/scenarios.json")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${scenarios_file}")
+    file(READ "${scenarios_file}" scenarios_json)
+    string(JSON scenario_count LENGTH "${scenarios_json}" scenarios)
+    math(EXPR last_scenario "${scenario_count} - 1")
+    set(simulated_models)
+    foreach(i RANGE ${last_scenario})
+        string(JSON model GET "${scenarios_json}" scenarios ${i} id)
+        list(APPEND simulated_models ${model})
+    endforeach()
+    foreach(model IN LISTS simulated_models)
         add_test(NAME cli_simulate_${model}
             COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/cli_simulate.py
                     $<TARGET_FILE:blupow-cli> ${model})

@@ -198,7 +198,9 @@ void TestDeviceSession::silentBroadcastProbeForcesReconnect() {
     // A controller that ignores 0xFF: the 0x000C x8 probe at 0xFF stays silent, so the later
     // 0x000C x8 probe at 0x01 could receive that probe's late reply. With nothing known to answer
     // there is no resync probe: the session reconnects before sending it (protocol.md 7.2, C.21).
-    Scenario scenario = scenarios::controller();
+    auto found = scenarios::byName(u"controller");
+    QVERIFY(found);
+    Scenario scenario = *found;
     scenario.answersBroadcast = false;
     const RegisterMap *map = testing::builtInMaps().find(scenario.family);
     QVERIFY(map);

@@ -2,6 +2,7 @@
 #include "modbus/modbusframe.h"
 #include "registers/registerdecoder.h"
 #include "sim/scenarios.h"
+#include "sim/simexpression.h"
 #include "sim/simulateddevices.h"
 #include "simtesthelpers.h"
 
@@ -21,6 +22,13 @@ std::optional<modbus::Response> ask(DeviceSimulator &sim, const modbus::Request 
     if (!reply)
         return std::nullopt;
     return modbus::parseResponse(*reply, request);
+}
+
+// One row per simulated model, named after it.
+void addModelRows() {
+    QTest::addColumn<QString>("model");
+    for (const QString &m : scenarios::names())
+        QTest::newRow(qPrintable(m)) << m;
 }
 
 } // namespace
@@ -43,8 +51,16 @@ private Q_SLOTS:
     void badCrcGetsException5();
     void energyCountersIncrease_data();
     void energyCountersIncrease();
+    void countersNeverFall_data();
+    void countersNeverFall();
     void journalRecordsServedWords();
     void simulatedDevicesAreDistinct();
+    void scenarioKeysAreMapFields_data();
+    void scenarioKeysAreMapFields();
+    void formulas_data();
+    void formulas();
+    void brokenScenariosRejected_data();
+    void brokenScenariosRejected();
 };
 
 void TestDeviceSimulator::cookedValuesRoundTrip_data() {
@@ -95,9 +111,7 @@ void TestDeviceSimulator::cookedValuesRoundTrip() {
 }
 
 void TestDeviceSimulator::everyPlannedBlockAnswers_data() {
-    QTest::addColumn<QString>("model");
-    for (const QString &m : scenarios::names())
-        QTest::newRow(qPrintable(m)) << m;
+    addModelRows();
 }
 
 void TestDeviceSimulator::everyPlannedBlockAnswers() {
@@ -289,6 +303,49 @@ void TestDeviceSimulator::energyCountersIncrease() {
     }
 }
 
+void TestDeviceSimulator::countersNeverFall_data() {
+    addModelRows();
+}
+
+// Every counter (Home Assistant total or total_increasing) read once a simulated minute for 26
+// hours from 10:30: a lifetime counter never falls and a daily one ("_today") falls only across
+// the simulated midnight, as on a device, so the bridge's energy-dashboard logic meets
+// realistic data. A counter computed from a wobbling power fell second to second.
+void TestDeviceSimulator::countersNeverFall() {
+    QFETCH(QString, model);
+    BLUPOW_REQUIRE_SIM_AT(sim, model, kStart);
+    sim.setTimeAcceleration(60); // a minute per second
+    QList<const FieldDef *> counters;
+    for (const FieldDef &f : sim.map().fields()) {
+        if (!f.isDerived() && (f.haStateClass == u"total" || f.haStateClass == u"total_increasing"))
+            counters.append(&f);
+    }
+    QVERIFY(!counters.isEmpty());
+    QHash<QString, double> last;
+    double lastTimeOfDay = 0;
+    for (int minute = 0; minute <= 26 * 60; ++minute) {
+        const qint64 at = kStart + minute * 1000;
+        const double timeOfDay = sim.simTime(at).timeOfDayS;
+        const bool midnight = minute > 0 && timeOfDay < lastTimeOfDay;
+        for (const FieldDef *f : std::as_const(counters)) {
+            const auto words =
+                sim.registers(static_cast<quint16>(f->reg), static_cast<quint16>(f->words), at);
+            QVERIFY(words);
+            const double v = RegisterDecoder::decodeField(*f, *words).value.toDouble();
+            const bool daily = f->key.endsWith(u"_today");
+            if (last.contains(f->key) && !(daily && midnight))
+                QVERIFY2(v >= last.value(f->key),
+                         qPrintable(QStringLiteral("%1 fell from %2 to %3 at minute %4")
+                                        .arg(f->key)
+                                        .arg(last.value(f->key))
+                                        .arg(v)
+                                        .arg(minute)));
+            last.insert(f->key, v);
+        }
+        lastTimeOfDay = timeOfDay;
+    }
+}
+
 void TestDeviceSimulator::journalRecordsServedWords() {
     BLUPOW_REQUIRE_SIM_AT(sim, "controller", kStart);
     const auto r1 = ask(sim, modbus::Request::read(sim.slave(), 0x0100, 4), kStart);
@@ -314,6 +371,89 @@ void TestDeviceSimulator::simulatedDevicesAreDistinct() {
     }
     QCOMPARE(names.size(), devices.size());
     QCOMPARE(addresses.size(), devices.size());
+}
+
+void TestDeviceSimulator::scenarioKeysAreMapFields_data() {
+    addModelRows();
+}
+
+// A key the map does not have would be served by no register: a typo in the scenario file.
+void TestDeviceSimulator::scenarioKeysAreMapFields() {
+    QFETCH(QString, model);
+    BLUPOW_REQUIRE_SIM(sim, model);
+    for (const QString &key : sim.scenario().keys())
+        QVERIFY2(sim.map().field(key), qPrintable(key));
+}
+
+void TestDeviceSimulator::formulas_data() {
+    QTest::addColumn<QString>("formula");
+    QTest::addColumn<double>("elapsedS");
+    QTest::addColumn<double>("timeOfDayS");
+    QTest::addColumn<double>("expected");
+
+    QTest::newRow("precedence") << "1 + 2 * 3 - 4 / 2" << 0.0 << 0.0 << 5.0;
+    QTest::newRow("parentheses and minus") << "-(1 + 2) * -2" << 0.0 << 0.0 << 6.0;
+    QTest::newRow("round to decimals") << "round(2.345 * 10, 1)" << 0.0 << 0.0 << 23.5;
+    QTest::newRow("elapsed and time of day") << "t / 60 + tod / 3600" << 120.0 << 7200.0 << 4.0;
+    QTest::newRow("condition") << "t > 10 ? 1 : 2" << 11.0 << 0.0 << 1.0;
+    QTest::newRow("no sun at night") << "sun()" << 0.0 << 3600.0 << 0.0;
+    QTest::newRow("full sun at noon") << "sun()" << 0.0 << 43200.0 << 1.0;
+    QTest::newRow("a day's sun energy at 100 W")
+        << "round(sun_energy(100), 3)" << 0.0 << 86000.0 << 763.944;
+    QTest::newRow("clamp and max") << "clamp(max(1, 7), 0, 5)" << 0.0 << 0.0 << 5.0;
+}
+
+void TestDeviceSimulator::formulas() {
+    QFETCH(QString, formula);
+    QFETCH(double, elapsedS);
+    QFETCH(double, timeOfDayS);
+    QFETCH(double, expected);
+    QString error;
+    const auto e = SimExpression::parse(formula, {}, &error);
+    QVERIFY2(e, qPrintable(error));
+    QCOMPARE(e->evaluate(SimTime{elapsedS, timeOfDayS, 0}), expected);
+}
+
+void TestDeviceSimulator::brokenScenariosRejected_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+
+    const auto one = [](const char *body) -> QByteArray {
+        return QByteArray(R"({"scenarios": [{"id": "x", "family": "controller", )") + body + "}]}";
+    };
+    QTest::newRow("unknown name") << one(R"j("values": {"pv_power": "=pvw * 2"})j")
+                                  << "x: pv_power: unknown name 'pvw' at 1 in 'pvw * 2'";
+    QTest::newRow("unknown function") << one(R"j("values": {"pv_power": "=cube(2)"})j")
+                                      << "x: pv_power: unknown function 'cube' at 1 in 'cube(2)'";
+    QTest::newRow("wrong argument count")
+        << one(R"j("values": {"pv_power": "=round()"})j")
+        << "x: pv_power: round() takes 1 to 2 arguments at 1 in 'round()'";
+    QTest::newRow("trailing text") << one(R"j("values": {"pv_power": "=1 2"})j")
+                                   << "x: pv_power: unexpected '2' at 3 in '1 2'";
+    QTest::newRow("a value that is no number, text or formula")
+        << one(R"j("values": {"load_state": true})j")
+        << "x: load_state: a value is a number, a text or a '=' formula";
+    QTest::newRow("let cycle") << one(R"j("let": {"a": "b + 1", "b": "a + 1"})j")
+                               << "x: let a: unknown name 'b' at 1 in 'b + 1'";
+    QTest::newRow("unknown key") << one(R"j("slaves": 3)j") << "x: unknown key 'slaves'";
+    QTest::newRow("unknown family")
+        << QByteArray(R"j({"scenarios": [{"id": "x", "family": "fridge"}]})j")
+        << "x: unknown family 'fridge'";
+    QTest::newRow("extends a later scenario")
+        << QByteArray(R"j({"scenarios": [{"id": "x", "extends": "y"}]})j")
+        << "x: extends 'y', which is not listed before it";
+    QTest::newRow("duplicate id") << QByteArray(R"j({"scenarios": [{"id": "x", "family": "dcc"},
+                                                                   {"id": "x", "family": "dcc"}]})j")
+                                  << "x: duplicate id";
+    QTest::newRow("no scenarios") << QByteArray(R"j({"scenarios": []})j") << "no scenarios";
+}
+
+void TestDeviceSimulator::brokenScenariosRejected() {
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    QString got;
+    QVERIFY(!scenarios::fromJson(json, &got));
+    QCOMPARE(got, error);
 }
 
 QTEST_GUILESS_MAIN(TestDeviceSimulator)

@@ -79,6 +79,10 @@ private Q_SLOTS:
     void encodeRoundTrip();
     void encodeRejects_data();
     void encodeRejects();
+    void implausibleIsInvalid_data();
+    void implausibleIsInvalid();
+    void blockFieldsShown_data();
+    void blockFieldsShown();
 };
 
 void TestRegisterDecoder::realFrames_data() {
@@ -368,6 +372,444 @@ void TestRegisterDecoder::encodeRejects() {
     QString got;
     QVERIFY(!RegisterDecoder::encodeField(*field, cooked, &got));
     QCOMPARE(got, error);
+}
+
+void TestRegisterDecoder::implausibleIsInvalid_data() {
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<QString>("variant");
+    QTest::addColumn<int>("start");
+    QTest::addColumn<QList<quint16>>("words");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<bool>("good");
+
+    // `decode --family inverter --start 4327 200302ffff05f3` showed 65535 % as good.
+    QTest::newRow("inverter soc 65535 %")
+        << "inverter"
+        << "" << 4327 << QList<quint16>{0xFFFF} << "battery_soc" << false;
+    QTest::newRow("inverter soc 60 %") << "inverter"
+                                       << "" << 4327 << QList<quint16>{60} << "battery_soc" << true;
+    QTest::newRow("inverter no mains 0 Hz")
+        << "inverter"
+        << "" << 4004 << QList<quint16>{0} << "ac_output_frequency" << true;
+    QTest::newRow("inverter 655.35 Hz")
+        << "inverter"
+        << "" << 4004 << QList<quint16>{0xFFFF} << "ac_output_frequency" << false;
+    QTest::newRow("controller PV 6553.5 V")
+        << "controller"
+        << "" << 0x0107 << QList<quint16>{0xFFFF} << "pv_voltage" << false;
+    QTest::newRow("controller PV 38.2 V")
+        << "controller"
+        << "" << 0x0107 << QList<quint16>{382} << "pv_voltage" << true;
+    QTest::newRow("battery board 150 degC")
+        << "battery"
+        << "legacy" << 5035 << QList<quint16>{1500} << "bms_temperature" << false;
+    QTest::newRow("battery board -41 degC")
+        << "battery"
+        << "legacy" << 5035 << QList<quint16>{quint16(-410)} << "bms_temperature" << false;
+    // Derived: remaining 200 Ah of a 100 Ah pack is 200 %.
+    QTest::newRow("battery soc 200 %")
+        << "battery"
+        << "legacy" << 5044 << QList<quint16>{0x0003, 0x0D40, 0x0001, 0x86A0} << "battery_soc"
+        << false;
+    QTest::newRow("battery soc 82 %")
+        << "battery"
+        << "legacy" << 5044 << QList<quint16>{0x0001, 0x4050, 0x0001, 0x86A0} << "battery_soc"
+        << true;
+}
+
+void TestRegisterDecoder::implausibleIsInvalid() {
+    QFETCH(QString, family);
+    QFETCH(QString, variant);
+    QFETCH(int, start);
+    QFETCH(QList<quint16>, words);
+    QFETCH(QString, key);
+    QFETCH(bool, good);
+    const RegisterMap *map = maps().find(*familyFromName(family), variant);
+    QVERIFY(map);
+    const DecodedValues values =
+        RegisterDecoder::decodeCycle(*map, {RegisterBlock{static_cast<quint16>(start), words, 1}});
+    const DecodedValue *v = find(values, key);
+    QVERIFY2(v, qPrintable(key));
+    QCOMPARE(v->quality, good ? Quality::Good : Quality::Invalid);
+    if (!good)
+        QVERIFY2(v->note.startsWith(u"implausible"), qPrintable(v->note));
+}
+
+void TestRegisterDecoder::blockFieldsShown_data() {
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<int>("start");
+    QTest::addColumn<QList<quint16>>("words");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("shown");
+
+    // Fields added with sources (issue 19), one row per field. Controller: the identity words
+    // 0x001B-0x001E and the street-light settings 0xE001, 0xE015-0xE02D (Rover V1.7 document;
+    // SolarThing reads and writes them), one row per field.
+    QTest::newRow("protocol_version")
+        << "controller" << 0x001B << QList<quint16>{0, 0x107, 0xffff, 0xffff} << "protocol_version"
+        << "00000107";
+    QTest::newRow("unique_id") << "controller" << 0x001B << QList<quint16>{0, 0x107, 0xffff, 0xffff}
+                               << "unique_id"
+                               << "FFFFFFFF";
+    QTest::newRow("load_brightness_setting")
+        << "controller" << 0xE001 << QList<quint16>{80} << "load_brightness_setting"
+        << "80 %";
+    QTest::newRow("load_timer_1_hours")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "load_timer_1_hours"
+        << "5 h";
+    QTest::newRow("load_timer_1_power")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "load_timer_1_power"
+        << "100 %";
+    QTest::newRow("load_timer_2_hours")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "load_timer_2_hours"
+        << "3 h";
+    QTest::newRow("load_timer_2_power")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "load_timer_2_power"
+        << "50 %";
+    QTest::newRow("load_timer_3_hours")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "load_timer_3_hours"
+        << "0 h";
+    QTest::newRow("load_timer_3_power")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "load_timer_3_power"
+        << "0 %";
+    QTest::newRow("load_timer_morning_hours")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "load_timer_morning_hours"
+        << "1 h";
+    QTest::newRow("load_timer_morning_power")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "load_timer_morning_power"
+        << "30 %";
+    QTest::newRow("light_control_delay")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "light_control_delay"
+        << "5 min";
+    QTest::newRow("light_control_voltage")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "light_control_voltage"
+        << "5 V";
+    QTest::newRow("led_current_setting")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "led_current_setting"
+        << "330 mA";
+    QTest::newRow("special_power_control_e021")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "special_power_control_e021"
+        << "0102";
+    QTest::newRow("sensing_1_hours_raw")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "sensing_1_hours_raw"
+        << "4";
+    QTest::newRow("sensing_1_power_people_raw")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "sensing_1_power_people_raw"
+        << "90";
+    QTest::newRow("sensing_1_power_no_people_raw")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "sensing_1_power_no_people_raw"
+        << "20";
+    QTest::newRow("sensing_2_hours_raw")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "sensing_2_hours_raw"
+        << "1";
+    QTest::newRow("sensing_2_power_people_raw")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "sensing_2_power_people_raw"
+        << "2";
+    QTest::newRow("sensing_2_power_no_people_raw")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "sensing_2_power_no_people_raw"
+        << "3";
+    QTest::newRow("sensing_3_hours_raw")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "sensing_3_hours_raw"
+        << "6";
+    QTest::newRow("sensing_3_power_people_raw")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "sensing_3_power_people_raw"
+        << "7";
+    QTest::newRow("sensing_3_power_no_people_raw")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "sensing_3_power_no_people_raw"
+        << "8";
+    QTest::newRow("sensing_delay_raw")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "sensing_delay_raw"
+        << "20";
+    QTest::newRow("led_load_current")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "led_load_current"
+        << "120 mA";
+    QTest::newRow("special_power_control_e02d")
+        << "controller" << 0xE015
+        << QList<quint16>{5, 100, 3,  50, 0, 0, 1, 30, 15, 5,  5,  33, 0x102,
+                          4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
+        << "special_power_control_e02d"
+        << "00FF";
+    // Inverter: the plain/UPS status bits 4007-4008 and the clock 4402-4404 (document V1.8).
+    QTest::newRow("device_status")
+        << "inverter" << 4007 << QList<quint16>{0x8000, 0xC010} << "device_status"
+        << "battery bad, battery low, utility fail, input under-voltage";
+    QTest::newRow("device_status none")
+        << "inverter" << 4007 << QList<quint16>{0, 0} << "device_status"
+        << "-";
+    QTest::newRow("clock_year") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                                << "clock_year"
+                                << "26";
+    QTest::newRow("clock_month") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                                 << "clock_month"
+                                 << "12";
+    QTest::newRow("clock_day") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                               << "clock_day"
+                               << "4";
+    QTest::newRow("clock_hour") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                                << "clock_hour"
+                                << "23";
+    QTest::newRow("clock_minute") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                                  << "clock_minute"
+                                  << "59";
+    QTest::newRow("clock_second") << "inverter" << 4402 << QList<quint16>{0x1A0C, 0x0417, 0x3B09}
+                                  << "clock_second"
+                                  << "9";
+    // Battery: the protection limits 5200-5222 and 5226-5229 (BMS document V1.7, renogy-rs).
+    QTest::newRow("cell_over_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "cell_over_voltage_limit"
+        << "3.8 V";
+    QTest::newRow("cell_high_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "cell_high_voltage_limit"
+        << "3.6 V";
+    QTest::newRow("cell_low_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "cell_low_voltage_limit"
+        << "2.8 V";
+    QTest::newRow("cell_under_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "cell_under_voltage_limit"
+        << "2.5 V";
+    QTest::newRow("charge_over_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_over_temperature_limit"
+        << "55.0 °C";
+    QTest::newRow("charge_high_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_high_temperature_limit"
+        << "50.0 °C";
+    QTest::newRow("charge_low_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_low_temperature_limit"
+        << "5.0 °C";
+    QTest::newRow("charge_under_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_under_temperature_limit"
+        << "0.0 °C";
+    QTest::newRow("charge_over2_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_over2_current_limit"
+        << "150.00 A";
+    QTest::newRow("charge_over1_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_over1_current_limit"
+        << "110.00 A";
+    QTest::newRow("charge_high_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "charge_high_current_limit"
+        << "100.00 A";
+    QTest::newRow("module_over_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "module_over_voltage_limit"
+        << "15.2 V";
+    QTest::newRow("module_high_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "module_high_voltage_limit"
+        << "14.4 V";
+    QTest::newRow("module_low_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "module_low_voltage_limit"
+        << "11.2 V";
+    QTest::newRow("module_under_voltage_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "module_under_voltage_limit"
+        << "10.0 V";
+    QTest::newRow("discharge_over_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_over_temperature_limit"
+        << "60.0 °C";
+    QTest::newRow("discharge_high_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_high_temperature_limit"
+        << "55.0 °C";
+    QTest::newRow("discharge_low_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_low_temperature_limit"
+        << "-15.0 °C";
+    QTest::newRow("discharge_under_temperature_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_under_temperature_limit"
+        << "-20.0 °C";
+    QTest::newRow("discharge_over2_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_over2_current_limit"
+        << "300.00 A";
+    QTest::newRow("discharge_over1_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_over1_current_limit"
+        << "220.00 A";
+    QTest::newRow("discharge_high_current_limit")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "discharge_high_current_limit"
+        << "200.00 A";
+    QTest::newRow("shutdown_command")
+        << "battery" << 5200
+        << QList<quint16>{38,     36,     28,     25,     0x226,  0x1f4,  50,  0,
+                          0x3a98, 0x2af8, 0x2710, 152,    144,    112,    100, 0x258,
+                          0x226,  0xff6a, 0xff38, 0x7530, 0x55f0, 0x4e20, 0}
+        << "shutdown_command"
+        << "none";
+    QTest::newRow("unique_id") << "battery" << 5226 << QList<quint16>{0x1234, 0xABCD, 100, 80}
+                               << "unique_id"
+                               << "1234ABCD";
+    QTest::newRow("charge_power_setting")
+        << "battery" << 5226 << QList<quint16>{0x1234, 0xABCD, 100, 80} << "charge_power_setting"
+        << "100 %";
+    QTest::newRow("discharge_power_setting")
+        << "battery" << 5226 << QList<quint16>{0x1234, 0xABCD, 100, 80} << "discharge_power_setting"
+        << "80 %";
+}
+
+void TestRegisterDecoder::blockFieldsShown() {
+    QFETCH(QString, family);
+    QFETCH(int, start);
+    QFETCH(QList<quint16>, words);
+    QFETCH(QString, key);
+    QFETCH(QString, shown);
+    const RegisterMap *map = maps().find(*familyFromName(family));
+    QVERIFY(map);
+    const DecodedValues values =
+        RegisterDecoder::decodeCycle(*map, {RegisterBlock{static_cast<quint16>(start), words, 1}});
+    const DecodedValue *v = find(values, key);
+    QVERIFY2(v, qPrintable(key));
+    QCOMPARE(v->quality, Quality::Good);
+    QCOMPARE(v->displayText(), shown);
 }
 
 QTEST_GUILESS_MAIN(TestRegisterDecoder)

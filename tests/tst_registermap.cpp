@@ -20,6 +20,21 @@ QByteArray miniMap(const char *fields, const char *extra = "") {
            R"( "fields": [)" + fields + "]}";
 }
 
+// Base maps for the expansion tests, found by name as load() finds them in the map's directory.
+std::optional<QByteArray> readBase(const QString &name) {
+    if (name == u"base.json")
+        return miniMap(
+            R"({"key": "count", "label": "Count", "register": 10, "type": "u16", "group": "battery"},
+               {"key": "cell_{n}", "label": "Cell {n}", "register": 20, "type": "u16", "scale": 0.1,
+                "group": "battery", "repeat": {"count": 3, "stride": 2},
+                "count": {"key": "count", "index": 1}, "note": "why"},
+               {"key": "extra", "label": "Extra", "register": 40, "type": "u16", "group": "battery"})",
+            R"("title": "Base", "max_gap": 8,)");
+    if (name == u"loop.json")
+        return QByteArray(R"({"base": "loop.json", "variant": "x"})");
+    return std::nullopt;
+}
+
 } // namespace
 
 class TestRegisterMap : public QObject {
@@ -33,6 +48,10 @@ private Q_SLOTS:
     void brokenMapsRejected_data();
     void brokenMapsRejected();
     void builtInFindsVariants();
+    void baseAndRepeat_data();
+    void baseAndRepeat();
+    void expansionRejected_data();
+    void expansionRejected();
 };
 
 void TestRegisterMap::shippedMapsLoad_data() {
@@ -65,13 +84,14 @@ void TestRegisterMap::readPlan_data() {
     QTest::newRow("inverter once") << "inverter"
                                    << "" << int(PollClass::Once) << "4109x12 4303x24";
     QTest::newRow("inverter demand") << "inverter"
-                                     << "" << int(PollClass::Demand) << "4422x32 4454x3";
+                                     << "" << int(PollClass::Demand) << "4402x3 4422x32 4454x3";
     QTest::newRow("controller cycle") << "controller"
                                       << "" << int(PollClass::Cycle) << "256x35";
     QTest::newRow("controller once") << "controller"
                                      << "" << int(PollClass::Once) << "10x17";
-    QTest::newRow("controller demand") << "controller"
-                                       << "" << int(PollClass::Demand) << "57346x19 57373x1";
+    QTest::newRow("controller demand")
+        << "controller"
+        << "" << int(PollClass::Demand) << "27x4 57345x1 57346x28 57374x16";
     QTest::newRow("dcc cycle") << "dcc"
                                << "" << int(PollClass::Cycle) << "256x30 288x7";
     QTest::newRow("dcc demand") << "dcc"
@@ -211,6 +231,95 @@ void TestRegisterMap::builtInFindsVariants() {
     QCOMPARE(inv->fieldsAt(4311).size(), 1);
     QCOMPARE(inv->fieldsAt(4311).first()->key, QStringLiteral("model"));
     QVERIFY(inv->fieldsAt(4050).isEmpty());
+}
+
+void TestRegisterMap::baseAndRepeat_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("fields"); // key@register/scale/count index, in order
+    QTest::addColumn<QString>("title");
+
+    QTest::newRow("base as is")
+        << QByteArray(R"({"base": "base.json", "variant": "v"})")
+        << "count@10/1/0 cell_1@20/0.1/1 cell_2@22/0.1/2 cell_3@24/0.1/3 extra@40/1/0"
+        << "Base";
+    QTest::newRow("patch keeps the place, remove, append, title replaced")
+        << QByteArray(R"({"base": "base.json", "variant": "v", "title": "Child",
+                          "patch_fields": [{"key": "cell_{n}", "scale": 0.001}],
+                          "remove_fields": ["extra"],
+                          "fields": [{"key": "more", "label": "More", "register": 50,
+                                      "type": "u16", "group": "battery"}]})")
+        << "count@10/1/0 cell_1@20/0.001/1 cell_2@22/0.001/2 cell_3@24/0.001/3 more@50/1/0"
+        << "Child";
+}
+
+void TestRegisterMap::baseAndRepeat() {
+    QFETCH(QByteArray, json);
+    QFETCH(QString, fields);
+    QFETCH(QString, title);
+    QString error;
+    const auto map = RegisterMap::fromJson(json, QStringLiteral("t.json"), &error, readBase);
+    QVERIFY2(map, qPrintable(error));
+    QStringList got;
+    for (const FieldDef &f : map->fields())
+        got.append(
+            QStringLiteral("%1@%2/%3/%4").arg(f.key).arg(f.reg).arg(f.scale).arg(f.countIndex));
+    QCOMPARE(got.join(u' '), fields);
+    QCOMPARE(map->title(), title);
+    QCOMPARE(map->maxGap(), 8);                                       // inherited
+    QCOMPARE(map->field(u"cell_3")->label, QStringLiteral("Cell 3")); // {n} in the label too
+    QCOMPARE(map->field(u"cell_3")->note, QStringLiteral("why"));
+}
+
+void TestRegisterMap::expansionRejected_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("base not found") << QByteArray(R"({"base": "nope.json", "variant": "v"})")
+                                    << "t.json: base map 'nope.json' not found";
+    QTest::newRow("base cycle") << QByteArray(R"({"base": "loop.json", "variant": "v"})")
+                                << "loop.json: base chain deeper than 4 maps (a cycle?)";
+    QTest::newRow("patch of an unknown field")
+        << QByteArray(R"({"base": "base.json", "variant": "v",
+                          "patch_fields": [{"key": "cell_1", "scale": 1}]})")
+        << "t.json: patch_fields: no field 'cell_1' in base.json";
+    QTest::newRow("remove of an unknown field")
+        << QByteArray(R"({"base": "base.json", "variant": "v", "remove_fields": ["nope"]})")
+        << "t.json: remove_fields: no field 'nope' in base.json";
+    QTest::newRow("patch without a base")
+        << miniMap(
+               R"({"key": "v", "label": "V", "register": 1, "type": "u16", "group": "battery"})",
+               R"("patch_fields": [{"key": "v"}],)")
+        << "t.json: patch_fields needs a base";
+    QTest::newRow("repeated key without {n}")
+        << miniMap(R"({"key": "v", "label": "V", "register": 1, "type": "u16", "group": "battery",
+                      "repeat": {"count": 2}})")
+        << "t.json: field 'v': a repeated key needs {n}";
+    QTest::newRow("{n} without repeat")
+        << miniMap(
+               R"({"key": "v_{n}", "label": "V", "register": 1, "type": "u16", "group": "battery"})")
+        << "t.json: field 'v_{n}': {n} outside a repeated field";
+    QTest::newRow("repeat overlaps the next field")
+        << miniMap(R"({"key": "v_{n}", "label": "V {n}", "register": 1, "type": "u16",
+                      "group": "battery", "repeat": {"count": 3}},
+                     {"key": "w", "label": "W", "register": 3, "type": "u16", "group": "battery"})")
+        << "t.json: field 'w': overlaps field 'v_3'";
+    QTest::newRow("schema: repeat without count")
+        << miniMap(
+               R"({"key": "v_{n}", "label": "V", "register": 1, "type": "u16", "group": "battery",
+                      "repeat": {"stride": 2}})")
+        << "t.json: field 'v_{n}': missing count";
+    QTest::newRow("schema: neither fields nor base")
+        << QByteArray(R"({"family": "controller", "variant": "v"})")
+        << "t.json: a map needs family and fields, or a base";
+}
+
+void TestRegisterMap::expansionRejected() {
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    QString got;
+    const auto map = RegisterMap::fromJson(json, QStringLiteral("t.json"), &got, readBase);
+    QVERIFY(!map.has_value());
+    QCOMPARE(got, error);
 }
 
 QTEST_GUILESS_MAIN(TestRegisterMap)

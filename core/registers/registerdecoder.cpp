@@ -459,6 +459,10 @@ void applyDerived(const RegisterMap &map, DecodedValues &values, FieldIndices &f
             case DerivedOp::None:
                 break;
             }
+            if (value.isValid() && implausible(value.toDouble(), f.plausibleMin, f.plausibleMax)) {
+                quality = Quality::Invalid; // 65535 % from a garbage capacity is shown, never good
+                note = implausibleNote(f);
+            }
         }
         // A derived field may be an operand of a later one: it gets a position like a read one.
         pos[index] = static_cast<int>(values.size());

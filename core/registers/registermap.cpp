@@ -2,6 +2,7 @@
 
 #include "jsonschema.h"
 #include "logging.h"
+#include "mapexpansion.h"
 #include "registerdecoder.h"
 
 #include <QDir>
@@ -267,6 +268,7 @@ bool Parser::field(const QJsonObject &o, bool modbus, FieldDef *f) {
         f->mask = static_cast<quint32>(m);
     }
     f->allowOverlap = o.value(QLatin1String("allow_overlap")).toBool(false);
+    f->readGroup = o.value(QLatin1String("read_group")).toString();
 
     const QString access = o.value(QLatin1String("access")).toString(QStringLiteral("r"));
     if (access != QLatin1String("r") && access != QLatin1String("rw"))
@@ -422,7 +424,8 @@ bool validateAgainstSchema(Parser &p, const QJsonObject &root) {
 } // namespace
 
 std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const QString &fileName,
-                                                 QString *error) {
+                                                 QString *error,
+                                                 const MapExpansion::MapReader &reader) {
     Parser p(fileName, error);
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -436,11 +439,14 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         p.fail(QStringLiteral("the map must be a JSON object"));
         return std::nullopt;
     }
-    const QJsonObject root = doc.object();
-
-    // The schema first (structure, names, JSON types), then the checks a schema cannot express.
-    if (!validateAgainstSchema(p, root))
+    // The schema first (structure, names, JSON types) on the file as written and again on it with
+    // its base and repeated fields expanded, then the checks a schema cannot express.
+    if (!validateAgainstSchema(p, doc.object()))
         return std::nullopt;
+    const auto expanded = MapExpansion::expand(doc.object(), fileName, reader, error);
+    if (!expanded || !validateAgainstSchema(p, *expanded))
+        return std::nullopt;
+    const QJsonObject &root = *expanded;
 
     RegisterMap map;
     map.m_fileName = fileName;
@@ -652,7 +658,14 @@ std::optional<RegisterMap> RegisterMap::load(const QString &path, QString *error
             *error = name + QStringLiteral(": cannot open: ") + file.errorString();
         return std::nullopt;
     }
-    return fromJson(file.readAll(), name, error);
+    const QDir directory = QFileInfo(path).dir();
+    const auto reader = [directory](const QString &fileName) -> std::optional<QByteArray> {
+        QFile base(directory.filePath(fileName));
+        if (!base.open(QIODevice::ReadOnly))
+            return std::nullopt;
+        return base.readAll();
+    };
+    return fromJson(file.readAll(), name, error, reader);
 }
 
 int RegisterMap::indexOf(QStringView key) const {
@@ -687,6 +700,7 @@ QList<ReadBlock> RegisterMap::readPlan(PollClass poll) const {
     };
     int start = -1;
     int end = -1;
+    QString group;
     const auto flush = [&] {
         if (start >= 0)
             plan.append({static_cast<quint16>(start), static_cast<quint16>(end - start + 1), poll});
@@ -697,7 +711,7 @@ QList<ReadBlock> RegisterMap::readPlan(PollClass poll) const {
             continue;
         if (start >= 0 && f.lastReg() <= end)
             continue; // inside the block already (a hi/lo byte partner)
-        const bool fits = start >= 0 && f.reg - end - 1 <= m_maxGap &&
+        const bool fits = start >= 0 && f.readGroup == group && f.reg - end - 1 <= m_maxGap &&
                           std::max(end, f.lastReg()) - start + 1 <= m_maxReadCount &&
                           !crossesNoRead(start, f.lastReg());
         if (fits) {
@@ -707,6 +721,7 @@ QList<ReadBlock> RegisterMap::readPlan(PollClass poll) const {
         flush();
         start = f.reg;
         end = f.lastReg();
+        group = f.readGroup;
     }
     flush();
     return plan;

@@ -5,6 +5,7 @@
 // field's place, width, scale or unit lives in code. Raw words and cooked values stay separate.
 
 #include "family.h"
+#include "mapexpansion.h"
 
 #include <QHash>
 #include <QList>
@@ -77,7 +78,11 @@ struct FieldDef {
     QStringList derivedFrom;   // the operand keys of a derived field
     quint32 mask = 0;          // bits of the raw value that belong to this field (0 = all)
     bool allowOverlap = false; // shares bits with another field on purpose
-    int index = -1;            // position in RegisterMap::fields()
+    // Fields of different read groups never share a request: registers only some models implement
+    // (the street-light block) are asked for alone, so a model without them fails that request
+    // and nothing else.
+    QString readGroup;
+    int index = -1; // position in RegisterMap::fields()
     // Cooked values outside this range are Invalid (the shunt's 6-80 V, protocol-open-questions
     // G.41).
     std::optional<double> plausibleMin, plausibleMax;
@@ -143,9 +148,11 @@ class RegisterMap {
 public:
     // Parses and validates a map. On failure returns nothing and sets `error` to one line that
     // names the file, the field and the problem ("inverter.json: field 'ac_input_voltage':
-    // unknown type 'u17'").
+    // unknown type 'u17'"). `reader` finds the map named by `base` (mapexpansion.h); load() reads
+    // it from the same directory.
     static std::optional<RegisterMap> fromJson(const QByteArray &json, const QString &fileName,
-                                               QString *error);
+                                               QString *error,
+                                               const MapExpansion::MapReader &reader = {});
     static std::optional<RegisterMap> load(const QString &path, QString *error);
 
     [[nodiscard]] Family family() const { return m_family; }

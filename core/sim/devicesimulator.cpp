@@ -47,6 +47,7 @@ SimTime DeviceSimulator::simTime(qint64 epochMs) const {
     // Before the start the device shows its starting values (a counter never runs backwards).
     t.elapsedS =
         static_cast<double>(std::max<qint64>(0, epochMs - m_startMs)) / 1000.0 * m_acceleration;
+    t.startTimeOfDayS = m_scenario.startTimeOfDayS;
     t.timeOfDayS = std::fmod(m_scenario.startTimeOfDayS + t.elapsedS, 86400.0);
     if (t.timeOfDayS < 0)
         t.timeOfDayS += 86400.0;

@@ -15,8 +15,9 @@ namespace blupow {
 // Where a scenario is in simulated time: seconds since the simulator started (scaled by the time
 // acceleration) and the time of day those seconds fall on, so a PV curve follows the sun.
 struct SimTime {
-    double elapsedS = 0;   // simulated seconds since start
-    double timeOfDayS = 0; // 0..86400
+    double elapsedS = 0;        // simulated seconds since start
+    double timeOfDayS = 0;      // 0..86400
+    double startTimeOfDayS = 0; // the time of day at the start: lifetime counters span midnights
 };
 
 // One simulated device: what it is called, where it answers, its per-family quirks (protocol.md
@@ -28,7 +29,7 @@ class Scenario {
 public:
     using ValueFunction = std::function<QVariant(const SimTime &)>;
 
-    QString id; // the --simulate MODEL name: inverter, controller, battery, dcc, dcc-g6
+    QString id; // the --simulate MODEL name (resources/sim/scenarios.json)
     Family family = Family::Inverter;
     QString variant;        // register-map variant; empty = the family's common one
     QString model;          // what the model registers read

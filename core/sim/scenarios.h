@@ -8,15 +8,16 @@
 
 namespace blupow::scenarios {
 
-// The built-in simulated devices, one per family (plus the G6 DC-DC quirk). The names are the
-// --simulate MODEL values; "inverter" is the default demo.
+// The built-in simulated devices are data: resources/sim/scenarios.json, compiled in as
+// :/sim/scenarios.json. Its list is the one list of --simulate MODEL names (the simulator, the
+// help texts and the tests read it); the first is the default.
 [[nodiscard]] QStringList names();
+// The scenario `name` (empty = the default); nothing for an unknown name or a scenario that
+// does not parse (logged with the reason).
 [[nodiscard]] std::optional<Scenario> byName(QStringView name);
 
-[[nodiscard]] Scenario inverter();   // RIV1230RCH-SPS (REGO), slave 0x20, protocol.md 6.4.7 sample
-[[nodiscard]] Scenario controller(); // Rover 40A "RNG-CTRL-RVR40", PV following a day curve
-[[nodiscard]] Scenario battery();    // legacy smart battery, slave 0x30, 4 cells
-[[nodiscard]] Scenario dcc();        // DC-DC charger RBC50D1S-G1
-[[nodiscard]] Scenario dccG6();      // RBC50D1S-G6: silent for reads starting at 0x0120
+// Every scenario of a scenarios file, or nothing with one line in `error` naming the scenario,
+// the key and the problem ("controller: pv_power: unknown name 'pvw' at 7 in ...").
+[[nodiscard]] std::optional<QList<Scenario>> fromJson(const QByteArray &json, QString *error);
 
 } // namespace blupow::scenarios

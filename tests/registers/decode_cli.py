@@ -73,6 +73,13 @@ decoded("shunt payload", ["--family", "shunt",
 
 rc, out, err = run("--family", "inverter", "--start", "4327", "20030e003cfe1102690069028a000209e7e8e0")
 check("table: readable by default", rc == 0 and "charging_current" in out and "-49.5 A" in out, out)
+# An implausible value (65535 % state of charge) is shown, marked invalid, never good.
+rc, out, err = run("--family", "inverter", "--start", "4327", "200302ffff05f3")
+check("table: implausible shown as invalid", rc == 0 and "65535 %" in out and "invalid" in out
+      and "implausible" in out, out)
+values = decoded("implausible soc", ["--family", "inverter", "--start", "4327", "200302ffff05f3"], {})
+soc = [v for v in values if v["key"] == "battery_soc"]
+check("implausible soc: quality invalid", soc and soc[0]["quality"] == "invalid", repr(soc))
 rc, out, err = run("--help")
 check("--help", rc == 0 and "--family" in out and "--start" in out, out)
 

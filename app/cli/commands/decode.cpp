@@ -74,10 +74,11 @@ void printTable(QTextStream &out, const DecodedValues &values, bool payload) {
                               : payload
                                   ? QString::number(v.reg)
                                   : QStringLiteral("0x%1").arg(v.reg, 4, 16, QLatin1Char('0'));
-        out << where.leftJustified(8) << v.key.leftJustified(33) << ' '
-            << (v.quality == Quality::Good ? v.displayText() : QStringLiteral("-"))
-                   .leftJustified(25)
-            << ' ' << rawText(v, payload).leftJustified(19) << ' ' << qualityName(v.quality);
+        out << where.leftJustified(8) << v.key.leftJustified(33)
+            << ' '
+            // An implausible value is shown (marked invalid), so a garbage word can be seen.
+            << (v.value.isValid() ? v.displayText() : QStringLiteral("-")).leftJustified(25) << ' '
+            << rawText(v, payload).leftJustified(19) << ' ' << qualityName(v.quality);
         if (!v.note.isEmpty())
             out << "  (" << v.note << ')';
         out << '\n';
