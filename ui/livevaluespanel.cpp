@@ -1,6 +1,7 @@
 #include "livevaluespanel.h"
 
 #include "device/devicesession.h"
+#include "emptyhint.h"
 #include "livevaluedelegate.h"
 #include "models/livevaluesfiltermodel.h"
 #include "models/livevaluesmodel.h"
@@ -32,6 +33,7 @@ LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
     , m_filter(new LiveValuesFilterModel(this))
     , m_search(new QLineEdit(this))
     , m_view(new QTreeView(this))
+    , m_hint(new EmptyHint(m_view->viewport()))
     , m_findAction(new QAction(QStringLiteral("&Find Value…"), this))
     , m_copyAction(new QAction(QStringLiteral("&Copy Values"), this)) {
     m_filter->setSourceModel(m_model);
@@ -81,6 +83,19 @@ LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
     m_ageTimer.setInterval(kAgeTickMs);
     connect(&m_ageTimer, &QTimer::timeout, this, &LiveValuesPanel::tickAges);
     m_ageTimer.start();
+    m_hint->watch(m_filter);
+    updateHint();
+}
+
+void LiveValuesPanel::updateHint() {
+    if (!m_session)
+        m_hint->setText(
+            QStringLiteral("Not connected. Choose a device under Devices and press Connect "
+                           "(Ctrl+Return), or open a capture (File > Open capture, Ctrl+O)."));
+    else if (!m_search->text().isEmpty() && m_model->rowCount() > 0)
+        m_hint->setText(QStringLiteral("No field matches “%1”.").arg(m_search->text()));
+    else
+        m_hint->setText(QStringLiteral("Connecting… the values appear after the first read."));
 }
 
 void LiveValuesPanel::setSession(DeviceSession *session) {
@@ -88,6 +103,7 @@ void LiveValuesPanel::setSession(DeviceSession *session) {
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
     m_model->clear();
+    updateHint();
     if (!session)
         return;
     connect(session, &DeviceSession::valuesUpdated, this, [this](const DecodedValues &values) {
@@ -100,6 +116,7 @@ void LiveValuesPanel::setSearchText(const QString &text) {
         m_search->setText(text);
     m_filter->setSearchText(text);
     spanGroupRows();
+    updateHint();
 }
 
 bool LiveValuesPanel::eventFilter(QObject *watched, QEvent *event) {

@@ -11,6 +11,7 @@ class QTreeView;
 namespace blupow {
 
 class DeviceSession;
+class EmptyHint;
 class LiveValuesFilterModel;
 class LiveValuesModel;
 
@@ -40,6 +41,7 @@ protected:
 
 private:
     void copySelection();
+    void updateHint();
     // Value and unit always whole; the label takes what is left (elided in the middle), and
     // quality, age and raw words are shown only while they leave the label room.
     void fitColumns();
@@ -50,6 +52,7 @@ private:
     LiveValuesFilterModel *m_filter;
     QLineEdit *m_search;
     QTreeView *m_view;
+    EmptyHint *m_hint;
     QAction *m_findAction;
     QAction *m_copyAction;
     QPointer<DeviceSession> m_session;

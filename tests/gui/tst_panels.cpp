@@ -186,6 +186,8 @@ private Q_SLOTS:
     void panelShortcutsRaiseAndFocus_data();
     void panelShortcutsRaiseAndFocus();
     void layoutSurvivesARestart();
+    void nothingLeaksToTheNextSource_data();
+    void nothingLeaksToTheNextSource();
     void recordedSessionReplays();
     void settingsPanelListsWritableFields_data();
     void settingsPanelListsWritableFields();
@@ -837,6 +839,50 @@ void TestPanels::layoutSurvivesARestart() {
                                 .arg(it->height())
                                 .arg(b.width())
                                 .arg(b.height())));
+    }
+}
+
+void TestPanels::nothingLeaksToTheNextSource_data() {
+    QTest::addColumn<QString>("next"); // a simulated model, or empty to disconnect
+    QTest::newRow("another device") << QStringLiteral("battery");
+    QTest::newRow("disconnect") << QString();
+}
+
+// Frames, chart fields and register words of one device never show under the next, nor after
+// a disconnect: each panel starts empty and says what it waits for or what to do.
+void TestPanels::nothingLeaksToTheNextSource() {
+    QFETCH(QString, next);
+    Rig rig;
+    rig.connectTo(QStringLiteral("controller"));
+    QTRY_VERIFY_WITH_TIMEOUT(rig.chart.fieldList()->count() > 0 && rig.frames.rowCount() > 0 &&
+                                 rig.connections->session()->map(),
+                             kWaitMs);
+    rig.console.setRange(0x0100, 4);
+    rig.console.read();
+    QTRY_VERIFY2_WITH_TIMEOUT(rig.console.table()->rowCount() > 0,
+                              qPrintable(rig.console.statusText()), kWaitMs);
+
+    if (next.isEmpty())
+        rig.connections->disconnectDevice();
+    else
+        rig.connectTo(next);
+    QCOMPARE(rig.frames.rowCount(), 0);
+    QCOMPARE(rig.chart.fieldList()->count(), 0);
+    QCOMPARE(rig.console.table()->rowCount(), 0);
+    QCOMPARE(rig.live.rowCount(), 0);
+    for (QWidget *panel : std::initializer_list<QWidget *>{&rig.framesPanel, &rig.chart,
+                                                           &rig.console, &rig.livePanel}) {
+        const auto *hint = panel->findChild<QLabel *>(QString(), Qt::FindChildrenRecursively);
+        QVERIFY(hint);
+        bool shown = false;
+        for (const QLabel *label : panel->findChildren<QLabel *>()) {
+            if (label->inherits("blupow::EmptyHint") && !label->isHidden()) {
+                shown = true;
+                QVERIFY2(next.isEmpty() == label->text().contains(QLatin1String("Not connected")),
+                         qPrintable(label->text()));
+            }
+        }
+        QVERIFY2(shown, panel->metaObject()->className());
     }
 }
 
