@@ -100,6 +100,8 @@ private Q_SLOTS:
     void topicIds_data();
     void topicIds();
     void deviceConfigKeys();
+    void deviceNameSaysSimulated_data();
+    void deviceNameSaysSimulated();
     void bridgeConfigAndViaDevice();
     void expireAfter_data();
     void expireAfter();
@@ -284,6 +286,25 @@ void TestHaDiscovery::topicIds() {
             QVERIFY(!parse(m.payload).isEmpty());
         }
     }
+}
+
+void TestHaDiscovery::deviceNameSaysSimulated_data() {
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("bluetooth") << u"AA:BB:CC:DD:EE:FF"_s << u"Inverter-charger RIV1230RCH-SPS"_s;
+    QTest::newRow("simulator") << u"sim:inverter"_s
+                               << u"SIMULATED Inverter-charger RIV1230RCH-SPS"_s;
+}
+
+// A simulated device published on purpose must not pass for equipment in Home Assistant.
+void TestHaDiscovery::deviceNameSaysSimulated() {
+    QFETCH(QString, address);
+    DeviceIdentity id = identity();
+    id.family = Family::Inverter;
+    id.model = u"RIV1230RCH-SPS"_s;
+    id.address = address;
+    const QJsonObject dev = HaDiscovery::deviceBlock(options(), id.deviceId(), id);
+    QTEST(dev.value(u"name"_s).toString(), "name");
 }
 
 void TestHaDiscovery::deviceConfigKeys() {

@@ -1,6 +1,7 @@
 #include "chartpanel.h"
 
 #include "device/devicesession.h"
+#include "emptyhint.h"
 
 #include <QAction>
 #include <QChart>
@@ -59,6 +60,7 @@ ChartPanel::ChartPanel(QWidget *parent)
     , m_liveAction(new QAction(QStringLiteral("Live"), this))
     , m_chart(new QChart)
     , m_view(new QChartView(m_chart, this))
+    , m_hint(new EmptyHint(m_view))
     , m_axisX(new QDateTimeAxis(m_chart)) {
     for (const int seconds : windowPresets())
         m_window->addItem(windowName(seconds), seconds);
@@ -142,6 +144,34 @@ ChartPanel::ChartPanel(QWidget *parent)
             refresh();
     });
     m_repaintTimer.start();
+    updateHint();
+}
+
+void ChartPanel::updateHint() {
+    if (!m_session && m_buffers.empty())
+        m_hint->setText(
+            QStringLiteral("Not connected. Choose a device under Devices and press Connect "
+                           "(Ctrl+Return), or open a capture (File > Open capture, Ctrl+O)."));
+    else if (m_buffers.empty())
+        m_hint->setText(QStringLiteral("Waiting for the first values…"));
+    else
+        m_hint->setText(QStringLiteral("Tick fields in the list to plot them."));
+    m_hint->setEmpty(m_series.isEmpty());
+}
+
+void ChartPanel::clearFields() {
+    const QStringList plotted = m_series.keys();
+    for (const QString &key : plotted)
+        removeSeries(key);
+    const QSignalBlocker block(m_fields);
+    m_fields->clear();
+    m_buffers.clear();
+    m_titles.clear();
+    m_units.clear();
+    m_points.clear();
+    m_oldestMs = 0;
+    m_followLive = true;
+    markDirty();
 }
 
 ChartPanel::~ChartPanel() = default;
@@ -150,8 +180,11 @@ void ChartPanel::setSession(DeviceSession *session) {
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
+    // The last source's history is not this one's: its fields would be plotted as if current.
+    clearFields();
     if (session)
         connect(session, &DeviceSession::valuesUpdated, this, &ChartPanel::appendValues);
+    updateHint();
 }
 
 void ChartPanel::ensureField(const DecodedValue &value) {
@@ -173,6 +206,7 @@ void ChartPanel::ensureField(const DecodedValue &value) {
     applyFilter(item);
     if (m_wanted.contains(value.key))
         addSeries(value.key);
+    updateHint();
 }
 
 void ChartPanel::appendValues(const DecodedValues &values) {
@@ -238,6 +272,7 @@ void ChartPanel::addSeries(const QString &key) {
     series->attachAxis(axisForUnit(m_units.value(key)));
     m_series.insert(key, series);
     showSwatch(key, series->color());
+    updateHint();
 }
 
 void ChartPanel::applyFilter(QListWidgetItem *item) const {
@@ -287,6 +322,7 @@ void ChartPanel::removeSeries(const QString &key) {
     m_chart->removeSeries(series);
     delete series;
     showSwatch(key, {});
+    updateHint();
     const QString unit = m_units.value(key);
     const bool used = std::any_of(m_series.keyBegin(), m_series.keyEnd(),
                                   [&](const QString &k) { return m_units.value(k) == unit; });

@@ -26,6 +26,7 @@ class QValueAxis;
 namespace blupow {
 
 class DeviceSession;
+class EmptyHint;
 
 // Any numeric fields over time. Every numeric field is recorded into its own fixed ring
 // (24 h at 1 Hz); the plot repaints at its own rate (kRepaintMs) with QXYSeries::replace() of at
@@ -95,6 +96,10 @@ private:
     void updateScrollRange();
     [[nodiscard]] qint64 newestTime() const;
     void markDirty() { m_dirty = true; }
+    // Says why the plot is empty (no source, no values yet, nothing ticked), or hides.
+    void updateHint();
+    // Forgets every recorded field and series; the chosen keys stay for the next source.
+    void clearFields();
 
     QListWidget *m_fields;
     QLineEdit *m_filter; // narrows the field list (a device has 30 to 60 numeric fields)
@@ -104,6 +109,7 @@ private:
     QAction *m_liveAction;
     QChart *m_chart;
     QChartView *m_view;
+    EmptyHint *m_hint;
     QDateTimeAxis *m_axisX;
     std::map<QString, QValueAxis *> m_axesY; // by unit; owned by m_chart
 

@@ -2,6 +2,7 @@
 
 #include "capture/frameexport.h"
 #include "device/devicesession.h"
+#include "emptyhint.h"
 #include "hexview.h"
 #include "logging.h"
 #include "models/framelogfiltermodel.h"
@@ -46,6 +47,7 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
     , m_hex(new HexView(this))
     , m_annotations(new QTableWidget(0, AnnotationColumns, this))
     , m_summary(new QLabel(this))
+    , m_hint(new EmptyHint(m_view->viewport()))
     , m_tx(new QCheckBox(QStringLiteral("TX"), this))
     , m_rx(new QCheckBox(QStringLiteral("RX"), this))
     , m_errors(new QCheckBox(QStringLiteral("Errors only"), this))
@@ -139,12 +141,22 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
             [this](int row, int, int, int) { highlightAnnotation(row); });
     connect(m_hex, &HexView::byteHovered, this, &FramesPanel::onByteHovered);
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, &FramesPanel::followTail);
+    m_hint->watch(m_filter);
+    setSession(nullptr);
 }
 
 void FramesPanel::setSession(DeviceSession *session) {
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
+    // The frames of the last source would be read as this one's (and annotated by its map).
+    m_model->clear();
+    showSelected();
+    m_hint->setText(
+        session
+            ? QStringLiteral("Waiting for the first frame…")
+            : QStringLiteral("Not connected. Choose a device under Devices and press Connect "
+                             "(Ctrl+Return), or open a capture (File > Open capture, Ctrl+O)."));
     if (!session)
         return;
     connect(session, &DeviceSession::exchangeFinished, m_model, &FrameLogModel::addExchange);

@@ -14,6 +14,7 @@ class QTableWidget;
 namespace blupow {
 
 class DeviceSession;
+class EmptyHint;
 class FrameLogFilterModel;
 class FrameLogModel;
 class HexView;
@@ -61,6 +62,7 @@ private:
     HexView *m_hex;
     QTableWidget *m_annotations;
     QLabel *m_summary;
+    EmptyHint *m_hint;
     QCheckBox *m_tx;
     QCheckBox *m_rx;
     QCheckBox *m_errors;

@@ -1,6 +1,7 @@
 #include "livevaluespanel.h"
 
 #include "device/devicesession.h"
+#include "emptyhint.h"
 #include "livevaluedelegate.h"
 #include "models/livevaluesfiltermodel.h"
 #include "models/livevaluesmodel.h"
@@ -9,6 +10,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDateTime>
+#include <QEvent>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QStyle>
@@ -19,6 +21,10 @@ namespace blupow {
 
 namespace {
 constexpr int kAgeTickMs = 1000;
+constexpr int kLabelChars = 30;
+// Text values (states, model names) get this much before the label; numbers always whole.
+constexpr int kValueTextChars = 18;
+constexpr int kValueMinChars = 6;
 } // namespace
 
 LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
@@ -27,6 +33,7 @@ LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
     , m_filter(new LiveValuesFilterModel(this))
     , m_search(new QLineEdit(this))
     , m_view(new QTreeView(this))
+    , m_hint(new EmptyHint(m_view->viewport()))
     , m_findAction(new QAction(QStringLiteral("&Find Value…"), this))
     , m_copyAction(new QAction(QStringLiteral("&Copy Values"), this)) {
     m_filter->setSourceModel(m_model);
@@ -40,17 +47,13 @@ LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setItemDelegate(new LiveValueDelegate(m_view));
-    // Values, units and quality always fit; a narrow panel elides the labels instead.
-    m_view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->header()->setSectionResizeMode(LiveValuesModel::FieldColumn, QHeaderView::Stretch);
+    // Three dcc fields start "Auxiliary battery"; cut at the end they read alike.
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    // fitColumns() sizes every column itself: Qt's ResizeToContents plus a stretched label column
+    // pushed value, unit and quality out of a narrow panel rather than shrinking the label.
+    m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->header()->setStretchLastSection(false);
-    // Raw words fit for one or two registers; the eight of a model name would push age and
-    // quality out of sight, so longer ones are elided (the tooltip has them whole).
-    m_view->header()->setSectionResizeMode(LiveValuesModel::RawColumn, QHeaderView::Interactive);
-    m_view->header()->resizeSection(
-        LiveValuesModel::RawColumn,
-        m_view->fontMetrics().horizontalAdvance(QStringLiteral("0x0000 0x0000")) +
-            2 * m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 8);
+    m_view->viewport()->installEventFilter(this);
     m_view->setAccessibleName(QStringLiteral("Live values"));
 
     m_findAction->setShortcut(QKeySequence::Find);
@@ -72,10 +75,27 @@ LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
     connect(m_filter, &QAbstractItemModel::modelReset, this, &LiveValuesPanel::spanGroupRows);
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, &LiveValuesPanel::spanGroupRows);
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, &LiveValuesPanel::spanGroupRows);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &LiveValuesPanel::fitColumns);
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, &LiveValuesPanel::fitColumns);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, &LiveValuesPanel::fitColumns);
+    connect(m_filter, &QAbstractItemModel::dataChanged, this, &LiveValuesPanel::fitColumns);
 
     m_ageTimer.setInterval(kAgeTickMs);
     connect(&m_ageTimer, &QTimer::timeout, this, &LiveValuesPanel::tickAges);
     m_ageTimer.start();
+    m_hint->watch(m_filter);
+    updateHint();
+}
+
+void LiveValuesPanel::updateHint() {
+    if (!m_session)
+        m_hint->setText(
+            QStringLiteral("Not connected. Choose a device under Devices and press Connect "
+                           "(Ctrl+Return), or open a capture (File > Open capture, Ctrl+O)."));
+    else if (!m_search->text().isEmpty() && m_model->rowCount() > 0)
+        m_hint->setText(QStringLiteral("No field matches “%1”.").arg(m_search->text()));
+    else
+        m_hint->setText(QStringLiteral("Connecting… the values appear after the first read."));
 }
 
 void LiveValuesPanel::setSession(DeviceSession *session) {
@@ -83,6 +103,7 @@ void LiveValuesPanel::setSession(DeviceSession *session) {
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
     m_model->clear();
+    updateHint();
     if (!session)
         return;
     connect(session, &DeviceSession::valuesUpdated, this, [this](const DecodedValues &values) {
@@ -95,6 +116,72 @@ void LiveValuesPanel::setSearchText(const QString &text) {
         m_search->setText(text);
     m_filter->setSearchText(text);
     spanGroupRows();
+    updateHint();
+}
+
+bool LiveValuesPanel::eventFilter(QObject *watched, QEvent *event) {
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        fitColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+void LiveValuesPanel::fitColumns() {
+    QHeaderView *header = m_view->header();
+    const int available = m_view->viewport()->width();
+    const int padding =
+        2 * m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) +
+        m_view->fontMetrics().averageCharWidth();
+    const auto contentWidth = [&](int column) {
+        // QTreeView makes it protected; it is public (and virtual) in QAbstractItemView.
+        const QAbstractItemView *view = m_view;
+        return std::max(view->sizeHintForColumn(column), header->sectionSizeHint(column)) + padding;
+    };
+    // The label comes before the extra columns: up to kLabelChars, enough for most labels whole
+    // and for the rest to read apart with the middle elided ("Cell 1…voltage").
+    const int charWidth = m_view->fontMetrics().averageCharWidth();
+    const int labelWant =
+        std::min(contentWidth(LiveValuesModel::FieldColumn), charWidth * kLabelChars);
+    const int unit = contentWidth(LiveValuesModel::UnitColumn);
+    // Numbers are never cut; a long text value (a fault list) gives way to the label and the
+    // extra columns (its tooltip has it whole).
+    int numbers = 0;
+    for (int row = 0; row < m_filter->rowCount(); ++row) {
+        const QModelIndex index = m_filter->index(row, LiveValuesModel::ValueColumn);
+        if (index.data(LiveValuesModel::NumericRole).isValid())
+            numbers =
+                std::max(numbers, m_view->fontMetrics().horizontalAdvance(index.data().toString()));
+    }
+    const int valueContent = contentWidth(LiveValuesModel::ValueColumn);
+    int value = std::max(
+        {std::min({valueContent, charWidth * kValueTextChars, available - unit - labelWant}),
+         numbers + padding, charWidth * kValueMinChars});
+    int used = value + unit;
+    // Quality, then age, then the raw words: each shown only while the label keeps its room.
+    const int rawWidth = std::min(
+        contentWidth(LiveValuesModel::RawColumn),
+        m_view->fontMetrics().horizontalAdvance(QStringLiteral("0x0000 0x0000")) + padding);
+    const std::pair<int, int> optional[] = {
+        {LiveValuesModel::QualityColumn, contentWidth(LiveValuesModel::QualityColumn)},
+        {LiveValuesModel::AgeColumn, contentWidth(LiveValuesModel::AgeColumn)},
+        {LiveValuesModel::RawColumn, rawWidth}};
+    for (const auto &[column, width] : optional) {
+        const bool fits = used + width + labelWant <= available;
+        header->setSectionHidden(column, !fits);
+        if (fits) {
+            header->resizeSection(column, width);
+            used += width;
+        }
+    }
+    // What is left beyond the whole labels widens the value column for long texts.
+    const int spare = available - used - contentWidth(LiveValuesModel::FieldColumn);
+    if (spare > 0 && valueContent > value) {
+        const int more = std::min(spare, valueContent - value);
+        value += more;
+        used += more;
+    }
+    header->resizeSection(LiveValuesModel::ValueColumn, value);
+    header->resizeSection(LiveValuesModel::UnitColumn, unit);
+    header->resizeSection(LiveValuesModel::FieldColumn, std::max(available - used, charWidth * 4));
 }
 
 void LiveValuesPanel::spanGroupRows() {

@@ -11,12 +11,14 @@ class QTreeView;
 namespace blupow {
 
 class DeviceSession;
+class EmptyHint;
 class LiveValuesFilterModel;
 class LiveValuesModel;
 
 // Every field of the connected device, grouped (battery, PV, load, AC, status, faults, ...),
 // with unit, raw words, age and quality. Stale values are grey and italic and say "stale" with
-// their age. Ctrl+C copies the selected rows; Ctrl+F searches.
+// their age; a narrow panel keeps value and unit whole and drops the raw words, then age, then
+// quality (all in the row's tooltip). Ctrl+C copies the selected rows; Ctrl+F searches.
 class LiveValuesPanel : public QWidget {
     Q_OBJECT
 
@@ -34,8 +36,15 @@ public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);
     void setSearchText(const QString &text);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void copySelection();
+    void updateHint();
+    // Value and unit always whole; the label takes what is left (elided in the middle), and
+    // quality, age and raw words are shown only while they leave the label room.
+    void fitColumns();
     void spanGroupRows();
     void tickAges();
 
@@ -43,6 +52,7 @@ private:
     LiveValuesFilterModel *m_filter;
     QLineEdit *m_search;
     QTreeView *m_view;
+    EmptyHint *m_hint;
     QAction *m_findAction;
     QAction *m_copyAction;
     QPointer<DeviceSession> m_session;

@@ -16,13 +16,21 @@
 #include <QMessageBox>
 #include <QScreen>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
 namespace blupow {
+
+namespace {
+// Narrower than this many average characters, the chart shares the bottom with the frames.
+constexpr int kChartBesideChars = 190;
+} // namespace
 
 MainWindow::MainWindow(const Panels &panels, QWidget *parent)
     : QMainWindow(parent)
     , m_panels(panels)
-    , m_quitAction(new QAction(QStringLiteral("&Quit"), this)) {
+    , m_quitAction(new QAction(QStringLiteral("&Quit"), this))
+    , m_banner(new QLabel)
+    , m_simulatedStatus(new QLabel) {
     setWindowTitle(QStringLiteral("BluPow"));
     setObjectName(QStringLiteral("MainWindow"));
     setDockNestingEnabled(true);
@@ -30,7 +38,28 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
 
-    setCentralWidget(m_panels.liveValues);
+    // The banner sits over the values it qualifies; hidden unless the device is simulated.
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    m_banner->setObjectName(QStringLiteral("simulatedBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setAlignment(Qt::AlignCenter);
+    m_banner->setMargin(fontMetrics().height() / 3);
+    m_banner->setStyleSheet(
+        QStringLiteral("QLabel { background-color: #c25e00; color: white; font-weight: bold; }"));
+    m_banner->hide();
+    m_simulatedStatus->setText(QStringLiteral("SIMULATED"));
+    m_simulatedStatus->setStyleSheet(
+        QStringLiteral("QLabel { background-color: #c25e00; color: white; font-weight: bold; "
+                       "padding: 0 0.5em; }"));
+    m_simulatedStatus->setToolTip(QStringLiteral(
+        "The values come from BluPow's built-in simulator, not from real equipment."));
+    m_simulatedStatus->hide();
+    centralLayout->addWidget(m_banner);
+    centralLayout->addWidget(m_panels.liveValues, 1);
+    setCentralWidget(central);
     addPanel(m_panels.devices, QStringLiteral("Devices"), QStringLiteral("devicesDock"),
              Qt::LeftDockWidgetArea, 1);
     addPanel(m_panels.linkHealth, QStringLiteral("Link Health"), QStringLiteral("linkHealthDock"),
@@ -50,6 +79,7 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
     }
     frames->raise();
 
+    statusBar()->addWidget(m_simulatedStatus);
     statusBar()->addPermanentWidget(m_panels.linkHealth->statusSummary(), 1);
     buildMenus();
 
@@ -71,12 +101,48 @@ void MainWindow::showWithLayout(const QByteArray &geometry, const QByteArray &st
 }
 
 void MainWindow::applyDefaultLayout() {
+    // The values get most of the room: the side columns take a share of the window rather than
+    // a width in characters, which at 1024 px left the values ~130 px. Below kChartBesideChars
+    // the chart moves to the bottom, tabbed with the frames.
     const QFontMetrics fm(font());
     const int em = fm.averageCharWidth();
-    resizeDocks({dock(QStringLiteral("devicesDock")), dock(QStringLiteral("chartDock"))},
-                {em * 64, std::max(em * 80, width() / 3)}, Qt::Horizontal);
-    resizeDocks({dock(QStringLiteral("devicesDock")), dock(QStringLiteral("framesDock"))},
-                {fm.height() * 14, fm.height() * 26}, Qt::Vertical);
+    QDockWidget *devices = dock(QStringLiteral("devicesDock"));
+    QDockWidget *chart = dock(QStringLiteral("chartDock"));
+    QDockWidget *frames = dock(QStringLiteral("framesDock"));
+    const bool chartBeside = width() >= em * kChartBesideChars;
+    if (chartBeside) {
+        resizeDocks({devices, chart}, {width() * 22 / 100, width() * 30 / 100}, Qt::Horizontal);
+    } else {
+        addDockWidget(Qt::BottomDockWidgetArea, chart);
+        tabifyDockWidget(frames, chart);
+        resizeDocks({devices}, {width() * 28 / 100}, Qt::Horizontal);
+    }
+    frames->raise();
+    resizeDocks({devices, frames}, {height() * 40 / 100, height() * 36 / 100}, Qt::Vertical);
+}
+
+void MainWindow::showDevice(const QString &name, bool simulated) {
+    const QString title =
+        name.isEmpty() ? QStringLiteral("BluPow") : QStringLiteral("%1 — BluPow").arg(name);
+    setWindowTitle(simulated ? QStringLiteral("SIMULATED — ") + title : title);
+    m_banner->setText(
+        QStringLiteral("SIMULATED DEVICE — %1: these values come from BluPow's built-in "
+                       "simulator, not from real equipment.")
+            .arg(name));
+    m_banner->setVisible(simulated);
+    m_simulatedStatus->setVisible(simulated);
+}
+
+bool MainWindow::isShowingSimulated() const {
+    return !m_banner->isHidden();
+}
+
+QAction *MainWindow::focusAction(const QString &dockObjectName) const {
+    for (QAction *a : m_focusActions) {
+        if (a->data().toString() == dockObjectName)
+            return a;
+    }
+    return nullptr;
 }
 
 QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QString &objectName,
@@ -85,8 +151,25 @@ QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QS
     dock->setObjectName(objectName); // saveState()/restoreState() key
     dock->setWidget(panel);
     addDockWidget(area, dock);
-    QAction *toggle = dock->toggleViewAction();
-    toggle->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + shortcutDigit)));
+    // Alt+digit always brings the panel forward: as the dock's toggle it hid a visible panel,
+    // and a panel tabbed behind another stayed there.
+    auto *focus = new QAction(QStringLiteral("Go to %1").arg(title), this);
+    focus->setData(objectName);
+    focus->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + shortcutDigit)));
+    focus->setShortcutContext(Qt::WindowShortcut);
+    connect(focus, &QAction::triggered, this, [dock, panel] {
+        dock->show();
+        dock->raise();
+        QWidget *target = panel->focusWidget();
+        for (QWidget *w = panel->nextInFocusChain(); !target && panel->isAncestorOf(w);
+             w = w->nextInFocusChain()) {
+            if (w->isVisible() && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus))
+                target = w;
+        }
+        (target ? target : panel)->setFocus(Qt::ShortcutFocusReason);
+    });
+    addAction(focus);
+    m_focusActions.append(focus);
     m_docks.append(dock);
     return dock;
 }
@@ -132,8 +215,10 @@ void MainWindow::buildMenus() {
     view->addAction(m_panels.liveValues->copyAction());
     view->addAction(m_panels.frames->pauseAction());
     view->addSeparator();
+    view->addActions(m_focusActions);
+    QMenu *panels = view->addMenu(QStringLiteral("&Panels"));
     for (QDockWidget *d : std::as_const(m_docks))
-        view->addAction(d->toggleViewAction());
+        panels->addAction(d->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About BluPow"), this, [this] {

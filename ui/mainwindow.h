@@ -4,6 +4,7 @@
 
 class QAction;
 class QDockWidget;
+class QLabel;
 
 namespace blupow {
 
@@ -44,6 +45,13 @@ public:
     // Shows the window with the layout an earlier run saved (saveGeometry(), saveState()), or
     // with the default layout on a first start or when the saved state no longer fits.
     void showWithLayout(const QByteArray &geometry, const QByteArray &state);
+    // The device the panels show: its name in the title; a simulated one is marked in the title,
+    // by a banner over the values and in the status bar, so it never passes for real data.
+    void showDevice(const QString &name, bool simulated);
+    [[nodiscard]] bool isShowingSimulated() const;
+    [[nodiscard]] QLabel *simulatedBanner() const { return m_banner; }
+    // "Go to" actions (Alt+1..6): show the panel, raise it above its tab siblings and focus it.
+    [[nodiscard]] QAction *focusAction(const QString &dockObjectName) const;
 
 private:
     // Dock sizes for a first start; they need the shown window's size.
@@ -54,7 +62,10 @@ private:
 
     Panels m_panels;
     QList<QDockWidget *> m_docks;
+    QList<QAction *> m_focusActions;
     QAction *m_quitAction;
+    QLabel *m_banner;
+    QLabel *m_simulatedStatus;
 };
 
 } // namespace blupow

@@ -9,14 +9,18 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QSysInfo>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <functional>
 
 namespace blupow {
 
@@ -24,6 +28,45 @@ namespace {
 
 const QString kPasswordKey = QStringLiteral("mqtt-password");
 constexpr int kTestTimeoutMs = 5000;
+constexpr int kMinPort = 1;
+constexpr int kMaxPort = 65535;
+
+// QSpinBox refuses the keystroke that takes a number out of range, so typing 70000 left 7000,
+// a port nobody asked for. Digits stay as typed (the dialog refuses them in words); when the
+// spin box puts the last good port back on leaving the field, `refused` hears what was typed.
+class PortSpinBox : public QSpinBox {
+public:
+    using QSpinBox::QSpinBox;
+    std::function<void(const QString &typed)> refused;
+    // Typing an out-of-range number changes no value, so only the editor says it happened.
+    [[nodiscard]] QLineEdit *editor() const { return lineEdit(); }
+
+protected:
+    QValidator::State validate(QString &input, int &pos) const override {
+        const QValidator::State state = QSpinBox::validate(input, pos);
+        static const QRegularExpression digits(QStringLiteral("^\\s*\\d+\\s*$"));
+        if (state == QValidator::Invalid && digits.match(input).hasMatch())
+            return QValidator::Intermediate;
+        return state;
+    }
+    void focusOutEvent(QFocusEvent *event) override {
+        const QString typed = cleanText();
+        QSpinBox::focusOutEvent(event);
+        reportCorrection(typed);
+    }
+    void keyPressEvent(QKeyEvent *event) override {
+        const QString typed = cleanText();
+        QSpinBox::keyPressEvent(event);
+        if (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter)
+            reportCorrection(typed);
+    }
+
+private:
+    void reportCorrection(const QString &typed) {
+        if (typed != cleanText() && refused)
+            refused(typed);
+    }
+};
 
 } // namespace
 
@@ -35,7 +78,7 @@ MqttDialog::MqttDialog(AppSettings &settings, SessionPublisher *publisher, Passw
     , m_passwords(passwords)
     , m_pollIntervalMs(pollIntervalMs)
     , m_host(new QLineEdit(this))
-    , m_port(new QSpinBox(this))
+    , m_port(new PortSpinBox(this))
     , m_user(new QLineEdit(this))
     , m_password(new QLineEdit(this))
     , m_keychain(new QLabel(this))
@@ -46,17 +89,25 @@ MqttDialog::MqttDialog(AppSettings &settings, SessionPublisher *publisher, Passw
     , m_verify(new QCheckBox(QStringLiteral("Verify the broker's certificate and host name"), this))
     , m_baseTopic(new QLineEdit(this))
     , m_discoveryPrefix(new QLineEdit(this))
+    , m_publishSimulated(new QCheckBox(
+          QStringLiteral("Also publish simulated devices (named SIMULATED in Home Assistant)"),
+          this))
     , m_indicator(new QLabel(this))
     , m_status(new QLabel(this))
     , m_testButton(new QPushButton(QStringLiteral("&Test"), this))
     , m_publishButton(new QPushButton(this)) {
     setWindowTitle(QStringLiteral("Publish to Home Assistant"));
-    m_port->setRange(1, 65535);
+    m_port->setRange(kMinPort, kMaxPort);
+    m_port->setCorrectionMode(QAbstractSpinBox::CorrectToPreviousValue);
+    // The port in use changes when the field is left, not at each digit (7000 on the way to
+    // 70000), so a refused port falls back to the one the dialog had before.
+    m_port->setKeyboardTracking(false);
     m_password->setEchoMode(QLineEdit::Password);
     m_keychain->setWordWrap(true);
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_host->setPlaceholderText(QStringLiteral("homeassistant.local"));
+    m_host->setObjectName(QStringLiteral("mqttHost"));
 
     auto *form = new QFormLayout;
     form->addRow(QStringLiteral("&Broker:"), m_host);
@@ -71,6 +122,13 @@ MqttDialog::MqttDialog(AppSettings &settings, SessionPublisher *publisher, Passw
     form->addRow(QString(), m_verify);
     form->addRow(QStringLiteral("Base topic:"), m_baseTopic);
     form->addRow(QStringLiteral("Discovery prefix:"), m_discoveryPrefix);
+    form->addRow(QString(), m_publishSimulated);
+    // Wrapped rather than cut when the dialog is narrower than its labels.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    m_publishSimulated->setToolTip(QStringLiteral(
+        "Off: a simulated device is never sent to the broker, so it cannot appear in Home "
+        "Assistant as real equipment."));
+    m_publishSimulated->setChecked(m_publisher->publishesSimulated());
     m_ca->setPlaceholderText(QStringLiteral("empty = the system's trusted CAs"));
 
     auto *statusRow = new QHBoxLayout;
@@ -94,6 +152,23 @@ MqttDialog::MqttDialog(AppSettings &settings, SessionPublisher *publisher, Passw
     connect(m_publishButton, &QPushButton::clicked, this, &MqttDialog::togglePublishing);
     connect(m_tls, &QCheckBox::toggled, this, &MqttDialog::updateTlsEnabled);
     connect(m_publisher, &SessionPublisher::stateChanged, this, &MqttDialog::showPublisherState);
+    connect(m_publishSimulated, &QCheckBox::toggled, m_publisher,
+            &SessionPublisher::setPublishSimulated);
+    for (QLineEdit *edit :
+         {m_host, m_user, m_password, m_ca, m_cert, m_key, m_baseTopic, m_discoveryPrefix})
+        connect(edit, &QLineEdit::textEdited, this, &MqttDialog::formEdited);
+    for (QCheckBox *box : {m_tls, m_verify})
+        connect(box, &QCheckBox::clicked, this, &MqttDialog::formEdited);
+    auto *port = static_cast<PortSpinBox *>(m_port);
+    connect(port->editor(), &QLineEdit::textEdited, this, &MqttDialog::formEdited);
+    port->refused = [this](const QString &typed) {
+        setStatus(QStringLiteral("Port %1 refused (a port is %2 to %3); the port stays %4.")
+                      .arg(typed.isEmpty() ? QStringLiteral("(empty)") : typed)
+                      .arg(kMinPort)
+                      .arg(kMaxPort)
+                      .arg(m_port->value()),
+                  Qt::red);
+    };
     connect(m_passwords, &PasswordStore::availabilityChanged, this,
             [this](PasswordStore::Availability a) {
                 m_keychain->setText(
@@ -101,6 +176,7 @@ MqttDialog::MqttDialog(AppSettings &settings, SessionPublisher *publisher, Passw
                         ? QStringLiteral("The password is kept in the system keychain.")
                         : QStringLiteral("No keychain service is available: the password is "
                                          "not saved and is needed again next time."));
+                fitHeight();
             });
     connect(m_passwords, &PasswordStore::loaded, this,
             [this](const QString &key, const QString &password) {
@@ -108,9 +184,57 @@ MqttDialog::MqttDialog(AppSettings &settings, SessionPublisher *publisher, Passw
                     m_password->setText(password);
             });
     m_passwords->load(kPasswordKey);
-    showPublisherState(m_publisher->state(), m_publisher->lastError());
+    showPublisherState(m_publisher->state(), m_publisher->message());
     const QFontMetrics fm(font());
     resize(fm.averageCharWidth() * 70, sizeHint().height());
+    fitHeight();
+}
+
+void MqttDialog::resizeEvent(QResizeEvent *event) {
+    QDialog::resizeEvent(event);
+    fitHeight();
+}
+
+void MqttDialog::fitHeight() {
+    if (!layout() || !layout()->hasHeightForWidth())
+        return;
+    // Nested layouts keep their height-for-width until activated; a new text has not been.
+    layout()->activate();
+    const int needed = layout()->totalHeightForWidth(width());
+    setMinimumHeight(needed);
+    if (height() < needed)
+        resize(width(), needed);
+}
+
+std::optional<int> MqttDialog::typedPort() const {
+    bool ok = false;
+    const int port = m_port->cleanText().trimmed().toInt(&ok);
+    if (!ok || port < kMinPort || port > kMaxPort)
+        return std::nullopt;
+    return port;
+}
+
+bool MqttDialog::checkPort() {
+    if (typedPort())
+        return true;
+    const QString typed = m_port->cleanText().trimmed();
+    setStatus(QStringLiteral("Port %1 is not a port: enter a number from %2 to %3 (1883, or 8883 "
+                             "with TLS).")
+                  .arg(typed.isEmpty() ? QStringLiteral("(empty)") : typed)
+                  .arg(kMinPort)
+                  .arg(kMaxPort),
+              Qt::red);
+    m_testButton->setEnabled(false);
+    m_publishButton->setEnabled(m_publisher->state() != SessionPublisher::State::Stopped);
+    return false;
+}
+
+void MqttDialog::formEdited() {
+    // A Test still running was for the old values; its answer would say nothing about these.
+    m_testClient.reset();
+    m_testButton->setEnabled(true);
+    showPublisherState(m_publisher->state(), m_publisher->message());
+    checkPort();
 }
 
 MqttDialog::~MqttDialog() = default;
@@ -185,6 +309,7 @@ void MqttDialog::setStatus(const QString &text, const QColor &colour) {
     // A coloured dot plus words: the colour is never the only signal.
     m_indicator->setText(QStringLiteral("<span style=\"color:%1\">●</span>").arg(colour.name()));
     m_status->setText(text);
+    fitHeight();
 }
 
 void MqttDialog::updateTlsEnabled() {
@@ -202,6 +327,8 @@ void MqttDialog::saveSettings() {
 }
 
 void MqttDialog::test() {
+    if (!checkPort())
+        return;
     MqttClient::Options options = clientOptions();
     options.autoReconnect = false;
     options.connectTimeoutMs = kTestTimeoutMs;
@@ -227,6 +354,8 @@ void MqttDialog::togglePublishing() {
         m_publisher->stop();
         return;
     }
+    if (!checkPort())
+        return;
     const MqttOptions s = formSettings();
     // The same checks as the bridge's: a wildcard in a topic would make every publish fail.
     if (const QString problem = MqttOptionsMapping::problem(s); !problem.isEmpty()) {

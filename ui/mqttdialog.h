@@ -7,6 +7,7 @@
 #include <QDialog>
 
 #include <memory>
+#include <optional>
 
 class QCheckBox;
 class QFormLayout;
@@ -41,6 +42,15 @@ public:
     [[nodiscard]] MqttClient::Options clientOptions() const;
     [[nodiscard]] QString statusText() const;
     [[nodiscard]] QString keychainText() const;
+    // The typed port when it is a port (1-65535), else nullopt and the status says why.
+    [[nodiscard]] std::optional<int> typedPort() const;
+    [[nodiscard]] QSpinBox *portBox() const { return m_port; }
+    [[nodiscard]] QCheckBox *publishSimulatedBox() const { return m_publishSimulated; }
+    [[nodiscard]] QPushButton *testButton() const { return m_testButton; }
+    [[nodiscard]] QPushButton *publishButton() const { return m_publishButton; }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 public Q_SLOTS:
     void test();
@@ -51,6 +61,12 @@ private:
     void setStatus(const QString &text, const QColor &colour);
     void saveSettings();
     void updateTlsEnabled();
+    // A field changed: a Test result or port error about the old values no longer applies.
+    void formEdited();
+    // Refuses a port outside 1-65535 in words and keeps Test and Start from using it.
+    bool checkPort();
+    // Word-wrapped text (status, keychain note) needs more height at a narrower width.
+    void fitHeight();
     QLineEdit *fileRow(const QString &title, QWidget *parentForm, QFormLayout *form);
 
     AppSettings &m_settings;
@@ -70,6 +86,7 @@ private:
     QCheckBox *m_verify; // checked = MqttOptions::insecure off
     QLineEdit *m_baseTopic;
     QLineEdit *m_discoveryPrefix;
+    QCheckBox *m_publishSimulated;
     QLabel *m_indicator;
     QLabel *m_status;
     QPushButton *m_testButton;

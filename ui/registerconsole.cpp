@@ -2,6 +2,7 @@
 
 #include "capture/frameannotator.h"
 #include "device/devicesession.h"
+#include "emptyhint.h"
 #include "writeflow.h"
 
 #include <QCheckBox>
@@ -31,6 +32,7 @@ RegisterConsole::RegisterConsole(QWidget *parent)
     , m_read(new QPushButton(QStringLiteral("&Read"), this))
     , m_status(new QLabel(this))
     , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_hint(new EmptyHint(m_table->viewport()))
     , m_expert(new QCheckBox(QStringLiteral("E&xpert mode"), this))
     , m_writeRow(new QWidget(this))
     , m_words(new QLineEdit(m_writeRow))
@@ -86,6 +88,7 @@ RegisterConsole::RegisterConsole(QWidget *parent)
     connect(m_words, &QLineEdit::returnPressed, this, &RegisterConsole::writeRaw);
     connect(m_flow, &WriteFlow::busyChanged, this, &RegisterConsole::updateEnabled);
     connect(m_flow, &WriteFlow::finished, this, &RegisterConsole::onWriteFinished);
+    m_hint->watch(m_table->model());
     updateEnabled();
 }
 
@@ -176,6 +179,14 @@ void RegisterConsole::setSession(DeviceSession *session) {
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
     m_pendingId = 0;
+    // Words read from the last device are not this one's.
+    m_table->setRowCount(0);
+    m_hint->setText(
+        session
+            ? QStringLiteral("Press Read to see the registers from the start "
+                             "register on, next to what the map makes of them.")
+            : QStringLiteral("Not connected. Choose a device under Devices and press Connect "
+                             "(Ctrl+Return), or open a capture (File > Open capture, Ctrl+O)."));
     m_flow->setSession(session);
     setExpertMode(false); // never carried over to another device
     if (session) {

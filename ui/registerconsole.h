@@ -17,6 +17,7 @@ class QTableWidget;
 namespace blupow {
 
 class DeviceSession;
+class EmptyHint;
 class WriteFlow;
 
 // Register console: reads any range of the connected device (queued behind the poll by the
@@ -59,6 +60,7 @@ private:
     QPushButton *m_read;
     QLabel *m_status;
     QTableWidget *m_table;
+    EmptyHint *m_hint; // over m_table
     QCheckBox *m_expert;
     QWidget *m_writeRow;
     QLineEdit *m_words;

@@ -209,9 +209,7 @@ int main(int argc, char *argv[]) {
     QObject::connect(&connections, &ConnectionManager::deviceChanged, &window,
                      [&](const QString &name, const QString &address) {
                          devicesPanel->setConnectedAddress(address);
-                         window.setWindowTitle(name.isEmpty()
-                                                   ? QStringLiteral("BluPow")
-                                                   : QStringLiteral("%1 — BluPow").arg(name));
+                         window.showDevice(name, SimulatedDevices::isSimulatedAddress(address));
                          if (!address.isEmpty()) {
                              settings.setLastDeviceAddress(address);
                              settings.setLastDeviceName(name);

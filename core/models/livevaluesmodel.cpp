@@ -129,9 +129,15 @@ QVariant LiveValuesModel::data(const QModelIndex &index, int role) const {
             return {};
         }
     case Qt::ToolTipRole: {
-        QString tip = QStringLiteral("%1 (register %2)").arg(v.key).arg(v.reg);
-        // The column is sized for two words; a model name or serial has eight or more.
-        if (index.column() == RawColumn && !v.raw.isEmpty())
+        // Whole, whatever the panel's width left visible of the row (its label is elided in
+        // the middle and raw, age and quality give way in a narrow panel).
+        QString tip = QStringLiteral("%1: %2\n%3 (register %4), %5")
+                          .arg(v.label.isEmpty() ? v.key : v.label, v.displayText(), v.key)
+                          .arg(v.reg)
+                          .arg(qualityName(v.quality));
+        if (const QString age = ageText(v, m_nowMs); !age.isEmpty())
+            tip += QStringLiteral(", ") + age;
+        if (!v.raw.isEmpty())
             tip += QStringLiteral("\nraw: ") + v.rawHex();
         if (!v.note.isEmpty())
             tip += QLatin1Char('\n') + v.note;

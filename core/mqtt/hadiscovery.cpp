@@ -2,6 +2,7 @@
 
 #include "mqtt/energyintegrator.h"
 #include "registers/family.h"
+#include "sim/simulateddevices.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -386,10 +387,14 @@ QJsonObject bridgeDeviceBlock(const HaDiscoveryOptions &options) {
 QJsonObject deviceBlock(const HaDiscoveryOptions &options, const QString &deviceId,
                         const DeviceIdentity &identity) {
     // Only keys of MQTT_ENTITY_DEVICE_INFO_SCHEMA: the device block is strict (§5).
+    // A simulated device says so in Home Assistant's own device list, not only in its id.
+    const QString simulated = SimulatedDevices::isSimulatedAddress(identity.address)
+                                  ? QStringLiteral("SIMULATED ")
+                                  : QString();
     QJsonObject dev{
         {QStringLiteral("ids"), QJsonArray{deviceObjectId(deviceId)}},
         {QStringLiteral("name"),
-         QString(familyTitle(identity.family) + QLatin1Char(' ') +
+         QString(simulated + familyTitle(identity.family) + QLatin1Char(' ') +
                  (identity.model.isEmpty() ? sanitizeId(deviceId) : identity.model))},
         {QStringLiteral("mf"), QStringLiteral("Renogy")},
         {QStringLiteral("via_device"), bridgeObjectId(options)},

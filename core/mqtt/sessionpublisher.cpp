@@ -3,6 +3,7 @@
 #include "device/devicesession.h"
 #include "logging.h"
 #include "mqtt/bridgesessionlink.h"
+#include "sim/simulateddevices.h"
 
 namespace blupow {
 
@@ -68,28 +69,60 @@ void SessionPublisher::setPollInterval(int ms) {
 
 void SessionPublisher::setSession(DeviceSession *session) {
     m_session = session;
+    setWithheld({});
     link();
 }
 
+void SessionPublisher::setPublishSimulated(bool publish) {
+    if (publish == m_publishSimulated)
+        return;
+    m_publishSimulated = publish;
+    if (publish && !m_withheld.isEmpty()) {
+        setWithheld({});
+        link();
+    }
+}
+
 void SessionPublisher::link() {
+    disconnect(m_linkOnIdentify);
     if (!m_bridge || !m_session)
         return;
+    const auto identity = m_session->identity();
+    if (!identity) {
+        // Whether the device is simulated is known once it has identified.
+        m_linkOnIdentify = connect(m_session, &DeviceSession::identified, this,
+                                   &SessionPublisher::link, Qt::SingleShotConnection);
+        return;
+    }
+    if (SimulatedDevices::isSimulatedAddress(identity->address) && !m_publishSimulated) {
+        qCInfo(lcMqtt).noquote() << "not publishing the simulated" << identity->name;
+        setWithheld(QStringLiteral("%1 is simulated and is not published (allow simulated "
+                                   "devices to publish it, named SIMULATED in Home Assistant)")
+                        .arg(identity->name.isEmpty() ? identity->address : identity->name));
+        return;
+    }
     const int handle = linkSessionToBridge(m_session, m_bridge.get());
     // A session that identified before publishing started will not say so again.
-    if (const auto identity = m_session->identity()) {
-        const RegisterMap *map = m_session->map();
-        m_bridge->deviceIdentified(handle, identity->deviceId(), *identity,
-                                   map ? map->fields() : QList<FieldDef>{});
-        if (m_session->state() == DeviceSession::State::Polling)
-            m_bridge->deviceAvailability(handle, true);
-    }
+    const RegisterMap *map = m_session->map();
+    m_bridge->deviceIdentified(handle, identity->deviceId(), *identity,
+                               map ? map->fields() : QList<FieldDef>{});
+    if (m_session->state() == DeviceSession::State::Polling)
+        m_bridge->deviceAvailability(handle, true);
+}
+
+void SessionPublisher::setWithheld(const QString &reason) {
+    if (reason == m_withheld)
+        return;
+    m_withheld = reason;
+    Q_EMIT stateChanged(m_state, reason.isEmpty() ? m_lastError : reason);
 }
 
 void SessionPublisher::setState(State state, const QString &message) {
     if (state == m_state && message.isEmpty())
         return;
     m_state = state;
-    Q_EMIT stateChanged(state, message);
+    // A withheld device stays in the message until something more pressing replaces it.
+    Q_EMIT stateChanged(state, message.isEmpty() ? m_withheld : message);
 }
 
 } // namespace blupow

@@ -30,6 +30,17 @@ public:
     void setSession(blupow::DeviceSession *session);
     // While publishing: the bridge announces the new expire_after (MqttBridge::setPollInterval).
     void setPollInterval(int ms);
+    // Simulated devices reach the broker only when this is set (off by default): a simulated
+    // inverter must not appear in Home Assistant as if it were equipment. Published, it is
+    // named "SIMULATED ..." there (HaDiscovery).
+    void setPublishSimulated(bool publish);
+    [[nodiscard]] bool publishesSimulated() const { return m_publishSimulated; }
+    // Why the current device is not being published (a simulated one); empty otherwise.
+    [[nodiscard]] QString withheldReason() const { return m_withheld; }
+    // What to show beside the state: the last broker error, else why a device is withheld.
+    [[nodiscard]] QString message() const {
+        return m_lastError.isEmpty() ? m_withheld : m_lastError;
+    }
 
     [[nodiscard]] State state() const { return m_state; }
     // The last broker error while connecting or publishing; empty when fine.
@@ -42,11 +53,15 @@ Q_SIGNALS:
 private:
     void link();
     void setState(State state, const QString &message = {});
+    void setWithheld(const QString &reason);
 
     std::unique_ptr<MqttBridge> m_bridge;
     QPointer<DeviceSession> m_session;
     State m_state = State::Stopped;
     QString m_lastError;
+    bool m_publishSimulated = false;
+    QString m_withheld;
+    QMetaObject::Connection m_linkOnIdentify; // until the session says what it is
 };
 
 [[nodiscard]] QString publisherStateName(SessionPublisher::State state);

@@ -9,8 +9,14 @@
 #include "sim/simulateddevices.h"
 #include "sim/simulatedtransport.h"
 
+#include <QAbstractButton>
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,6 +24,17 @@ using namespace blupow;
 
 namespace {
 constexpr int kWaitMs = 15000;
+
+// A dialog over its own settings file, publisher and password store.
+struct DialogRig {
+    explicit DialogRig(const QString &ini)
+        : qs(ini, QSettings::IniFormat) {}
+    QSettings qs;
+    AppSettings settings{qs};
+    SessionPublisher publisher;
+    PasswordStore passwords{QStringLiteral("BluPowTest")};
+    MqttDialog dialog{settings, &publisher, &passwords, 1000};
+};
 } // namespace
 
 class TestMqttDialog : public QObject {
@@ -30,7 +47,13 @@ private Q_SLOTS:
     void testButton();
     void refusesTopicsNoPublishCanUse_data();
     void refusesTopicsNoPublishCanUse();
+    void publishesTheCurrentSession_data();
     void publishesTheCurrentSession();
+    void portOutOfRangeRefused_data();
+    void portOutOfRangeRefused();
+    void statusClearsWhenAFieldChanges();
+    void noTextClipped_data();
+    void noTextClipped();
 
 private:
     test::TestBroker m_broker;
@@ -86,11 +109,8 @@ void TestMqttDialog::testButton() {
     QFETCH(int, which);
     QFETCH(bool, rightPassword);
     QFETCH(QString, expected);
-    QSettings qs(m_dir.filePath(QStringLiteral("test.ini")), QSettings::IniFormat);
-    AppSettings settings(qs);
-    SessionPublisher publisher;
-    PasswordStore passwords(QStringLiteral("BluPowTest"));
-    MqttDialog dialog(settings, &publisher, &passwords, 1000);
+    DialogRig rig(m_dir.filePath(QStringLiteral("test.ini")));
+    MqttDialog &dialog = rig.dialog;
     MqttOptions s;
     s.host = QStringLiteral("127.0.0.1");
     s.port = which == 0 ? m_broker.port : m_broker.authPort;
@@ -120,11 +140,9 @@ void TestMqttDialog::refusesTopicsNoPublishCanUse() {
     QFETCH(QString, baseTopic);
     QFETCH(QString, discoveryPrefix);
     QFETCH(QString, expected);
-    QSettings qs(m_dir.filePath(QStringLiteral("topics.ini")), QSettings::IniFormat);
-    AppSettings settings(qs);
-    SessionPublisher publisher;
-    PasswordStore passwords(QStringLiteral("BluPowTest"));
-    MqttDialog dialog(settings, &publisher, &passwords, 1000);
+    DialogRig rig(m_dir.filePath(QStringLiteral("topics.ini")));
+    MqttDialog &dialog = rig.dialog;
+    SessionPublisher &publisher = rig.publisher;
     MqttOptions s;
     s.port = m_broker.port;
     s.baseTopic = baseTopic;
@@ -135,7 +153,14 @@ void TestMqttDialog::refusesTopicsNoPublishCanUse() {
     QVERIFY2(dialog.statusText().contains(expected), qPrintable(dialog.statusText()));
 }
 
+void TestMqttDialog::publishesTheCurrentSession_data() {
+    QTest::addColumn<bool>("allowSimulated");
+    QTest::newRow("simulated allowed") << true;
+    QTest::newRow("simulated withheld") << false;
+}
+
 void TestMqttDialog::publishesTheCurrentSession() {
+    QFETCH(bool, allowSimulated);
     const QString ini = m_dir.filePath(QStringLiteral("publish.ini"));
     QSettings qs(ini, QSettings::IniFormat);
     AppSettings settings(qs);
@@ -163,14 +188,31 @@ void TestMqttDialog::publishesTheCurrentSession() {
     dialog.setFormSettings(s);
     dialog.setPassword(m_broker.password);
 
+    QVERIFY(!dialog.publishSimulatedBox()->isChecked()); // never by default
+    dialog.publishSimulatedBox()->setChecked(allowSimulated);
+    QCOMPARE(publisher.publishesSimulated(), allowSimulated);
+
     connections.connectTo(*SimulatedDevices::byModel(QStringLiteral("inverter")));
     QTRY_VERIFY_WITH_TIMEOUT(connections.session()->identity().has_value(), kWaitMs);
     dialog.togglePublishing(); // identified before publishing started: the publisher catches up
     QTRY_COMPARE_WITH_TIMEOUT(publisher.state(), SessionPublisher::State::Publishing, kWaitMs);
-    QVERIFY(dialog.statusText().startsWith(QLatin1String("Publishing")));
+    QVERIFY2(dialog.statusText().startsWith(QLatin1String("Publishing")),
+             qPrintable(dialog.statusText()));
     QSignalSpy published(publisher.bridge(), &MqttBridge::statePublished);
-    QTRY_VERIFY_WITH_TIMEOUT(!published.isEmpty(), kWaitMs);
-    QVERIFY(published.first().first().toString().contains(QLatin1String("inverter")));
+    if (allowSimulated) {
+        QTRY_VERIFY_WITH_TIMEOUT(!published.isEmpty(), kWaitMs);
+        QVERIFY(published.first().first().toString().contains(QLatin1String("inverter")));
+        QVERIFY(publisher.withheldReason().isEmpty());
+    } else {
+        // Several poll cycles (300 ms) pass: none reaches the broker, and the dialog says why.
+        QVERIFY(dialog.statusText().contains(QLatin1String("simulated")));
+        QVERIFY(!publisher.withheldReason().isEmpty());
+        QTest::qWait(options.pollIntervalMs * 5);
+        QCOMPARE(published.size(), 0);
+        // Ticking the option publishes it from then on, without a restart.
+        dialog.publishSimulatedBox()->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(!published.isEmpty(), kWaitMs);
+    }
 
     dialog.togglePublishing();
     QTRY_COMPARE_WITH_TIMEOUT(publisher.state(), SessionPublisher::State::Stopped, kWaitMs);
@@ -182,6 +224,123 @@ void TestMqttDialog::publishesTheCurrentSession() {
     const QStringList keys = reread.allKeys();
     for (const QString &key : keys)
         QVERIFY2(!reread.value(key).toString().contains(m_broker.password), qPrintable(key));
+}
+
+void TestMqttDialog::portOutOfRangeRefused_data() {
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("70000") << QStringLiteral("70000") << false;
+    QTest::newRow("0") << QStringLiteral("0") << false;
+    QTest::newRow("123456") << QStringLiteral("123456") << false;
+    QTest::newRow("8883") << QStringLiteral("8883") << true;
+}
+
+// Typed ports stay as typed; one out of range is refused in words, never cut to four digits.
+void TestMqttDialog::portOutOfRangeRefused() {
+    QFETCH(QString, typed);
+    QFETCH(bool, accepted);
+    DialogRig rig(m_dir.filePath(QStringLiteral("port.ini")));
+    MqttDialog &dialog = rig.dialog;
+    MqttOptions s;
+    s.host = QStringLiteral("127.0.0.1");
+    s.port = 1883;
+    dialog.setFormSettings(s);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QSpinBox *port = dialog.portBox();
+    port->setFocus();
+    port->selectAll();
+    QTest::keyClicks(port, typed);
+    QCOMPARE(port->cleanText(), typed);
+    QCOMPARE(dialog.typedPort().has_value(), accepted);
+    QCOMPARE(dialog.testButton()->isEnabled(), accepted);
+    QCOMPARE(dialog.publishButton()->isEnabled(), accepted);
+    if (accepted) {
+        QTest::keyClick(port, Qt::Key_Return);
+        QCOMPARE(port->value(), typed.toInt());
+        return;
+    }
+    QVERIFY2(dialog.statusText().contains(typed) &&
+                 dialog.statusText().contains(QLatin1String("65535")),
+             qPrintable(dialog.statusText()));
+    dialog.test(); // refused, not tried with another port
+    QVERIFY2(!dialog.statusText().startsWith(QLatin1String("Testing")),
+             qPrintable(dialog.statusText()));
+    // Leaving the field puts the last good port back, and the dialog says so.
+    QTest::keyClick(port, Qt::Key_Return);
+    QCOMPARE(port->value(), 1883);
+    QVERIFY2(dialog.statusText().contains(QLatin1String("stays 1883")),
+             qPrintable(dialog.statusText()));
+}
+
+// A Test result is about the values it ran with; editing any field takes it away.
+void TestMqttDialog::statusClearsWhenAFieldChanges() {
+    DialogRig rig(m_dir.filePath(QStringLiteral("clear.ini")));
+    MqttDialog &dialog = rig.dialog;
+    MqttOptions s;
+    s.host = QStringLiteral("127.0.0.1");
+    s.port = m_broker.port;
+    dialog.setFormSettings(s);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    dialog.test();
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.statusText().startsWith(QLatin1String("Test OK")), kWaitMs);
+    auto *host = dialog.findChild<QLineEdit *>(QStringLiteral("mqttHost"));
+    QVERIFY(host);
+    QTest::keyClicks(host, QStringLiteral("x"));
+    QVERIFY2(!dialog.statusText().contains(QLatin1String("Test")), qPrintable(dialog.statusText()));
+    QVERIFY(dialog.testButton()->isEnabled());
+}
+
+void TestMqttDialog::noTextClipped_data() {
+    QTest::addColumn<QString>("status");
+    QTest::newRow("short") << QString();
+    QTest::newRow("long error") << QStringLiteral(
+        "Test failed: the broker refused the connection (not authorised): "
+        "check the user name and password, and that the broker's ACL lets "
+        "this user publish under the base topic and the discovery prefix.");
+}
+
+// Every label, check box and button is at least as large as its text needs.
+void TestMqttDialog::noTextClipped() {
+    QFETCH(QString, status);
+    DialogRig rig(m_dir.filePath(QStringLiteral("clip.ini")));
+    MqttDialog &dialog = rig.dialog;
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    if (!status.isEmpty()) {
+        // As the publisher reports a broker error.
+        QMetaObject::invokeMethod(&rig.publisher, [&] {
+            Q_EMIT rig.publisher.stateChanged(SessionPublisher::State::Connecting, status);
+        });
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.keychainText().startsWith(QLatin1String("Checking")), 30000);
+    QCoreApplication::processEvents();
+    const auto widgets = dialog.findChildren<QWidget *>();
+    for (QWidget *w : widgets) {
+        if (!w->isVisible() || !(qobject_cast<QLabel *>(w) || qobject_cast<QAbstractButton *>(w)))
+            continue;
+        const auto *label = qobject_cast<QLabel *>(w);
+        const QString text = label ? label->text() : qobject_cast<QAbstractButton *>(w)->text();
+        if (text.isEmpty())
+            continue;
+        const bool wraps = label && label->wordWrap();
+        QVERIFY2(wraps || w->width() >= w->minimumSizeHint().width(),
+                 qPrintable(QStringLiteral("%1: %2 px wide, needs %3")
+                                .arg(text)
+                                .arg(w->width())
+                                .arg(w->minimumSizeHint().width())));
+        const auto needed = [w, wraps] {
+            return wraps ? w->heightForWidth(w->width()) : w->minimumSizeHint().height();
+        };
+        // The window system resizes the dialog after it asks: give it that round trip.
+        QTRY_VERIFY2_WITH_TIMEOUT(w->height() >= needed(),
+                                  qPrintable(QStringLiteral("%1: %2 px high, needs %3")
+                                                 .arg(text)
+                                                 .arg(w->height())
+                                                 .arg(needed())),
+                                  2000);
+    }
 }
 
 QTEST_MAIN(TestMqttDialog)

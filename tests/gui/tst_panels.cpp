@@ -41,6 +41,8 @@
 #include <QListWidget>
 #include <QSet>
 #include <QSignalSpy>
+#include <QStatusBar>
+#include <QStyle>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTableWidget>
@@ -144,8 +146,11 @@ struct Window {
 
     [[nodiscard]] QMap<QString, QSize> dockSizes() const {
         QMap<QString, QSize> out;
-        for (const char *name : {"devicesDock", "linkHealthDock", "chartDock", "framesDock"})
-            out.insert(QLatin1String(name), window.dock(QLatin1String(name))->size());
+        // A dock tabbed behind another keeps a stale size that nobody sees.
+        for (const char *name : {"devicesDock", "linkHealthDock", "chartDock", "framesDock"}) {
+            if (!window.dock(QLatin1String(name))->visibleRegion().isEmpty())
+                out.insert(QLatin1String(name), window.dock(QLatin1String(name))->size());
+        }
         return out;
     }
 };
@@ -170,9 +175,19 @@ private Q_SLOTS:
     void pollIntervalControl();
     void searchAndCopy();
     void liveValuesFitTheirPanel();
+    void liveValuesKeepValueAndUnit_data();
+    void liveValuesKeepValueAndUnit();
+    void defaultLayoutGivesValuesTheRoom_data();
+    void defaultLayoutGivesValuesTheRoom();
+    void simulatedDeviceMarked_data();
+    void simulatedDeviceMarked();
     void mainWindowShortcuts_data();
     void mainWindowShortcuts();
+    void panelShortcutsRaiseAndFocus_data();
+    void panelShortcutsRaiseAndFocus();
     void layoutSurvivesARestart();
+    void nothingLeaksToTheNextSource_data();
+    void nothingLeaksToTheNextSource();
     void recordedSessionReplays();
     void settingsPanelListsWritableFields_data();
     void settingsPanelListsWritableFields();
@@ -589,6 +604,135 @@ void TestPanels::liveValuesFitTheirPanel() {
     QVERIFY2(tip.contains(name.rawHex()), qPrintable(tip));
 }
 
+void TestPanels::liveValuesKeepValueAndUnit_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<int>("width");
+    QTest::newRow("battery, narrow") << QStringLiteral("battery") << 300;
+    QTest::newRow("battery, default") << QStringLiteral("battery") << 620;
+    QTest::newRow("dcc, narrow") << QStringLiteral("dcc") << 320;
+    QTest::newRow("dcc, 1366 layout") << QStringLiteral("dcc") << 560;
+    QTest::newRow("inverter, narrow") << QStringLiteral("inverter") << 280;
+}
+
+// Whatever the width, every value and its unit are whole and in view; the labels give way,
+// elided in the middle so that fields sharing a first word still read apart.
+void TestPanels::liveValuesKeepValueAndUnit() {
+    QFETCH(QString, model);
+    QFETCH(int, width);
+    Rig rig;
+    rig.connectTo(model);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowCount() > 4 &&
+                                 rig.live.index(1, LiveValuesModel::ValueColumn).data() !=
+                                     QStringLiteral("—"),
+                             kWaitMs);
+    QTreeView *view = rig.livePanel.view();
+    rig.livePanel.resize(width, 500);
+    rig.livePanel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&rig.livePanel));
+    QCoreApplication::processEvents();
+    const QHeaderView *header = view->header();
+    const int viewport = view->viewport()->width();
+    const QFontMetrics fm(view->font());
+    QVERIFY(!header->isSectionHidden(LiveValuesModel::ValueColumn));
+    QVERIFY(!header->isSectionHidden(LiveValuesModel::UnitColumn));
+    for (int c = 0; c < LiveValuesModel::ColumnCount; ++c) {
+        if (!header->isSectionHidden(c))
+            QVERIFY2(
+                header->sectionViewportPosition(c) + header->sectionSize(c) <= viewport,
+                qPrintable(QStringLiteral("column %1 ends at %2, viewport %3")
+                               .arg(c)
+                               .arg(header->sectionViewportPosition(c) + header->sectionSize(c))
+                               .arg(viewport)));
+    }
+    QHash<QString, QString> shownAs; // elided label -> full label
+    const int textMargins =
+        2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+    for (int row = 0; row < view->model()->rowCount(); ++row) {
+        const QModelIndex field = view->model()->index(row, LiveValuesModel::FieldColumn);
+        if (field.data(LiveValuesModel::IsGroupRole).toBool())
+            continue;
+        for (int c : {int(LiveValuesModel::ValueColumn), int(LiveValuesModel::UnitColumn)}) {
+            const QModelIndex index = view->model()->index(row, c);
+            const QString text = index.data().toString();
+            if (c == LiveValuesModel::ValueColumn &&
+                !index.data(LiveValuesModel::NumericRole).isValid())
+                continue; // a long text (a fault list) may give way; its tooltip has it whole
+            QVERIFY2(
+                header->sectionSize(c) > fm.horizontalAdvance(text),
+                qPrintable(QStringLiteral("%1 in %2 px").arg(text).arg(header->sectionSize(c))));
+        }
+        const QString label = field.data().toString();
+        const QString elided =
+            fm.elidedText(label, view->textElideMode(),
+                          header->sectionSize(LiveValuesModel::FieldColumn) - textMargins);
+        QVERIFY2(!shownAs.contains(elided) || shownAs.value(elided) == label,
+                 qPrintable(QStringLiteral("'%1' and '%2' both read '%3'")
+                                .arg(label, shownAs.value(elided), elided)));
+        shownAs.insert(elided, label);
+    }
+}
+
+void TestPanels::defaultLayoutGivesValuesTheRoom_data() {
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<int>("minValuesPercent");
+    QTest::newRow("1024x700") << QSize(1024, 700) << 50;
+    QTest::newRow("1366x768") << QSize(1366, 768) << 40;
+    QTest::newRow("1600x1000") << QSize(1600, 1000) << 40;
+}
+
+// On a first start the values are the widest thing in the window (they were ~130 px at 1024).
+void TestPanels::defaultLayoutGivesValuesTheRoom() {
+    QFETCH(QSize, size);
+    QFETCH(int, minValuesPercent);
+    Window w;
+    w.window.resize(size);
+    w.window.showWithLayout({}, {});
+    QVERIFY(QTest::qWaitForWindowExposed(&w.window));
+    QCoreApplication::processEvents();
+    const int values = w.window.centralWidget()->width();
+    QVERIFY2(values * 100 >= w.window.width() * minValuesPercent,
+             qPrintable(QStringLiteral("values %1 of %2 px").arg(values).arg(w.window.width())));
+    for (const char *name : {"devicesDock", "chartDock"}) {
+        QDockWidget *dock = w.window.dock(QLatin1String(name));
+        const Qt::DockWidgetArea area = w.window.dockWidgetArea(dock);
+        if (area == Qt::LeftDockWidgetArea || area == Qt::RightDockWidgetArea) // beside the values
+            QVERIFY2(values > dock->width(), qPrintable(QStringLiteral("%1: %2 px, values %3 px")
+                                                            .arg(QLatin1String(name))
+                                                            .arg(dock->width())
+                                                            .arg(values)));
+    }
+    QVERIFY2(w.window.centralWidget()->height() >= w.window.height() / 3,
+             qPrintable(QString::number(w.window.centralWidget()->height())));
+}
+
+void TestPanels::simulatedDeviceMarked_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("simulated");
+    QTest::newRow("simulated inverter") << QStringLiteral("BTRIC-SIM-INV") << true;
+    QTest::newRow("real inverter") << QStringLiteral("BTRIC134000035") << false;
+}
+
+// Simulated data never passes for real: title, a banner over the values and the status bar.
+void TestPanels::simulatedDeviceMarked() {
+    QFETCH(QString, name);
+    QFETCH(bool, simulated);
+    Window w;
+    w.window.showDevice(QStringLiteral("earlier device"), !simulated); // nothing carries over
+    w.window.showDevice(name, simulated);
+    w.window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w.window));
+    QVERIFY(w.window.windowTitle().contains(name));
+    QCOMPARE(w.window.windowTitle().contains(QLatin1String("SIMULATED")), simulated);
+    QCOMPARE(w.window.simulatedBanner()->isVisible(), simulated);
+    QCOMPARE(w.window.isShowingSimulated(), simulated);
+    bool inStatusBar = false;
+    for (const QLabel *label : w.window.statusBar()->findChildren<QLabel *>())
+        inStatusBar |= label->isVisible() && label->text() == QLatin1String("SIMULATED");
+    QCOMPARE(inStatusBar, simulated);
+    if (simulated)
+        QVERIFY(w.window.simulatedBanner()->text().contains(QLatin1String("simulator")));
+}
+
 void TestPanels::mainWindowShortcuts_data() {
     QTest::addColumn<QString>("action");
     QTest::addColumn<QKeySequence>("keys");
@@ -599,9 +743,9 @@ void TestPanels::mainWindowShortcuts_data() {
     QTest::newRow("quit") << QStringLiteral("quit") << QKeySequence(Qt::CTRL | Qt::Key_Q);
     QTest::newRow("open capture") << QStringLiteral("open capture")
                                   << QKeySequence(Qt::CTRL | Qt::Key_O);
-    QTest::newRow("frames panel toggle")
-        << QStringLiteral("framesDock") << QKeySequence(Qt::ALT | Qt::Key_4);
-    QTest::newRow("settings panel toggle")
+    QTest::newRow("frames panel") << QStringLiteral("framesDock")
+                                  << QKeySequence(Qt::ALT | Qt::Key_4);
+    QTest::newRow("settings panel")
         << QStringLiteral("settingsDock") << QKeySequence(Qt::ALT | Qt::Key_6);
 }
 
@@ -623,13 +767,44 @@ void TestPanels::mainWindowShortcuts() {
     else if (action == QLatin1String("open capture"))
         a = w.captures.openAction();
     else
-        a = window.dock(action)->toggleViewAction();
+        a = window.focusAction(action);
     QVERIFY(a);
     QCOMPARE(a->shortcut(), keys);
     for (const char *dock : {"devicesDock", "linkHealthDock", "chartDock", "framesDock",
                              "registersDock", "settingsDock"})
         QVERIFY2(window.dock(QLatin1String(dock)), dock);
-    QCOMPARE(window.centralWidget(), p.liveValues);
+    QVERIFY(window.centralWidget()->isAncestorOf(p.liveValues));
+}
+
+void TestPanels::panelShortcutsRaiseAndFocus_data() {
+    QTest::addColumn<int>("digit");
+    QTest::addColumn<QString>("dock");
+    const char *docks[] = {"devicesDock", "linkHealthDock", "chartDock",
+                           "framesDock",  "registersDock",  "settingsDock"};
+    for (int digit = 1; digit <= 6; ++digit)
+        QTest::newRow(docks[digit - 1]) << digit << QString::fromLatin1(docks[digit - 1]);
+}
+
+// Alt+digit brings its panel forward and gives it the keyboard, pressed once or twice: as the
+// dock's toggle it hid a panel that was in view, and left a tabbed one behind its siblings.
+void TestPanels::panelShortcutsRaiseAndFocus() {
+    QFETCH(int, digit);
+    QFETCH(QString, dock);
+    Window w;
+    w.window.showWithLayout({}, {});
+    QVERIFY(QTest::qWaitForWindowExposed(&w.window));
+    QApplication::setActiveWindow(&w.window);
+    QDockWidget *target = w.window.dock(dock);
+    for (int press = 0; press < 2; ++press) {
+        QTest::keySequence(&w.window,
+                           QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_0 + digit)));
+        QCoreApplication::processEvents();
+        QVERIFY2(target->isVisible(), qPrintable(QStringLiteral("press %1").arg(press + 1)));
+        QVERIFY(!target->visibleRegion().isEmpty()); // raised, not behind a tab sibling
+        QWidget *focus = QApplication::focusWidget();
+        QVERIFY2(focus && target->isAncestorOf(focus),
+                 focus ? focus->metaObject()->className() : "no focus");
+    }
 }
 
 // The dock sizes of one run come back in the next; before they were restored ahead of show(),
@@ -647,15 +822,15 @@ void TestPanels::layoutSurvivesARestart() {
         geometry = w.window.saveGeometry();
         state = w.window.saveState();
     }
-    QVERIFY2(first.value(QStringLiteral("chartDock")).width() >
-                 first.value(QStringLiteral("devicesDock")).width(),
-             "the default layout gives the chart the wider column");
+    QVERIFY(first.contains(QStringLiteral("devicesDock")));
     Window again;
     again.window.showWithLayout(geometry, state);
     QVERIFY(QTest::qWaitForWindowExposed(&again.window));
     QCoreApplication::processEvents();
     const QMap<QString, QSize> second = again.dockSizes();
+
     for (auto it = first.cbegin(); it != first.cend(); ++it) {
+        QVERIFY2(second.contains(it.key()), qPrintable(it.key()));
         const QSize b = second.value(it.key());
         QVERIFY2(std::abs(b.width() - it->width()) <= 2 && std::abs(b.height() - it->height()) <= 2,
                  qPrintable(QStringLiteral("%1: %2x%3, then %4x%5")
@@ -664,6 +839,50 @@ void TestPanels::layoutSurvivesARestart() {
                                 .arg(it->height())
                                 .arg(b.width())
                                 .arg(b.height())));
+    }
+}
+
+void TestPanels::nothingLeaksToTheNextSource_data() {
+    QTest::addColumn<QString>("next"); // a simulated model, or empty to disconnect
+    QTest::newRow("another device") << QStringLiteral("battery");
+    QTest::newRow("disconnect") << QString();
+}
+
+// Frames, chart fields and register words of one device never show under the next, nor after
+// a disconnect: each panel starts empty and says what it waits for or what to do.
+void TestPanels::nothingLeaksToTheNextSource() {
+    QFETCH(QString, next);
+    Rig rig;
+    rig.connectTo(QStringLiteral("controller"));
+    QTRY_VERIFY_WITH_TIMEOUT(rig.chart.fieldList()->count() > 0 && rig.frames.rowCount() > 0 &&
+                                 rig.connections->session()->map(),
+                             kWaitMs);
+    rig.console.setRange(0x0100, 4);
+    rig.console.read();
+    QTRY_VERIFY2_WITH_TIMEOUT(rig.console.table()->rowCount() > 0,
+                              qPrintable(rig.console.statusText()), kWaitMs);
+
+    if (next.isEmpty())
+        rig.connections->disconnectDevice();
+    else
+        rig.connectTo(next);
+    QCOMPARE(rig.frames.rowCount(), 0);
+    QCOMPARE(rig.chart.fieldList()->count(), 0);
+    QCOMPARE(rig.console.table()->rowCount(), 0);
+    QCOMPARE(rig.live.rowCount(), 0);
+    for (QWidget *panel : std::initializer_list<QWidget *>{&rig.framesPanel, &rig.chart,
+                                                           &rig.console, &rig.livePanel}) {
+        const auto *hint = panel->findChild<QLabel *>(QString(), Qt::FindChildrenRecursively);
+        QVERIFY(hint);
+        bool shown = false;
+        for (const QLabel *label : panel->findChildren<QLabel *>()) {
+            if (label->inherits("blupow::EmptyHint") && !label->isHidden()) {
+                shown = true;
+                QVERIFY2(next.isEmpty() == label->text().contains(QLatin1String("Not connected")),
+                         qPrintable(label->text()));
+            }
+        }
+        QVERIFY2(shown, panel->metaObject()->className());
     }
 }
 
