@@ -479,6 +479,8 @@ void TestMqttBridge::layoutSwitchMigrates() {
         first.start();
         QVERIFY(announced.wait(10000));
         QVERIFY(migrated.isEmpty()); // nothing of the other layout was there
+        // `announced` means queued: the configs are on the broker once it acknowledged them.
+        QTRY_COMPARE_WITH_TIMEOUT(first.client()->pendingAcks(), 0, 10000);
         for (const auto &m : retainedMessages(m_broker.port, o.ha.discoveryPrefix + u"/#"_s))
             oldTopics.append(m.topic);
         first.stop();

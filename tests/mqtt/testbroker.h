@@ -6,10 +6,12 @@
 #include "mqtt/mqttclient.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QUuid>
 
 #include <memory>
 
@@ -98,17 +100,31 @@ struct ReceivedMessage {
     QByteArray payload;
 };
 
-// The retained messages under `topic` as an independent client sees them (mosquitto_sub,
-// --retained-only, bounded by -W).
+// What the broker holds retained under `topic`, as an independent client (mosquitto_sub) sees it,
+// complete however slow the machine is: with --retained-only mosquitto_sub exits at the first
+// message that is not retained, so a sentinel published once it has subscribed ends it, and the
+// broker sends every retained message of a SUBSCRIBE before any later publish. No fixed wait
+// decides what counts as "all of them".
 inline QList<ReceivedMessage> retainedMessages(quint16 port, const QString &topic,
-                                               int waitSeconds = 1) {
+                                               int ceilingSeconds = 30) {
+    const QString sentinel =
+        QStringLiteral("blupow-test/sentinel/") + QUuid::createUuid().toString(QUuid::Id128);
     QProcess p;
     p.start(QStringLiteral("mosquitto_sub"),
             {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
              QString::number(port), QStringLiteral("--retained-only"), QStringLiteral("-W"),
-             QString::number(waitSeconds), QStringLiteral("-F"), QStringLiteral("%r\t%t\t%p"),
-             QStringLiteral("-t"), topic});
-    p.waitForFinished((waitSeconds + 10) * 1000);
+             QString::number(ceilingSeconds), QStringLiteral("-F"), QStringLiteral("%r\t%t\t%p"),
+             QStringLiteral("-t"), topic, QStringLiteral("-t"), sentinel});
+    QElapsedTimer waited;
+    waited.start();
+    // A sentinel sent before the subscription took effect is lost: send until one ends it.
+    while (!p.waitForFinished(100) && waited.elapsed() < ceilingSeconds * 1000LL) {
+        QProcess::execute(QStringLiteral("mosquitto_pub"),
+                          {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                           QString::number(port), QStringLiteral("-t"), sentinel,
+                           QStringLiteral("-m"), QStringLiteral("end")});
+    }
+    p.waitForFinished(10000);
     QList<ReceivedMessage> out;
     const QList<QByteArray> lines = p.readAllStandardOutput().split('\n');
     for (const QByteArray &line : lines) {
