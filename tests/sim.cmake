@@ -31,3 +31,5 @@ endif()
 blupow_add_qtest(tst_pollcycle LABELS unit)
 # The one place a device choice becomes a transport (issue 16).
 blupow_add_qtest(tst_transportprovider LABELS unit sim)
+# Opening and closing the session's transport, against a transport the test moves (issue 16).
+blupow_add_qtest(tst_linkkeeper LABELS unit)
