@@ -3,6 +3,11 @@
 # so the fake and the decoder share one description of every field: no byte offset lives here.
 import json
 import os
+import sys
+
+# The maps share a base and repeat fields; the same expansion as the loader's, kept in one place.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registers"))
+import mapexpansion  # noqa: E402
 
 CRC_POLY = 0xA001  # CRC-16/MODBUS, reflected (protocol.md 5.7)
 
@@ -179,10 +184,10 @@ def load_maps(maps_dir, log):
             continue
         try:
             with open(os.path.join(maps_dir, name)) as f:
-                m = json.load(f)
+                m = mapexpansion.expand(maps_dir, json.load(f), name)
             m["_file"] = name
             maps.append(m)
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, mapexpansion.MapError) as e:
             log("cannot load %s: %s" % (name, e))
     return maps
 
