@@ -279,6 +279,11 @@ int runBridge(const QStringList &arguments) {
             if (d.session)
                 d.session->stop();
         }
+        if (!bridge.energyError().isEmpty() && exitCode == ExitOk)
+            exitCode = printError(kCommand,
+                                  bridge.energyError() +
+                                      QStringLiteral("; the energy counters of this run are lost"),
+                                  ExitFailure);
         QCoreApplication::exit(exitCode);
     });
     QObject::connect(bridge.client(), &MqttClient::connected, &bridge,
