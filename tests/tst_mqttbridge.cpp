@@ -124,6 +124,7 @@ private Q_SLOTS:
     void cliKilledLeavesTheWill();
     void cliSigtermPublishesOffline();
     void cliWrongPasswordFailsClearly();
+    void cliEnergyFileNotWrittenFails();
 
 private:
     TestBroker m_broker;
@@ -612,6 +613,30 @@ void TestMqttBridge::cliWrongPasswordFailsClearly() {
         QVERIFY2(!err.contains(secret), "the password appeared in the output");
         QVERIFY2(err.contains(u"password set"_s), qPrintable(err)); // --verbose did log the options
     }
+}
+
+// The energy file could not be written: the bridge goes on publishing, but does not end with 0
+// as if the counters were kept.
+void TestMqttBridge::cliEnergyFileNotWrittenFails() {
+    if (m_cli.isEmpty())
+        QSKIP("BLUPOW_CLI not set");
+    QTemporaryDir tmp;
+    const QString base = u"energyfail-"_s + QUuid::createUuid().toString(QUuid::Id128).left(8);
+    QProcess child;
+    child.start(m_cli, {u"bridge"_s, u"--simulate=controller"_s, u"--mqtt-host"_s, u"127.0.0.1"_s,
+                        u"--mqtt-port"_s, QString::number(m_broker.port), u"--base-topic"_s, base,
+                        u"--interval"_s, u"0.5"_s, u"--energy-file"_s,
+                        tmp.filePath(u"no-such-dir/energy.json"_s)});
+    QVERIFY(child.waitForStarted(10000));
+    const QString availability = base + u"/sim_controller/availability"_s;
+    QTRY_COMPARE_WITH_TIMEOUT(
+        retainedPayload(retainedMessages(m_broker.port, availability), availability),
+        QByteArray("online"), 30000);
+    child.terminate(); // SIGTERM: the last save fails
+    QVERIFY(child.waitForFinished(15000));
+    const QString err = QString::fromUtf8(child.readAllStandardError());
+    QCOMPARE(child.exitCode(), 1);
+    QVERIFY2(err.contains(u"energy counters of this run are lost"_s), qPrintable(err));
 }
 
 QTEST_GUILESS_MAIN(TestMqttBridge)

@@ -140,8 +140,13 @@ void MqttBridge::setPollInterval(int ms) {
 void MqttBridge::saveEnergy() {
     if (!m_energyStore.isDirty())
         return;
-    if (QString why; !m_energyStore.save(&why))
-        qCWarning(lcMqtt).noquote() << why;
+    QString why;
+    if (m_energyStore.save(&why)) {
+        m_energyError.clear();
+        return;
+    }
+    m_energyError = why;
+    qCWarning(lcMqtt).noquote() << why;
 }
 
 void MqttBridge::finishStop() {

@@ -63,6 +63,9 @@ public:
     [[nodiscard]] MqttClient *client() const { return m_client.get(); }
     [[nodiscard]] const Options &options() const { return m_options; }
     [[nodiscard]] const EnergyStore &energyStore() const { return m_energyStore; }
+    // Why the last save of the energy file failed; empty when it succeeded (or none was due).
+    // A caller that ends reports it: the counters of this run are lost otherwise unseen.
+    [[nodiscard]] QString energyError() const { return m_energyError; }
 
     // A handle for one physical device's feed.
     int addDevice();
@@ -140,6 +143,7 @@ private:
     QTimer m_stopTimer;   // bounds the wait for acknowledgements on stop()
     QTimer m_energySaveTimer;
     EnergyStore m_energyStore;
+    QString m_energyError;
     bool m_stopping = false;
 };
 

@@ -4,6 +4,7 @@
 //
 //   bench_mqtt [--samples N] [--seconds S]
 
+#include "benchprocess.h"
 #include "mqtt/mqttbridge.h"
 
 #include <QCoreApplication>
@@ -23,35 +24,9 @@
 #include <unistd.h>
 
 using namespace blupow;
+using namespace blupow::bench;
 
 namespace {
-
-bool brokerScript(const QString &command, const QString &dir) {
-    QProcess p;
-    p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    p.start(QStringLiteral("sh"), {QStringLiteral(BLUPOW_MQTT_BROKER_SCRIPT), command, dir});
-    return p.waitForFinished(30000) && p.exitCode() == 0;
-}
-
-quint16 readPort(const QString &dir) {
-    QFile f(dir + QStringLiteral("/port"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    return static_cast<quint16>(f.readAll().trimmed().toUInt());
-}
-
-// Runs the event loop until `done` or `timeoutMs` (a benchmark program, not library code).
-template<typename Predicate>
-bool spin(Predicate done, int timeoutMs) {
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-    }
-    return true;
-}
 
 double percentile(QList<double> v, double p) {
     std::sort(v.begin(), v.end());
@@ -136,31 +111,6 @@ void latency(quint16 port, int samples, QTextStream &out) {
     wait.exec();
 }
 
-struct ProcSample {
-    qint64 rssKb = 0;
-    qint64 cpuTicks = 0;
-};
-
-ProcSample sample(qint64 pid) {
-    ProcSample s;
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (status.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : status.readAll().split('\n')) {
-            if (line.startsWith("VmRSS:"))
-                s.rssKb = line.mid(6).trimmed().split(' ').first().toLongLong();
-        }
-    }
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (stat.open(QIODevice::ReadOnly)) {
-        const QByteArray text = stat.readAll();
-        // Fields after the ")" of the command name: utime and stime are 14 and 15 overall.
-        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 13)
-            s.cpuTicks = fields.at(11).toLongLong() + fields.at(12).toLongLong();
-    }
-    return s;
-}
-
 void footprint(quint16 port, int seconds, QTextStream &out) {
     QProcess bridge;
     bridge.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -211,16 +161,14 @@ int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
     const QStringList args = app.arguments();
-    const auto intArg = [&](const QString &name, int fallback) {
-        const qsizetype i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
-    };
-    const int samples = intArg(QStringLiteral("--samples"), 1000);
-    const int seconds = intArg(QStringLiteral("--seconds"), 30);
+    const int samples =
+        static_cast<int>(numberArgument(args, QStringLiteral("--samples"), 1000, {1, 1e6}));
+    const int seconds =
+        static_cast<int>(numberArgument(args, QStringLiteral("--seconds"), 30, {1, 86400}));
 
     QTemporaryDir tmp;
     const QString dir = tmp.path() + QStringLiteral("/broker");
-    if (!brokerScript(QStringLiteral("start"), dir)) {
+    if (!brokerScript(QStringLiteral(BLUPOW_MQTT_BROKER_SCRIPT), QStringLiteral("start"), dir)) {
         out << "could not start mosquitto\n";
         return 1;
     }
@@ -228,6 +176,6 @@ int main(int argc, char *argv[]) {
     latency(port, samples, out);
     out.flush();
     footprint(port, seconds, out);
-    brokerScript(QStringLiteral("stop"), dir);
+    brokerScript(QStringLiteral(BLUPOW_MQTT_BROKER_SCRIPT), QStringLiteral("stop"), dir);
     return 0;
 }

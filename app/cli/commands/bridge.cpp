@@ -210,23 +210,13 @@ int runBridge(const QStringList &arguments) {
     addDeviceOptions(parser, 15,
                      QStringLiteral("Longest scan for --name, at most 15 (a device not seen is "
                                     "looked for again later, for as long as the bridge runs)"));
-    if (!parser.parse(normalizeArguments(arguments)))
-        return printError(kCommand, parser.errorText(), ExitUsage);
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return ExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return printError(
-            kCommand,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
-            ExitUsage);
-    QString error;
-    const auto cliDevice = readDeviceOptions(parser, &error);
-    if (!cliDevice)
-        return printError(kCommand, error, ExitUsage);
-
     int exitCode = ExitOk;
+    // No device on the command line is fine: the config file may list them.
+    const auto cliDevice =
+        parseDeviceCommand(parser, arguments, kCommand, &exitCode, {0, 0, false, {}});
+    if (!cliDevice)
+        return exitCode;
+    QString error;
     const auto config = readConfig(parser, *cliDevice, &exitCode);
     if (!config)
         return exitCode;
@@ -278,6 +268,11 @@ int runBridge(const QStringList &arguments) {
             if (d.session)
                 d.session->stop();
         }
+        if (!bridge.energyError().isEmpty() && exitCode == ExitOk)
+            exitCode = printError(kCommand,
+                                  bridge.energyError() +
+                                      QStringLiteral("; the energy counters of this run are lost"),
+                                  ExitFailure);
         QCoreApplication::exit(exitCode);
     });
     QObject::connect(bridge.client(), &MqttClient::connected, &bridge,

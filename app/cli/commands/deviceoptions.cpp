@@ -224,7 +224,8 @@ int exitCodeFor(TransportProvider::Failure failure) {
 
 std::optional<DeviceOptions> parseDeviceCommand(QCommandLineParser &parser,
                                                 const QStringList &arguments,
-                                                const QString &command, int *exitCode) {
+                                                const QString &command, int *exitCode,
+                                                const CommandShape &shape) {
     *exitCode = ExitUsage;
     if (!parser.parse(normalizeArguments(arguments))) {
         printError(command, parser.errorText(), ExitUsage);
@@ -235,11 +236,17 @@ std::optional<DeviceOptions> parseDeviceCommand(QCommandLineParser &parser,
         *exitCode = ExitOk;
         return std::nullopt;
     }
-    if (!parser.positionalArguments().isEmpty()) {
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > shape.maxPositional) {
         printError(
             command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
+            QStringLiteral("unexpected argument '%1'").arg(positional.at(shape.maxPositional)),
             ExitUsage);
+        return std::nullopt;
+    }
+    if (positional.size() < shape.minPositional) {
+        printError(command, QStringLiteral("give %1 (see --help)").arg(shape.positionalHelp),
+                   ExitUsage);
         return std::nullopt;
     }
     QString error;
@@ -248,7 +255,7 @@ std::optional<DeviceOptions> parseDeviceCommand(QCommandLineParser &parser,
         printError(command, error, ExitUsage);
         return std::nullopt;
     }
-    if (!options->hasDevice()) {
+    if (shape.deviceRequired && !options->hasDevice()) {
         printError(command,
                    QStringLiteral("no device selected: use --address ADDR, --name NAME or "
                                   "--simulate[=MODEL]"),

@@ -51,13 +51,22 @@ void addDeviceOptions(QCommandLineParser &parser, double defaultTimeoutS,
 [[nodiscard]] std::optional<DeviceOptions> readDeviceOptions(const QCommandLineParser &parser,
                                                              QString *error);
 
-// The common start of a device command: parses `arguments` into `parser` (with the device
-// options already added), prints --help, and refuses stray arguments or a missing device.
-// Nothing when the command should end now, with `exitCode` set (ExitOk after --help).
+// What a command accepts besides the device options.
+struct CommandShape {
+    int minPositional = 0; // file arguments
+    int maxPositional = 0;
+    bool deviceRequired = true;
+    QString positionalHelp; // "FILE", "A [B]": for the message when the count is wrong
+};
+
+// The common start of every device command: parses `arguments` into `parser` (with the device
+// options already added), prints --help, checks the number of file arguments and, when the
+// command needs one, that a device was selected. Nothing when the command should end now, with
+// `exitCode` set (ExitOk after --help).
 [[nodiscard]] std::optional<DeviceOptions> parseDeviceCommand(QCommandLineParser &parser,
                                                               const QStringList &arguments,
-                                                              const QString &command,
-                                                              int *exitCode);
+                                                              const QString &command, int *exitCode,
+                                                              const CommandShape &shape = {});
 
 // A numeric option, parsed as every number a person gives (parseNumber: NaN and infinities
 // refused): `fallback` when the option is not given; nothing, with the error, when it does not

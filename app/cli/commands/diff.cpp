@@ -50,18 +50,14 @@ int runDiff(const QStringList &arguments) {
     parser.addPositionalArgument(QStringLiteral("B"),
                                  QStringLiteral("Second snapshot file (or select a device)."),
                                  QStringLiteral("[B]"));
-    if (!parser.parse(normalizeArguments(arguments)))
-        return printError(command, parser.errorText(), ExitUsage);
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return ExitOk;
-    }
-    QString error;
-    const auto options = readDeviceOptions(parser, &error);
+    int parseExit = ExitOk;
+    const auto options = parseDeviceCommand(parser, arguments, command, &parseExit,
+                                            {1, 2, false, QStringLiteral("snapshot file A")});
     if (!options)
-        return printError(command, error, ExitUsage);
+        return parseExit;
+    QString error;
     const QStringList files = parser.positionalArguments();
-    if (files.isEmpty() || files.size() > 2 || (files.size() == 2) == options->hasDevice())
+    if ((files.size() == 2) == options->hasDevice())
         return printError(command,
                           QStringLiteral("give two snapshot files, or one file and a device "
                                          "(--address, --name or --simulate)"),

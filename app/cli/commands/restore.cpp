@@ -28,24 +28,12 @@ int runRestore(const QStringList &arguments) {
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Snapshot to restore."));
     parser.addOption(
         {QStringLiteral("yes"), QStringLiteral("Confirm without asking (after reviewing).")});
-    if (!parser.parse(normalizeArguments(arguments)))
-        return printError(command, parser.errorText(), ExitUsage);
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return ExitOk;
-    }
-    QString error;
-    const auto options = readDeviceOptions(parser, &error);
+    int parseExit = ExitOk;
+    const auto options = parseDeviceCommand(parser, arguments, command, &parseExit,
+                                            {1, 1, true, QStringLiteral("one snapshot FILE")});
     if (!options)
-        return printError(command, error, ExitUsage);
-    if (parser.positionalArguments().size() != 1)
-        return printError(command, QStringLiteral("give exactly one snapshot FILE"), ExitUsage);
-    if (!options->hasDevice())
-        return printError(
-            command,
-            QStringLiteral(
-                "no device selected: use --address ADDR, --name NAME or --simulate[=MODEL]"),
-            ExitUsage);
+        return parseExit;
+    QString error;
     const QString path = parser.positionalArguments().first();
     const auto saved = loadSnapshot(path, &error);
     if (!saved)

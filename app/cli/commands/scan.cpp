@@ -75,16 +75,11 @@ int runScan(const QStringList &arguments) {
         "built-in simulated devices instead (say so on stderr).\n\n"
         "Example: blupow-cli scan --timeout 8 --json"));
     addDeviceOptions(parser, 10, QStringLiteral("Scan for S seconds"));
-    if (!parser.parse(normalizeArguments(arguments)))
-        return printError(command, parser.errorText(), ExitUsage);
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return ExitOk;
-    }
-    QString error;
-    const auto options = readDeviceOptions(parser, &error);
+    int parseExit = ExitOk;
+    const auto options =
+        parseDeviceCommand(parser, arguments, command, &parseExit, {0, 0, false, {}});
     if (!options)
-        return printError(command, error, ExitUsage);
+        return parseExit;
     if (options->isSimulated()) {
         print(simulatedDevices(), options->json);
         return ExitOk;
