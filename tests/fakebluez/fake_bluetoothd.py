@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # BluPow's own fake bluetoothd: an `org.bluez` on a private D-Bus bus that the unmodified Qt
 # Bluetooth classes (and bleak) talk to as if it were BlueZ 5.66 with an LE adapter and Renogy
-# devices in range. See /work/shared/bluez-fake.md for the Qt call order this copies, and
+# devices in range. See docs/bluez-fake.md for the Qt call order this copies, and
 # docs/ble.md for how the tests use it.
 #
 # Devices emulated by default (protocol.md 1, 2.1):
