@@ -3,8 +3,6 @@
 #include "command.h"
 #include "transport/transport.h"
 
-#include <QCoreApplication>
-
 namespace blupow::cli {
 
 SessionRunner::SessionRunner(DeviceOptions options, RegisterMaps maps, QObject *parent)
@@ -40,9 +38,6 @@ SessionRunner::~SessionRunner() {
     // The session and its transport go first; then the recorder closes its file.
     m_session.reset();
     m_recorder.reset();
-    // The Bluetooth transport hands its controller and services to deleteLater(), and the event
-    // loop is over by now: they are deleted here or never (LeakSanitizer sees them).
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
 }
 
 void SessionRunner::start() {
