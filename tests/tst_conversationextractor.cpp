@@ -132,7 +132,7 @@ private Q_SLOTS:
         REQUIRE_REAL_CAPTURE();
         const auto x = extract(m_real);
         const QByteArray frame = x.exchanges.at(1).exchange.responseFrame;
-        // 5110-5117 serial, 5122-5129 model, 5130-5131 software version (protocol.md 6.3).
+        // 5110-5117 serial, 5122-5129 model, 5130-5131 software version (docs/protocol.md 6.3).
         QVERIFY(frame.contains("RBT50LFP48S"));
         QVERIFY(frame.contains("V104"));
     }
@@ -221,7 +221,7 @@ private Q_SLOTS:
         BtsnoopWriter::appendRenogyDiscovery(file, 0);
         BtsnoopWriter::appendAttWrite(file, 10, modbus::buildReadRequest(0x30, 5000, 1));
         BtsnoopWriter::appendAttNotification(file, 20, modbus::buildReadResponse(0x30, {15}));
-        // The vendor app's acknowledgement string (protocol.md 3.3 step 5).
+        // The vendor app's acknowledgement string (docs/protocol.md 3.3 step 5).
         BtsnoopWriter::appendAttWrite(file, 30, QByteArrayView("main recv data[30] ["));
         const auto x = extract(file);
         QCOMPARE(x.exchanges.size(), 1);

@@ -21,7 +21,7 @@ void TestCrc16::knownAnswers_data() {
     QTest::addColumn<QString>("hex");
     QTest::addColumn<int>("crc");
 
-    // protocol.md 5.7 test vectors, each verified by recomputation there. CRC transmitted low byte
+    // docs/protocol.md 5.7 test vectors, each verified by recomputation there. CRC transmitted low byte
     // first, so "84 0A" on the wire is 0x0A84.
     QTest::newRow("jt:test 01 03 0000 0001") << u"010300000001"_s << 0x0A84;
     QTest::newRow("cy:README ff 03 0100 0022") << u"ff0301000022"_s << 0xF1D1;
@@ -41,7 +41,7 @@ void TestCrc16::knownAnswers() {
 
 void TestCrc16::appendAndCheck_data() {
     QTest::addColumn<QString>("frame");
-    // Whole frames from ../shared/frames.json (requests and responses of several families).
+    // Whole frames from tests/data/frames.json (requests and responses of several families).
     QTest::newRow("controller request 256 x34") << u"ff0301000022d1f1"_s;
     QTest::newRow("controller model reply") << u"ff03102020524e472d4354524c2d52565234303724"_s;
     QTest::newRow("RIV4835 4000 x10 reply")

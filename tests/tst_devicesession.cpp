@@ -197,7 +197,7 @@ void TestDeviceSession::identifies() {
 void TestDeviceSession::silentBroadcastProbeForcesReconnect() {
     // A controller that ignores 0xFF: the 0x000C x8 probe at 0xFF stays silent, so the later
     // 0x000C x8 probe at 0x01 could receive that probe's late reply. With nothing known to answer
-    // there is no resync probe: the session reconnects before sending it (protocol.md 7.2, C.21).
+    // there is no resync probe: the session reconnects before sending it (docs/protocol.md 7.2, C.21).
     auto found = scenarios::byName(u"controller");
     QVERIFY(found);
     Scenario scenario = *found;
@@ -351,7 +351,7 @@ void TestDeviceSession::lateReplyIsNeverTakenForTheNextRequest() {
 }
 
 void TestDeviceSession::silentBlockIsSkipped() {
-    // The G6 DC-DC never answers a read starting at 0x0120 (protocol.md 6.2): after two silent
+    // The G6 DC-DC never answers a read starting at 0x0120 (docs/protocol.md 6.2): after two silent
     // cycles the block is skipped instead of costing every cycle its timeouts; its fields stay
     // Stale.
     Rig rig;

@@ -265,7 +265,7 @@ void TestDeviceSimulator::writeMultipleChangesLaterReads() {
 }
 
 void TestDeviceSimulator::badCrcGetsException5() {
-    // protocol.md 5.7: a CRC sent high byte first made a REGO answer `ff 83 05`.
+    // docs/protocol.md 5.7: a CRC sent high byte first made a REGO answer `ff 83 05`.
     BLUPOW_REQUIRE_SIM_AT(sim, "inverter", kStart);
     QByteArray frame = modbus::buildReadRequest(0xFF, 4000, 10);
     std::swap(frame[6], frame[7]);

@@ -13,7 +13,7 @@ struct Vector {
     Request request;
 };
 
-// Real replies from ../shared/frames.json (copied with provenance in tests/data/frames.json).
+// Real replies, with their provenance, from tests/data/frames.json.
 const Vector kReplies[] = {
     {"rover model 12x8", "ff03102020524e472d4354524c2d52565234303724", Request::read(0xFF, 12, 8)},
     {"dcc30s 256x7", "ff030e0064008500001010007a000000003168", Request::read(0xFF, 256, 7)},
@@ -118,7 +118,7 @@ void TestFrameReassembler::garbageBeforeFrame_data() {
     // A fake header (right address and function, wrong byte count) must not derail the search.
     QTest::newRow("false header, same chunk") << QByteArray::fromHex("ff 03 02 00") << false;
     QTest::newRow("false header, own chunk") << QByteArray::fromHex("ff 03 02 00") << true;
-    // The vendor app's ASCII "ACK" echoed back by a confused bridge (protocol.md 3.3 step 5).
+    // The vendor app's ASCII "ACK" echoed back by a confused bridge (docs/protocol.md 3.3 step 5).
     QTest::newRow("ascii ack") << QByteArray("main recv data[ff] [") << true;
     QTest::newRow("the address byte alone") << QByteArray::fromHex("ff") << true;
 }
@@ -178,7 +178,7 @@ void TestFrameReassembler::junkAfterFrameIsDropped() {
 
 void TestFrameReassembler::lateReplyOfOtherLengthIsNotTaken() {
     // A late 8-register reply arrives while a 7-register read is pending: its byte count does not
-    // match, so it is dropped and the real answer still completes (protocol.md 3.4).
+    // match, so it is dropped and the real answer still completes (docs/protocol.md 3.4).
     const QByteArray late = bytesOf(kReplies[0].hex); // 16 data bytes
     const QByteArray real = bytesOf(kReplies[1].hex); // 14 data bytes
     FrameReassembler r;

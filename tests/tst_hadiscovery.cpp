@@ -129,7 +129,7 @@ void TestHaDiscovery::entityClasses_data() {
     QTest::addColumn<QString>("stateClass");
     QTest::addColumn<bool>("numeric");
 
-    // ha-mqtt.md §8 table, one row per Renogy quantity.
+    // docs/ha-mqtt.md §8 table, one row per Renogy quantity.
     QTest::newRow("voltage") << u"battery_voltage"_s << FieldType::U16 << u"V"_s << u"voltage"_s
                              << u"measurement"_s << u"sensor"_s << u"voltage"_s << u"V"_s
                              << u"measurement"_s << true;

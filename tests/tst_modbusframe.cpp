@@ -37,7 +37,7 @@ void TestModbusFrame::buildRequests_data() {
     QTest::addColumn<QByteArray>("built");
     QTest::addColumn<QString>("expected");
 
-    // Requests captured on the air or logged by working clients (../shared/frames.json).
+    // Requests captured on the air or logged by working clients (tests/data/frames.json).
     QTest::newRow("controller 256 x34 (cy:README)")
         << buildReadRequest(0xFF, 256, 34) << u"ff0301000022d1f1"_s;
     QTest::newRow("controller model 12 x8 (cy:#78)")
@@ -53,7 +53,7 @@ void TestModbusFrame::buildRequests_data() {
         << buildWriteSingleRequest(0x01, 0x010A, 0) << u"0106010a0000a834"_s;
     QTest::newRow("load on 0x010A = 1")
         << buildWriteSingleRequest(0x01, 0x010A, 1) << u"0106010a000169f4"_s;
-    // The standard 0x10 form with a byte count (protocol.md 5.5).
+    // The standard 0x10 form with a byte count (docs/protocol.md 5.5).
     QTest::newRow("write multiple with byte count")
         << buildWriteMultipleRequest(0x01, 0xE015, {0x0001, 0x0002})
         << u"0110e015000204000100022b59"_s;
@@ -122,7 +122,7 @@ void TestModbusFrame::parseResponse_data() {
     QTest::newRow("wrong function") << u"0106010a000169f4"_s << Request::read(0x01, 0x010A, 1)
                                     << ResponseError::WrongFunction << 0 << none;
     // The DCC30S 7-register reply answered against a request for 8: a parser that does not check
-    // the byte count reads the CRC as data (protocol.md 5.9).
+    // the byte count reads the CRC as data (docs/protocol.md 5.9).
     QTest::newRow("byte count does not match the request")
         << u"ff030e0064008500001010007a000000003168"_s << Request::read(0xFF, 256, 8)
         << ResponseError::ByteCountMismatch << 0 << none;
@@ -158,7 +158,7 @@ void TestModbusFrame::exceptionMeaning_data() {
     QTest::newRow("02") << 2 << u"start address wrong"_s;
     QTest::newRow("03") << 3 << u"too many registers"_s;
     QTest::newRow("04") << 4 << u"failed to read or write"_s;
-    // Renogy's code 5 is a request CRC error, not the standard "acknowledge" (protocol.md 5.3).
+    // Renogy's code 5 is a request CRC error, not the standard "acknowledge" (docs/protocol.md 5.3).
     QTest::newRow("05 is request CRC, not acknowledge") << 5 << u"CRC of the request is wrong"_s;
     QTest::newRow("unknown") << 0x42 << u"unknown exception code"_s;
 }

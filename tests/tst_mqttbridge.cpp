@@ -464,7 +464,7 @@ void TestMqttBridge::layoutSwitchMigrates_data() {
 }
 
 // A user switches --legacy-discovery: the configs the first layout left on the broker are handed
-// over with migrate_discovery before the new ones, then cleared (ha-mqtt.md §10).
+// over with migrate_discovery before the new ones, then cleared (docs/ha-mqtt.md §10).
 void TestMqttBridge::layoutSwitchMigrates() {
     QFETCH(bool, fromLegacy);
     MqttBridge::Options o = bridgeOptions();

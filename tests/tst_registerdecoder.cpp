@@ -169,7 +169,7 @@ void TestRegisterDecoder::exceptionFrames() {
 
 void TestRegisterDecoder::fieldNeverReadFromCrc() {
     // A field that starts inside a block but ends after it is left out, not read from the CRC
-    // (renogy-ble's "cycle count 1015", protocol.md 5.9).
+    // (renogy-ble's "cycle count 1015", docs/protocol.md 5.9).
     const RegisterMap *battery = maps().find(Family::Battery);
     const DecodedValues values = RegisterDecoder::decodeBlock(
         *battery, block(5042, {0x0146, 0x01f8, 0x0000, 0xc284, 0x0000}));
@@ -233,7 +233,7 @@ void TestRegisterDecoder::absentSensor() {
     QCOMPARE(find(values, QStringLiteral("bms_temperature"))->quality, Quality::Invalid);
     QVERIFY(
         find(values, QStringLiteral("bms_temperature"))->note.contains(QLatin1String("0x8000")));
-    // A sub-zero value is signed, not 6553.2 degrees (protocol-open-questions F.39).
+    // A sub-zero value is signed, not 6553.2 degrees (docs/protocol.md F.39).
     const DecodedValues below = RegisterDecoder::decodeBlock(*map, block(5035, {0xFFEC}));
     QCOMPARE(find(below, QStringLiteral("bms_temperature"))->value.toDouble(), -2.0);
 

@@ -77,7 +77,7 @@ void TestRegisterMap::readPlan_data() {
     QTest::addColumn<QString>("plan");
 
     // 4000 x10 exactly: x32 fails on RIV units and 4010-4059 is a no-read range
-    // (protocol.md 6.4.1).
+    // (docs/protocol.md 6.4.1).
     QTest::newRow("inverter cycle")
         << "inverter"
         << "" << int(PollClass::Cycle) << "4000x10 4300x2 4327x7 4398x18 4543x25";
@@ -104,7 +104,7 @@ void TestRegisterMap::readPlan_data() {
     QTest::newRow("battery pro cycle")
         << "battery"
         << "pro" << int(PollClass::Cycle) << "5000x34 5035x18 5100x10";
-    // RNGPRO puts other data in the alarm words: only the status words are read (protocol.md 6.3).
+    // RNGPRO puts other data in the alarm words: only the status words are read (docs/protocol.md 6.3).
     QTest::newRow("battery rngpro cycle")
         << "battery"
         << "rngpro" << int(PollClass::Cycle) << "5000x34 5035x18 5106x4";

@@ -1,4 +1,4 @@
-// Advertised-name matching (protocol.md 2.1) and the scanner's Renogy filter.
+// Advertised-name matching (docs/protocol.md 2.1) and the scanner's Renogy filter.
 
 #include "ble/devicescanner.h"
 #include "ble/renogynames.h"

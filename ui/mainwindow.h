@@ -18,7 +18,7 @@ class SettingsPanel;
 
 // A frame: lays out the panels as docks around the live values, builds the menus from the
 // panels' own actions, and shows the link summary in the status bar. No logic lives here
-// (design.md 7: no god MainWindow); app/gui/main.cpp wires everything.
+// (no god MainWindow); app/gui/main.cpp wires everything.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 

@@ -1,6 +1,6 @@
 // blupow: the desktop GUI's composition root. Every object is created and wired here; the
 // transport for a chosen device comes from TransportProvider (core/provider), as in the commands
-// and the bridge. No singletons, no global "simulator" flag (design.md 1).
+// and the bridge. No singletons, no global "simulator" flag (README, Architecture).
 
 #include "ble/devicescanner.h"
 #include "capturecontroller.h"

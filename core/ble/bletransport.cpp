@@ -15,7 +15,7 @@
 namespace blupow {
 
 namespace {
-// protocol.md 3.1: requests go to FFD1 in service FFD0, replies come as notifications on FFF1 in
+// docs/protocol.md 3.1: requests go to FFD1 in service FFD0, replies come as notifications on FFF1 in
 // service FFF0; FFD4 is the inverters' priming characteristic (3.3).
 const QBluetoothUuid kWriteService{quint16(0xFFD0)};
 const QBluetoothUuid kWriteChar{quint16(0xFFD1)};
@@ -23,7 +23,7 @@ const QBluetoothUuid kPrimingChar{quint16(0xFFD4)};
 const QBluetoothUuid kNotifyService{quint16(0xFFF0)};
 const QBluetoothUuid kNotifyChar{quint16(0xFFF1)};
 // ATT_MTU 23 minus the 3-byte header: the most a Write Without Response can carry when the MTU
-// is unknown (Qt 6.4 over BlueZ D-Bus reports -1, bluez-fake.md).
+// is unknown (Qt 6.4 over BlueZ D-Bus reports -1, docs/bluez-fake.md).
 constexpr int kMaxCommandWrite = 20;
 
 QString shortUuid(const QBluetoothUuid &uuid) {
@@ -86,7 +86,7 @@ BleTransport::BleTransport(const QString &address, const QString &name, Options 
     connect(&m_nextServiceTimer, &QTimer::timeout, this, &BleTransport::startNextServiceDetails);
     connect(&m_primingDelayTimer, &QTimer::timeout, this, &BleTransport::onPrimingRead);
     connect(&m_primingReadTimer, &QTimer::timeout, this, [this] {
-        qCInfo(lcBle) << "priming read of FFD4 unanswered; going on (protocol.md 3.3)";
+        qCInfo(lcBle) << "priming read of FFD4 unanswered; going on (docs/protocol.md 3.3)";
         becomeOpen();
     });
     connect(&m_retryTimer, &QTimer::timeout, this, &BleTransport::startConnect);
@@ -253,7 +253,7 @@ void BleTransport::onConnected() {
         m_name = m_controller->remoteName().trimmed();
     }
     // Over BlueZ D-Bus Qt 6.4 cannot learn the ATT MTU and reports -1: replies arrive in 20-byte
-    // notifications and are joined by Modbus length above us (protocol.md 3.4).
+    // notifications and are joined by Modbus length above us (docs/protocol.md 3.4).
     qCInfo(lcBle).noquote() << "connected to" << peerName() << m_address << "mtu"
                             << m_controller->mtu();
     setPhase(Phase::DiscoveringServices);
@@ -317,7 +317,7 @@ void BleTransport::onServiceStateChanged(QLowEnergyService::ServiceState state) 
     }
     if (m_notifyService->state() == QLowEnergyService::RemoteService) {
         // Qt 6.4 leaves a service stuck when discoverDetails() starts while another service's
-        // jobs are queued, even from this slot (bluez-fake.md pitfall 2): start it queued.
+        // jobs are queued, even from this slot (docs/bluez-fake.md pitfall 2): start it queued.
         m_nextServiceTimer.start();
         return;
     }
@@ -336,7 +336,7 @@ void BleTransport::startNextServiceDetails() {
 
 void BleTransport::selectCharacteristics() {
     // Battery Pro packs have several FFD1/FFF1 characteristics: take the one in the right service
-    // with the right property (protocol.md 3.1; renogy-bt PR #106).
+    // with the right property (docs/protocol.md 3.1; renogy-bt PR #106).
     m_writeChar = {};
     m_notifyChar = {};
     m_primingChar = {};
@@ -376,7 +376,7 @@ void BleTransport::selectCharacteristics() {
     }
     const QLowEnergyDescriptor cccd = m_notifyChar.clientCharacteristicConfiguration();
     if (!cccd.isValid()) {
-        // Qt only watches notifications of characteristics with a CCCD (bluez-fake.md pitfall 3):
+        // Qt only watches notifications of characteristics with a CCCD (docs/bluez-fake.md pitfall 3):
         // without one the device would look silent, so say so now.
         fail(Error::ServiceMissing,
              QStringLiteral("%1: FFF1 has no Client Characteristic Configuration descriptor "
@@ -385,7 +385,7 @@ void BleTransport::selectCharacteristics() {
         return;
     }
     // Write Without Response, as the vendor app does; Pro packs reject writes with response
-    // (protocol.md 3.3 step 4). With response only where the characteristic allows nothing else.
+    // (docs/protocol.md 3.3 step 4). With response only where the characteristic allows nothing else.
     m_writeMode = (m_writeChar.properties() & QLowEnergyCharacteristic::WriteNoResponse)
                       ? QLowEnergyService::WriteWithoutResponse
                       : QLowEnergyService::WriteWithResponse;
@@ -463,7 +463,7 @@ bool BleTransport::write(const QByteArray &frame) {
 void BleTransport::onServiceError(QLowEnergyService::ServiceError error) {
     switch (m_phase) {
     case Phase::PrimingRead:
-        // protocol.md 3.3: the priming read's result and failure are both ignored.
+        // docs/protocol.md 3.3: the priming read's result and failure are both ignored.
         qCDebug(lcBle) << "priming read failed:" << error << "(ignored)";
         becomeOpen();
         break;

@@ -22,9 +22,9 @@ class DeviceScanner;
 // Opening is an explicit state machine (Phase), every step bounded by a named timer:
 //   [LookingUp: short scan when BlueZ does not know the address] -> Connecting
 //   -> DiscoveringServices -> DiscoveringDetails (FFD0, then FFF0: one after another, Qt 6.4
-//   leaves a service stuck otherwise, bluez-fake.md pitfall 2) -> EnablingNotifications (CCCD)
-//   -> [PrimingDelay -> PrimingRead: inverters, protocol.md 3.3] -> Open.
-// When BlueZ reports ServicesResolved before its GATT objects exist (bluez-fake.md pitfall 4),
+//   leaves a service stuck otherwise, docs/bluez-fake.md pitfall 2) -> EnablingNotifications (CCCD)
+//   -> [PrimingDelay -> PrimingRead: inverters, docs/protocol.md 3.3] -> Open.
+// When BlueZ reports ServicesResolved before its GATT objects exist (docs/bluez-fake.md pitfall 4),
 // Qt finds no services and will not look again: the transport disconnects and reconnects, a
 // bounded number of times (Phase::Retrying).
 class BleTransport : public Transport {
@@ -48,7 +48,7 @@ public:
 
     struct Options {
         // Inverters want one read of FFD4 about 1 s after connecting before they answer
-        // (protocol.md 3.3). Unset = decided by the name (BTRIC*, RNGRIU*).
+        // (docs/protocol.md 3.3). Unset = decided by the name (BTRIC*, RNGRIU*).
         std::optional<bool> primingRead;
         int primingDelayMs = 1000;       // from the link being up to the priming read
         int primingReadTimeoutMs = 3000; // the result is ignored; so is its absence
@@ -85,7 +85,7 @@ public:
         return m_writeMode == QLowEnergyService::WriteWithoutResponse;
     }
 
-    // Names that need the FFD4 priming read (protocol.md 3.3).
+    // Names that need the FFD4 priming read (docs/protocol.md 3.3).
     [[nodiscard]] static bool nameNeedsPrimingRead(const QString &name);
     [[nodiscard]] static QString phaseName(Phase phase);
 

@@ -12,7 +12,7 @@
 namespace blupow {
 
 namespace {
-// protocol.md 2.2: BT-TH-* (and the built-in modules that look like them) advertise 0xFFD0.
+// docs/protocol.md 2.2: BT-TH-* (and the built-in modules that look like them) advertise 0xFFD0.
 const QBluetoothUuid kRenogyService{quint16(0xFFD0)};
 constexpr int kProgressIntervalMs = 100;
 

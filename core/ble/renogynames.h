@@ -14,7 +14,7 @@ struct NameMatch {
     QString variant;              // battery variant: pro, core, rngpro
 };
 
-// Advertised-name patterns of protocol.md 2.1. Names are trimmed first ("BT-TH-E3383D0E    ").
+// Advertised-name patterns of docs/protocol.md 2.1. Names are trimmed first ("BT-TH-E3383D0E    ").
 [[nodiscard]] NameMatch matchAdvertisedName(const QString &name);
 
 } // namespace blupow

@@ -7,7 +7,7 @@
 
 namespace blupow::capture {
 
-// ATT handles of the BT-2 in the vendor app's capture (protocol.md 3.1, [rs:bt2doc]); the
+// ATT handles of the BT-2 in the vendor app's capture (docs/protocol.md 3.1, [rs:bt2doc]); the
 // recordings BluPow writes use the same so that they look like a phone's capture in Wireshark.
 inline constexpr quint16 kRenogyWriteHandle = 0x001d;
 inline constexpr quint16 kRenogyNotifyHandle = 0x002e;

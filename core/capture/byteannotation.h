@@ -5,7 +5,7 @@
 
 namespace blupow {
 
-// One labelled byte range of a Modbus frame (protocol.md 5.1-5.5): what the frames panel shows
+// One labelled byte range of a Modbus frame (docs/protocol.md 5.1-5.5): what the frames panel shows
 // under a selected frame, and what it highlights in the hex view.
 struct ByteAnnotation {
     enum class Kind {

@@ -102,7 +102,7 @@ CaptureImporter::importData(QByteArrayView data,
 }
 
 std::optional<Family> CaptureImporter::familyFromRegister(int start) {
-    // protocol.md 6: battery 5000-5229 (and the 61440 ACP block is battery-only), inverter
+    // docs/protocol.md 6: battery 5000-5229 (and the 61440 ACP block is battery-only), inverter
     // 4000-4615, controller and DC-DC charger 0x000A-0x0122, 0xE001+, 0xF000+.
     if (start >= 5000 && start < 6000)
         return Family::Battery;
@@ -114,7 +114,7 @@ std::optional<Family> CaptureImporter::familyFromRegister(int start) {
 }
 
 std::optional<Family> CaptureImporter::familyFromSlave(quint8 slave) {
-    // Batteries on a BT-2 bus or a hub answer at 0x30-0x37 (protocol.md 4).
+    // Batteries on a BT-2 bus or a hub answer at 0x30-0x37 (docs/protocol.md 4).
     if (slave >= 0x30 && slave <= 0x37)
         return Family::Battery;
     return std::nullopt;

@@ -290,7 +290,7 @@ ConversationExtractor::Result ConversationExtractor::extract(QByteArrayView file
                 pairer.request(pdu, *request);
             } else {
                 // The vendor app writes an ASCII "main recv data[XX] [" acknowledgement after
-                // each notification (protocol.md 3.3, step 5): not Modbus, nothing to pair.
+                // each notification (docs/protocol.md 3.3, step 5): not Modbus, nothing to pair.
                 diag.add(Sev::Skipped,
                          QStringLiteral("write to %1 that is not a Modbus request")
                              .arg(hex16(result.writeHandle)),

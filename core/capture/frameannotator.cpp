@@ -58,7 +58,7 @@ int byteInWord(const FieldDef &field) {
 
 // Labels the register words of a read reply or a write request. A field is decoded only when all
 // of its words are in the frame; the words of a field cut by the block edge are labelled as a part
-// of it instead of being decoded from bytes that are not there (protocol.md 5.9).
+// of it instead of being decoded from bytes that are not there (docs/protocol.md 5.9).
 void annotateWords(ByteAnnotations &out, QByteArrayView frame, int base, quint16 start, int count,
                    const RegisterMap *map) {
     const bool useMap = map && map->isModbus();

@@ -11,7 +11,7 @@ class RegisterMap;
 
 // Pure functions that label every byte of a Modbus RTU frame. Responses are read against the
 // request that was sent: a read reply carries no register numbers, so the request's start fixes
-// which register each word is (protocol.md 5.2), and the register map names and scales it.
+// which register each word is (docs/protocol.md 5.2), and the register map names and scales it.
 namespace FrameAnnotator {
 
 // A request frame (0x03, 0x06, 0x10). Written values are named by `map` when given.

@@ -24,7 +24,7 @@ struct FrameRecord {
         Exception, // a well-formed Modbus exception reply
         Error,     // wrong slave, function, byte count, echo; short frame
         Timeout,   // on the request: no reply came
-        Discarded, // bytes dropped while resynchronising (protocol.md 5)
+        Discarded, // bytes dropped while resynchronising (docs/protocol.md 5)
     };
 
     quint64 sequence = 0; // monotonic over the log's life; survives the ring dropping old lines

@@ -31,7 +31,7 @@ public:
 
     // The Renogy request characteristic: ffd1 in service ffd0 with a write property. Packs with
     // duplicate ffd1 UUIDs exist, so the service and the property are both required
-    // (protocol.md 3.1).
+    // (docs/protocol.md 3.1).
     [[nodiscard]] const Characteristic *renogyWrite() const;
     // The Renogy reply characteristic: fff1 in service fff0 with notify or indicate.
     [[nodiscard]] const Characteristic *renogyNotify() const;

@@ -182,7 +182,7 @@ std::optional<SettingChange> SettingsWriter::plan(const RegisterMap &map, quint8
     c.field = *field;
     c.name = fieldName(*field);
     const auto reg = static_cast<quint16>(field->reg);
-    // One register: 0x06, the function every reference uses (protocol.md 8.1); the inverter takes
+    // One register: 0x06, the function every reference uses (docs/protocol.md 8.1); the inverter takes
     // one register per write (6.4.5). Multi-register fields need 0x10 (5.5).
     c.request = words->size() == 1 ? modbus::Request::writeSingle(slave, reg, words->first())
                                    : modbus::Request::writeMultiple(slave, reg, *words);
@@ -211,7 +211,7 @@ std::optional<SettingChange> SettingsWriter::planLoadSwitch(const RegisterMap &m
     c.frame = modbus::buildRequest(c.request);
     c.newRaw = {static_cast<quint16>(on ? 1 : 0)};
     c.newText = on ? QStringLiteral("on") : QStringLiteral("off");
-    // 0x010A is write-only; the state is bit 7 of the high byte of 0x0120 (protocol.md 8.3).
+    // 0x010A is write-only; the state is bit 7 of the high byte of 0x0120 (docs/protocol.md 8.3).
     c.verifyStart = WritePolicy::kControllerLoadState;
     c.verifyMask = {WritePolicy::kControllerLoadStateMask};
     c.verifyExpected = {static_cast<quint16>(on ? WritePolicy::kControllerLoadStateMask : 0)};
@@ -418,7 +418,7 @@ void SettingsWriter::onExchange(const Exchange &ex) {
             fail(QStringLiteral("%1: write failed: %2").arg(c.name, answer));
             return;
         }
-        // The echo only says the request arrived; a device may ignore it (protocol.md 8.2).
+        // The echo only says the request arrived; a device may ignore it (docs/protocol.md 8.2).
         setState(State::Verifying);
         m_awaitId =
             m_session->readRegisters(c.verifyStart, static_cast<quint16>(c.verifyExpected.size()));

@@ -11,7 +11,7 @@ namespace blupow {
 class DeviceSession;
 struct Exchange;
 
-// The safe write procedure (protocol.md 8.2: write, then read back; no reference validates more):
+// The safe write procedure (docs/protocol.md 8.2: write, then read back; no reference validates more):
 //
 //   Idle --prepare()--> ReadingCurrent --> AwaitingConfirmation --confirm()--> Writing
 //        --echo--> Verifying --read-back equal--> (next change: Writing) ... --> Succeeded
@@ -62,7 +62,7 @@ public:
     // Expert mode (the register console): exact words from `start`, outside the map's access
     // marks and ranges. Still refused before anything is sent: WritePolicy's registers, a range
     // past 0xFFFF or longer than one request, and more than one register on a family that takes
-    // one register per write (the inverter, protocol.md 6.4.5). Verified by reading every word
+    // one register per write (the inverter, docs/protocol.md 6.4.5). Verified by reading every word
     // back, like any other write.
     [[nodiscard]] static std::optional<SettingChange> planRaw(const RegisterMap &map, quint8 slave,
                                                               quint16 start,

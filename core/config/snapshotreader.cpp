@@ -61,7 +61,7 @@ void SnapshotReader::onExchange(const Exchange &ex) {
     m_awaitId = 0;
     m_blockTimer.stop();
     if (ex.outcome == Exchange::Outcome::Exception) {
-        // A model that does not implement a settings block answers exception 0x02 (protocol.md
+        // A model that does not implement a settings block answers exception 0x02 (docs/protocol.md
         // 5.3): its fields are left out of the snapshot and the caller is told which.
         m_skipped.append(
             QStringLiteral("%1 x%2: %3").arg(ex.request.start).arg(ex.request.count).arg(ex.error));

@@ -25,7 +25,7 @@ QString sanitize(const QString &text, bool dropColons) {
 } // namespace
 
 QString DeviceIdentity::deviceId() const {
-    // ha-mqtt.md 1: prefer an id read from the device (the serial); else the BLE address without
+    // docs/ha-mqtt.md 1: prefer an id read from the device (the serial); else the BLE address without
     // colons (stable on Linux and Windows), "sim_inverter" for a simulated one; else the name.
     QString id = sanitize(serial, false);
     if (id.isEmpty())

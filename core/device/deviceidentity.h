@@ -18,7 +18,7 @@ struct DeviceIdentity {
     QString serial;
     QString firmware;
     QString how; // "name BTRIC* -> inverter; 4311 model RIV1230RCH-SPS; slave 0x20 from 4109"
-    // Stable id for MQTT/HA topics: lowercase [a-z0-9_-] (ha-mqtt.md 1).
+    // Stable id for MQTT/HA topics: lowercase [a-z0-9_-] (docs/ha-mqtt.md 1).
     [[nodiscard]] QString deviceId() const;
 };
 

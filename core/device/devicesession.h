@@ -30,12 +30,12 @@ public:
 
     struct Options {
         int pollIntervalMs = 1000;   // from the start of one cycle to the start of the next
-        int requestTimeoutMs = 2000; // per request (renogy-ble's default, protocol.md 3.5)
+        int requestTimeoutMs = 2000; // per request (renogy-ble's default, docs/protocol.md 3.5)
         int maxRetries = 2;          // per request, before the cycle marks its values stale
         int backoffInitialMs = 1000;
         int backoffMaxMs = 30000;
         double backoffJitter = 0.2; // +-20 %
-        int interRequestGapMs = 0;  // extra pause between requests (inverters: see protocol.md 3.5)
+        int interRequestGapMs = 0;  // extra pause between requests (inverters: see docs/protocol.md 3.5)
         std::optional<Family> family; // forced family (skips detection)
         QString variant;              // forced map variant
         std::optional<quint8> slave;  // forced slave id

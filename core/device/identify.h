@@ -12,7 +12,7 @@
 
 namespace blupow {
 
-// Run-time identification (protocol.md 7.2, open questions C.21, A.6, A.8) as a step machine
+// Run-time identification (docs/protocol.md 7.2, docs/protocol.md C.21, A.6, A.8) as a step machine
 // without I/O: the session asks next() for the request to send and hands back what came of it.
 // Keeping it free of timers makes every path testable and keeps "one request in flight" the
 // session's job alone.
@@ -22,10 +22,10 @@ namespace blupow {
 // family-specific probe with a short timeout: controller/DC-DC 0x000C x8 (the model itself),
 // inverter 4109 x1 (its address register), battery 5042 x6. The probe counts differ (8, 1, 6) so
 // that a late reply to a silent probe can never be taken for the answer to the next probe on the
-// same address (protocol.md 3.4). An exception proves a device at that address (of another
+// same address (docs/protocol.md 3.4). An exception proves a device at that address (of another
 // family); silence proves nothing. After a probe answers, the model registers are read (inverter
 // 4311 x8, battery 5122 x8); a model read that times out leaves the model unknown but does not
-// fail identification (open question A.6).
+// fail identification (docs/protocol.md A.6).
 class Identifier {
 public:
     struct Config {
@@ -58,10 +58,10 @@ public:
     // Requests that were answered normally (resync targets for the session).
     [[nodiscard]] const QList<modbus::Request> &answered() const { return m_answered; }
 
-    // The family a model string belongs to (protocol.md 7.2 and [ha:devname]): RIV... inverter,
+    // The family a model string belongs to (docs/protocol.md 7.2 and [ha:devname]): RIV... inverter,
     // RBT... battery, DCC... or RBC<digits>D... DC-DC charger, RNG-CTRL-/RCC/ML/MT controller.
     [[nodiscard]] static std::optional<Family> familyFromModel(const QString &model);
-    // The slave ids worth probing when nothing is known (protocol.md 4, open question C.21).
+    // The slave ids worth probing when nothing is known (docs/protocol.md 4, docs/protocol.md C.21).
     [[nodiscard]] static QList<quint8> knownSlaveIds();
 
 private:

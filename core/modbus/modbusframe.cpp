@@ -51,7 +51,7 @@ QByteArray buildRequest(const Request &request) {
         break;
     case FunctionCode::WriteMultipleRegisters:
         // The standard form with a byte count; one Rover document example omits it
-        // (protocol.md 5.5).
+        // (docs/protocol.md 5.5).
         appendWord(frame, static_cast<quint16>(request.values.size()));
         frame.append(static_cast<char>(2 * request.values.size()));
         for (const quint16 v : request.values)
@@ -169,7 +169,7 @@ Response parseResponse(QByteArrayView frame, const Request &request) {
     }
 
     // 0x06 echoes the request; 0x10 answers address, function, start and count
-    // (protocol.md 5.4-5.5).
+    // (docs/protocol.md 5.4-5.5).
     if (frame.size() < 8) {
         r.error = ResponseError::TooShort;
         return r;

@@ -14,7 +14,7 @@
 namespace blupow::modbus {
 
 // 0xFF is answered by the single attached device with its own address (a legacy battery answered
-// 0x30, a REGO inverter answered 0xFF), so a reply to it may carry any address (protocol.md 4).
+// 0x30, a REGO inverter answered 0xFF), so a reply to it may carry any address (docs/protocol.md 4).
 inline constexpr quint8 kBroadcastSlave = 0xFF;
 inline constexpr int kMaxReadCount = 0x7D;
 inline constexpr int kMaxWriteCount = 0x7B;
@@ -85,7 +85,7 @@ struct Response {
 [[nodiscard]] QString describe(ResponseError error);
 
 // Meaning of an exception code in the Renogy documents (code 5 is "request CRC wrong", not the
-// standard Modbus "acknowledge"; protocol.md 5.3).
+// standard Modbus "acknowledge"; docs/protocol.md 5.3).
 [[nodiscard]] QString exceptionMeaning(quint8 code);
 
 // Reply builders, for the simulator and the fake peripheral in tests.

@@ -11,7 +11,7 @@ namespace blupow {
 // samples, 1.4 MB at most; memory grows with the samples up to that bound and never beyond. Samples
 // arrive in time order; older ones are overwritten. Reading a window returns at most two points per
 // pixel bucket (min and max, in time order), so a 24 h window costs the plot width, not 86 400
-// points, on every repaint (design.md 3, step 6).
+// points, on every repaint (README, Architecture: data flow step 6).
 class TimeSeriesBuffer {
 public:
     static constexpr int kDay1Hz = 24 * 60 * 60;

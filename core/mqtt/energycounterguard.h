@@ -8,7 +8,7 @@
 namespace blupow {
 
 // Keeps `total_increasing` counters from corrupting Home Assistant's long-term statistics
-// (ha-mqtt.md §9). HA reads every decrease of a total_increasing sensor as a meter reset and
+// (docs/ha-mqtt.md §9). HA reads every decrease of a total_increasing sensor as a meter reset and
 // counts the next value from zero, so one bad read ("energy today" going down mid-day on a DC-DC
 // charger, IAmTheMitchell/renogy-ha#140) adds a whole day's energy a second time. The rule:
 //

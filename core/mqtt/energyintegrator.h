@@ -9,9 +9,9 @@
 namespace blupow {
 
 // Battery energy for Home Assistant's energy dashboard. HA accepts a battery only with charged
-// and discharged *energy* counters; power alone is refused (ha-mqtt.md §9, Daly2MQTT#210), and
+// and discharged *energy* counters; power alone is refused (docs/ha-mqtt.md §9, Daly2MQTT#210), and
 // Renogy batteries have no such counters. So the bridge integrates `battery_power` (W, positive
-// while charging, protocol.md 6.3) into two total_increasing counters that never go down.
+// while charging, docs/protocol.md 6.3) into two total_increasing counters that never go down.
 //
 // Between two Good readings the power is taken as a straight line (trapezoid), split where it
 // crosses zero so that charging never cancels discharging. A reading that is not Good, or two

@@ -2,7 +2,7 @@
 
 // Home Assistant MQTT discovery as pure functions: topics and JSON payloads from register-map
 // field definitions and decoded values. No broker, no state, no clock: the bridge decides WHEN,
-// these functions decide WHAT (ha-mqtt.md is the rule book; sections are cited where a rule
+// these functions decide WHAT (docs/ha-mqtt.md is the rule book; sections are cited where a rule
 // comes from).
 
 #include "device/deviceidentity.h"
@@ -27,7 +27,7 @@ struct HaDiscoveryOptions {
 };
 
 // One entity as Home Assistant will see it, resolved from a FieldDef (and validated against the
-// unit / device-class / state-class tables of ha-mqtt.md §8).
+// unit / device-class / state-class tables of docs/ha-mqtt.md §8).
 struct HaEntity {
     QString key; // state JSON key and component id
     QString name;
@@ -90,7 +90,7 @@ bridgeStatusTopic(const HaDiscoveryOptions &options); // <base>/bridge/<hostid>/
 [[nodiscard]] QList<HaEntity> entitiesFor(const QList<FieldDef> &fields);
 
 // expire_after in seconds: 3 x the poll interval (§6), at least 10 s so one cycle that needs its
-// retries (2 x 2 s request timeout, protocol.md 3.5) does not flap every entity to unavailable.
+// retries (2 x 2 s request timeout, docs/protocol.md 3.5) does not flap every entity to unavailable.
 [[nodiscard]] int expireAfterSeconds(const HaDiscoveryOptions &options);
 
 [[nodiscard]] QJsonObject origin(const HaDiscoveryOptions &options);

@@ -23,7 +23,7 @@
 
 namespace blupow {
 
-// Publishes devices to Home Assistant (ha-mqtt.md §1 layout). Owns its MqttClient so the last
+// Publishes devices to Home Assistant (docs/ha-mqtt.md §1 layout). Owns its MqttClient so the last
 // will is always the bridge's `offline`. Devices are fed through the device* slots, which
 // linkSessionToBridge() (bridgesessionlink.h) connects to a DeviceSession's signals; tests feed
 // them directly.
@@ -34,7 +34,7 @@ namespace blupow {
 // announcement on a connection it looks for configs the other discovery layout left on the broker
 // (the user switched --legacy-discovery): it subscribes to those topics, then publishes a marker
 // to its own sync topic; the marker coming back means the broker has delivered every retained
-// config it holds for them. Any it found get the migrate_discovery handshake (ha-mqtt.md §10).
+// config it holds for them. Any it found get the migrate_discovery handshake (docs/ha-mqtt.md §10).
 // While the broker is
 // away only the latest state per device is kept (bounded memory), and a state older than one
 // poll interval is dropped rather than published late as if it were new.

@@ -49,7 +49,7 @@ QList<quint16> rawWords(const quint16 *words, int count) {
 }
 
 // The raw words (one byte per entry in the shunt payload) folded big-endian into one integer:
-// 32-bit values are high word first (protocol.md 5.8).
+// 32-bit values are high word first (docs/protocol.md 5.8).
 quint64 foldRaw(const FieldDef &f, const QList<quint16> &raw) {
     const FieldType enc = encodingOf(f);
     const int total = enc == FieldType::Ascii ? 16 : typeBits(enc);
@@ -86,7 +86,7 @@ qint64 integerOf(FieldType enc, quint32 mask, int maskShift, quint64 v) {
         return (v & 0x800000u) ? static_cast<qint64>(v) - 0x1000000 : static_cast<qint64>(v);
     case FieldType::SignMag8Hi:
     case FieldType::SignMag8Lo:
-        // bit 7 = minus, bits 0-6 = magnitude (protocol.md 5.8, controller temperatures)
+        // bit 7 = minus, bits 0-6 = magnitude (docs/protocol.md 5.8, controller temperatures)
         return (v & 0x80) ? -static_cast<qint64>(v & 0x7F) : static_cast<qint64>(v & 0x7F);
     default:
         return static_cast<qint64>(v);
@@ -121,7 +121,7 @@ int decimalsOf(double scale) {
     return d;
 }
 
-// Leading spaces occur ("  RNG-CTRL-RVR40", protocol-open-questions D.28); NUL or space pad.
+// Leading spaces occur ("  RNG-CTRL-RVR40", docs/protocol.md D.28); NUL or space pad.
 QString asciiOf(const QList<quint16> &raw) {
     const auto byteAt = [&raw](qsizetype i) {
         const quint16 w = raw.at(i / 2);
@@ -158,7 +158,7 @@ QString hexText(quint64 u, int width) {
     return text;
 }
 
-// "V03.02.01" from the last three bytes (protocol.md 6.1.1: byte 0 unused).
+// "V03.02.01" from the last three bytes (docs/protocol.md 6.1.1: byte 0 unused).
 QString versionText(quint64 u) {
     std::array<char, 16> text{};
     int n = 0;
@@ -310,7 +310,7 @@ void appendBlock(const RegisterMap &map, const RegisterBlock &block, StepRange s
     const int last = block.start + static_cast<int>(block.words.size()) - 1;
     const quint16 *words = block.words.constData();
     for (const DecodeStep *s = steps.begin; s != steps.end; ++s) {
-        // Wholly inside, or not at all: never read a field's tail from the CRC (protocol.md 5.9).
+        // Wholly inside, or not at all: never read a field's tail from the CRC (docs/protocol.md 5.9).
         if (s->lastReg > last)
             continue;
         const quint16 *w = words + (s->reg - first);
@@ -356,7 +356,7 @@ void applyCounts(const RegisterMap &map, DecodedValues &values, const FieldIndic
                 noteCount = static_cast<qint64>(n);
                 note = QStringLiteral("not present: ") % f.countKey % QStringLiteral(" is ") %
                        QString::number(noteCount) %
-                       QStringLiteral(" (protocol-open-questions F.40)");
+                       QStringLiteral(" (docs/protocol.md F.40)");
             }
             v[i].quality = Quality::Invalid;
             v[i].note = note;
@@ -586,7 +586,7 @@ DecodedValues decodeCycle(const RegisterMap &map, const QList<RegisterBlock> &bl
 }
 
 DecodedValues decodePayload(const RegisterMap &map, QByteArrayView payload, qint64 timestampMs) {
-    // Some stacks put a 4-byte `61 d2 xx xx` prefix before the frame (protocol.md 6.5); other
+    // Some stacks put a 4-byte `61 d2 xx xx` prefix before the frame (docs/protocol.md 6.5); other
     // frame types (`42 57 01 0b`, history) carry none of these fields.
     const QByteArray prefix = map.payloadPrefix();
     if (!prefix.isEmpty() && payload.startsWith(prefix) &&

@@ -22,7 +22,7 @@ namespace RegisterDecoder {
 
 // All blocks of one poll cycle, then the map-wide checks that need several blocks: fields
 // beyond a count (cell 5 of a 4-cell pack), absent-sensor sentinels, the cell-voltage scale
-// chosen from the sum of cells against the pack voltage (protocol-open-questions F.35).
+// chosen from the sum of cells against the pack voltage (docs/protocol.md F.35).
 [[nodiscard]] DecodedValues decodeCycle(const RegisterMap &map, const QList<RegisterBlock> &blocks);
 
 // One field from its own words (raw.size() == field.words).
@@ -38,7 +38,7 @@ encodeField(const FieldDef &field, const QVariant &cooked, QString *error = null
 // (RegisterMap::decodeSteps()) and decodeBlock / decodeCycle follow them.
 [[nodiscard]] DecodeStep compileStep(const FieldDef &field);
 
-// The shunt's notification payload (protocol.md 6.5): fields by byte offset.
+// The shunt's notification payload (docs/protocol.md 6.5): fields by byte offset.
 [[nodiscard]] DecodedValues decodePayload(const RegisterMap &map, QByteArrayView payload,
                                           qint64 timestampMs = 0);
 

@@ -341,7 +341,7 @@ bool Parser::field(const QJsonObject &o, bool modbus, FieldDef *f) {
     return true;
 }
 
-// Home Assistant rejects a unit outside its device class's set (ha-mqtt.md 8); catching it here
+// Home Assistant rejects a unit outside its device class's set (docs/ha-mqtt.md 8); catching it here
 // keeps a map edit from breaking discovery.
 bool checkHa(Parser &p, const FieldDef &f) {
     struct Rule {
@@ -754,7 +754,7 @@ RegisterMaps RegisterMaps::builtIn() {
 }
 
 const RegisterMap *RegisterMaps::find(Family family, QStringView variant) const {
-    // Without a variant, batteries are legacy (the common BT-2 / BT-TH case, protocol.md 6.3).
+    // Without a variant, batteries are legacy (the common BT-2 / BT-TH case, docs/protocol.md 6.3).
     const QString wanted = !variant.isEmpty()          ? variant.toString()
                            : family == Family::Battery ? QStringLiteral("legacy")
                                                        : QStringLiteral("default");

@@ -22,7 +22,7 @@ enum class FieldType {
     U16,
     S16,
     U32,
-    S32, // 32-bit values: high word first (protocol.md 5.8)
+    S32, // 32-bit values: high word first (docs/protocol.md 5.8)
     U8Hi,
     U8Lo, // one byte of a register
     SignMag8Hi,
@@ -35,11 +35,11 @@ enum class FieldType {
 };
 
 // How an integer is presented: a number (scaled), hex digits ("1501FFFF", a serial), or a version
-// from the last three bytes ("V03.02.01", protocol.md 6.1.1: byte 0 unused).
+// from the last three bytes ("V03.02.01", docs/protocol.md 6.1.1: byte 0 unused).
 enum class FieldFormat { Number, Hex, Version };
 
 // A value computed from other fields of the same cycle, never read (battery SOC is remaining /
-// total capacity, protocol.md 6.3; shunt power is V x I, 6.5).
+// total capacity, docs/protocol.md 6.3; shunt power is V x I, 6.5).
 enum class DerivedOp { None, Percent, Product, Sum, Difference };
 
 // When a field is read: every poll cycle, once per connection (identity, ratings), or only on
@@ -69,7 +69,7 @@ struct FieldDef {
     QString countKey;    // present only when field `countKey` >= countIndex (cells, sensors)
     int countIndex = 0;
     std::optional<quint32> absentRaw; // a raw value that means "no sensor" (0x8000 style)
-    QString source;                   // protocol.md source keys
+    QString source;                   // docs/protocol.md source keys
     QString note;                     // why a choice was made where the references disagree
 
     // Extensions (additive): presentation, derivation, sub-register masks.
@@ -83,7 +83,7 @@ struct FieldDef {
     // and nothing else.
     QString readGroup;
     int index = -1; // position in RegisterMap::fields()
-    // Cooked values outside this range are Invalid (the shunt's 6-80 V, protocol-open-questions
+    // Cooked values outside this range are Invalid (the shunt's 6-80 V, docs/protocol.md
     // G.41).
     std::optional<double> plausibleMin, plausibleMax;
     // Resolved by the loader so decoding never looks a key up: countKey's and the operands'
@@ -98,7 +98,7 @@ struct FieldDef {
     }
 };
 
-// A map-level plausibility rule (protocol-open-questions F.35): pick the scale of `fields` whose
+// A map-level plausibility rule (docs/protocol.md F.35): pick the scale of `fields` whose
 // sum best matches `reference` (within `tolerance`, relative), e.g. cell voltages 0.1 V or 0.001 V
 // against the pack voltage.
 struct ScaleRule {
@@ -188,7 +188,7 @@ public:
     // Indices into fields() of the derived fields, in file order.
     [[nodiscard]] const QList<int> &derivedFields() const { return m_derived; }
 
-    // Payload maps (the shunt, protocol.md 6.5): the bytes a live notification starts with, its
+    // Payload maps (the shunt, docs/protocol.md 6.5): the bytes a live notification starts with, its
     // length, and a prefix that some stacks put before it and that is stripped.
     [[nodiscard]] QByteArray payloadHeader() const { return m_payloadHeader; }
     [[nodiscard]] int payloadLength() const { return m_payloadLength; }
@@ -226,7 +226,7 @@ public:
     static RegisterMaps fromDirectory(const QString &directory, QStringList *errors);
 
     [[nodiscard]] const QList<RegisterMap> &all() const { return m_maps; }
-    // `variant` empty = the common case (legacy for batteries, protocol.md 6.3).
+    // `variant` empty = the common case (legacy for batteries, docs/protocol.md 6.3).
     [[nodiscard]] const RegisterMap *find(Family family, QStringView variant = {}) const;
     [[nodiscard]] QStringList variants(Family family) const;
 

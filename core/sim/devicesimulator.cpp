@@ -119,7 +119,7 @@ std::optional<QByteArray> DeviceSimulator::handleRequest(QByteArrayView frame, q
     const auto request = modbus::parseRequest(frame);
     if (!request) {
         // A frame for us whose CRC is wrong gets exception 0x05 (the REGO did exactly this for a
-        // CRC sent high byte first, protocol.md 5.7); anything else is line noise: silence.
+        // CRC sent high byte first, docs/protocol.md 5.7); anything else is line noise: silence.
         if (frame.size() >= 8 && !modbus::hasValidCrc(frame)) {
             const auto address = static_cast<quint8>(frame[0]);
             const auto function = static_cast<quint8>(frame[1]);
@@ -174,7 +174,7 @@ QByteArray DeviceSimulator::handleWrite(const modbus::Request &request, quint8 r
         return exception(m_rejectWrites);
 
     // The controller's load switch is a write-only command register outside the map; its state
-    // reads back as bit 7 of 0x0120 (protocol.md 8.1, 8.3).
+    // reads back as bit 7 of 0x0120 (docs/protocol.md 8.1, 8.3).
     constexpr quint16 kControllerLoadCommand = 0x010A;
     if (m_map.family() == Family::Controller && request.start == kControllerLoadCommand &&
         request.values.size() == 1) {

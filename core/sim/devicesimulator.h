@@ -18,12 +18,12 @@ namespace blupow {
 // simulator can never disagree with the decoder about offsets or scales. It keeps no clock of its
 // own: every call says what time it is, which keeps it a plain value that tests drive directly.
 //
-// Behaviour modelled on the devices (protocol.md 4, 5.3-5.5): it answers its own address and
+// Behaviour modelled on the devices (docs/protocol.md 4, 5.3-5.5): it answers its own address and
 // 0xFF; other addresses get silence (an empty bus slot). Reads of unimplemented registers raise
 // exception 0x02, bad counts 0x03; the per-model quirks of the scenario answer with silence.
 // Writes (0x06/0x10) are accepted only where every register belongs to a writable field and the
 // value is inside the field's range; they change later reads. A controller also takes the load
-// command (0x010A = 0/1, write-only) and shows it in the load bit of 0x0120 (protocol.md 8.1, 8.3).
+// command (0x010A = 0/1, write-only) and shows it in the load bit of 0x0120 (docs/protocol.md 8.1, 8.3).
 class DeviceSimulator {
 public:
     // One read answered, for tests that check a session never reports a value the device did not
@@ -61,11 +61,11 @@ public:
     void setJournalCapacity(int reads) { m_journalCapacity = reads; }
 
     // A device that echoes writes (as a success) but keeps its old values: only a read-back can
-    // notice, which is why every settings write is verified (protocol.md 8.2).
+    // notice, which is why every settings write is verified (docs/protocol.md 8.2).
     void setIgnoreWrites(bool ignore) { m_ignoreWrites = ignore; }
     [[nodiscard]] bool ignoresWrites() const { return m_ignoreWrites; }
     // A device that refuses every write with exception `code` (0 = accept; 0x04 "operation
-    // failed" style answers, protocol.md 5.3).
+    // failed" style answers, docs/protocol.md 5.3).
     void setRejectWrites(quint8 code) { m_rejectWrites = code; }
 
     [[nodiscard]] quint64 requestsHandled() const { return m_requests; }

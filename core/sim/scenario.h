@@ -20,7 +20,7 @@ struct SimTime {
     double startTimeOfDayS = 0; // the time of day at the start: lifetime counters span midnights
 };
 
-// One simulated device: what it is called, where it answers, its per-family quirks (protocol.md
+// One simulated device: what it is called, where it answers, its per-family quirks (docs/protocol.md
 // 5.3, 6.2, 6.4) and the cooked value of every register-map key as a function of simulated time.
 // Values are cooked (14.4 V, "RIV1230RCH-SPS"); the simulator encodes them with the same register
 // map the session decodes with, so a scenario never holds a byte offset. Keys a scenario does not
@@ -39,7 +39,7 @@ public:
     // [bp:next]); false = its own address (a legacy battery answered 0x30, [gb:cap]).
     bool echoBroadcastAddress = false;
     // Whether 0xFF is answered at all: one user's controller behind a BT-2 ignored it
-    // (protocol.md 1, [cy:#52]); the identification must then find the own address.
+    // (docs/protocol.md 1, [cy:#52]); the identification must then find the own address.
     bool answersBroadcast = true;
     // Reads that cross one of these ranges get no answer at all (REGO/RIV: 4000 x32 spans
     // 4010-4059, [rb:git-125], [ha:#167]).

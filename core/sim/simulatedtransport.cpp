@@ -153,7 +153,7 @@ void SimulatedTransport::finishOpen() {
     const auto refuse = std::find_if(m_faults.cbegin(), m_faults.cend(),
                                      [](const Fault &f) { return f.kind == FaultKind::Refuse; });
     if (refuse != m_faults.cend() && m_lockoutPending) {
-        // A failed connect locks the peer out for a while (protocol.md 2.3): model the first
+        // A failed connect locks the peer out for a while (docs/protocol.md 2.3): model the first
         // attempt failing and every attempt during the lockout being refused.
         m_lockoutPending = false;
         m_lockoutUntilMs = now + refuse->seconds * 1000.0;

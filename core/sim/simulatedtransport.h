@@ -15,7 +15,7 @@ namespace blupow {
 
 // A Transport that runs a DeviceSimulator behind a modelled BT-2 link: requests and replies cross
 // a 9600-baud UART (8N1: 10 bits, 1.04 ms per byte), the reply comes back in 20-byte notifications
-// (one bytesReceived per chunk, protocol.md 3.4) no closer together than the notification
+// (one bytesReceived per chunk, docs/protocol.md 3.4) no closer together than the notification
 // interval, and the link is strictly in order (a reply that is late holds back the next one, as a
 // half-duplex RS485 bus does). Everything runs on QTimers: no sleeps, no threads.
 //
@@ -29,7 +29,7 @@ public:
         double byteTimeMs = 10.0 * 1000.0 / 9600.0; // one byte on the UART at 9600 baud, 8N1
         double processingMs = 0;                    // device think time between request and reply
         double notificationIntervalMs = 7.5;        // minimum BLE connection interval
-        int chunkSize = 20;                         // ATT MTU 23 - 3 (protocol.md 3.4)
+        int chunkSize = 20;                         // ATT MTU 23 - 3 (docs/protocol.md 3.4)
         int openMs = 150;
         int closeMs = 20;
 

@@ -1,6 +1,6 @@
 // bench_ble: BleTransport with the real Qt Bluetooth classes against the fake bluetoothd with a
 // dongle-like latency profile (80 ms before the first notification of an answer, 30 ms between
-// 20-byte notifications; protocol.md 3.5 reports 70-120 ms for a DCC30S behind a BT-2).
+// 20-byte notifications; docs/protocol.md 3.5 reports 70-120 ms for a DCC30S behind a BT-2).
 //
 // It starts its own private bus + fake (tests/fakebluez/run-fake.sh), then measures:
 //   - first complete reading: from process start (minus the fake's own start-up) to the last

@@ -4,7 +4,7 @@
 # devices in range. See docs/bluez-fake.md for the Qt call order this copies, and
 # docs/ble.md for how the tests use it.
 #
-# Devices emulated by default (protocol.md 1, 2.1):
+# Devices emulated by default (docs/protocol.md 1, 2.1):
 #   BT-TH-66EDFC11  a BT-2 dongle with a Rover charge controller behind it (slave 0x01, and 0xFF)
 #   BT-TH-16178A45  a legacy battery with built-in BLE (slave 0x30; answers 0xFF as 0x30)
 #   BTRIC134000035  a REGO inverter-charger (slave 0x20; answers 0xFF as 0xFF)
@@ -310,7 +310,7 @@ class Device(PropObject):
         }
         mac = bytes.fromhex(self.address.replace(":", ""))
         if cfg.get("renogy", True):
-            # protocol.md 2.2: company id = first two MAC bytes little-endian, data = the rest.
+            # docs/protocol.md 2.2: company id = first two MAC bytes little-endian, data = the rest.
             self.props[DEVICE]["ManufacturerData"] = dbus.Dictionary(
                 {dbus.UInt16(mac[0] | (mac[1] << 8)): ay(mac[2:])}, signature="qv")
         self.rssi = int(cfg.get("rssi", -60))
@@ -471,7 +471,7 @@ class Device(PropObject):
 
         pro = self.cfg.get("pro_layout", False)
         if pro:
-            # Battery Pro packs expose ffd1/fff1 more than once (protocol.md 3.1): a TI OAD
+            # Battery Pro packs expose ffd1/fff1 more than once (docs/protocol.md 3.1): a TI OAD
             # service first, so that a client picking by UUID alone writes to the wrong one.
             oad = service(OAD_SERVICE)
             char(oad, uuid16(0xFFD1), ["read", "write"], b"\x00")

@@ -9,7 +9,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "registers"))
 import mapexpansion  # noqa: E402
 
-CRC_POLY = 0xA001  # CRC-16/MODBUS, reflected (protocol.md 5.7)
+CRC_POLY = 0xA001  # CRC-16/MODBUS, reflected (docs/protocol.md 5.7)
 
 
 def crc16(data):
@@ -87,7 +87,7 @@ class RegisterTable:
             self.put(reg, raw & 0xFFFF)
         elif ftype in ("u32", "s32"):
             raw &= 0xFFFFFFFF
-            self.put(reg, raw >> 16)  # high word first (protocol.md 5.8)
+            self.put(reg, raw >> 16)  # high word first (docs/protocol.md 5.8)
             self.put(reg + 1, raw & 0xFFFF)
         elif ftype in ("u8hi", "u8lo"):
             self.put_byte(reg, ftype == "u8hi", raw)
@@ -165,7 +165,7 @@ class Slave:
 
 
 # Device kind -> (map family, map variant, own slave id, reply address to a 0xFF request).
-# protocol.md 4: a legacy battery answered 0xFF as 0x30; a REGO inverter answered 0xFF as 0xFF;
+# docs/protocol.md 4: a legacy battery answered 0xFF as 0x30; a REGO inverter answered 0xFF as 0xFF;
 # a Rover behind a BT-2 is addressed as 0x01 (vendor examples) or 0xFF.
 KINDS = {
     "controller": ("controller", "", 0x01, 0xFF),

@@ -94,7 +94,7 @@ void TestFrameAnnotator::response_data() {
     QTest::newRow("truncated") << live.left(8) << quint8(0xFF) << quint16(0x0100) << quint16(7)
                                << true << QStringLiteral("truncated") << 3 << 5
                                << QStringLiteral("frame ends early") << false;
-    // power_generation_total is a u32 at 0x011C-0x011D, high word first (protocol.md 5.8).
+    // power_generation_total is a u32 at 0x011C-0x011D, high word first (docs/protocol.md 5.8).
     const QByteArray total = modbus::buildReadResponse(0x01, {0x0001, 0x0230});
     QTest::newRow("32-bit field spans four bytes")
         << total << quint8(0x01) << quint16(0x011C) << quint16(2) << true
@@ -136,7 +136,7 @@ void TestFrameAnnotator::request_data() {
     QTest::addColumn<int>("offset");
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("ok");
-    // protocol.md 5.7 test vector.
+    // docs/protocol.md 5.7 test vector.
     const QByteArray read = hex("ff0301000007102a");
     QTest::newRow("read start") << read << QStringLiteral("start register") << 2
                                 << QStringLiteral("0x0100 (256)") << true;

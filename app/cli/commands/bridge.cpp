@@ -1,5 +1,5 @@
 // blupow-cli bridge: poll one or more devices and publish them to Home Assistant over MQTT
-// (ha-mqtt.md; docs/mqtt.md). Runs until SIGTERM or SIGINT, then publishes `offline` and
+// (docs/ha-mqtt.md; docs/mqtt.md). Runs until SIGTERM or SIGINT, then publishes `offline` and
 // disconnects cleanly.
 
 #include "command.h"
