@@ -165,6 +165,8 @@ private Q_SLOTS:
     void connectShowsValues_data();
     void connectShowsValues();
     void selectedFrameIsAnnotated();
+    void frameDetailReadable_data();
+    void frameDetailReadable();
     void frameFiltersAndExport();
     void chartGetsPoints();
     void chartTimeLabelsFit();
@@ -299,6 +301,52 @@ void TestPanels::selectedFrameIsAnnotated() {
     QCOMPARE(rig.framesPanel.hexView()->highlightLength(), named->length);
     rig.framesPanel.highlightAnnotation(-1);
     QCOMPARE(rig.framesPanel.hexView()->highlightOffset(), -1);
+}
+
+void TestPanels::frameDetailReadable_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QSize>("size"); // the frames dock in the default layout
+    QTest::newRow("controller, 1366x768") << QStringLiteral("controller") << QSize(930, 230);
+    QTest::newRow("inverter, 1024x700") << QStringLiteral("inverter") << QSize(650, 200);
+    QTest::newRow("battery, tall dock") << QStringLiteral("battery") << QSize(500, 600);
+}
+
+// The annotation table shows at least six rows in a dock-sized panel; an OK line's note names
+// its fields; the identification probes, logged before the map was known, are annotated by it.
+void TestPanels::frameDetailReadable() {
+    QFETCH(QString, model);
+    QFETCH(QSize, size);
+    Rig rig;
+    rig.connectTo(model);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowCount() > 0 && rig.frames.rowCount() >= 6, kWaitMs);
+    rig.framesPanel.resize(size);
+    rig.framesPanel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&rig.framesPanel));
+    QVERIFY(rig.framesPanel.selectLatest(FrameRecord::Direction::Rx));
+    QCoreApplication::processEvents();
+    QTableWidget *table = rig.framesPanel.annotationTable();
+    QVERIFY(table->rowCount() >= 6);
+    const int rowHeight = table->rowHeight(0);
+    QVERIFY2(table->viewport()->height() >= 6 * rowHeight,
+             qPrintable(QStringLiteral("%1 px for rows of %2 px")
+                            .arg(table->viewport()->height())
+                            .arg(rowHeight)));
+
+    for (int row = 0; row < rig.frames.rowCount(); ++row) {
+        const QModelIndex status = rig.frames.index(row, FrameLogModel::StatusColumn);
+        if (status.data(FrameLogModel::IsErrorRole).toBool())
+            continue;
+        const QString note = rig.frames.index(row, FrameLogModel::NoteColumn).data().toString();
+        QVERIFY2(!note.isEmpty(), qPrintable(QString::number(row)));
+        const FrameRecord *record = rig.frames.record(row);
+        if (record->direction != FrameRecord::Direction::Rx)
+            continue;
+        // Every good reply, the probes included, has its words named by the map.
+        const ByteAnnotations annotations = record->annotations();
+        QVERIFY2(std::any_of(annotations.cbegin(), annotations.cend(),
+                             [](const ByteAnnotation &a) { return !a.key.isEmpty(); }),
+                 qPrintable(QStringLiteral("line %1: %2").arg(row).arg(note)));
+    }
 }
 
 void TestPanels::frameFiltersAndExport() {
