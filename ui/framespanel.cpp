@@ -184,7 +184,7 @@ void FramesPanel::resizeEvent(QResizeEvent *event) {
         m_splitter->setOrientation(wanted);
         // Below the log, the detail needs the hex rows and six annotation rows.
         const int length = wanted == Qt::Horizontal ? width() : height();
-        const int logShare = wanted == Qt::Horizontal ? 55 : 40;
+        const int logShare = wanted == Qt::Horizontal ? 45 : 40;
         m_splitter->setSizes({length * logShare / 100, length * (100 - logShare) / 100});
         m_splitterPlaced = true;
     }
