@@ -46,6 +46,7 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
     , m_view(new QTableView(this))
     , m_hex(new HexView(this))
     , m_annotations(new QTableWidget(0, AnnotationColumns, this))
+    , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_summary(new QLabel(this))
     , m_hint(new EmptyHint(m_view->viewport()))
     , m_tx(new QCheckBox(QStringLiteral("TX"), this))
@@ -100,6 +101,9 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
     m_annotations->setHorizontalHeaderLabels({QStringLiteral("Bytes"), QStringLiteral("What"),
                                               QStringLiteral("Raw"), QStringLiteral("Meaning")});
     m_annotations->verticalHeader()->hide();
+    m_annotations->verticalHeader()->setDefaultSectionSize(m_annotations->fontMetrics().height() +
+                                                           4);
+    m_annotations->setWordWrap(false);
     m_annotations->horizontalHeader()->setStretchLastSection(true);
     m_annotations->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_annotations->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -114,15 +118,19 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
     detailLayout->addWidget(m_hex);
     detailLayout->addWidget(m_annotations, 1);
 
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_view);
-    splitter->addWidget(detail);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    auto *log = new QWidget(this);
+    auto *logLayout = new QVBoxLayout(log);
+    logLayout->setContentsMargins(0, 0, 0, 0);
+    logLayout->addLayout(bar);
+    logLayout->addWidget(m_view, 1);
+    m_splitter->addWidget(log);
+    m_splitter->addWidget(detail);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_splitter, 1);
 
     connect(m_tx, &QCheckBox::toggled, m_filter, &FrameLogFilterModel::setShowTx);
     connect(m_rx, &QCheckBox::toggled, m_filter, &FrameLogFilterModel::setShowRx);
@@ -167,6 +175,19 @@ void FramesPanel::setSession(DeviceSession *session) {
     });
     m_model->setRegisterMap(session->map() ? std::make_shared<const RegisterMap>(*session->map())
                                            : nullptr);
+}
+
+void FramesPanel::resizeEvent(QResizeEvent *event) {
+    QWidget::resizeEvent(event);
+    const Qt::Orientation wanted = width() >= 2 * height() ? Qt::Horizontal : Qt::Vertical;
+    if (m_splitter->orientation() != wanted || !m_splitterPlaced) {
+        m_splitter->setOrientation(wanted);
+        // Below the log, the detail needs the hex rows and six annotation rows.
+        const int length = wanted == Qt::Horizontal ? width() : height();
+        const int logShare = wanted == Qt::Horizontal ? 45 : 40;
+        m_splitter->setSizes({length * logShare / 100, length * (100 - logShare) / 100});
+        m_splitterPlaced = true;
+    }
 }
 
 void FramesPanel::followTail() {

@@ -8,6 +8,7 @@
 class QAction;
 class QCheckBox;
 class QLabel;
+class QSplitter;
 class QTableView;
 class QTableWidget;
 
@@ -50,6 +51,11 @@ public:
 public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);
 
+protected:
+    // A wide, short panel (the bottom dock) puts the detail beside the log, so the annotation
+    // table gets the panel's height; a tall one puts it below.
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void showSelected();
     void exportWithDialog(ExportFormat format);
@@ -61,6 +67,8 @@ private:
     QTableView *m_view;
     HexView *m_hex;
     QTableWidget *m_annotations;
+    QSplitter *m_splitter;
+    bool m_splitterPlaced = false; // sizes given once the panel has its own
     QLabel *m_summary;
     EmptyHint *m_hint;
     QCheckBox *m_tx;

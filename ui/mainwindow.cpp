@@ -5,6 +5,7 @@
 #include "framespanel.h"
 #include "linkhealthpanel.h"
 #include "livevaluespanel.h"
+#include "mqtt/sessionpublisher.h"
 #include "registerconsole.h"
 #include "settingspanel.h"
 
@@ -16,6 +17,7 @@
 #include <QMessageBox>
 #include <QScreen>
 #include <QStatusBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace blupow {
@@ -23,6 +25,8 @@ namespace blupow {
 namespace {
 // Narrower than this many average characters, the chart shares the bottom with the frames.
 constexpr int kChartBesideChars = 190;
+// The publishing state in the status bar, beyond which its message is elided (tooltip whole).
+constexpr int kStatusChars = 60;
 } // namespace
 
 MainWindow::MainWindow(const Panels &panels, QWidget *parent)
@@ -30,7 +34,9 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
     , m_panels(panels)
     , m_quitAction(new QAction(QStringLiteral("&Quit"), this))
     , m_banner(new QLabel)
-    , m_simulatedStatus(new QLabel) {
+    , m_simulatedStatus(new QLabel)
+    , m_publishingStatus(new QToolButton)
+    , m_recordingStatus(new QLabel) {
     setWindowTitle(QStringLiteral("BluPow"));
     setObjectName(QStringLiteral("MainWindow"));
     setDockNestingEnabled(true);
@@ -80,6 +86,18 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
     frames->raise();
 
     statusBar()->addWidget(m_simulatedStatus);
+    m_publishingStatus->setAutoRaise(true);
+    m_publishingStatus->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_publishingStatus->hide();
+    if (m_panels.publish)
+        connect(m_publishingStatus, &QToolButton::clicked, m_panels.publish, &QAction::trigger);
+    statusBar()->addPermanentWidget(m_publishingStatus);
+    m_recordingStatus->setText(QStringLiteral("● Recording"));
+    m_recordingStatus->setToolTip(
+        QStringLiteral("This session's traffic is being recorded (File > Record session)."));
+    m_recordingStatus->setStyleSheet(QStringLiteral("QLabel { color: #c00000; }"));
+    m_recordingStatus->hide();
+    statusBar()->addPermanentWidget(m_recordingStatus);
     statusBar()->addPermanentWidget(m_panels.linkHealth->statusSummary(), 1);
     buildMenus();
 
@@ -118,7 +136,7 @@ void MainWindow::applyDefaultLayout() {
         resizeDocks({devices}, {width() * 28 / 100}, Qt::Horizontal);
     }
     frames->raise();
-    resizeDocks({devices, frames}, {height() * 40 / 100, height() * 36 / 100}, Qt::Vertical);
+    resizeDocks({devices, frames}, {height() * 40 / 100, height() * 40 / 100}, Qt::Vertical);
 }
 
 void MainWindow::showDevice(const QString &name, bool simulated) {
@@ -131,6 +149,32 @@ void MainWindow::showDevice(const QString &name, bool simulated) {
             .arg(name));
     m_banner->setVisible(simulated);
     m_simulatedStatus->setVisible(simulated);
+}
+
+void MainWindow::setPublisher(SessionPublisher *publisher) {
+    const auto show = [this](SessionPublisher::State state, const QString &message) {
+        // Words first; the colour only repeats them. A lost broker shows at once: the publisher
+        // reports it the moment the client disconnects.
+        const bool up = state == SessionPublisher::State::Publishing;
+        m_publishingStatus->setVisible(state != SessionPublisher::State::Stopped);
+        // What went wrong comes first: the elided end of a long line is the least needed.
+        const QString text =
+            up || message.isEmpty()
+                ? QStringLiteral("Home Assistant: %1").arg(publisherStateName(state))
+                : QStringLiteral("Home Assistant: %1 (%2)").arg(message, publisherStateName(state));
+        m_publishingStatus->setText(fontMetrics().elidedText(
+            text, Qt::ElideRight, fontMetrics().averageCharWidth() * kStatusChars));
+        m_publishingStatus->setToolTip(text +
+                                       QStringLiteral("\nClick for the publishing settings."));
+        m_publishingStatus->setStyleSheet(up ? QStringLiteral("color: #1a7f37;")
+                                             : QStringLiteral("color: #b35900;"));
+    };
+    connect(publisher, &SessionPublisher::stateChanged, this, show);
+    show(publisher->state(), publisher->message());
+}
+
+void MainWindow::setRecording(bool recording) {
+    m_recordingStatus->setVisible(recording);
 }
 
 bool MainWindow::isShowingSimulated() const {

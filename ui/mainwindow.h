@@ -5,6 +5,7 @@
 class QAction;
 class QDockWidget;
 class QLabel;
+class QToolButton;
 
 namespace blupow {
 
@@ -15,6 +16,7 @@ class LinkHealthPanel;
 class LiveValuesPanel;
 class RegisterConsole;
 class SettingsPanel;
+class SessionPublisher;
 
 // A frame: lays out the panels as docks around the live values, builds the menus from the
 // panels' own actions, and shows the link summary in the status bar. No logic lives here
@@ -50,6 +52,13 @@ public:
     void showDevice(const QString &name, bool simulated);
     [[nodiscard]] bool isShowingSimulated() const;
     [[nodiscard]] QLabel *simulatedBanner() const { return m_banner; }
+    // Background work in the status bar: publishing (connecting, publishing, the broker lost)
+    // as a button that opens the publish dialog, shown from the first start until it stops.
+    void setPublisher(SessionPublisher *publisher);
+    // A recording in progress, shown until it stops (CaptureController::recordingChanged).
+    void setRecording(bool recording);
+    [[nodiscard]] QToolButton *publishingStatus() const { return m_publishingStatus; }
+    [[nodiscard]] QLabel *recordingStatus() const { return m_recordingStatus; }
     // "Go to" actions (Alt+1..6): show the panel, raise it above its tab siblings and focus it.
     [[nodiscard]] QAction *focusAction(const QString &dockObjectName) const;
 
@@ -66,6 +75,8 @@ private:
     QAction *m_quitAction;
     QLabel *m_banner;
     QLabel *m_simulatedStatus;
+    QToolButton *m_publishingStatus;
+    QLabel *m_recordingStatus;
 };
 
 } // namespace blupow

@@ -188,6 +188,9 @@ int main(int argc, char *argv[]) {
                        settingsPanel, publishAction, captures.openAction(), captures.recordAction(),
                        captures.speedActions()});
     publishAction->setParent(&window);
+    window.setPublisher(&publisher);
+    QObject::connect(&captures, &CaptureController::recordingChanged, &window,
+                     &MainWindow::setRecording);
     captures.setDialogParent(&window);
     std::unique_ptr<MqttDialog> mqttDialog;
 

@@ -45,6 +45,48 @@ ByteAnnotations FrameRecord::annotations() const {
     return {};
 }
 
+namespace {
+// Enough to recognise a block at a glance; the annotation table has every field.
+constexpr int kSummaryFields = 4;
+
+QString joinBrief(const QStringList &parts) {
+    if (parts.size() <= kSummaryFields)
+        return parts.join(QStringLiteral(", "));
+    return QStringLiteral("%1, +%2 more")
+        .arg(parts.first(kSummaryFields).join(QStringLiteral(", ")))
+        .arg(parts.size() - kSummaryFields);
+}
+} // namespace
+
+QString FrameRecord::summary() const {
+    if (!note.isEmpty() || status != Status::Ok)
+        return note;
+    QStringList parts;
+    if (direction == Direction::Rx) {
+        for (const ByteAnnotation &a : annotations()) {
+            if (!a.key.isEmpty() && !a.value.isEmpty())
+                parts.append(
+                    QStringLiteral("%1 %2").arg(a.label.isEmpty() ? a.key : a.label, a.value));
+        }
+        return joinBrief(parts);
+    }
+    if (map) {
+        for (int reg = request.start; reg < request.start + request.count; ++reg) {
+            for (const FieldDef *field : map->fieldsAt(reg)) {
+                if (field->reg == reg)
+                    parts.append(field->label.isEmpty() ? field->key : field->label);
+            }
+        }
+    }
+    const bool write = request.function != modbus::FunctionCode::ReadHoldingRegisters;
+    const QString head = QStringLiteral("%1 %2 register%3 from 0x%4")
+                             .arg(write ? QStringLiteral("write") : QStringLiteral("read"))
+                             .arg(request.count)
+                             .arg(request.count == 1 ? QString() : QStringLiteral("s"))
+                             .arg(request.start, 4, 16, QLatin1Char('0'));
+    return parts.isEmpty() ? head : QStringLiteral("%1: %2").arg(head, joinBrief(parts));
+}
+
 QString directionName(FrameRecord::Direction direction) {
     return direction == FrameRecord::Direction::Tx ? QStringLiteral("TX") : QStringLiteral("RX");
 }
@@ -72,6 +114,14 @@ FrameLog::FrameLog(int capacity)
 
 void FrameLog::setRegisterMap(std::shared_ptr<const RegisterMap> map) {
     m_map = std::move(map);
+    // The identification probes (model name, serial) ran before the device had a map; they
+    // belong to it, and without it their words read "not in the map".
+    if (m_map) {
+        for (FrameRecord &record : m_records) {
+            if (!record.map)
+                record.map = m_map;
+        }
+    }
 }
 
 QList<FrameRecord> FrameLog::recordsFor(const Exchange &exchange) const {

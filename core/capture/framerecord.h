@@ -39,6 +39,10 @@ struct FrameRecord {
 
     [[nodiscard]] bool isError() const { return status != Status::Ok; }
     [[nodiscard]] ByteAnnotations annotations() const;
+    // One line for the log's Note column: the note when there is one; for a good request the
+    // fields it asks for, for a good reply their values ("Battery voltage 13.2 V, ..."), so an
+    // OK line says something without opening it.
+    [[nodiscard]] QString summary() const;
 };
 
 [[nodiscard]] QString directionName(FrameRecord::Direction direction); // "TX", "RX"

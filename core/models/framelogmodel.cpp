@@ -36,12 +36,14 @@ QVariant FrameLogModel::data(const QModelIndex &index, int role) const {
         case StatusColumn:
             return frameStatusName(r.status);
         case NoteColumn:
-            return r.note;
+            return r.summary();
         default:
             return {};
         }
-    case Qt::ToolTipRole:
-        return r.note.isEmpty() ? QVariant() : QVariant(r.note);
+    case Qt::ToolTipRole: {
+        const QString summary = r.summary();
+        return summary.isEmpty() ? QVariant() : QVariant(summary);
+    }
     case DirectionRole:
         return static_cast<int>(r.direction);
     case StatusRole:
@@ -110,6 +112,9 @@ void FrameLogModel::appendRecords(QList<FrameRecord> records) {
 
 void FrameLogModel::setRegisterMap(std::shared_ptr<const RegisterMap> map) {
     m_log.setRegisterMap(std::move(map));
+    // Lines logged before the device identified are now annotated by its map.
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, NoteColumn), index(rowCount() - 1, NoteColumn));
 }
 
 void FrameLogModel::setPaused(bool paused) {

@@ -9,6 +9,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${1:-$here/build/release}
 out=${2:-$here/docs/screenshot.png}
 delay_ms=${SCREENSHOT_DELAY_MS:-20000}
+# A common laptop screen (docs/gui.md, Window sizes); SCREENSHOT_SCREEN=1024x700 for the smallest.
+screen=${SCREENSHOT_SCREEN:-1366x768}
 app="$build/app/gui/blupow"
 [ -x "$app" ] || { echo "screenshot.sh: $app not built" >&2; exit 1; }
 command -v xvfb-run >/dev/null || { echo "screenshot.sh: xvfb-run missing (Debian: xvfb)" >&2; exit 1; }
@@ -22,7 +24,7 @@ fields=load_active_power, charging_power, battery_voltage
 INI
 
 mkdir -p "$(dirname "$out")"
-xvfb-run -a -s "-screen 0 1600x1000x24" \
+xvfb-run -a -s "-screen 0 ${screen}x24" \
     "$app" --simulate=inverter --settings "$tmp/blupow.ini" \
     --screenshot "$out" --screenshot-delay "$delay_ms"
 echo "screenshot.sh: wrote $out"

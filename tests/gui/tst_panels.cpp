@@ -16,6 +16,7 @@
 #include "models/framelogfiltermodel.h"
 #include "models/framelogmodel.h"
 #include "models/livevaluesmodel.h"
+#include "mqtt/sessionpublisher.h"
 #include "registerconsole.h"
 #include "settingspanel.h"
 #include "sim/scenarios.h"
@@ -48,6 +49,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeView>
 #include <QValueAxis>
 
@@ -165,6 +167,8 @@ private Q_SLOTS:
     void connectShowsValues_data();
     void connectShowsValues();
     void selectedFrameIsAnnotated();
+    void frameDetailReadable_data();
+    void frameDetailReadable();
     void frameFiltersAndExport();
     void chartGetsPoints();
     void chartTimeLabelsFit();
@@ -179,6 +183,8 @@ private Q_SLOTS:
     void liveValuesKeepValueAndUnit();
     void defaultLayoutGivesValuesTheRoom_data();
     void defaultLayoutGivesValuesTheRoom();
+    void backgroundWorkInStatusBar_data();
+    void backgroundWorkInStatusBar();
     void simulatedDeviceMarked_data();
     void simulatedDeviceMarked();
     void mainWindowShortcuts_data();
@@ -299,6 +305,59 @@ void TestPanels::selectedFrameIsAnnotated() {
     QCOMPARE(rig.framesPanel.hexView()->highlightLength(), named->length);
     rig.framesPanel.highlightAnnotation(-1);
     QCOMPARE(rig.framesPanel.hexView()->highlightOffset(), -1);
+}
+
+void TestPanels::frameDetailReadable_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QSize>("size"); // the frames dock in the default layout
+    QTest::newRow("controller, 1366x768") << QStringLiteral("controller") << QSize(930, 230);
+    QTest::newRow("inverter, 1024x700") << QStringLiteral("inverter") << QSize(650, 230);
+    QTest::newRow("battery, tall dock") << QStringLiteral("battery") << QSize(500, 600);
+}
+
+// The annotation table shows at least six rows in a dock-sized panel; an OK line's note names
+// its fields; the identification probes, logged before the map was known, are annotated by it.
+void TestPanels::frameDetailReadable() {
+    QFETCH(QString, model);
+    QFETCH(QSize, size);
+    Rig rig;
+    rig.connectTo(model);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowCount() > 0 && rig.frames.rowCount() >= 6, kWaitMs);
+    rig.framesPanel.resize(size);
+    rig.framesPanel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&rig.framesPanel));
+    // The newest frame with six annotations or more (a one-register reply has five).
+    QTableWidget *table = rig.framesPanel.annotationTable();
+    QTableView *log = rig.framesPanel.view();
+    for (int row = log->model()->rowCount() - 1; row >= 0 && table->rowCount() < 6; --row)
+        log->setCurrentIndex(log->model()->index(row, 0));
+    QCoreApplication::processEvents();
+    QVERIFY(table->rowCount() >= 6);
+    const int rowHeight = table->rowHeight(0);
+    // Not done yet: beside a 1024 px window's log the detail is ~290 px wide, a long inverter
+    // reply wraps to five hex rows and the table keeps five rows.
+    QEXPECT_FAIL("inverter, 1024x700", "hex rows take the table's room in a narrow detail",
+                 Continue);
+    QVERIFY2(table->viewport()->height() >= 6 * rowHeight,
+             qPrintable(QStringLiteral("%1 px for rows of %2 px")
+                            .arg(table->viewport()->height())
+                            .arg(rowHeight)));
+
+    for (int row = 0; row < rig.frames.rowCount(); ++row) {
+        const QModelIndex status = rig.frames.index(row, FrameLogModel::StatusColumn);
+        if (status.data(FrameLogModel::IsErrorRole).toBool())
+            continue;
+        const QString note = rig.frames.index(row, FrameLogModel::NoteColumn).data().toString();
+        QVERIFY2(!note.isEmpty(), qPrintable(QString::number(row)));
+        const FrameRecord *record = rig.frames.record(row);
+        if (record->direction != FrameRecord::Direction::Rx)
+            continue;
+        // Every good reply, the probes included, has its words named by the map.
+        const ByteAnnotations annotations = record->annotations();
+        QVERIFY2(std::any_of(annotations.cbegin(), annotations.cend(),
+                             [](const ByteAnnotation &a) { return !a.key.isEmpty(); }),
+                 qPrintable(QStringLiteral("line %1: %2").arg(row).arg(note)));
+    }
 }
 
 void TestPanels::frameFiltersAndExport() {
@@ -703,6 +762,48 @@ void TestPanels::defaultLayoutGivesValuesTheRoom() {
     }
     QVERIFY2(w.window.centralWidget()->height() >= w.window.height() / 3,
              qPrintable(QString::number(w.window.centralWidget()->height())));
+}
+
+void TestPanels::backgroundWorkInStatusBar_data() {
+    QTest::addColumn<int>("state"); // SessionPublisher::State
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("shows"); // empty: nothing shown
+    QTest::newRow("stopped") << int(SessionPublisher::State::Stopped) << QString() << QString();
+    QTest::newRow("publishing") << int(SessionPublisher::State::Publishing) << QString()
+                                << QStringLiteral("publishing");
+    QTest::newRow("broker lost") << int(SessionPublisher::State::Connecting)
+                                 << QStringLiteral("connection to the broker lost")
+                                 << QStringLiteral("broker lost");
+}
+
+// Publishing and recording show in the status bar as they change; the publishing state opens
+// the publish dialog when clicked.
+void TestPanels::backgroundWorkInStatusBar() {
+    QFETCH(int, state);
+    QFETCH(QString, message);
+    QFETCH(QString, shows);
+    Window w;
+    SessionPublisher publisher;
+    w.window.setPublisher(&publisher);
+    w.window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w.window));
+    Q_EMIT publisher.stateChanged(static_cast<SessionPublisher::State>(state), message);
+    QToolButton *status = w.window.publishingStatus();
+    QCOMPARE(status->isVisible(), !shows.isEmpty());
+    if (!shows.isEmpty()) {
+        QVERIFY2(status->text().contains(shows), qPrintable(status->text()));
+        QSignalSpy opened(w.publish, &QAction::triggered);
+        status->click();
+        QCOMPARE(opened.size(), 1);
+    }
+    QObject::connect(&w.captures, &CaptureController::recordingChanged, &w.window,
+                     &MainWindow::setRecording);
+    QVERIFY(!w.window.recordingStatus()->isVisible());
+    QTemporaryDir dir;
+    QVERIFY(w.captures.startRecording(dir.filePath(QStringLiteral("session.btsnoop"))));
+    QVERIFY(w.window.recordingStatus()->isVisible());
+    w.captures.stopRecording();
+    QVERIFY(!w.window.recordingStatus()->isVisible());
 }
 
 void TestPanels::simulatedDeviceMarked_data() {
