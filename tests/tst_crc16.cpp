@@ -21,8 +21,8 @@ void TestCrc16::knownAnswers_data() {
     QTest::addColumn<QString>("hex");
     QTest::addColumn<int>("crc");
 
-    // docs/protocol.md 5.7 test vectors, each verified by recomputation there. CRC transmitted low byte
-    // first, so "84 0A" on the wire is 0x0A84.
+    // docs/protocol.md 5.7 test vectors, each verified by recomputation there. CRC transmitted low
+    // byte first, so "84 0A" on the wire is 0x0A84.
     QTest::newRow("jt:test 01 03 0000 0001") << u"010300000001"_s << 0x0A84;
     QTest::newRow("cy:README ff 03 0100 0022") << u"ff0301000022"_s << 0xF1D1;
     QTest::newRow("ns:README ff 03 0100 0007") << u"ff0301000007"_s << 0x2A10;

@@ -197,7 +197,8 @@ void TestDeviceSession::identifies() {
 void TestDeviceSession::silentBroadcastProbeForcesReconnect() {
     // A controller that ignores 0xFF: the 0x000C x8 probe at 0xFF stays silent, so the later
     // 0x000C x8 probe at 0x01 could receive that probe's late reply. With nothing known to answer
-    // there is no resync probe: the session reconnects before sending it (docs/protocol.md 7.2, C.21).
+    // there is no resync probe: the session reconnects before sending it (docs/protocol.md 7.2,
+    // C.21).
     auto found = scenarios::byName(u"controller");
     QVERIFY(found);
     Scenario scenario = *found;

@@ -158,7 +158,8 @@ void TestModbusFrame::exceptionMeaning_data() {
     QTest::newRow("02") << 2 << u"start address wrong"_s;
     QTest::newRow("03") << 3 << u"too many registers"_s;
     QTest::newRow("04") << 4 << u"failed to read or write"_s;
-    // Renogy's code 5 is a request CRC error, not the standard "acknowledge" (docs/protocol.md 5.3).
+    // Renogy's code 5 is a request CRC error, not the standard "acknowledge"
+    // (docs/protocol.md 5.3).
     QTest::newRow("05 is request CRC, not acknowledge") << 5 << u"CRC of the request is wrong"_s;
     QTest::newRow("unknown") << 0x42 << u"unknown exception code"_s;
 }

@@ -104,7 +104,8 @@ void TestRegisterMap::readPlan_data() {
     QTest::newRow("battery pro cycle")
         << "battery"
         << "pro" << int(PollClass::Cycle) << "5000x34 5035x18 5100x10";
-    // RNGPRO puts other data in the alarm words: only the status words are read (docs/protocol.md 6.3).
+    // RNGPRO puts other data in the alarm words: only the status words are read
+    // (docs/protocol.md 6.3).
     QTest::newRow("battery rngpro cycle")
         << "battery"
         << "rngpro" << int(PollClass::Cycle) << "5000x34 5035x18 5106x4";

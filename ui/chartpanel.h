@@ -31,10 +31,10 @@ class EmptyHint;
 // Any numeric fields over time. Every numeric field is recorded into its own fixed ring
 // (24 h at 1 Hz); the plot repaints at its own rate (kRepaintMs) with QXYSeries::replace() of at
 // most two points per pixel column (min/max), never per sample and never animated, so a busy
-// link cannot make the GUI lag (README, Architecture: data flow step 6; Qt's charts/audio example). Pause freezes
-// the view (recording goes on); the scroll bar moves back through the history. Each unit gets its
-// own value axis (left, right, left...), so 13 V and 400 W are both readable; fields without a
-// unit share one.
+// link cannot make the GUI lag (README, Architecture: data flow step 6; Qt's charts/audio example).
+// Pause freezes the view (recording goes on); the scroll bar moves back through the history. Each
+// unit gets its own value axis (left, right, left...), so 13 V and 400 W are both readable; fields
+// without a unit share one.
 class ChartPanel : public QWidget {
     Q_OBJECT
 

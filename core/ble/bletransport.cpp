@@ -15,8 +15,8 @@
 namespace blupow {
 
 namespace {
-// docs/protocol.md 3.1: requests go to FFD1 in service FFD0, replies come as notifications on FFF1 in
-// service FFF0; FFD4 is the inverters' priming characteristic (3.3).
+// docs/protocol.md 3.1: requests go to FFD1 in service FFD0, replies come as notifications on FFF1
+// in service FFF0; FFD4 is the inverters' priming characteristic (3.3).
 const QBluetoothUuid kWriteService{quint16(0xFFD0)};
 const QBluetoothUuid kWriteChar{quint16(0xFFD1)};
 const QBluetoothUuid kPrimingChar{quint16(0xFFD4)};
@@ -376,8 +376,8 @@ void BleTransport::selectCharacteristics() {
     }
     const QLowEnergyDescriptor cccd = m_notifyChar.clientCharacteristicConfiguration();
     if (!cccd.isValid()) {
-        // Qt only watches notifications of characteristics with a CCCD (docs/bluez-fake.md pitfall 3):
-        // without one the device would look silent, so say so now.
+        // Qt only watches notifications of characteristics with a CCCD (docs/bluez-fake.md pitfall
+        // 3): without one the device would look silent, so say so now.
         fail(Error::ServiceMissing,
              QStringLiteral("%1: FFF1 has no Client Characteristic Configuration descriptor "
                             "(0x2902), so notifications cannot be enabled")
@@ -385,7 +385,8 @@ void BleTransport::selectCharacteristics() {
         return;
     }
     // Write Without Response, as the vendor app does; Pro packs reject writes with response
-    // (docs/protocol.md 3.3 step 4). With response only where the characteristic allows nothing else.
+    // (docs/protocol.md 3.3 step 4). With response only where the characteristic allows nothing
+    // else.
     m_writeMode = (m_writeChar.properties() & QLowEnergyCharacteristic::WriteNoResponse)
                       ? QLowEnergyService::WriteWithoutResponse
                       : QLowEnergyService::WriteWithResponse;

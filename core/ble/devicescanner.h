@@ -15,10 +15,11 @@
 namespace blupow {
 
 // Finds Renogy devices with Qt's LE discovery (BlueZ D-Bus on Linux): by advertised name
-// (docs/protocol.md 2.1) or by the advertised service 0xFFD0 (docs/protocol.md 2.2: BT-TH-* advertise it,
-// so a user-renamed BT-2 is still found). Keeps RSSI current while scanning and reports progress
-// for a GUI. A second use finds one address for BleTransport, whether or not it is a Renogy name:
-// BlueZ only connects to devices it has seen (docs/bluez-fake.md, connectToDeviceHelper).
+// (docs/protocol.md 2.1) or by the advertised service 0xFFD0 (docs/protocol.md 2.2: BT-TH-*
+// advertise it, so a user-renamed BT-2 is still found). Keeps RSSI current while scanning and
+// reports progress for a GUI. A second use finds one address for BleTransport, whether or not it is
+// a Renogy name: BlueZ only connects to devices it has seen (docs/bluez-fake.md,
+// connectToDeviceHelper).
 class DeviceScanner : public QObject {
     Q_OBJECT
 

@@ -113,9 +113,15 @@ bool BtsnoopReader::plausibleAt(qsizetype pos, int depth) const {
     const bool monitor = m_datalink == static_cast<quint32>(Datalink::Monitor);
     if (monitor ? (flags & 0xFFFF) > 64 : flags > 3)
         return false;
-    if (m_lastTimestampUs &&
-        (timestampUs < *m_lastTimestampUs - kDayUs || timestampUs > *m_lastTimestampUs + kDayUs))
-        return false;
+    if (m_lastTimestampUs) {
+        // Distance in unsigned arithmetic: a corrupt timestamp near the qint64 limits must not
+        // overflow (the fuzzer found one).
+        const auto last = static_cast<quint64>(*m_lastTimestampUs);
+        const auto now = static_cast<quint64>(timestampUs);
+        const quint64 distance = timestampUs < *m_lastTimestampUs ? last - now : now - last;
+        if (distance > static_cast<quint64>(kDayUs))
+            return false;
+    }
     if (depth > 0)
         return true;
     return plausibleAt(pos + kBtsnoopRecordHeaderSize + static_cast<qsizetype>(included), 1);

@@ -182,8 +182,8 @@ std::optional<SettingChange> SettingsWriter::plan(const RegisterMap &map, quint8
     c.field = *field;
     c.name = fieldName(*field);
     const auto reg = static_cast<quint16>(field->reg);
-    // One register: 0x06, the function every reference uses (docs/protocol.md 8.1); the inverter takes
-    // one register per write (6.4.5). Multi-register fields need 0x10 (5.5).
+    // One register: 0x06, the function every reference uses (docs/protocol.md 8.1); the inverter
+    // takes one register per write (6.4.5). Multi-register fields need 0x10 (5.5).
     c.request = words->size() == 1 ? modbus::Request::writeSingle(slave, reg, words->first())
                                    : modbus::Request::writeMultiple(slave, reg, *words);
     c.frame = modbus::buildRequest(c.request);

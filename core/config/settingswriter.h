@@ -11,7 +11,8 @@ namespace blupow {
 class DeviceSession;
 struct Exchange;
 
-// The safe write procedure (docs/protocol.md 8.2: write, then read back; no reference validates more):
+// The safe write procedure (docs/protocol.md 8.2: write, then read back; no reference validates
+// more):
 //
 //   Idle --prepare()--> ReadingCurrent --> AwaitingConfirmation --confirm()--> Writing
 //        --echo--> Verifying --read-back equal--> (next change: Writing) ... --> Succeeded

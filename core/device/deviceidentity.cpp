@@ -25,8 +25,9 @@ QString sanitize(const QString &text, bool dropColons) {
 } // namespace
 
 QString DeviceIdentity::deviceId() const {
-    // docs/ha-mqtt.md 1: prefer an id read from the device (the serial); else the BLE address without
-    // colons (stable on Linux and Windows), "sim_inverter" for a simulated one; else the name.
+    // docs/ha-mqtt.md 1: prefer an id read from the device (the serial); else the BLE address
+    // without colons (stable on Linux and Windows), "sim_inverter" for a simulated one; else the
+    // name.
     QString id = sanitize(serial, false);
     if (id.isEmpty())
         id = sanitize(address, !address.startsWith(QLatin1String("sim:")));

@@ -35,7 +35,8 @@ public:
         int backoffInitialMs = 1000;
         int backoffMaxMs = 30000;
         double backoffJitter = 0.2; // +-20 %
-        int interRequestGapMs = 0;  // extra pause between requests (inverters: see docs/protocol.md 3.5)
+        int interRequestGapMs =
+            0; // extra pause between requests (inverters: see docs/protocol.md 3.5)
         std::optional<Family> family; // forced family (skips detection)
         QString variant;              // forced map variant
         std::optional<quint8> slave;  // forced slave id

@@ -11,7 +11,8 @@ namespace {
 
 constexpr quint16 kControllerModelReg = 0x000C; // 12-19, 16 bytes ASCII (docs/protocol.md 6.1.1)
 constexpr quint16 kControllerAddressReg = 0x001A;
-constexpr quint16 kInverterAddressReg = 4109; // answers 32 on every REGO seen (docs/protocol.md 6.4.2)
+constexpr quint16 kInverterAddressReg =
+    4109; // answers 32 on every REGO seen (docs/protocol.md 6.4.2)
 constexpr quint16 kInverterModelReg = 4311;
 constexpr quint16 kBatteryProbeReg = 5042; // current .. capacity, x6 as the vendor app reads
 constexpr quint16 kBatteryModelReg = 5122;
@@ -77,8 +78,8 @@ Identifier::Identifier(const RegisterMaps *maps, QString advertisedName, QString
     if (m_config.slave) {
         m_slaves = {*m_config.slave};
     } else {
-        // Known family: its usual address first, then 0xFF ("every slave answers", docs/protocol.md 4),
-        // then the map's and everybody's candidates. Unknown: 0xFF first, as C.21 recommends.
+        // Known family: its usual address first, then 0xFF ("every slave answers", docs/protocol.md
+        // 4), then the map's and everybody's candidates. Unknown: 0xFF first, as C.21 recommends.
         if (match.family || m_config.family) {
             for (const Family f : std::as_const(m_families)) {
                 if (const RegisterMap *map = m_maps->find(f, m_identity.variant)) {
@@ -198,8 +199,9 @@ void Identifier::handle(const Exchange &exchange) {
             advance();
             return;
         }
-        // A request to 0xFF is answered with the device's own address or with 0xFF (docs/protocol.md 4):
-        // keep whichever it used; 0xFF is then confirmed from the address register.
+        // A request to 0xFF is answered with the device's own address or with 0xFF
+        // (docs/protocol.md 4): keep whichever it used; 0xFF is then confirmed from the address
+        // register.
         const quint8 replySlave = exchange.response.slave;
         const QString at = req.slave == replySlave
                                ? QStringLiteral("slave %1").arg(hexSlave(replySlave))
@@ -216,8 +218,8 @@ void Identifier::handle(const Exchange &exchange) {
             if (m_config.family)
                 family = m_config.family;
             else if (!family || (*family != Family::Controller && *family != Family::DcDcCharger))
-                family =
-                    Family::Controller; // answers 0x000C: the SRNE-style map (docs/protocol.md D.29)
+                family = Family::Controller; // answers 0x000C: the SRNE-style map (docs/protocol.md
+                                             // D.29)
             found(*family, replySlave,
                   QStringLiteral("0x000C x8 model '%1' -> %2; %3")
                       .arg(model, familyName(*family), at));

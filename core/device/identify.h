@@ -58,10 +58,12 @@ public:
     // Requests that were answered normally (resync targets for the session).
     [[nodiscard]] const QList<modbus::Request> &answered() const { return m_answered; }
 
-    // The family a model string belongs to (docs/protocol.md 7.2 and [ha:devname]): RIV... inverter,
-    // RBT... battery, DCC... or RBC<digits>D... DC-DC charger, RNG-CTRL-/RCC/ML/MT controller.
+    // The family a model string belongs to (docs/protocol.md 7.2 and [ha:devname]): RIV...
+    // inverter, RBT... battery, DCC... or RBC<digits>D... DC-DC charger, RNG-CTRL-/RCC/ML/MT
+    // controller.
     [[nodiscard]] static std::optional<Family> familyFromModel(const QString &model);
-    // The slave ids worth probing when nothing is known (docs/protocol.md 4, docs/protocol.md C.21).
+    // The slave ids worth probing when nothing is known (docs/protocol.md 4, docs/protocol.md
+    // C.21).
     [[nodiscard]] static QList<quint8> knownSlaveIds();
 
 private:

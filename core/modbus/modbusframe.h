@@ -14,7 +14,8 @@
 namespace blupow::modbus {
 
 // 0xFF is answered by the single attached device with its own address (a legacy battery answered
-// 0x30, a REGO inverter answered 0xFF), so a reply to it may carry any address (docs/protocol.md 4).
+// 0x30, a REGO inverter answered 0xFF), so a reply to it may carry any address (docs/protocol.md
+// 4).
 inline constexpr quint8 kBroadcastSlave = 0xFF;
 inline constexpr int kMaxReadCount = 0x7D;
 inline constexpr int kMaxWriteCount = 0x7B;

@@ -10,9 +10,9 @@ namespace blupow {
 
 // The latest value of every field, one row each, under a header row per group (battery, PV,
 // load, AC, status, faults, ...). A poll cycle becomes ONE dataChanged over the rows that changed
-// (README, Architecture: data flow step 6); rows are only inserted or removed when the set of fields changes (a new
-// device or map). Presentation (grey/italic) is the view's job: stale rows say so through
-// StaleRole, so this model stays in core and testable headless.
+// (README, Architecture: data flow step 6); rows are only inserted or removed when the set of
+// fields changes (a new device or map). Presentation (grey/italic) is the view's job: stale rows
+// say so through StaleRole, so this model stays in core and testable headless.
 class LiveValuesModel : public QAbstractTableModel {
     Q_OBJECT
 

@@ -90,7 +90,8 @@ bridgeStatusTopic(const HaDiscoveryOptions &options); // <base>/bridge/<hostid>/
 [[nodiscard]] QList<HaEntity> entitiesFor(const QList<FieldDef> &fields);
 
 // expire_after in seconds: 3 x the poll interval (§6), at least 10 s so one cycle that needs its
-// retries (2 x 2 s request timeout, docs/protocol.md 3.5) does not flap every entity to unavailable.
+// retries (2 x 2 s request timeout, docs/protocol.md 3.5) does not flap every entity to
+// unavailable.
 [[nodiscard]] int expireAfterSeconds(const HaDiscoveryOptions &options);
 
 [[nodiscard]] QJsonObject origin(const HaDiscoveryOptions &options);

@@ -310,7 +310,8 @@ void appendBlock(const RegisterMap &map, const RegisterBlock &block, StepRange s
     const int last = block.start + static_cast<int>(block.words.size()) - 1;
     const quint16 *words = block.words.constData();
     for (const DecodeStep *s = steps.begin; s != steps.end; ++s) {
-        // Wholly inside, or not at all: never read a field's tail from the CRC (docs/protocol.md 5.9).
+        // Wholly inside, or not at all: never read a field's tail from the CRC
+        // (docs/protocol.md 5.9).
         if (s->lastReg > last)
             continue;
         const quint16 *w = words + (s->reg - first);
@@ -355,8 +356,7 @@ void applyCounts(const RegisterMap &map, DecodedValues &values, const FieldIndic
                 noteField = f.countField;
                 noteCount = static_cast<qint64>(n);
                 note = QStringLiteral("not present: ") % f.countKey % QStringLiteral(" is ") %
-                       QString::number(noteCount) %
-                       QStringLiteral(" (docs/protocol.md F.40)");
+                       QString::number(noteCount) % QStringLiteral(" (docs/protocol.md F.40)");
             }
             v[i].quality = Quality::Invalid;
             v[i].note = note;

@@ -341,8 +341,8 @@ bool Parser::field(const QJsonObject &o, bool modbus, FieldDef *f) {
     return true;
 }
 
-// Home Assistant rejects a unit outside its device class's set (docs/ha-mqtt.md 8); catching it here
-// keeps a map edit from breaking discovery.
+// Home Assistant rejects a unit outside its device class's set (docs/ha-mqtt.md 8); catching it
+// here keeps a map edit from breaking discovery.
 bool checkHa(Parser &p, const FieldDef &f) {
     struct Rule {
         const char *deviceClass;

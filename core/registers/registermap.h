@@ -188,8 +188,8 @@ public:
     // Indices into fields() of the derived fields, in file order.
     [[nodiscard]] const QList<int> &derivedFields() const { return m_derived; }
 
-    // Payload maps (the shunt, docs/protocol.md 6.5): the bytes a live notification starts with, its
-    // length, and a prefix that some stacks put before it and that is stripped.
+    // Payload maps (the shunt, docs/protocol.md 6.5): the bytes a live notification starts with,
+    // its length, and a prefix that some stacks put before it and that is stripped.
     [[nodiscard]] QByteArray payloadHeader() const { return m_payloadHeader; }
     [[nodiscard]] int payloadLength() const { return m_payloadLength; }
     [[nodiscard]] QByteArray payloadPrefix() const { return m_payloadPrefix; }

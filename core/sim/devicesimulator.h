@@ -23,7 +23,8 @@ namespace blupow {
 // exception 0x02, bad counts 0x03; the per-model quirks of the scenario answer with silence.
 // Writes (0x06/0x10) are accepted only where every register belongs to a writable field and the
 // value is inside the field's range; they change later reads. A controller also takes the load
-// command (0x010A = 0/1, write-only) and shows it in the load bit of 0x0120 (docs/protocol.md 8.1, 8.3).
+// command (0x010A = 0/1, write-only) and shows it in the load bit of 0x0120
+// (docs/protocol.md 8.1, 8.3).
 class DeviceSimulator {
 public:
     // One read answered, for tests that check a session never reports a value the device did not

@@ -20,11 +20,11 @@ struct SimTime {
     double startTimeOfDayS = 0; // the time of day at the start: lifetime counters span midnights
 };
 
-// One simulated device: what it is called, where it answers, its per-family quirks (docs/protocol.md
-// 5.3, 6.2, 6.4) and the cooked value of every register-map key as a function of simulated time.
-// Values are cooked (14.4 V, "RIV1230RCH-SPS"); the simulator encodes them with the same register
-// map the session decodes with, so a scenario never holds a byte offset. Keys a scenario does not
-// mention read as zero words (a reserved or idle register).
+// One simulated device: what it is called, where it answers, its per-family quirks
+// (docs/protocol.md 5.3, 6.2, 6.4) and the cooked value of every register-map key as a function of
+// simulated time. Values are cooked (14.4 V, "RIV1230RCH-SPS"); the simulator encodes them with the
+// same register map the session decodes with, so a scenario never holds a byte offset. Keys a
+// scenario does not mention read as zero words (a reserved or idle register).
 class Scenario {
 public:
     using ValueFunction = std::function<QVariant(const SimTime &)>;

@@ -8,8 +8,8 @@ namespace blupow {
 
 // The one seam between the protocol and a link: Bluetooth LE, the built-in simulator, or a
 // recording played back. A transport moves bytes and reports link state; it never interprets
-// Modbus (README, Architecture). The session above it does not know which one it drives; app/*/main.cpp
-// chooses.
+// Modbus (README, Architecture). The session above it does not know which one it drives;
+// app/*/main.cpp chooses.
 class Transport : public QObject {
     Q_OBJECT
 

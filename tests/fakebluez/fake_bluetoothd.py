@@ -284,6 +284,10 @@ class Device(PropObject):
         self.advertising = cfg.get("advertising", True)
         self.fail_connect = cfg.get("fail_connect", False)
         self.gatt_race = int(cfg.get("gatt_race", 0))
+        # Whether a racing connection still gets its GATT objects later while it lasts (what
+        # BlueZ does). The control interface turns it off: then the objects come with the next
+        # connection, so whether a race happened cannot depend on how fast the client is.
+        self.late_gatt = True
         self.exported = False
         self.gatt = []  # GATT objects, exported on the first connect (bluetoothd keeps them)
         self.gatt_exported = False
@@ -402,7 +406,7 @@ class Device(PropObject):
         self.pending_connect = GLib.timeout_add(a.connect_delay_ms, link_up)
 
     def _late_gatt(self):
-        if self.connected:
+        if self.connected and self.late_gatt:
             self.export_gatt()
         return False
 
@@ -701,7 +705,9 @@ class Control(dbus.service.Object):
 
     @dbus.service.method(CONTROL, in_signature="si")
     def SetGattRace(self, address, count):
-        self._dev(address).gatt_race = int(count)
+        dev = self._dev(address)
+        dev.gatt_race = int(count)
+        dev.late_gatt = False
 
     @dbus.service.method(CONTROL, in_signature="i")
     def SetDropEvery(self, n):

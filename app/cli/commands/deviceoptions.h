@@ -12,7 +12,8 @@
 
 namespace blupow::cli {
 
-// The device selector and common options every device command takes (README, Using BluPow): --address,
+// The device selector and common options every device command takes (README, Using BluPow):
+// --address,
 // --name, --simulate[=MODEL] or --replay FILE, --record FILE, --fault (simulator only), --json,
 // --verbose, --timeout, plus the session options (--family, --device-id, --request-timeout). scan,
 // read, monitor and the bridge share this so the commands behave alike.
