@@ -145,7 +145,7 @@ bool Recorder::writeOut(QIODevice *device, const QByteArray &bytes) {
 }
 
 QString Recorder::failureMessage() const {
-    const QString message =
+    QString message =
         QStringLiteral("recording %1 stopped: %2")
             .arg(m_path.isEmpty() ? QStringLiteral("(device)") : m_path, m_device->errorString());
     qCWarning(lcCapture).noquote() << message;
