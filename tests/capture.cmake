@@ -35,7 +35,7 @@ if(BLUPOW_FUZZ AND BLUPOW_FUZZ_CXX)
         ${PROJECT_SOURCE_DIR}/core/modbus/crc16.cpp
         ${PROJECT_SOURCE_DIR}/core/modbus/framereassembler.cpp
         ${PROJECT_SOURCE_DIR}/core/modbus/modbusframe.cpp
-        ${PROJECT_SOURCE_DIR}/core/ble/renogynames.cpp
+        ${PROJECT_SOURCE_DIR}/core/device/renogynames.cpp
         ${PROJECT_SOURCE_DIR}/core/registers/family.cpp)
     get_target_property(fuzz_qt_includes Qt6::Core INTERFACE_INCLUDE_DIRECTORIES)
     list(TRANSFORM fuzz_qt_includes PREPEND "-I")

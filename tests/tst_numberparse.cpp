@@ -1,4 +1,4 @@
-#include "settings/numberparse.h"
+#include "parse/numberparse.h"
 
 #include <QTest>
 

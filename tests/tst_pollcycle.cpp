@@ -186,6 +186,65 @@ private Q_SLOTS:
         for (const DecodedValue &v : poll.values())
             QVERIFY2(v.quality != Quality::Good, qPrintable(v.key));
     }
+
+    // Implausible values count in the link's health: every cycle's fresh ones, but an identity
+    // field read once per link only once per link (its block decodes again with every cycle).
+    void implausibleValuesAreCounted_data() {
+        QTest::addColumn<quint16>("onceWord");
+        QTest::addColumn<quint16>("cycleWord");
+        QTest::addColumn<quint64>("afterTwoCycles");
+        QTest::addColumn<quint64>("afterNewLink");
+        QTest::newRow("all plausible") << quint16(5) << quint16(50) << quint64{0} << quint64{0};
+        QTest::newRow("cycle field implausible each cycle")
+            << quint16(5) << quint16(65535) << quint64{2} << quint64{3};
+        QTest::newRow("once field: once per link")
+            << quint16(999) << quint16(50) << quint64{1} << quint64{2};
+    }
+    void implausibleValuesAreCounted() {
+        QFETCH(quint16, onceWord);
+        QFETCH(quint16, cycleWord);
+        QFETCH(quint64, afterTwoCycles);
+        QFETCH(quint64, afterNewLink);
+        QString error;
+        const auto map = RegisterMap::fromJson(
+            R"({"family": "controller", "variant": "default", "fields": [
+                 {"key": "version", "label": "Version", "register": 10, "type": "u16",
+                  "group": "identity", "poll": "once", "plausible": [0, 100]},
+                 {"key": "soc", "label": "SOC", "register": 20, "type": "u16", "unit": "%",
+                  "group": "battery", "plausible": [0, 100]}]})",
+            QStringLiteral("t.json"), &error);
+        QVERIFY2(map, qPrintable(error));
+        PollCycle poll;
+        poll.setMap(&*map, kSlave);
+        auto link = [&] {
+            poll.restartOnce();
+            while (const auto r = poll.nextOnce()) {
+                Exchange e = outcomeOf(*r, Exchange::Outcome::Ok, 1);
+                e.response.words = QList<quint16>(r->count, onceWord);
+                poll.handleOnce(e);
+            }
+        };
+        auto cycle = [&](qint64 atMs) {
+            poll.begin();
+            while (const auto r = poll.next()) {
+                Exchange e = outcomeOf(*r, Exchange::Outcome::Ok, atMs);
+                e.response.words = QList<quint16>(r->count, cycleWord);
+                poll.heard();
+                poll.handle(e);
+            }
+            poll.end();
+        };
+        link();
+        cycle(1000);
+        cycle(2000);
+        QCOMPARE(poll.invalidValues(), afterTwoCycles);
+        link();
+        cycle(3000);
+        QCOMPARE(poll.invalidValues(), afterNewLink);
+        const DecodedValue *soc = valueOf(poll.values(), QStringLiteral("soc"));
+        QVERIFY(soc);
+        QCOMPARE(soc->quality, cycleWord > 100 ? Quality::Invalid : Quality::Good);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPollCycle)

@@ -1,7 +1,7 @@
 // Advertised-name matching (docs/protocol.md 2.1) and the scanner's Renogy filter.
 
 #include "ble/devicescanner.h"
-#include "ble/renogynames.h"
+#include "device/renogynames.h"
 
 #include <QBluetoothAddress>
 #include <QBluetoothUuid>

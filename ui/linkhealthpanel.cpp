@@ -38,6 +38,7 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
         {QStringLiteral("exceptions"), QStringLiteral("Exceptions")},
         {QStringLiteral("protocol"), QStringLiteral("Protocol errors")},
         {QStringLiteral("dropped"), QStringLiteral("Discarded bytes")},
+        {QStringLiteral("invalid"), QStringLiteral("Implausible values")},
         {QStringLiteral("reconnects"), QStringLiteral("Reconnects")},
         {QStringLiteral("cycle"), QStringLiteral("Poll cycle")},
         {QStringLiteral("rssi"), QStringLiteral("RSSI")},
@@ -101,6 +102,7 @@ void LinkHealthPanel::showStatistics(const LinkStatistics &s) {
     set("exceptions", QString::number(s.exceptions));
     set("protocol", QString::number(s.protocolErrors));
     set("dropped", QString::number(s.droppedBytes));
+    set("invalid", QString::number(s.invalidValues));
     set("reconnects", QString::number(s.reconnects));
     set("cycle",
         s.cycles ? QStringLiteral("%1 ms (%2 cycles)").arg(s.lastCycleMs, 0, 'f', 0).arg(s.cycles)

@@ -1,7 +1,7 @@
 #include "mqttdialog.h"
 
 #include "passwordstore.h"
-#include "settings/appsettings.h"
+#include "preferences/appsettings.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

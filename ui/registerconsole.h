@@ -1,6 +1,6 @@
 #pragma once
 
-#include "device/exchange.h"
+#include "modbus/exchange.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -21,7 +21,7 @@
 #include "provider/transportprovider.h"
 #include "registerconsole.h"
 #include "scancontroller.h"
-#include "settings/appsettings.h"
+#include "preferences/appsettings.h"
 #include "settingspanel.h"
 #include "sim/scenarios.h"
 #include "sim/simulateddevices.h"

@@ -1,7 +1,7 @@
 #include "bletransport.h"
 
 #include "ble/devicescanner.h"
-#include "ble/renogynames.h"
+#include "device/renogynames.h"
 #include "logging.h"
 
 #include <QBluetoothAddress>

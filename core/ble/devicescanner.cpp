@@ -1,6 +1,6 @@
 #include "devicescanner.h"
 
-#include "ble/renogynames.h"
+#include "device/renogynames.h"
 #include "logging.h"
 
 #include <QBluetoothAddress>

@@ -1,7 +1,7 @@
 #include "conversationextractor.h"
 
 #include "attdecoder.h"
-#include "ble/renogynames.h"
+#include "device/renogynames.h"
 #include "btsnoop.h"
 #include "capturediagnostics.h"
 #include "hcipacket.h"

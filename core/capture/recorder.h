@@ -1,7 +1,7 @@
 #pragma once
 
 #include "capture/framerecord.h"
-#include "device/exchange.h"
+#include "modbus/exchange.h"
 
 #include <QByteArray>
 #include <QList>

@@ -263,6 +263,7 @@ LinkStatistics DeviceSessionPrivate::statistics() const {
     LinkStatistics s = client.statistics();
     s.reconnects = reconnects;
     s.cycles = poll.cycles();
+    s.invalidValues = poll.invalidValues();
     s.lastCycleMs = lastCycleMs;
     s.rssi = transport->rssi();
     return s;

@@ -4,8 +4,8 @@
 // implementation belong to the session's owner; extend, do not break.
 
 #include "device/deviceidentity.h"
-#include "device/exchange.h"
-#include "device/linkstatistics.h"
+#include "modbus/exchange.h"
+#include "modbus/linkstatistics.h"
 #include "registers/decodedvalue.h"
 #include "registers/registermap.h"
 

@@ -1,6 +1,6 @@
 #include "identify.h"
 
-#include "ble/renogynames.h"
+#include "device/renogynames.h"
 #include "registers/registerdecoder.h"
 
 #include <QRegularExpression>

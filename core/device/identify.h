@@ -1,7 +1,7 @@
 #pragma once
 
 #include "device/deviceidentity.h"
-#include "device/exchange.h"
+#include "modbus/exchange.h"
 #include "registers/registermap.h"
 
 #include <QList>

@@ -36,6 +36,7 @@ modbus::Request PollCycle::read(const ReadBlock &block) const {
 void PollCycle::restartOnce() {
     m_onceIndex = 0;
     m_onceBlocks.clear();
+    m_onceInvalidCounted.clear();
 }
 
 std::optional<modbus::Request> PollCycle::nextOnce() const {
@@ -80,6 +81,18 @@ void PollCycle::handle(const Exchange &ex) {
     ++m_index;
 }
 
+void PollCycle::countInvalid(const DecodedValue &v) {
+    // The once blocks decode again with every cycle: an implausible identity value counts once
+    // per link, not once per cycle.
+    const FieldDef *f = m_map ? m_map->field(v.key) : nullptr;
+    if (f && f->poll == PollClass::Once) {
+        if (m_onceInvalidCounted.contains(v.key))
+            return;
+        m_onceInvalidCounted.insert(v.key);
+    }
+    ++m_invalidValues;
+}
+
 bool PollCycle::end() {
     m_active = false;
     ++m_cycles;
@@ -88,8 +101,11 @@ bool PollCycle::end() {
     const DecodedValues decoded =
         m_map ? RegisterDecoder::decodeCycle(*m_map, blocks) : DecodedValues();
     QHash<QString, DecodedValue> fresh;
-    for (const DecodedValue &v : decoded)
+    for (const DecodedValue &v : decoded) {
+        if (v.quality == Quality::Invalid)
+            countInvalid(v);
         fresh.insert(v.key, v);
+    }
 
     m_current.clear();
     if (m_map) {

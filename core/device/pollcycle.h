@@ -1,12 +1,13 @@
 #pragma once
 
-#include "device/exchange.h"
+#include "modbus/exchange.h"
 #include "registers/decodedvalue.h"
 #include "registers/registerdecoder.h"
 #include "registers/registermap.h"
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 
 #include <optional>
 
@@ -56,9 +57,12 @@ public:
     [[nodiscard]] const DecodedValues &values() const { return m_current; }
     [[nodiscard]] qsizetype blocksPerCycle() const { return m_cyclePlan.size(); }
     [[nodiscard]] quint64 cycles() const { return m_cycles; }
+    // Values decoded outside their field's plausible range, over the session's life.
+    [[nodiscard]] quint64 invalidValues() const { return m_invalidValues; }
 
 private:
     [[nodiscard]] modbus::Request read(const ReadBlock &block) const;
+    void countInvalid(const DecodedValue &value);
 
     const RegisterMap *m_map = nullptr;
     quint8 m_slave = 0;
@@ -75,6 +79,8 @@ private:
     QHash<quint16, int> m_silent; // block start -> cycles in a row it got no answer
     QList<quint16> m_silentThisCycle;
     quint64 m_cycles = 0;
+    quint64 m_invalidValues = 0;
+    QSet<QString> m_onceInvalidCounted; // once fields already counted on this link
 
     QHash<QString, DecodedValue> m_last;
     DecodedValues m_current;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "device/exchange.h"
-#include "device/linkstatistics.h"
+#include "modbus/exchange.h"
+#include "modbus/linkstatistics.h"
 #include "modbus/framereassembler.h"
 
 #include <QElapsedTimer>

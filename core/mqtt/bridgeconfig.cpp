@@ -1,7 +1,7 @@
 #include "bridgeconfig.h"
 
-#include "settings/inifile.h"
-#include "settings/numberparse.h"
+#include "parse/inifile.h"
+#include "parse/numberparse.h"
 #include "sim/scenarios.h"
 
 #include <QFile>

@@ -278,7 +278,7 @@ void MqttClient::attempt() {
     m_connectTimer.start(m_options.connectTimeoutMs);
     m_miscTimer.start();
     syncNotifiers();
-    processEvents();
+    dispatchQueuedCallbacks();
 }
 
 void MqttClient::drive(int (*loop)(mosquitto *)) {
@@ -291,7 +291,7 @@ void MqttClient::drive(int (*loop)(mosquitto *)) {
 
 void MqttClient::handleLoopResult(int rc, int sysErrno) {
     QPointer<MqttClient> alive(this);
-    processEvents();
+    dispatchQueuedCallbacks();
     if (!alive || !m_handle)
         return;
     if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN) {
@@ -380,7 +380,7 @@ QString MqttClient::lostMessage(int rc, int sysErrno) {
     return message;
 }
 
-void MqttClient::processEvents() {
+void MqttClient::dispatchQueuedCallbacks() {
     QPointer<MqttClient> alive(this);
     while (!m_events.empty() && alive) {
         Event e = std::move(m_events.front());

@@ -154,7 +154,9 @@ private:
     bool configureHandle(QString *error);
     void drive(int (*loop)(mosquitto *));
     void handleLoopResult(int rc, int sysErrno);
-    void processEvents();
+    // libmosquitto's callbacks only queue an Event; they are handled here, after the library's
+    // loop call returned, so a slot reacting to a signal may disconnect or delete this client.
+    void dispatchQueuedCallbacks();
     void fail(Error error, const QString &message);
     void teardown();
     void syncNotifiers();

@@ -63,7 +63,6 @@ Q_SIGNALS:
     void bytesWritten(const QByteArray &frame, qint64 timestampMs);
     void stateChanged(blupow::Transport::State state);
     void errorOccurred(blupow::Transport::Error error, const QString &message);
-    void rssiChanged(int rssi);
 
 private:
     quint64 m_sequence = 0;

@@ -3,7 +3,7 @@
 // What the benchmarks that run blupow-cli as a child share: a private mosquitto (tests/mqtt/
 // broker.sh), an event-loop wait, and a child's resident memory and CPU from /proc.
 
-#include "settings/numberparse.h"
+#include "parse/numberparse.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

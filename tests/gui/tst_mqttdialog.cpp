@@ -5,7 +5,7 @@
 #include "device/connectionmanager.h"
 #include "mqttdialog.h"
 #include "passwordstore.h"
-#include "settings/appsettings.h"
+#include "preferences/appsettings.h"
 #include "sim/simulateddevices.h"
 #include "sim/simulatedtransport.h"
 

@@ -2,7 +2,7 @@
 
 #include "device/devicesession.h"
 #include "provider/transportprovider.h"
-#include "settings/numberparse.h"
+#include "parse/numberparse.h"
 #include "sim/simulatedtransport.h"
 
 #include <QCommandLineParser>

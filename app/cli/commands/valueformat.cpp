@@ -67,6 +67,7 @@ QJsonObject statisticsToJson(const LinkStatistics &s) {
         {QStringLiteral("protocol_errors"), static_cast<double>(s.protocolErrors)},
         {QStringLiteral("reconnects"), static_cast<double>(s.reconnects)},
         {QStringLiteral("dropped_bytes"), static_cast<double>(s.droppedBytes)},
+        {QStringLiteral("invalid_values"), static_cast<double>(s.invalidValues)},
         {QStringLiteral("cycles"), static_cast<double>(s.cycles)},
         {QStringLiteral("cycle_ms"), s.lastCycleMs},
         {QStringLiteral("rssi"), s.rssi},

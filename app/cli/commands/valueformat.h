@@ -1,7 +1,7 @@
 #pragma once
 
 #include "device/deviceidentity.h"
-#include "device/linkstatistics.h"
+#include "modbus/linkstatistics.h"
 #include "registers/decodedvalue.h"
 
 #include <QJsonArray>
