@@ -12,6 +12,12 @@ if(Python3_Interpreter_FOUND)
         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/registers/validate_maps.py
                 ${PROJECT_SOURCE_DIR}/resources/registers)
     set_tests_properties(registers_schema PROPERTIES LABELS unit)
+    # The coverage table of docs/registers.md holds the counts the maps really have.
+    add_test(NAME registers_coverage_table
+        COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/registers/validate_maps.py
+                ${PROJECT_SOURCE_DIR}/resources/registers
+                --check-table ${PROJECT_SOURCE_DIR}/docs/registers.md)
+    set_tests_properties(registers_coverage_table PROPERTIES LABELS unit)
 endif()
 if(Python3_Interpreter_FOUND)
     add_test(NAME decode_cli

@@ -158,16 +158,21 @@ void TestDeviceSession::identifies_data() {
     QTest::addColumn<QString>("family");
     QTest::addColumn<QString>("deviceModel");
     QTest::addColumn<int>("slave");
+    QTest::addColumn<QString>("variant");
     QTest::newRow("inverter by name BTRIC") << "inverter" << -1 << "inverter"
-                                            << "RIV1230RCH-SPS" << 0x20;
+                                            << "RIV1230RCH-SPS" << 0x20 << "default";
+    // The model read at 4311 picks the RIV4835's own map (0xE205, writable 4422).
+    QTest::newRow("RIV4835 behind BT-TH, variant from its model")
+        << "inverter-riv4835" << -1 << "inverter"
+        << "RIV4835CSH1S" << 0x20 << "riv4835";
     QTest::newRow("controller behind BT-TH via 0xFF") << "controller" << -1 << "controller"
-                                                      << "RNG-CTRL-RVR40" << 0x01;
+                                                      << "RNG-CTRL-RVR40" << 0x01 << "default";
     QTest::newRow("controller, slave given") << "controller" << 0x01 << "controller"
-                                             << "RNG-CTRL-RVR40" << 0x01;
+                                             << "RNG-CTRL-RVR40" << 0x01 << "default";
     QTest::newRow("battery behind BT-TH at 0x30") << "battery" << -1 << "battery"
-                                                  << "RBT100LFP12S-G1" << 0x30;
+                                                  << "RBT100LFP12S-G1" << 0x30 << "legacy";
     QTest::newRow("dc-dc by model RBC50D1S") << "dcc" << -1 << "dcc"
-                                             << "RBC50D1S-G1" << 0x01;
+                                             << "RBC50D1S-G1" << 0x01 << "default";
 }
 
 void TestDeviceSession::identifies() {
@@ -176,6 +181,7 @@ void TestDeviceSession::identifies() {
     QFETCH(QString, family);
     QFETCH(QString, deviceModel);
     QFETCH(int, slave);
+    QFETCH(QString, variant);
     DeviceSession::Options options = calmOptions();
     if (forcedSlave >= 0)
         options.slave = static_cast<quint8>(forcedSlave);
@@ -189,6 +195,9 @@ void TestDeviceSession::identifies() {
     QCOMPARE(familyName(id.family), family);
     QCOMPARE(id.model, deviceModel);
     QCOMPARE(int(id.slave), slave);
+    QCOMPARE(id.variant, variant);
+    QVERIFY(rig.session->map());
+    QCOMPARE(rig.session->map()->variant(), variant);
     QVERIFY(!id.how.isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(rig.batches >= 1, 10000);
     QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));

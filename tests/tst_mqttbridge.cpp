@@ -1,5 +1,6 @@
 #include "mqtt/mqttbridge.h"
 #include "mqtt/testbroker.h"
+#include "registers/registermap.h"
 #include "testprerequisite.h"
 
 #include <QFile>
@@ -117,6 +118,7 @@ private Q_SLOTS:
     void cleanStopPublishesOffline();
     void brokerRestart_data();
     void brokerRestart();
+    void batteryEnergyIsIntegratedAndSurvivesARestart_data();
     void batteryEnergyIsIntegratedAndSurvivesARestart();
     void counterGuardSurvivesARestart();
     void layoutSwitchMigrates_data();
@@ -350,18 +352,34 @@ void TestMqttBridge::brokerRestart() {
     QCOMPARE(retainedPayload(topics, HaDiscovery::bridgeStatusTopic(o.ha)), QByteArray("online"));
 }
 
+void TestMqttBridge::batteryEnergyIsIntegratedAndSurvivesARestart_data() {
+    QTest::addColumn<int>("family");
+    QTest::addColumn<QList<FieldDef>>("fields");
+    QTest::newRow("battery") << int(Family::Battery)
+                             << QList<FieldDef>{field(u"battery_power"_s, FieldType::U16, u"W"_s,
+                                                      u"power"_s, 0)};
+    // The Smart Shunt's own map: battery_power is derived (V x I, positive while charging), and
+    // the shunt has no energy counter of its own either (renogy-ble integrates it the same way).
+    const RegisterMaps maps = RegisterMaps::builtIn();
+    const RegisterMap *shunt = maps.find(Family::Shunt);
+    QTest::newRow("shunt map") << int(Family::Shunt)
+                               << (shunt ? shunt->fields() : QList<FieldDef>{});
+}
+
 // A battery has power but no energy counter: the bridge integrates one, announces it for the
 // energy dashboard, and a restarted bridge continues it instead of starting at zero.
 void TestMqttBridge::batteryEnergyIsIntegratedAndSurvivesARestart() {
+    QFETCH(int, family);
+    QFETCH(QList<FieldDef>, fields);
+    QVERIFY2(!fields.isEmpty(), "no register map for this family in this build");
     QTemporaryDir dir;
     MqttBridge::Options o = bridgeOptions();
     o.energyFile = dir.filePath(u"energy.json"_s);
     Listener listener(m_broker.port, o.ha.baseTopic + u"/#"_s);
     const QString stateTopic = HaDiscovery::stateTopic(o.ha, u"bat1"_s);
     DeviceIdentity battery = identity();
-    battery.family = Family::Battery;
-    const QList<FieldDef> batteryFields{
-        field(u"battery_power"_s, FieldType::U16, u"W"_s, u"power"_s, 0)};
+    battery.family = static_cast<Family>(family);
+    const QList<FieldDef> batteryFields = fields;
     const auto power = [](double w, qint64 ms) {
         DecodedValue v = value(u"battery_power"_s, w);
         v.timestampMs = ms;

@@ -598,6 +598,28 @@ void TestRegisterDecoder::blockFieldsShown_data() {
                           4, 90,  20, 1,  2, 3, 6, 7,  8,  20, 12, 255}
         << "special_power_control_e02d"
         << "00FF";
+    // 0xE02E-0xE02F (SolarThing reads them, no unit known: raw words) and the battery types 0
+    // and 6 that newer controllers report (SolarThing's RoverBatteryType).
+    QTest::newRow("controller_charging_power_setting")
+        << "controller" << 0xE02E << QList<quint16>{300, 150} << "controller_charging_power_setting"
+        << "300";
+    QTest::newRow("generator_charging_power_setting")
+        << "controller" << 0xE02E << QList<quint16>{300, 150} << "generator_charging_power_setting"
+        << "150";
+    QTest::newRow("battery_type 0 user unlocked")
+        << "controller" << 0xE004 << QList<quint16>{0} << "battery_type"
+        << "user_unlocked";
+    QTest::newRow("battery_type 6 lithium 48 V")
+        << "controller" << 0xE004 << QList<quint16>{6} << "battery_type"
+        << "lithium_48v";
+    // DC-DC 0x0122 bit 8: sources disagree, so it is shown as disputed, never named.
+    QTest::newRow("dcc faults_b bit 8 disputed")
+        << "dcc" << 0x0122 << QList<quint16>{0x0100} << "faults_b"
+        << "bit 8 (meaning disputed)";
+    // The RIV4835's own map: 0xE205, maximum AC charging current x0.1 A.
+    QTest::newRow("max_ac_charging_current")
+        << "inverter/riv4835" << 0xE205 << QList<quint16>{50} << "max_ac_charging_current"
+        << "5.0 A";
     // Inverter: the plain/UPS status bits 4007-4008 and the clock 4402-4404 (document V1.8).
     QTest::newRow("device_status")
         << "inverter" << 4007 << QList<quint16>{0x8000, 0xC010} << "device_status"
@@ -802,7 +824,9 @@ void TestRegisterDecoder::blockFieldsShown() {
     QFETCH(QList<quint16>, words);
     QFETCH(QString, key);
     QFETCH(QString, shown);
-    const RegisterMap *map = maps().find(*familyFromName(family));
+    // "inverter/riv4835": a variant's own map.
+    const QStringList parts = family.split(QLatin1Char('/'));
+    const RegisterMap *map = maps().find(*familyFromName(parts.first()), parts.value(1));
     QVERIFY(map);
     const DecodedValues values =
         RegisterDecoder::decodeCycle(*map, {RegisterBlock{static_cast<quint16>(start), words, 1}});

@@ -85,13 +85,17 @@ void TestRegisterMap::readPlan_data() {
                                    << "" << int(PollClass::Once) << "4109x12 4303x24";
     QTest::newRow("inverter demand") << "inverter"
                                      << "" << int(PollClass::Demand) << "4402x3 4422x32 4454x3";
+    // The RIV4835 reads the base map's settings plus 0xE205 on its own.
+    QTest::newRow("inverter riv4835 demand")
+        << "inverter"
+        << "riv4835" << int(PollClass::Demand) << "4402x3 4422x32 4454x3 57861x1";
     QTest::newRow("controller cycle") << "controller"
                                       << "" << int(PollClass::Cycle) << "256x35";
     QTest::newRow("controller once") << "controller"
                                      << "" << int(PollClass::Once) << "10x17";
     QTest::newRow("controller demand")
         << "controller"
-        << "" << int(PollClass::Demand) << "27x4 57345x1 57346x28 57374x16";
+        << "" << int(PollClass::Demand) << "27x4 57345x1 57346x28 57374x16 57390x2";
     QTest::newRow("dcc cycle") << "dcc"
                                << "" << int(PollClass::Cycle) << "256x30 288x7";
     QTest::newRow("dcc demand") << "dcc"

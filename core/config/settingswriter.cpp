@@ -5,6 +5,7 @@
 #include "logging.h"
 #include "registers/registerdecoder.h"
 
+#include <array>
 #include <cmath>
 
 namespace blupow {
@@ -218,6 +219,68 @@ std::optional<SettingChange> SettingsWriter::planLoadSwitch(const RegisterMap &m
     return c;
 }
 
+std::optional<QList<SettingChange>> SettingsWriter::planClock(const RegisterMap &map, quint8 slave,
+                                                              const QDateTime &local,
+                                                              QString *error) {
+    struct Half {
+        const char *key;
+        int value;
+    };
+    struct Word {
+        Half hi;
+        Half lo;
+        const char *what;
+        quint16 mask;
+    };
+    const QDate d = local.date();
+    const QTime t = local.time();
+    const std::array<Word, 3> words{{
+        {{"clock_year", d.year() - 2000}, {"clock_month", d.month()}, "date", 0xFFFF},
+        {{"clock_day", d.day()}, {"clock_hour", t.hour()}, "day and hour", 0xFFFF},
+        {{"clock_minute", t.minute()}, {"clock_second", t.second()}, "minute and second", 0xFF00},
+    }};
+    QList<SettingChange> changes;
+    for (const Word &w : words) {
+        const FieldDef *hi = map.field(QString::fromLatin1(w.hi.key));
+        const FieldDef *lo = map.field(QString::fromLatin1(w.lo.key));
+        if (map.family() != Family::Inverter || !hi || !lo || hi->reg != lo->reg) {
+            *error = QStringLiteral("setting the clock exists on inverters only (4402-4404)");
+            return std::nullopt;
+        }
+        for (const auto &[f, half] : {std::pair{hi, w.hi}, std::pair{lo, w.lo}}) {
+            if (!f->writable) {
+                *error = QStringLiteral("%1 is read-only").arg(fieldName(*f));
+                return std::nullopt;
+            }
+            if ((f->min && half.value < *f->min) || (f->max && half.value > *f->max)) {
+                *error = QStringLiteral("%1: %2 is out of range (%3): is this computer's clock "
+                                        "right?")
+                             .arg(fieldName(*f))
+                             .arg(half.value)
+                             .arg(rangeText(*f));
+                return std::nullopt;
+            }
+        }
+        const auto reg = static_cast<quint16>(hi->reg);
+        const auto word = static_cast<quint16>((w.hi.value << 8) | w.lo.value);
+        SettingChange c;
+        c.name = QStringLiteral("clock %1 (%2)").arg(QLatin1String(w.what), regHex(reg));
+        c.request = modbus::Request::writeSingle(slave, reg, word);
+        c.frame = modbus::buildRequest(c.request);
+        c.newRaw = {word};
+        c.newText = QStringLiteral("%1 %2, %3 %4")
+                        .arg(hi->label)
+                        .arg(w.hi.value)
+                        .arg(lo->label)
+                        .arg(w.lo.value);
+        c.verifyStart = reg;
+        c.verifyMask = {w.mask};
+        c.verifyExpected = {word};
+        changes.append(c);
+    }
+    return changes;
+}
+
 std::optional<SettingChange> SettingsWriter::planRaw(const RegisterMap &map, quint8 slave,
                                                      quint16 start, const QList<quint16> &words,
                                                      QString *error) {
@@ -303,6 +366,13 @@ bool SettingsWriter::prepareLoadSwitch(bool on, QString *error) {
         return false;
     const auto c = planLoadSwitch(*m_session->map(), m_session->identity()->slave, on, error);
     return c && begin({*c}, Options{});
+}
+
+bool SettingsWriter::prepareClock(const QDateTime &local, QString *error) {
+    if (!canPrepare(error))
+        return false;
+    auto changes = planClock(*m_session->map(), m_session->identity()->slave, local, error);
+    return changes && begin(std::move(*changes), Options{});
 }
 
 bool SettingsWriter::prepareRaw(quint16 start, const QList<quint16> &words, QString *error) {

@@ -2,6 +2,7 @@
 
 #include "config/settingchange.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -60,6 +61,13 @@ public:
     [[nodiscard]] static std::optional<SettingChange>
     planLoadSwitch(const RegisterMap &map, quint8 slave, bool on, QString *error);
 
+    // The inverter's clock 4402-4404 set to `local` (docs/protocol.md 6.4.4): three one-register
+    // writes (date, day and hour, minute and second), each read back. The seconds are not compared,
+    // and a minute that turns over between the write and the read-back fails the check: the clock
+    // runs on, so a person retries rather than BluPow guessing.
+    [[nodiscard]] static std::optional<QList<SettingChange>>
+    planClock(const RegisterMap &map, quint8 slave, const QDateTime &local, QString *error);
+
     // Expert mode (the register console): exact words from `start`, outside the map's access
     // marks and ranges. Still refused before anything is sent: WritePolicy's registers, a range
     // past 0xFFFF or longer than one request, and more than one register on a family that takes
@@ -74,6 +82,7 @@ public:
     // with `error`, when anything is refused: then nothing has been sent.
     bool prepare(const QList<SettingTarget> &targets, const Options &options, QString *error);
     bool prepareLoadSwitch(bool on, QString *error);
+    bool prepareClock(const QDateTime &local, QString *error);
     bool prepareRaw(quint16 start, const QList<quint16> &words, QString *error);
 
     void confirm(); // AwaitingConfirmation -> Writing

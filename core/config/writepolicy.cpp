@@ -24,6 +24,16 @@ std::optional<QString> forbiddenReason(Family family, int reg) {
             return QStringLiteral("5223 changes the battery's address and can make it unreachable");
         case 5224:
             return QStringLiteral("5224 locks the battery");
+        case 5225:
+            return QStringLiteral("5225 starts or ends the factory test mode (write-only: no "
+                                  "read-back can verify it)");
+        case 61440:
+        case 61441:
+        case 61442:
+            return QStringLiteral("%1 is an ACP address-assignment register (broadcast, "
+                                  "configure, shake: values 1-254): write-only, so no read-back "
+                                  "can verify it, and a wrong address makes the pack unreachable")
+                .arg(reg);
         default:
             break;
         }

@@ -25,6 +25,13 @@ QString hexSlave(quint8 slave) {
 
 } // namespace
 
+QString Identifier::variantFromModel(Family family, const QString &model) {
+    if (family == Family::Inverter &&
+        model.trimmed().toUpper().startsWith(QLatin1String("RIV4835")))
+        return QStringLiteral("riv4835");
+    return {};
+}
+
 QList<quint8> Identifier::knownSlaveIds() {
     return {0xFF, 0x01, 0x10, 0x11, 0x20, 0x30, 0x31, 0x32,
             0x33, 0x34, 0x35, 0x36, 0x37, 0x60, 0x61};
@@ -255,6 +262,13 @@ void Identifier::handle(const Exchange &exchange) {
                           byModel && *byModel != m_identity.family
                               ? QStringLiteral(" (pattern says %1)").arg(familyName(*byModel))
                               : QString()));
+            // A variant given by the caller wins; one the model calls for beats the name's guess.
+            const QString variant = variantFromModel(m_identity.family, m_identity.model);
+            if (m_config.variant.isEmpty() && !variant.isEmpty() &&
+                m_maps->find(m_identity.family, variant)) {
+                m_identity.variant = variant;
+                note(QStringLiteral("model '%1' -> variant %2").arg(m_identity.model, variant));
+            }
         } else {
             // RIV4835 units have been seen not answering 4311 while otherwise fine (A.6).
             note(QStringLiteral("%1 x8 (model) not answered: model unknown").arg(req.start));

@@ -62,6 +62,10 @@ public:
     // inverter, RBT... battery, DCC... or RBC<digits>D... DC-DC charger, RNG-CTRL-/RCC/ML/MT
     // controller.
     [[nodiscard]] static std::optional<Family> familyFromModel(const QString &model);
+    // The map variant a model string calls for, or empty for the family's default: an inverter
+    // whose 4311 reads RIV4835... is the 48 V inverter-charger, whose settings differ from the
+    // RIV1230RCH-SPS's (resources/registers/inverter-riv4835.json).
+    [[nodiscard]] static QString variantFromModel(Family family, const QString &model);
     // The slave ids worth probing when nothing is known (docs/protocol.md 4, docs/protocol.md
     // C.21).
     [[nodiscard]] static QList<quint8> knownSlaveIds();

@@ -25,7 +25,8 @@ namespace SimulatedDevices {
 // model or its register map is unknown (with the reason in `error`).
 [[nodiscard]] std::unique_ptr<SimulatedTransport>
 makeTransport(const DiscoveredDevice &device, const RegisterMaps &maps, QString *error = nullptr);
-// The same by model name (inverter, controller, battery, dcc, dcc-g6): what --simulate=MODEL uses.
+// The same by model name (inverter, controller, battery, dcc, dcc-g6, inverter-riv4835): what
+// --simulate=MODEL uses.
 [[nodiscard]] std::unique_ptr<SimulatedTransport>
 makeTransport(QStringView model, const RegisterMaps &maps, QString *error = nullptr);
 

@@ -7,6 +7,7 @@ expanded (its base merged, repeated fields spelled out: docs/registers.md), the 
 import copy
 import json
 import pathlib
+import re
 import sys
 
 import jsonschema
@@ -51,6 +52,38 @@ def report(name, what, document):
 maps = sorted(p for p in directory.glob("*.json") if not p.name.endswith(".schema.json"))
 if not maps:
     sys.exit(f"no maps in {directory}")
+
+
+def counts():
+    """Fields and writable fields of every map as loaded (repeated fields once per instance)."""
+    out = {}
+    for path in maps:
+        fields = expand(read(path.name), path.name)["fields"]
+        out[path.name] = (len(fields), sum(1 for f in fields if f.get("access") == "rw"))
+    return out
+
+
+# --counts prints them; --check-table FILE compares them with the coverage table of
+# docs/registers.md (rows "| `name.json` | fields | writable | ..."), so the table cannot drift.
+if "--counts" in sys.argv:
+    for name, (fields, writable) in counts().items():
+        print(f"{name}\t{fields}\t{writable}")
+    sys.exit(0)
+if "--check-table" in sys.argv:
+    table = pathlib.Path(sys.argv[sys.argv.index("--check-table") + 1]).read_text(encoding="utf-8")
+    rows = {m.group(1): (int(m.group(2)), int(m.group(3))) for m in re.finditer(
+        r"^\| `([\w.-]+\.json)` \| (\d+) \| (\d+) \|", table, re.MULTILINE)}
+    wrong = 0
+    for name, actual in counts().items():
+        if rows.get(name) != actual:
+            print(f"{name}: the table says {rows.get(name)}, the map has {actual} "
+                  "(fields, writable)", file=sys.stderr)
+            wrong += 1
+    for name in sorted(set(rows) - set(counts())):
+        print(f"{name}: in the table but no such map", file=sys.stderr)
+        wrong += 1
+    print("coverage table: " + ("FAIL" if wrong else "ok"))
+    sys.exit(1 if wrong else 0)
 failures = 0
 for path in maps:
     source = read(path.name)
@@ -61,6 +94,11 @@ for path in maps:
         if unbounded(expanded):
             print(f"{path.name}: no plausible range: {', '.join(unbounded(expanded))}",
                   file=sys.stderr)
+            failed = True
+        # Every field says where it comes from (a key of docs/protocol.md or a named peer file).
+        unsourced = [f["key"] for f in expanded["fields"] if not f.get("source", "").strip()]
+        if unsourced:
+            print(f"{path.name}: no source: {', '.join(unsourced)}", file=sys.stderr)
             failed = True
     except MapError as error:
         print(error, file=sys.stderr)

@@ -8,6 +8,7 @@
 #include "deviceoptions.h"
 #include "modbus/modbusframe.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -25,7 +26,8 @@ int runWrite(const QStringList &arguments) {
         "Examples:\n"
         "  blupow-cli write --simulate=controller --key float_voltage --value 13.8\n"
         "  blupow-cli write --address C4:64:E3:38:3D:0E --register 0xE004 --value gel\n"
-        "  blupow-cli write --simulate=controller --load on --yes"));
+        "  blupow-cli write --simulate=controller --load on --yes\n"
+        "  blupow-cli write --simulate=inverter --set-clock"));
     addDeviceOptions(parser, 60,
                      QStringLiteral("Give up when the device was not identified within S seconds"));
     parser.addOptions({
@@ -39,6 +41,8 @@ int runWrite(const QStringList &arguments) {
         {QStringLiteral("load"),
          QStringLiteral("Charge controllers: switch the load output on or off (0x010A)."),
          QStringLiteral("on|off")},
+        {QStringLiteral("set-clock"),
+         QStringLiteral("Inverters: set the clock (4402-4404) to this computer's local time.")},
         {QStringLiteral("yes"),
          QStringLiteral("Confirm without asking (after reviewing the preview once).")},
     });
@@ -50,10 +54,14 @@ int runWrite(const QStringList &arguments) {
     const bool byRegister = parser.isSet(QStringLiteral("register"));
     const bool byKey = parser.isSet(QStringLiteral("key"));
     const bool load = parser.isSet(QStringLiteral("load"));
-    if ((byRegister ? 1 : 0) + (byKey ? 1 : 0) + (load ? 1 : 0) != 1)
-        return printError(command,
-                          QStringLiteral("give exactly one of --register R, --key KEY or --load"),
-                          ExitUsage);
+    const bool clock = parser.isSet(QStringLiteral("set-clock"));
+    if ((byRegister ? 1 : 0) + (byKey ? 1 : 0) + (load ? 1 : 0) + (clock ? 1 : 0) != 1)
+        return printError(
+            command,
+            QStringLiteral("give exactly one of --register R, --key KEY, --load or --set-clock"),
+            ExitUsage);
+    if (clock && parser.isSet(QStringLiteral("value")))
+        return printError(command, QStringLiteral("--set-clock takes no --value"), ExitUsage);
     SettingTarget target;
     bool loadOn = false;
     if (load) {
@@ -61,7 +69,7 @@ int runWrite(const QStringList &arguments) {
         if (v != QLatin1String("on") && v != QLatin1String("off"))
             return printError(command, QStringLiteral("--load wants on or off"), ExitUsage);
         loadOn = v == QLatin1String("on");
-    } else {
+    } else if (!clock) {
         if (!parser.isSet(QStringLiteral("value")))
             return printError(command, QStringLiteral("--value V is required"), ExitUsage);
         target.value = parser.value(QStringLiteral("value")).trimmed();
@@ -114,8 +122,11 @@ int runWrite(const QStringList &arguments) {
                     run.fail(msg, ExitFailure);
             });
         QString why;
-        const bool started = load ? writer->prepareLoadSwitch(loadOn, &why)
-                                  : writer->prepare({target}, SettingsWriter::Options{}, &why);
+        // The time is taken when the device is ready, not when the command started: identification
+        // can take seconds.
+        const bool started = load    ? writer->prepareLoadSwitch(loadOn, &why)
+                             : clock ? writer->prepareClock(QDateTime::currentDateTime(), &why)
+                                     : writer->prepare({target}, SettingsWriter::Options{}, &why);
         if (!started)
             run.fail(QStringLiteral("refused, nothing sent: %1").arg(why), ExitBadInput);
     });
