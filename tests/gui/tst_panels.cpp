@@ -31,15 +31,18 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QDateTimeAxis>
+#include <QDir>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QImage>
 #include <QLabel>
 #include <QLegend>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QSet>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -805,14 +808,32 @@ void TestPanels::backgroundWorkInStatusBar() {
         status->click();
         QCOMPARE(opened.size(), 1);
     }
+    // As in main.cpp.
     QObject::connect(&w.captures, &CaptureController::recordingChanged, &w.window,
-                     &MainWindow::setRecording);
+                     [&w](bool on) { w.window.setRecording(on, w.captures.recordingPath()); });
     QVERIFY(!w.window.recordingStatus()->isVisible());
     QTemporaryDir dir;
-    QVERIFY(w.captures.startRecording(dir.filePath(QStringLiteral("session.btsnoop"))));
-    QVERIFY(w.window.recordingStatus()->isVisible());
-    w.captures.stopRecording();
-    QVERIFY(!w.window.recordingStatus()->isVisible());
+    for (const bool fromStatusBar : {false, true}) {
+        const QString path = dir.filePath(QStringLiteral("session%1.btsnoop").arg(fromStatusBar));
+        QVERIFY(w.captures.startRecording(path));
+        QToolButton *recording = w.window.recordingStatus();
+        QVERIFY(recording->isVisible());
+        // The indicator leads to the recording: its menu stops it and shows where it goes.
+        QVERIFY(recording->menu());
+        QVERIFY(recording->menu()->actions().contains(w.window.stopRecordingAction()));
+        QVERIFY(recording->menu()->actions().contains(w.window.showRecordingAction()));
+        QVERIFY(w.window.showRecordingAction()->isEnabled());
+        QCOMPARE(w.window.showRecordingAction()->toolTip(), QDir::toNativeSeparators(path));
+        QVERIFY2(recording->toolTip().contains(QDir::toNativeSeparators(path)),
+                 qPrintable(recording->toolTip()));
+        if (fromStatusBar)
+            w.window.stopRecordingAction()->trigger();
+        else
+            w.captures.stopRecording();
+        QVERIFY(!w.captures.isRecording());
+        QVERIFY(!w.window.recordingStatus()->isVisible());
+        QVERIFY(!w.window.showRecordingAction()->isEnabled());
+    }
 }
 
 void TestPanels::simulatedDeviceMarked_data() {
