@@ -196,6 +196,8 @@ private Q_SLOTS:
     void liveValuesKeepValueAndUnit();
     void defaultLayoutGivesValuesTheRoom_data();
     void defaultLayoutGivesValuesTheRoom();
+    void linkHealthNotClipped_data();
+    void linkHealthNotClipped();
     void backgroundWorkInStatusBar_data();
     void backgroundWorkInStatusBar();
     void simulatedDeviceMarked_data();
@@ -1059,6 +1061,54 @@ void TestPanels::defaultLayoutGivesValuesTheRoom() {
     }
     QVERIFY2(w.window.centralWidget()->height() >= w.window.height() / 3,
              qPrintable(QString::number(w.window.centralWidget()->height())));
+}
+
+void TestPanels::linkHealthNotClipped_data() {
+    // The dock in the default layout, in average characters and lines of the font (measured on
+    // the Xvfb screenshots: the offscreen platform's smaller font leaves more room in pixels).
+    QTest::addColumn<int>("columns");
+    QTest::addColumn<int>("lines");
+    QTest::newRow("1024x700") << 38 << 16;
+    QTest::newRow("1366x768") << 42 << 19;
+    QTest::newRow("a tall dock") << 42 << 40;
+}
+
+// Every Link health value is shown whole, every wrapped line of it: in the 1024x700 layout the
+// form squeezed its rows and cut "polling (5 blocks per cycle)" to its first line. Rows that do
+// not fit the dock's height scroll.
+void TestPanels::linkHealthNotClipped() {
+    QFETCH(int, columns);
+    QFETCH(int, lines);
+    LinkHealthPanel link;
+    link.showState(DeviceSession::State::Polling, QStringLiteral("5 blocks per cycle"));
+    DeviceIdentity identity;
+    identity.family = Family::Inverter;
+    identity.model = QStringLiteral("RIV1230RCH-SPS");
+    identity.slave = 0x20;
+    link.showIdentity(identity);
+    LinkStatistics stats;
+    stats.requests = 44;
+    stats.lastRoundTripMs = 66;
+    stats.meanRoundTripMs = 47;
+    stats.successRate = 1.0;
+    stats.cycles = 7;
+    stats.lastCycleMs = 279;
+    link.showStatistics(stats);
+    const QFontMetrics fm(link.font());
+    link.resize(fm.averageCharWidth() * columns, fm.lineSpacing() * lines);
+    link.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&link));
+    QCoreApplication::processEvents();
+    for (const char *name : {"state", "device", "rtt", "success", "cycle", "rssi"}) {
+        const auto *value = link.findChild<QLabel *>(QLatin1String(name));
+        QVERIFY2(value, name);
+        QVERIFY2(value->height() >= value->heightForWidth(value->width()),
+                 qPrintable(QStringLiteral("%1: '%2' needs %3 px at %4 px wide, has %5")
+                                .arg(QLatin1String(name), value->text())
+                                .arg(value->heightForWidth(value->width()))
+                                .arg(value->width())
+                                .arg(value->height())));
+    }
 }
 
 void TestPanels::backgroundWorkInStatusBar_data() {
