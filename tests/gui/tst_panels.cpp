@@ -337,21 +337,21 @@ void TestPanels::frameDetailReadable() {
     QFETCH(QSize, size);
     Rig rig;
     rig.connectTo(model);
-    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowCount() > 0 && rig.frames.rowCount() >= 6, kWaitMs);
+    // Two poll cycles and more, so that the longest block's reply is among the frames.
+    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowCount() > 0 && rig.frames.rowCount() >= 24, kWaitMs);
     rig.framesPanel.resize(size);
     rig.framesPanel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&rig.framesPanel));
-    // Of the frames with six annotations or more (a one-register reply has five), the one with
-    // the fewest: the same block whichever frames the poll has logged by now. (The longest
-    // replies still wrap their hex into the table's room in a narrow panel: not done yet.)
+    // The frame with the most annotations: the longest reply, whose hex lines took the table's
+    // room in a narrow panel.
     QTableWidget *table = rig.framesPanel.annotationTable();
     QTableView *log = rig.framesPanel.view();
     int chosen = -1;
-    int fewest = std::numeric_limits<int>::max();
+    int most = 0;
     for (int row = 0; row < log->model()->rowCount(); ++row) {
         log->setCurrentIndex(log->model()->index(row, 0));
-        if (table->rowCount() >= 6 && table->rowCount() < fewest) {
-            fewest = table->rowCount();
+        if (table->rowCount() > most) {
+            most = table->rowCount();
             chosen = row;
         }
     }
@@ -364,6 +364,11 @@ void TestPanels::frameDetailReadable() {
              qPrintable(QStringLiteral("%1 px for rows of %2 px")
                             .arg(table->viewport()->height())
                             .arg(rowHeight)));
+    // No hex line is cut off: what does not fit scrolls.
+    const HexView *hex = rig.framesPanel.hexView();
+    QVERIFY2(
+        hex->height() >= hex->sizeHint().height(),
+        qPrintable(QStringLiteral("%1 of %2 px").arg(hex->height()).arg(hex->sizeHint().height())));
 
     for (int row = 0; row < rig.frames.rowCount(); ++row) {
         const QModelIndex status = rig.frames.index(row, FrameLogModel::StatusColumn);
