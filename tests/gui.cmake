@@ -1,6 +1,7 @@
 # Desktop GUI (issue 6): the frame log and its annotations, the item models (checked with
 # QAbstractItemModelTester), settings, and the panels driven offscreen against the simulator.
 blupow_add_qtest(tst_timeseriesbuffer SOURCES gui/tst_timeseriesbuffer.cpp LABELS unit gui)
+blupow_add_qtest(tst_chartscale SOURCES gui/tst_chartscale.cpp LABELS unit gui)
 blupow_add_qtest(tst_appsettings SOURCES gui/tst_appsettings.cpp LABELS unit gui)
 blupow_add_qtest(tst_devicelistmodel SOURCES gui/tst_devicelistmodel.cpp LABELS unit gui)
 blupow_add_qtest(tst_livevaluesmodel SOURCES gui/tst_livevaluesmodel.cpp LABELS unit gui)

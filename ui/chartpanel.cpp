@@ -2,6 +2,8 @@
 
 #include "device/devicesession.h"
 #include "emptyhint.h"
+#include "logging.h"
+#include "models/chartscale.h"
 
 #include <QAction>
 #include <QChart>
@@ -9,14 +11,22 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QFileDialog>
+#include <QFont>
 #include <QFontMetrics>
+#include <QGraphicsLineItem>
 #include <QHBoxLayout>
 #include <QIcon>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QListWidget>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMouseEvent>
 #include <QPixmap>
+#include <QSaveFile>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QToolButton>
@@ -31,6 +41,9 @@ namespace blupow {
 
 namespace {
 
+// Separates a device from a key in a field's id; no device name or key holds it.
+constexpr QChar kIdSeparator(0x1f);
+
 QString windowName(int seconds) {
     if (seconds < 3600)
         return QStringLiteral("%1 min").arg(seconds / 60);
@@ -42,6 +55,24 @@ QToolButton *toolButton(QAction *action, QWidget *parent) {
     button->setDefaultAction(action);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
     return button;
+}
+
+QString idFor(const QString &device, const QString &key) {
+    return device.isEmpty() ? key : device + kIdSeparator + key;
+}
+
+// The id of a field's item; empty for a section's heading.
+QString itemId(const QListWidgetItem *item) {
+    const QString key = item->data(Qt::UserRole).toString();
+    return key.isEmpty() ? QString() : idFor(item->data(ChartPanel::kDeviceRole).toString(), key);
+}
+
+// "RIV1230RCH-SPS (BTRIC134000035)": what the device is, then which one.
+QString deviceTitle(const DeviceIdentity &identity) {
+    if (identity.model.isEmpty())
+        return identity.name.isEmpty() ? identity.address : identity.name;
+    return identity.name.isEmpty() ? identity.model
+                                   : QStringLiteral("%1 (%2)").arg(identity.model, identity.name);
 }
 
 } // namespace
@@ -58,9 +89,14 @@ ChartPanel::ChartPanel(QWidget *parent)
     , m_scroll(new QScrollBar(Qt::Horizontal, this))
     , m_pauseAction(new QAction(QStringLiteral("Pause"), this))
     , m_liveAction(new QAction(QStringLiteral("Live"), this))
+    , m_exportCsvAction(new QAction(QStringLiteral("Export CSV…"), this))
+    , m_exportPngAction(new QAction(QStringLiteral("Export PNG…"), this))
     , m_chart(new QChart)
     , m_view(new QChartView(m_chart, this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_hint(new EmptyHint(m_view))
+    , m_readout(new QLabel(m_view))
+    , m_cursor(new QGraphicsLineItem(m_chart))
     , m_axisX(new QDateTimeAxis(m_chart)) {
     for (const int seconds : windowPresets())
         m_window->addItem(windowName(seconds), seconds);
@@ -68,9 +104,18 @@ ChartPanel::ChartPanel(QWidget *parent)
     m_pauseAction->setCheckable(true);
     m_pauseAction->setToolTip(QStringLiteral("Freeze the view; recording continues"));
     m_liveAction->setToolTip(QStringLiteral("Back to the newest data"));
+    m_exportCsvAction->setToolTip(
+        QStringLiteral("Save the plotted range of the ticked fields as CSV (time, one column "
+                       "per field)"));
+    m_exportPngAction->setToolTip(QStringLiteral("Save the chart as shown as a PNG image"));
     m_scroll->setToolTip(QStringLiteral("Scroll back through the recorded history"));
     m_fields->setAccessibleName(QStringLiteral("Chart fields"));
     m_fields->setToolTip(QStringLiteral("Tick the fields to plot"));
+    // Whole names: "Battery charging current limit (A)" wraps rather than becoming "Battery c…".
+    m_fields->setWordWrap(true);
+    m_fields->setTextElideMode(Qt::ElideNone);
+    m_fields->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_fields->setResizeMode(QListView::Adjust);
     m_filter->setPlaceholderText(QStringLiteral("Filter fields"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setAccessibleName(QStringLiteral("Filter chart fields"));
@@ -86,34 +131,57 @@ ChartPanel::ChartPanel(QWidget *parent)
     m_axisX->setTickCount(6);
     m_view->setRenderHint(QPainter::Antialiasing, false);
     m_view->setAccessibleName(QStringLiteral("Chart"));
+    m_view->setFocusPolicy(Qt::StrongFocus);
+    m_view->setMouseTracking(true);
+    m_view->setToolTip(
+        QStringLiteral("Point at the plot (or focus it and use the arrow keys) to read the "
+                       "values at that time"));
+    m_view->viewport()->installEventFilter(this);
+    m_view->installEventFilter(this);
+    m_cursor->setZValue(100);
+    m_cursor->setPen(QPen(palette().color(QPalette::WindowText), 0, Qt::DashLine));
+    m_cursor->hide();
+    m_readout->setObjectName(QStringLiteral("chartReadout"));
+    m_readout->setTextFormat(Qt::RichText);
+    m_readout->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_readout->setAutoFillBackground(true);
+    m_readout->setMargin(fontMetrics().height() / 4);
+    m_readout->setFrameShape(QFrame::Box);
+    m_readout->hide();
 
+    // The controls span the panel: beside the plot alone they set its minimum width, and in a
+    // dock-sized panel the field list was squeezed to a few letters.
+    auto *exportButton = new QToolButton(this);
+    exportButton->setText(QStringLiteral("Export"));
+    exportButton->setToolTip(QStringLiteral("Save the plotted range as CSV or PNG"));
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    auto *exportMenu = new QMenu(exportButton);
+    exportMenu->addAction(m_exportCsvAction);
+    exportMenu->addAction(m_exportPngAction);
+    exportButton->setMenu(exportMenu);
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(QStringLiteral("Window:"), this));
     bar->addWidget(m_window);
     bar->addWidget(toolButton(m_pauseAction, this));
     bar->addWidget(toolButton(m_liveAction, this));
     bar->addWidget(m_scroll, 1);
+    bar->addWidget(exportButton);
 
-    auto *plot = new QWidget(this);
-    auto *plotLayout = new QVBoxLayout(plot);
-    plotLayout->setContentsMargins(0, 0, 0, 0);
-    plotLayout->addLayout(bar);
-    plotLayout->addWidget(m_view, 1);
-
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    QSplitter *splitter = m_splitter;
     auto *picker = new QWidget(this);
     auto *pickerLayout = new QVBoxLayout(picker);
     pickerLayout->setContentsMargins(0, 0, 0, 0);
     pickerLayout->addWidget(m_filter);
     pickerLayout->addWidget(m_fields, 1);
     splitter->addWidget(picker);
-    splitter->addWidget(plot);
-    splitter->setStretchFactor(1, 4);
-    splitter->setSizes(
-        {fontMetrics().averageCharWidth() * 24, fontMetrics().averageCharWidth() * 80});
+    splitter->addWidget(m_view);
+    splitter->setStretchFactor(1, 3);
+    // Once the user moves the divider, the split is theirs.
+    connect(splitter, &QSplitter::splitterMoved, this, [this] { m_userSplit = true; });
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(splitter);
+    layout->addLayout(bar);
+    layout->addWidget(splitter, 1);
 
     connect(m_window, &QComboBox::currentIndexChanged, this,
             [this](int index) { setWindowSeconds(m_window->itemData(index).toInt()); });
@@ -124,6 +192,8 @@ ChartPanel::ChartPanel(QWidget *parent)
         m_scroll->setValue(m_scroll->maximum());
         markDirty();
     });
+    connect(m_exportCsvAction, &QAction::triggered, this, [this] { chooseExportFile(true); });
+    connect(m_exportPngAction, &QAction::triggered, this, [this] { chooseExportFile(false); });
     connect(m_scroll, &QScrollBar::sliderMoved, this, [this](int value) {
         m_followLive = value >= m_scroll->maximum();
         markDirty();
@@ -161,16 +231,22 @@ void ChartPanel::updateHint() {
 
 void ChartPanel::clearFields() {
     const QStringList plotted = m_series.keys();
-    for (const QString &key : plotted)
-        removeSeries(key);
+    for (const QString &id : plotted)
+        removeSeries(id);
     const QSignalBlocker block(m_fields);
     m_fields->clear();
     m_buffers.clear();
-    m_titles.clear();
+    m_keys.clear();
+    m_devices.clear();
+    m_labels.clear();
     m_units.clear();
+    m_decimals.clear();
     m_points.clear();
+    m_sectionOrder.clear();
+    m_disconnected.clear();
     m_oldestMs = 0;
     m_followLive = true;
+    clearCursor();
     markDirty();
 }
 
@@ -182,58 +258,140 @@ void ChartPanel::setSession(DeviceSession *session) {
     m_session = session;
     // The last source's history is not this one's: its fields would be plotted as if current.
     clearFields();
-    if (session)
+    m_sessionDevice.clear();
+    if (session) {
+        if (const auto identity = session->identity())
+            m_sessionDevice = deviceTitle(*identity);
+        connect(session, &DeviceSession::identified, this, [this](const DeviceIdentity &identity) {
+            // A name learnt late still heads the fields already listed.
+            const QString title = deviceTitle(identity);
+            if (m_buffers.empty())
+                m_sessionDevice = title;
+        });
         connect(session, &DeviceSession::valuesUpdated, this, &ChartPanel::appendValues);
+        connect(session, &DeviceSession::availabilityChanged, this, [this](bool online) {
+            if (!m_buffers.empty())
+                setDeviceConnected(m_sessionDevice, online);
+        });
+    }
     updateHint();
 }
 
-void ChartPanel::ensureField(const DecodedValue &value) {
-    if (m_buffers.find(value.key) != m_buffers.end())
+QListWidgetItem *ChartPanel::itemOf(const QString &id) const {
+    for (int i = 0; i < m_fields->count(); ++i) {
+        if (itemId(m_fields->item(i)) == id)
+            return m_fields->item(i);
+    }
+    return nullptr;
+}
+
+void ChartPanel::ensureField(const QString &device, const DecodedValue &value) {
+    const QString id = idFor(device, value.key);
+    if (m_buffers.find(id) != m_buffers.end())
         return;
-    m_buffers.try_emplace(value.key);
+    m_buffers.try_emplace(id);
     const QString label = value.label.isEmpty() ? value.key : value.label;
     const QString title =
         value.unit.isEmpty() ? label : QStringLiteral("%1 (%2)").arg(label, value.unit);
-    m_titles.insert(value.key, title);
-    m_units.insert(value.key, value.unit);
+    m_keys.insert(id, value.key);
+    m_devices.insert(id, device);
+    m_labels.insert(id, label);
+    m_units.insert(id, value.unit);
+    m_decimals.insert(id, value.decimals);
+
+    const QSignalBlocker block(m_fields);
+    // A device's fields follow its section's heading, in the order they first arrived.
+    int row = m_fields->count();
+    if (!m_sectionOrder.contains(device)) {
+        m_sectionOrder.append(device);
+        if (!device.isEmpty()) {
+            auto *heading = new QListWidgetItem(device);
+            QFont bold = m_fields->font();
+            bold.setBold(true);
+            heading->setFont(bold);
+            heading->setData(kDeviceRole, device);
+            heading->setFlags(Qt::ItemIsEnabled);
+            heading->setToolTip(device);
+            m_fields->addItem(heading);
+        }
+        row = m_fields->count();
+    } else {
+        for (int i = 0; i < m_fields->count(); ++i) {
+            if (m_fields->item(i)->data(kDeviceRole).toString() == device)
+                row = i + 1;
+        }
+    }
     auto *item = new QListWidgetItem(title);
     item->setData(Qt::UserRole, value.key);
-    item->setToolTip(value.key);
+    item->setData(kDeviceRole, device);
+    item->setToolTip(device.isEmpty() ? value.key
+                                      : QStringLiteral("%1 — %2").arg(value.key, device));
     item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
-    const QSignalBlocker block(m_fields);
     item->setCheckState(m_wanted.contains(value.key) ? Qt::Checked : Qt::Unchecked);
-    m_fields->addItem(item);
+    m_fields->insertItem(row, item);
     applyFilter(item);
     if (m_wanted.contains(value.key))
-        addSeries(value.key);
+        addSeries(id);
     updateHint();
 }
 
 void ChartPanel::appendValues(const DecodedValues &values) {
+    appendDeviceValues(m_session ? m_sessionDevice : QString(), values);
+}
+
+void ChartPanel::appendDeviceValues(const QString &device, const DecodedValues &values) {
     for (const DecodedValue &v : values) {
         // Only fresh readings become points: a stale value repeated would draw a flat lie.
         if (!v.isNumeric() || v.quality != Quality::Good)
             continue;
-        ensureField(v);
-        m_buffers.find(v.key)->second.append(v.timestampMs, v.value.toDouble());
+        ensureField(device, v);
+        m_buffers.find(idFor(device, v.key))->second.append(v.timestampMs, v.value.toDouble());
     }
+    if (m_disconnected.contains(device))
+        setDeviceConnected(device, true);
     updateScrollRange();
     if (m_followLive && !isPaused())
         markDirty();
 }
 
-void ChartPanel::setChosenFields(const QStringList &keys) {
-    m_wanted = keys;
-    const QSignalBlocker block(m_fields);
+void ChartPanel::setDeviceConnected(const QString &device, bool connected) {
+    if (!m_sectionOrder.contains(device) || m_disconnected.contains(device) != connected)
+        return;
+    if (connected)
+        m_disconnected.removeAll(device);
+    else
+        m_disconnected.append(device);
+    const QSignalBlocker block(m_fields); // a mark is not a change of the chosen fields
+    const QColor grey = palette().color(QPalette::Disabled, QPalette::Text);
     for (int i = 0; i < m_fields->count(); ++i) {
         QListWidgetItem *item = m_fields->item(i);
-        const QString key = item->data(Qt::UserRole).toString();
-        const bool on = keys.contains(key);
-        item->setCheckState(on ? Qt::Checked : Qt::Unchecked);
-        if (on)
-            addSeries(key);
-        else
-            removeSeries(key);
+        if (item->data(kDeviceRole).toString() != device)
+            continue;
+        item->setData(Qt::ForegroundRole, connected ? QVariant() : QVariant(grey));
+        if (item->data(Qt::UserRole).toString().isEmpty()) {
+            item->setText(connected ? device : QStringLiteral("%1 — disconnected").arg(device));
+            item->setToolTip(connected ? device
+                                       : QStringLiteral("%1: no longer connected; its recorded "
+                                                        "history stays until the next source")
+                                             .arg(device));
+        }
+    }
+}
+
+bool ChartPanel::isDeviceConnected(const QString &device) const {
+    return m_sectionOrder.contains(device) && !m_disconnected.contains(device);
+}
+
+QStringList ChartPanel::devices() const {
+    return m_sectionOrder;
+}
+
+void ChartPanel::setChosenFields(const QStringList &keys) {
+    m_wanted = keys;
+    for (int i = 0; i < m_fields->count(); ++i) {
+        QListWidgetItem *item = m_fields->item(i);
+        if (!itemId(item).isEmpty())
+            setPlotted(item, keys.contains(item->data(Qt::UserRole).toString()));
     }
     markDirty();
 }
@@ -242,25 +400,56 @@ QStringList ChartPanel::chosenFields() const {
     return m_wanted;
 }
 
+void ChartPanel::setPlotted(QListWidgetItem *item, bool on) {
+    {
+        const QSignalBlocker block(m_fields); // the code's tick is not the user's
+        item->setCheckState(on ? Qt::Checked : Qt::Unchecked);
+    }
+    if (on)
+        addSeries(itemId(item));
+    else
+        removeSeries(itemId(item));
+}
+
+void ChartPanel::plotKey(const QString &key, bool on) {
+    for (int i = 0; i < m_fields->count(); ++i) {
+        if (m_fields->item(i)->data(Qt::UserRole).toString() == key)
+            setPlotted(m_fields->item(i), on);
+    }
+}
+
 void ChartPanel::onItemChanged(QListWidgetItem *item) {
     const QString key = item->data(Qt::UserRole).toString();
-    if (item->checkState() == Qt::Checked) {
-        if (!m_wanted.contains(key))
-            m_wanted.append(key);
-        addSeries(key);
-    } else {
+    if (key.isEmpty())
+        return;
+    const bool on = item->checkState() == Qt::Checked;
+    if (on == m_wanted.contains(key))
+        return;
+    if (on)
+        m_wanted.append(key);
+    else
         m_wanted.removeAll(key);
-        removeSeries(key);
-    }
+    plotKey(key, on);
     markDirty();
     Q_EMIT chosenFieldsChanged(m_wanted);
 }
 
-void ChartPanel::addSeries(const QString &key) {
-    if (m_series.contains(key))
+QString ChartPanel::seriesTitle(const QString &id) const {
+    const QString unit = m_units.value(id);
+    QString title = m_labels.value(id, id);
+    if (!unit.isEmpty())
+        title += QStringLiteral(" (%1)").arg(unit);
+    const QString device = m_devices.value(id);
+    return m_sectionOrder.size() > 1 && !device.isEmpty()
+               ? QStringLiteral("%1: %2").arg(device, title)
+               : title;
+}
+
+void ChartPanel::addSeries(const QString &id) {
+    if (m_series.contains(id) || m_buffers.find(id) == m_buffers.end())
         return;
     auto *series = new QLineSeries(m_chart);
-    series->setName(m_titles.value(key, key));
+    series->setName(seriesTitle(id));
     m_chart->addSeries(series); // the theme gives it its colour here
     // A 1 px cosmetic pen: the raster engine draws thin lines several times faster than the
     // theme's 2 px pen, and with two points per pixel column a wider line only smears.
@@ -269,21 +458,23 @@ void ChartPanel::addSeries(const QString &key) {
     pen.setCosmetic(true);
     series->setPen(pen);
     series->attachAxis(m_axisX);
-    series->attachAxis(axisForUnit(m_units.value(key)));
-    m_series.insert(key, series);
-    showSwatch(key, series->color());
+    series->attachAxis(axisForUnit(m_units.value(id)));
+    m_series.insert(id, series);
+    showSwatch(id, series->color());
     updateHint();
 }
 
 void ChartPanel::applyFilter(QListWidgetItem *item) const {
     const QString text = m_filter->text().trimmed();
+    const QString key = item->data(Qt::UserRole).toString();
     // A plotted field stays in sight: unticking it must not need the filter cleared first.
-    item->setHidden(!text.isEmpty() && item->checkState() != Qt::Checked &&
+    // Section headings stay, so every field shown is under its device.
+    item->setHidden(!text.isEmpty() && !key.isEmpty() && item->checkState() != Qt::Checked &&
                     !item->text().contains(text, Qt::CaseInsensitive) &&
-                    !item->data(Qt::UserRole).toString().contains(text, Qt::CaseInsensitive));
+                    !key.contains(text, Qt::CaseInsensitive));
 }
 
-void ChartPanel::showSwatch(const QString &key, const QColor &color) {
+void ChartPanel::showSwatch(const QString &id, const QColor &color) {
     QIcon swatch;
     if (color.isValid()) {
         const int side = m_fields->fontMetrics().height() * 2 / 3;
@@ -292,13 +483,9 @@ void ChartPanel::showSwatch(const QString &key, const QColor &color) {
         swatch = QIcon(pixmap);
     }
     const QSignalBlocker block(m_fields); // an icon is not a change of the chosen fields
-    for (int i = 0; i < m_fields->count(); ++i) {
-        QListWidgetItem *item = m_fields->item(i);
-        if (item->data(Qt::UserRole).toString() == key) {
-            item->setIcon(swatch);
-            item->setData(kSwatchRole, color);
-            return;
-        }
+    if (QListWidgetItem *item = itemOf(id)) {
+        item->setIcon(swatch);
+        item->setData(kSwatchRole, color);
     }
 }
 
@@ -307,23 +494,29 @@ QValueAxis *ChartPanel::axisForUnit(const QString &unit) {
         return it->second;
     auto *axis = new QValueAxis(m_chart);
     axis->setLabelFormat(QStringLiteral("%.1f"));
+    // Round labels are short, and an elided one ("1…") reads as no value at all: in a dock-sized
+    // chart Qt Charts elided every one of them.
+    axis->setTruncateLabels(false);
     axis->setTitleText(unit);
+    // The unit is on every label ("14.50 V"), where a title took a column of its own and, in a
+    // dock-sized chart, was elided to "…".
+    axis->setTitleVisible(false);
     // Alternate sides so that two units, the common case (V and W), sit on either side.
     m_chart->addAxis(axis, m_axesY.size() % 2 == 0 ? Qt::AlignLeft : Qt::AlignRight);
     m_axesY.emplace(unit, axis);
     return axis;
 }
 
-void ChartPanel::removeSeries(const QString &key) {
-    QLineSeries *series = m_series.take(key);
-    m_points.remove(key);
+void ChartPanel::removeSeries(const QString &id) {
+    QLineSeries *series = m_series.take(id);
+    m_points.remove(id);
     if (!series)
         return;
     m_chart->removeSeries(series);
     delete series;
-    showSwatch(key, {});
+    showSwatch(id, {});
     updateHint();
-    const QString unit = m_units.value(key);
+    const QString unit = m_units.value(id);
     const bool used = std::any_of(m_series.keyBegin(), m_series.keyEnd(),
                                   [&](const QString &k) { return m_units.value(k) == unit; });
     if (const auto it = m_axesY.find(unit); !used && it != m_axesY.end()) {
@@ -333,10 +526,21 @@ void ChartPanel::removeSeries(const QString &key) {
     }
 }
 
+QString ChartPanel::idOf(const QString &key) const {
+    if (m_buffers.find(key) != m_buffers.end())
+        return key;
+    for (const QString &device : m_sectionOrder) {
+        if (const QString id = idFor(device, key); m_buffers.find(id) != m_buffers.end())
+            return id;
+    }
+    return key;
+}
+
 QValueAxis *ChartPanel::valueAxis(const QString &key) const {
-    if (!m_series.contains(key))
+    const QString id = idOf(key);
+    if (!m_series.contains(id))
         return nullptr;
-    const auto it = m_axesY.find(m_units.value(key));
+    const auto it = m_axesY.find(m_units.value(id));
     return it == m_axesY.end() ? nullptr : it->second;
 }
 
@@ -354,7 +558,6 @@ void ChartPanel::setWindowSeconds(int seconds) {
     const auto index = m_window->findData(seconds);
     if (index >= 0 && index != m_window->currentIndex())
         m_window->setCurrentIndex(index);
-    m_axisX->setFormat(seconds <= 3600 ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm"));
     updateScrollRange();
     markDirty();
     Q_EMIT windowSecondsChanged(seconds);
@@ -373,14 +576,14 @@ bool ChartPanel::isPaused() const {
 
 qint64 ChartPanel::newestTime() const {
     qint64 newest = 0;
-    for (const auto &[key, buffer] : m_buffers)
+    for (const auto &[id, buffer] : m_buffers)
         newest = std::max(newest, buffer.lastTime());
     return newest;
 }
 
 void ChartPanel::updateScrollRange() {
     qint64 oldest = std::numeric_limits<qint64>::max();
-    for (const auto &[key, buffer] : m_buffers) {
+    for (const auto &[id, buffer] : m_buffers) {
         if (!buffer.isEmpty())
             oldest = std::min(oldest, buffer.firstTime());
     }
@@ -399,8 +602,7 @@ void ChartPanel::updateScrollRange() {
         m_scroll->setValue(m_scroll->maximum());
 }
 
-void ChartPanel::refresh() {
-    m_dirty = false;
+std::pair<qint64, qint64> ChartPanel::rangeToPlot() const {
     qint64 end = newestTime();
     if (end == 0)
         end = QDateTime::currentMSecsSinceEpoch();
@@ -413,6 +615,14 @@ void ChartPanel::refresh() {
     // window would otherwise show the first minute as a blip at its right edge.
     if (m_oldestMs > from)
         from = std::min(m_oldestMs, end - kMinSpanMs);
+    return {from, end};
+}
+
+void ChartPanel::refresh() {
+    m_dirty = false;
+    const auto [from, end] = rangeToPlot();
+    m_plotFrom = from;
+    m_plotTo = end;
     const int buckets =
         std::max(50, static_cast<int>(m_chart->plotArea().width()) / kPixelsPerBucket);
 
@@ -441,10 +651,14 @@ void ChartPanel::refresh() {
     for (QLineSeries *series : std::as_const(m_series))
         series->clear();
     m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(end));
-    // As many time labels as fit side by side: where six "HH:mm:ss" overlap, Qt Charts hides
-    // them, and a dock-sized chart had no time labels at all.
-    const int labelWidth =
-        QFontMetrics(m_axisX->labelsFont()).horizontalAdvance(QStringLiteral("00:00:00 "));
+    const QString format = ChartScale::timeFormat(from, end);
+    if (m_axisX->format() != format)
+        m_axisX->setFormat(format);
+    // As many time labels as fit side by side: where six overlap, Qt Charts hides them, and a
+    // dock-sized chart had no time labels at all.
+    const QFontMetrics timeMetrics(m_axisX->labelsFont());
+    const int labelWidth = timeMetrics.horizontalAdvance(
+        QDateTime::fromMSecsSinceEpoch(end).toString(format) + QLatin1Char(' '));
     const int ticks = std::clamp(
         static_cast<int>(m_chart->plotArea().width()) / std::max(1, 2 * labelWidth) + 1, 2, 6);
     if (m_axisX->tickCount() != ticks)
@@ -455,27 +669,230 @@ void ChartPanel::refresh() {
             lo = 0;
             hi = 1;
         }
-        const double pad = std::max((hi - lo) * 0.05, std::abs(hi) * 0.01 + 0.1);
-        if (const auto axis = m_axesY.find(unit); axis != m_axesY.end()) {
-            axis->second->setRange(lo - pad, hi + pad);
-            // "432.5" crowds a narrow panel (Qt Charts then elides it to "43...") where "433"
-            // says the same; small spans keep their tenth.
-            axis->second->setLabelFormat(hi - lo + 2 * pad >= 50 ? QStringLiteral("%.0f")
-                                                                 : QStringLiteral("%.1f"));
-        }
+        const auto axis = m_axesY.find(unit);
+        if (axis == m_axesY.end())
+            continue;
+        // Round ticks, as many as fit with a line of room between neighbouring labels.
+        const int labelHeight = QFontMetrics(axis->second->labelsFont()).height();
+        const int maxTicks = std::clamp(
+            static_cast<int>(m_chart->plotArea().height()) / std::max(1, 2 * labelHeight) + 1, 3,
+            11);
+        const ChartScale::NiceAxis nice = ChartScale::niceAxis(lo, hi, maxTicks);
+        axis->second->setRange(nice.min, nice.max);
+        axis->second->setTickCount(nice.ticks);
+        QString labels = QStringLiteral("%.%1f").arg(nice.decimals);
+        if (!unit.isEmpty())
+            labels +=
+                QLatin1Char(' ') + QString(unit).replace(QLatin1Char('%'), QStringLiteral("%%"));
+        axis->second->setLabelFormat(labels);
     }
     for (auto it = m_series.cbegin(); it != m_series.cend(); ++it)
         it.value()->replace(m_points.value(it.key()));
+    updateCursor();
 }
 
 int ChartPanel::seriesPointCount(const QString &key) const {
-    const QLineSeries *series = m_series.value(key);
+    const QLineSeries *series = m_series.value(idOf(key));
     return series ? static_cast<int>(series->count()) : -1;
 }
 
 int ChartPanel::recordedSamples(const QString &key) const {
-    const auto it = m_buffers.find(key);
+    const auto it = m_buffers.find(idOf(key));
     return it == m_buffers.end() ? 0 : it->second.size();
+}
+
+void ChartPanel::setCursorTime(qint64 ms) {
+    m_cursorMs = std::max<qint64>(0, ms);
+    updateCursor();
+}
+
+void ChartPanel::clearCursor() {
+    m_cursorMs = -1;
+    updateCursor();
+}
+
+QString ChartPanel::readout() const {
+    if (m_cursorMs < 0)
+        return {};
+    QStringList lines{
+        QDateTime::fromMSecsSinceEpoch(m_cursorMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))};
+    // In the field list's order, which is the legend's.
+    for (int i = 0; i < m_fields->count(); ++i) {
+        const QString id = itemId(m_fields->item(i));
+        if (!m_series.contains(id))
+            continue;
+        const TimeSeriesBuffer &buffer = m_buffers.find(id)->second;
+        const int at = buffer.nearest(m_cursorMs);
+        const QPointF p = at >= 0 ? buffer.at(at) : QPointF();
+        // Only what the plot shows: a sample outside the plotted range is not at the cursor.
+        QString value = QStringLiteral("—");
+        if (at >= 0 && p.x() >= double(m_plotFrom) && p.x() <= double(m_plotTo)) {
+            value = QString::number(p.y(), 'f', m_decimals.value(id));
+            if (!m_units.value(id).isEmpty())
+                value += QLatin1Char(' ') + m_units.value(id);
+        }
+        QString name = m_labels.value(id);
+        if (m_sectionOrder.size() > 1 && !m_devices.value(id).isEmpty())
+            name = QStringLiteral("%1: %2").arg(m_devices.value(id), name);
+        lines.append(QStringLiteral("%1 %2").arg(name, value));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+void ChartPanel::updateCursor() {
+    const QRectF area = m_chart->plotArea();
+    const bool shown = m_cursorMs >= 0 && !m_series.isEmpty() && m_plotTo > m_plotFrom &&
+                       m_cursorMs >= m_plotFrom && m_cursorMs <= m_plotTo;
+    m_cursor->setVisible(shown);
+    m_readout->setVisible(shown);
+    m_view->setAccessibleDescription(shown ? readout() : QString());
+    if (!shown)
+        return;
+    const double x = area.left() +
+                     area.width() * double(m_cursorMs - m_plotFrom) / double(m_plotTo - m_plotFrom);
+    m_cursor->setLine(x, area.top(), x, area.bottom());
+    // The colour of each line beside its value, as in the field list.
+    QStringList rows = readout().toHtmlEscaped().split(QLatin1Char('\n'));
+    int row = 1;
+    for (int i = 0; i < m_fields->count() && row < rows.size(); ++i) {
+        if (const QLineSeries *series = m_series.value(itemId(m_fields->item(i)))) {
+            rows[row] = QStringLiteral("<span style=\"color:%1\">■</span> %2")
+                            .arg(series->color().name(), rows[row]);
+            ++row;
+        }
+    }
+    rows[0] = QStringLiteral("<b>%1</b>").arg(rows[0]);
+    m_readout->setText(rows.join(QStringLiteral("<br>")));
+    m_readout->adjustSize();
+    // In the plot's top corner away from the cursor, so it never hides the values it reads.
+    const QPoint topLeft = m_view->mapFromScene(m_chart->mapToScene(area.topLeft()));
+    const QPoint topRight = m_view->mapFromScene(m_chart->mapToScene(area.topRight()));
+    const int margin = fontMetrics().height() / 3;
+    const bool right = x < area.center().x();
+    m_readout->move(right ? topRight.x() - m_readout->width() - margin : topLeft.x() + margin,
+                    topLeft.y() + margin);
+}
+
+void ChartPanel::resizeEvent(QResizeEvent *event) {
+    QWidget::resizeEvent(event);
+    if (m_userSplit)
+        return;
+    // Room for "Battery charging current limit (A)" on one line, but never more than 40 % of
+    // the panel: in a dock-sized chart the plot needs the rest, and longer names wrap, whole.
+    const int list = std::min(fontMetrics().averageCharWidth() * 36, width() * 40 / 100);
+    m_splitter->setSizes({list, std::max(1, m_splitter->width() - list)});
+}
+
+bool ChartPanel::eventFilter(QObject *watched, QEvent *event) {
+    if (watched == m_view->viewport()) {
+        if (event->type() == QEvent::MouseMove) {
+            const QPointF scene = m_view->mapToScene(static_cast<QMouseEvent *>(event)->pos());
+            const QRectF area = m_chart->plotArea();
+            const QPointF at = m_chart->mapFromScene(scene);
+            if (area.contains(at) && m_plotTo > m_plotFrom)
+                setCursorTime(m_plotFrom +
+                              static_cast<qint64>((at.x() - area.left()) / area.width() *
+                                                  double(m_plotTo - m_plotFrom)));
+            else if (!m_view->hasFocus())
+                clearCursor();
+        } else if (event->type() == QEvent::Leave && !m_view->hasFocus()) {
+            clearCursor();
+        }
+    } else if (watched == m_view && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        // A hundredth of the plotted range per press, a tenth with Page Up/Down.
+        const qint64 step = std::max<qint64>(1000, (m_plotTo - m_plotFrom) / 100);
+        const qint64 at = hasCursor() ? m_cursorMs : m_plotTo;
+        qint64 next = -1;
+        switch (key->key()) {
+        case Qt::Key_Left:
+            next = at - step;
+            break;
+        case Qt::Key_Right:
+            next = at + step;
+            break;
+        case Qt::Key_PageUp:
+            next = at - 10 * step;
+            break;
+        case Qt::Key_PageDown:
+            next = at + 10 * step;
+            break;
+        case Qt::Key_Home:
+            next = m_plotFrom;
+            break;
+        case Qt::Key_End:
+            next = m_plotTo;
+            break;
+        case Qt::Key_Escape:
+            if (!hasCursor())
+                return false;
+            clearCursor();
+            return true;
+        default:
+            return false;
+        }
+        setCursorTime(std::clamp(next, m_plotFrom, m_plotTo));
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+bool ChartPanel::exportCsv(const QString &path, QString *error) const {
+    QList<ChartScale::Column> columns;
+    for (int i = 0; i < m_fields->count(); ++i) {
+        const QString id = itemId(m_fields->item(i));
+        if (m_series.contains(id))
+            columns.append({seriesTitle(id), &m_buffers.find(id)->second});
+    }
+    if (columns.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("Nothing is plotted: tick the fields to export first.");
+        return false;
+    }
+    // The range as it would be drawn now, so a paused view exports what it shows.
+    const auto [from, to] = rangeToPlot();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text) ||
+        file.write(ChartScale::toCsv(columns, from, to).toUtf8()) < 0 || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    qCInfo(lcUi) << "exported" << columns.size() << "chart series to" << path;
+    return true;
+}
+
+bool ChartPanel::exportPng(const QString &path, QString *error) const {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !m_view->grab().save(&file, "PNG") || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    qCInfo(lcUi) << "exported the chart to" << path;
+    return true;
+}
+
+void ChartPanel::chooseExportFile(bool csv) {
+    // Not a nested event loop: the chart keeps recording while the dialog is open.
+    auto *dialog = new QFileDialog(
+        this, csv ? QStringLiteral("Export chart as CSV") : QStringLiteral("Export chart as PNG"),
+        QString(), csv ? QStringLiteral("CSV (*.csv)") : QStringLiteral("PNG image (*.png)"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(csv ? QStringLiteral("csv") : QStringLiteral("png"));
+    dialog->selectFile(csv ? QStringLiteral("blupow-chart.csv")
+                           : QStringLiteral("blupow-chart.png"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, [this, csv](const QString &path) {
+        QString error;
+        if (csv ? exportCsv(path, &error) : exportPng(path, &error))
+            return;
+        auto *box = new QMessageBox(QMessageBox::Warning, QStringLiteral("Export failed"), error,
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+    dialog->open();
 }
 
 } // namespace blupow

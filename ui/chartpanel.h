@@ -9,9 +9,12 @@
 #include <QWidget>
 
 #include <map>
+#include <utility>
 
 class QAction;
 class QChart;
+class QGraphicsLineItem;
+class QLabel;
 class QChartView;
 class QComboBox;
 class QDateTimeAxis;
@@ -21,6 +24,7 @@ class QColor;
 class QLineEdit;
 class QListWidgetItem;
 class QScrollBar;
+class QSplitter;
 class QValueAxis;
 
 namespace blupow {
@@ -34,7 +38,13 @@ class EmptyHint;
 // link cannot make the GUI lag (README, Architecture: data flow step 6; Qt's charts/audio example).
 // Pause freezes the view (recording goes on); the scroll bar moves back through the history. Each
 // unit gets its own value axis (left, right, left...), so 13 V and 400 W are both readable; fields
-// without a unit share one.
+// without a unit share one, and ticks at round values (1, 2 or 5 x 10^n).
+//
+// The field list has a section per device, so the fields of two devices (the slaves of a capture)
+// read apart; a device whose link is down is marked "disconnected" and its fields greyed, with
+// their history kept. A field ticked is plotted for every device that has it (the chosen fields
+// are keys, saved in the settings). Hovering the plot, or the arrow keys on it, reads every plotted
+// series' value at that time (the nearest sample); the plotted range exports as CSV or PNG.
 class ChartPanel : public QWidget {
     Q_OBJECT
 
@@ -49,6 +59,8 @@ public:
     static constexpr qint64 kMinSpanMs = 10000;
     // A field list item's data role holding its series colour (invalid when not plotted).
     static constexpr int kSwatchRole = Qt::UserRole + 1;
+    // A field list item's device (the section it is in); a section's own item has no key.
+    static constexpr int kDeviceRole = Qt::UserRole + 2;
 
     explicit ChartPanel(QWidget *parent = nullptr);
     ~ChartPanel() override;
@@ -56,7 +68,15 @@ public:
     // Window presets from 1 min to 24 h, in seconds.
     [[nodiscard]] static QList<int> windowPresets();
 
+    // Values of the current session's device (or of no named device, without a session).
     void appendValues(const DecodedValues &values);
+    // Values of a named device, in its own section of the field list (a capture's slaves).
+    void appendDeviceValues(const QString &device, const DecodedValues &values);
+    // Marks a device's section "disconnected" and greys its fields, or clears the mark.
+    void setDeviceConnected(const QString &device, bool connected);
+    [[nodiscard]] bool isDeviceConnected(const QString &device) const;
+    // The devices with a section, in list order ("" for values of no named device).
+    [[nodiscard]] QStringList devices() const;
     void setChosenFields(const QStringList &keys);
     [[nodiscard]] QStringList chosenFields() const;
     void setWindowSeconds(int seconds);
@@ -66,6 +86,28 @@ public:
 
     // Rebuilds the plotted points now (the repaint timer calls this when something changed).
     void refresh();
+
+    // The time range plotted (ms since the epoch), as of the last refresh().
+    [[nodiscard]] qint64 plottedFrom() const { return m_plotFrom; }
+    [[nodiscard]] qint64 plottedTo() const { return m_plotTo; }
+
+    // The read-out: a cursor at a time shows every plotted series' nearest sample. The mouse
+    // over the plot sets it; on the focused plot Left/Right move it, Home/End jump, Esc hides.
+    void setCursorTime(qint64 ms);
+    void clearCursor();
+    [[nodiscard]] bool hasCursor() const { return m_cursorMs >= 0; }
+    [[nodiscard]] qint64 cursorTime() const { return m_cursorMs; }
+    // Plain text, one line for the time and one per plotted series ("" without a cursor).
+    [[nodiscard]] QString readout() const;
+    [[nodiscard]] QLabel *readoutLabel() const { return m_readout; }
+
+    // The plotted range: every recorded sample of every plotted series in it as CSV (a time
+    // column, one column per series with its unit in the header), or the chart as a PNG. On
+    // failure `error` says why and nothing is left half-written.
+    bool exportCsv(const QString &path, QString *error = nullptr) const;
+    bool exportPng(const QString &path, QString *error = nullptr) const;
+    [[nodiscard]] QAction *exportCsvAction() const { return m_exportCsvAction; }
+    [[nodiscard]] QAction *exportPngAction() const { return m_exportPngAction; }
 
     [[nodiscard]] QChartView *chartView() const { return m_view; }
     [[nodiscard]] QListWidget *fieldList() const { return m_fields; }
@@ -80,19 +122,38 @@ public:
 public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
 Q_SIGNALS:
     void chosenFieldsChanged(const QStringList &keys);
     void windowSecondsChanged(int seconds);
 
 private:
-    void ensureField(const DecodedValue &value);
+    // A recorded field is known by its id: the key, prefixed by its device when it has one.
+    void ensureField(const QString &device, const DecodedValue &value);
     void onItemChanged(QListWidgetItem *item);
-    void addSeries(const QString &key);
-    void removeSeries(const QString &key);
+    void addSeries(const QString &id);
+    void removeSeries(const QString &id);
+    // Ticks (or unticks) a field's item and plots (or drops) its series.
+    void setPlotted(QListWidgetItem *item, bool on);
+    // Plots or drops every recorded field with this key, whichever device it belongs to.
+    void plotKey(const QString &key, bool on);
+    // The id a key names in the public look-ups: the key itself or its first device's field.
+    [[nodiscard]] QString idOf(const QString &key) const;
     // The legend: the plotted colour beside the field's name; an invalid colour clears it.
-    void showSwatch(const QString &key, const QColor &color);
+    void showSwatch(const QString &id, const QColor &color);
     void applyFilter(QListWidgetItem *item) const;
+    [[nodiscard]] QListWidgetItem *itemOf(const QString &id) const;
+    // A series' name where several devices are listed: the device's, then the field's.
+    [[nodiscard]] QString seriesTitle(const QString &id) const;
     QValueAxis *axisForUnit(const QString &unit);
+    // The range the next refresh() plots: the window's right edge, the newest sample or the
+    // scroll bar's position, and its left edge.
+    [[nodiscard]] std::pair<qint64, qint64> rangeToPlot() const;
+    void updateCursor();
+    void chooseExportFile(bool csv);
     void updateScrollRange();
     [[nodiscard]] qint64 newestTime() const;
     void markDirty() { m_dirty = true; }
@@ -107,20 +168,35 @@ private:
     QScrollBar *m_scroll;
     QAction *m_pauseAction;
     QAction *m_liveAction;
+    QAction *m_exportCsvAction;
+    QAction *m_exportPngAction;
     QChart *m_chart;
     QChartView *m_view;
+    QSplitter *m_splitter;
+    bool m_userSplit = false;
     EmptyHint *m_hint;
+    QLabel *m_readout;           // over the plot's top left corner, while there is a cursor
+    QGraphicsLineItem *m_cursor; // owned by m_chart
     QDateTimeAxis *m_axisX;
     std::map<QString, QValueAxis *> m_axesY; // by unit; owned by m_chart
 
-    std::map<QString, TimeSeriesBuffer> m_buffers;
-    QHash<QString, QLineSeries *> m_series;  // owned by m_chart
-    QHash<QString, QString> m_titles;        // "Battery voltage (V)"
-    QHash<QString, QString> m_units;         // key -> unit, "" for none
+    std::map<QString, TimeSeriesBuffer> m_buffers; // by id
+    QHash<QString, QLineSeries *> m_series;        // owned by m_chart
+    QHash<QString, QString> m_keys;                // id -> key
+    QHash<QString, QString> m_devices;             // id -> device ("" for none)
+    QHash<QString, QString> m_labels;              // "Battery voltage"
+    QHash<QString, QString> m_units;               // id -> unit, "" for none
+    QHash<QString, int> m_decimals;                // id -> the register map's decimals
+    QStringList m_sectionOrder;                    // devices in list order
+    QStringList m_disconnected;                    // devices marked so
     QStringList m_wanted;                    // chosen, possibly before the field was ever seen
     QHash<QString, QList<QPointF>> m_points; // per plotted field, reused between repaints
     int m_windowSeconds = 600;
-    qint64 m_oldestMs = 0; // the scroll bar counts seconds from here
+    qint64 m_plotFrom = 0;
+    qint64 m_plotTo = 0;
+    qint64 m_cursorMs = -1;
+    QString m_sessionDevice; // the session's device name, once identified
+    qint64 m_oldestMs = 0;   // the scroll bar counts seconds from here
     bool m_dirty = true;
     bool m_followLive = true;
     QPointer<DeviceSession> m_session;

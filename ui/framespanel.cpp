@@ -10,6 +10,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -17,8 +18,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QTableWidget>
 #include <QToolButton>
@@ -45,6 +48,7 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
     , m_filter(new FrameLogFilterModel(this))
     , m_view(new QTableView(this))
     , m_hex(new HexView(this))
+    , m_hexScroll(new QScrollArea(this))
     , m_annotations(new QTableWidget(0, AnnotationColumns, this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_summary(new QLabel(this))
@@ -111,12 +115,21 @@ FramesPanel::FramesPanel(FrameLogModel *model, QWidget *parent)
     m_annotations->setMouseTracking(true);
     m_annotations->setAccessibleName(QStringLiteral("Frame annotations"));
 
+    // The hex lines scroll in what the annotation table leaves: the longest replies have five
+    // lines and more, which in a short panel took the table's room (two rows left beside a
+    // 1024 px window's log), and the table's rows name the same bytes.
+    m_hexScroll->setWidget(m_hex);
+    m_hexScroll->setWidgetResizable(true);
+    m_hexScroll->setFrameShape(QFrame::NoFrame);
+    m_hexScroll->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_hexScroll->setMinimumHeight(m_hex->minimumSizeHint().height()); // two lines, while empty
     auto *detail = new QWidget(this);
     auto *detailLayout = new QVBoxLayout(detail);
     detailLayout->setContentsMargins(0, 0, 0, 0);
     detailLayout->addWidget(m_summary);
-    detailLayout->addWidget(m_hex);
+    detailLayout->addWidget(m_hexScroll);
     detailLayout->addWidget(m_annotations, 1);
+    detail->installEventFilter(this);
 
     auto *log = new QWidget(this);
     auto *logLayout = new QVBoxLayout(log);
@@ -188,6 +201,25 @@ void FramesPanel::resizeEvent(QResizeEvent *event) {
         m_splitter->setSizes({length * logShare / 100, length * (100 - logShare) / 100});
         m_splitterPlaced = true;
     }
+}
+
+bool FramesPanel::eventFilter(QObject *watched, QEvent *event) {
+    if (event->type() == QEvent::Resize && watched == m_hexScroll->parentWidget())
+        fitHex();
+    return QWidget::eventFilter(watched, event);
+}
+
+void FramesPanel::fitHex() {
+    // Six table rows (and a scroll bar under them) first; the hex view gets what is left, at
+    // least two lines. Not a minimum of the table: that made the dock itself taller.
+    const QWidget *detail = m_hexScroll->parentWidget();
+    const int table = m_annotations->horizontalHeader()->sizeHint().height() +
+                      6 * m_annotations->verticalHeader()->defaultSectionSize() +
+                      2 * m_annotations->frameWidth() +
+                      style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, m_annotations);
+    const int spacing = 2 * std::max(0, detail->layout()->spacing());
+    const int room = detail->height() - m_summary->sizeHint().height() - spacing - table;
+    m_hexScroll->setMaximumHeight(std::max(m_hexScroll->minimumHeight(), room));
 }
 
 void FramesPanel::followTail() {

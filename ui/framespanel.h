@@ -8,6 +8,7 @@
 class QAction;
 class QCheckBox;
 class QLabel;
+class QScrollArea;
 class QSplitter;
 class QTableView;
 class QTableWidget;
@@ -55,17 +56,20 @@ protected:
     // A wide, short panel (the bottom dock) puts the detail beside the log, so the annotation
     // table gets the panel's height; a tall one puts it below.
     void resizeEvent(QResizeEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void showSelected();
     void exportWithDialog(ExportFormat format);
     void onByteHovered(int offset);
     void followTail();
+    void fitHex();
 
     FrameLogModel *m_model;
     FrameLogFilterModel *m_filter;
     QTableView *m_view;
     HexView *m_hex;
+    QScrollArea *m_hexScroll;
     QTableWidget *m_annotations;
     QSplitter *m_splitter;
     bool m_splitterPlaced = false; // sizes given once the panel has its own

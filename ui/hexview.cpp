@@ -72,7 +72,8 @@ QSize HexView::sizeHint() const {
 }
 
 QSize HexView::minimumSizeHint() const {
-    return {offsetColumnWidth() + kBytesPerLine * cellWidth() / 2, 2 * lineHeight()};
+    // Every line: in a short panel the frames panel scrolls the view rather than cut lines off.
+    return {offsetColumnWidth() + kBytesPerLine * cellWidth() / 2, sizeHint().height()};
 }
 
 void HexView::paintEvent(QPaintEvent *) {

@@ -3,6 +3,8 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
+#include <QScrollArea>
+#include <QVBoxLayout>
 
 #include <cmath>
 
@@ -12,8 +14,22 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
     : QWidget(parent)
     , m_summary(new QLabel(this))
     , m_pollInterval(new QDoubleSpinBox(this)) {
-    auto *form = new QFormLayout(this);
+    // In a short dock (the 1024x700 layout) the rows scroll rather than squeeze: squeezed, the
+    // form cut each wrapped value to its first line ("polling (5 blocks", "66 ms (mean 48").
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *content = new QWidget(scroll);
+    auto *form = new QFormLayout(content);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // A value too long beside its title goes under it, whole, rather than wrapping word by word
+    // in what is left of a narrow dock.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    scroll->setWidget(content);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
     // 0.2 s is about the fastest a BT-2 answers a whole controller cycle (bench_pollcycle); an
     // hour is the longest AppSettings keeps.
     m_pollInterval->setRange(0.2, 3600.0);

@@ -11,13 +11,18 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDesktopServices>
+#include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
 #include <QStatusBar>
 #include <QToolButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace blupow {
@@ -36,7 +41,9 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
     , m_banner(new QLabel)
     , m_simulatedStatus(new QLabel)
     , m_publishingStatus(new QToolButton)
-    , m_recordingStatus(new QLabel) {
+    , m_recordingStatus(new QToolButton)
+    , m_stopRecording(new QAction(QStringLiteral("Stop recording"), this))
+    , m_showRecording(new QAction(QStringLiteral("Show the recording's folder"), this)) {
     setWindowTitle(QStringLiteral("BluPow"));
     setObjectName(QStringLiteral("MainWindow"));
     setDockNestingEnabled(true);
@@ -92,11 +99,26 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
     if (m_panels.publish)
         connect(m_publishingStatus, &QToolButton::clicked, m_panels.publish, &QAction::trigger);
     statusBar()->addPermanentWidget(m_publishingStatus);
+    // Like the publishing state, the recording leads to what can be done about it.
     m_recordingStatus->setText(QStringLiteral("● Recording"));
-    m_recordingStatus->setToolTip(
-        QStringLiteral("This session's traffic is being recorded (File > Record session)."));
-    m_recordingStatus->setStyleSheet(QStringLiteral("QLabel { color: #c00000; }"));
+    m_recordingStatus->setAutoRaise(true);
+    m_recordingStatus->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_recordingStatus->setPopupMode(QToolButton::InstantPopup);
+    m_recordingStatus->setStyleSheet(QStringLiteral("color: #c00000;"));
+    auto *recordingMenu = new QMenu(m_recordingStatus);
+    recordingMenu->addAction(m_stopRecording);
+    recordingMenu->addAction(m_showRecording);
+    m_recordingStatus->setMenu(recordingMenu);
     m_recordingStatus->hide();
+    connect(m_stopRecording, &QAction::triggered, this, [this] {
+        if (m_panels.record)
+            m_panels.record->setChecked(false); // the record action's owner stops and says so
+    });
+    connect(m_showRecording, &QAction::triggered, this, [this] {
+        if (!m_recordingPath.isEmpty())
+            QDesktopServices::openUrl(
+                QUrl::fromLocalFile(QFileInfo(m_recordingPath).absolutePath()));
+    });
     statusBar()->addPermanentWidget(m_recordingStatus);
     statusBar()->addPermanentWidget(m_panels.linkHealth->statusSummary(), 1);
     buildMenus();
@@ -173,8 +195,20 @@ void MainWindow::setPublisher(SessionPublisher *publisher) {
     show(publisher->state(), publisher->message());
 }
 
-void MainWindow::setRecording(bool recording) {
+void MainWindow::setRecording(bool recording, const QString &path) {
+    m_recordingPath = recording ? path : QString();
     m_recordingStatus->setVisible(recording);
+    m_stopRecording->setEnabled(recording && m_panels.record);
+    m_showRecording->setEnabled(!m_recordingPath.isEmpty());
+    const QString where = QDir::toNativeSeparators(m_recordingPath);
+    m_showRecording->setToolTip(where);
+    m_recordingStatus->setToolTip(
+        where.isEmpty()
+            ? QStringLiteral("This session's traffic is being recorded (File > Record session). "
+                             "Click to stop.")
+            : QStringLiteral("This session's traffic is being recorded to %1. Click to stop "
+                             "or to show the file.")
+                  .arg(where));
 }
 
 bool MainWindow::isShowingSimulated() const {

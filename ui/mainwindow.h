@@ -55,10 +55,13 @@ public:
     // Background work in the status bar: publishing (connecting, publishing, the broker lost)
     // as a button that opens the publish dialog, shown from the first start until it stops.
     void setPublisher(SessionPublisher *publisher);
-    // A recording in progress, shown until it stops (CaptureController::recordingChanged).
-    void setRecording(bool recording);
+    // A recording in progress to `path`, shown until it stops (CaptureController::
+    // recordingChanged), as a button whose menu stops it or shows the file.
+    void setRecording(bool recording, const QString &path = QString());
     [[nodiscard]] QToolButton *publishingStatus() const { return m_publishingStatus; }
-    [[nodiscard]] QLabel *recordingStatus() const { return m_recordingStatus; }
+    [[nodiscard]] QToolButton *recordingStatus() const { return m_recordingStatus; }
+    [[nodiscard]] QAction *stopRecordingAction() const { return m_stopRecording; }
+    [[nodiscard]] QAction *showRecordingAction() const { return m_showRecording; }
     // "Go to" actions (Alt+1..6): show the panel, raise it above its tab siblings and focus it.
     [[nodiscard]] QAction *focusAction(const QString &dockObjectName) const;
 
@@ -76,7 +79,10 @@ private:
     QLabel *m_banner;
     QLabel *m_simulatedStatus;
     QToolButton *m_publishingStatus;
-    QLabel *m_recordingStatus;
+    QToolButton *m_recordingStatus;
+    QAction *m_stopRecording;
+    QAction *m_showRecording; // opens the folder of the file being recorded
+    QString m_recordingPath;
 };
 
 } // namespace blupow

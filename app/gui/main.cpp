@@ -190,7 +190,7 @@ int main(int argc, char *argv[]) {
     publishAction->setParent(&window);
     window.setPublisher(&publisher);
     QObject::connect(&captures, &CaptureController::recordingChanged, &window,
-                     &MainWindow::setRecording);
+                     [&](bool on) { window.setRecording(on, captures.recordingPath()); });
     captures.setDialogParent(&window);
     std::unique_ptr<MqttDialog> mqttDialog;
 

@@ -5,8 +5,6 @@
 
 namespace blupow::FrameExport {
 
-namespace {
-
 QString isoTime(qint64 ms) {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
@@ -19,8 +17,6 @@ QString csvField(const QString &text) {
     quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
     return QLatin1Char('"') + quoted + QLatin1Char('"');
 }
-
-} // namespace
 
 QString toText(const FrameRecord &record, bool annotations) {
     QString out = QStringLiteral("%1 %2 %3 [%4]")

@@ -15,4 +15,9 @@ namespace blupow::FrameExport {
 [[nodiscard]] QString csvHeader();
 [[nodiscard]] QString toCsvRow(const FrameRecord &record);
 
+// The pieces of those rows, for other exports: a time as ISO 8601 UTC with milliseconds, and a
+// field quoted when it holds a comma, a quote or a line break.
+[[nodiscard]] QString isoTime(qint64 ms);
+[[nodiscard]] QString csvField(const QString &text);
+
 } // namespace blupow::FrameExport

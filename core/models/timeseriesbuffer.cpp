@@ -123,6 +123,17 @@ int TimeSeriesBuffer::lowerBound(qint64 t) const {
     return lo;
 }
 
+int TimeSeriesBuffer::nearest(qint64 t) const {
+    if (m_size == 0)
+        return -1;
+    const int after = lowerBound(t);
+    if (after == 0)
+        return 0;
+    if (after == m_size)
+        return m_size - 1;
+    return t - sample(after - 1).t <= sample(after).t - t ? after - 1 : after;
+}
+
 void TimeSeriesBuffer::window(qint64 fromMs, qint64 toMs, int buckets, QList<QPointF> &out) const {
     out.clear();
     if (m_size == 0 || toMs < fromMs)

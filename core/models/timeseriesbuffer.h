@@ -27,7 +27,11 @@ public:
     [[nodiscard]] bool isEmpty() const { return m_size == 0; }
     [[nodiscard]] qint64 firstTime() const;
     [[nodiscard]] qint64 lastTime() const;
-    [[nodiscard]] QPointF at(int i) const; // i = 0 is the oldest; x is ms since the epoch
+    [[nodiscard]] QPointF at(int i) const;        // i = 0 is the oldest; x is ms since the epoch
+    [[nodiscard]] int lowerBound(qint64 t) const; // the first i with a time >= t (size() if none)
+    // The sample closest in time to t (the earlier of two as close), -1 when empty: what a chart
+    // read-out shows at the cursor.
+    [[nodiscard]] int nearest(qint64 t) const;
 
     // Points with fromMs <= t <= toMs; when there are more than 2 x `buckets`, the minimum and
     // maximum of each of `buckets` equal time slices instead, so spikes survive downsampling.
@@ -50,7 +54,6 @@ private:
         Sample max{0, 0};
     };
     [[nodiscard]] const Sample &sample(int i) const;
-    [[nodiscard]] int lowerBound(qint64 t) const; // first i with time >= t
     void windowRaw(int begin, int end, qint64 fromMs, double span, QList<QPointF> &out) const;
     void windowBlocks(int begin, int end, qint64 fromMs, double span, QList<QPointF> &out) const;
 

@@ -31,15 +31,18 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QDateTimeAxis>
+#include <QDir>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QImage>
 #include <QLabel>
 #include <QLegend>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QSet>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -53,6 +56,7 @@
 #include <QTreeView>
 #include <QValueAxis>
 
+#include <cmath>
 #include <limits>
 
 using namespace blupow;
@@ -176,6 +180,13 @@ private Q_SLOTS:
     void chartTimeLabelsFit();
     void chartStartsAtTheFirstSample_data();
     void chartStartsAtTheFirstSample();
+    void chartTicksAreRound_data();
+    void chartTicksAreRound();
+    void chartTimeLabelsCarryTheDate_data();
+    void chartTimeLabelsCarryTheDate();
+    void chartReadoutAtTheCursor();
+    void chartExportsThePlottedRange();
+    void chartFieldsGroupedByDevice();
     void registerConsoleReads();
     void staleValuesMarked();
     void pollIntervalControl();
@@ -185,6 +196,8 @@ private Q_SLOTS:
     void liveValuesKeepValueAndUnit();
     void defaultLayoutGivesValuesTheRoom_data();
     void defaultLayoutGivesValuesTheRoom();
+    void linkHealthNotClipped_data();
+    void linkHealthNotClipped();
     void backgroundWorkInStatusBar_data();
     void backgroundWorkInStatusBar();
     void simulatedDeviceMarked_data();
@@ -324,21 +337,21 @@ void TestPanels::frameDetailReadable() {
     QFETCH(QSize, size);
     Rig rig;
     rig.connectTo(model);
-    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowCount() > 0 && rig.frames.rowCount() >= 6, kWaitMs);
+    // Two poll cycles and more, so that the longest block's reply is among the frames.
+    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowCount() > 0 && rig.frames.rowCount() >= 24, kWaitMs);
     rig.framesPanel.resize(size);
     rig.framesPanel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&rig.framesPanel));
-    // Of the frames with six annotations or more (a one-register reply has five), the one with
-    // the fewest: the same block whichever frames the poll has logged by now. (The longest
-    // replies still wrap their hex into the table's room in a narrow panel: not done yet.)
+    // The frame with the most annotations: the longest reply, whose hex lines took the table's
+    // room in a narrow panel.
     QTableWidget *table = rig.framesPanel.annotationTable();
     QTableView *log = rig.framesPanel.view();
     int chosen = -1;
-    int fewest = std::numeric_limits<int>::max();
+    int most = 0;
     for (int row = 0; row < log->model()->rowCount(); ++row) {
         log->setCurrentIndex(log->model()->index(row, 0));
-        if (table->rowCount() >= 6 && table->rowCount() < fewest) {
-            fewest = table->rowCount();
+        if (table->rowCount() > most) {
+            most = table->rowCount();
             chosen = row;
         }
     }
@@ -351,6 +364,11 @@ void TestPanels::frameDetailReadable() {
              qPrintable(QStringLiteral("%1 px for rows of %2 px")
                             .arg(table->viewport()->height())
                             .arg(rowHeight)));
+    // No hex line is cut off: what does not fit scrolls.
+    const HexView *hex = rig.framesPanel.hexView();
+    QVERIFY2(
+        hex->height() >= hex->sizeHint().height(),
+        qPrintable(QStringLiteral("%1 of %2 px").arg(hex->height()).arg(hex->sizeHint().height())));
 
     for (int row = 0; row < rig.frames.rowCount(); ++row) {
         const QModelIndex status = rig.frames.index(row, FrameLogModel::StatusColumn);
@@ -432,7 +450,7 @@ void TestPanels::chartGetsPoints() {
     QCOMPARE(rig.chart.valueAxis(QStringLiteral("pv_voltage")), volts);
     QCOMPARE(volts->titleText(), QStringLiteral("V"));
     QCOMPARE(watts->titleText(), QStringLiteral("W"));
-    QVERIFY2(volts->min() > 5 && volts->max() < 60,
+    QVERIFY2(volts->min() >= 0 && volts->max() < 60,
              qPrintable(QStringLiteral("%1..%2").arg(volts->min()).arg(volts->max())));
     QCOMPARE(volts->alignment() == Qt::AlignLeft, watts->alignment() != Qt::AlignLeft);
 
@@ -464,8 +482,9 @@ void TestPanels::chartGetsPoints() {
     const auto visible = [list] {
         QStringList out;
         for (int i = 0; i < list->count(); ++i) {
-            if (!list->item(i)->isHidden())
-                out.append(list->item(i)->data(Qt::UserRole).toString());
+            const QString key = list->item(i)->data(Qt::UserRole).toString();
+            if (!list->item(i)->isHidden() && !key.isEmpty()) // a device's heading stays
+                out.append(key);
         }
         return out;
     };
@@ -484,8 +503,15 @@ void TestPanels::chartGetsPoints() {
     rig.chart.setChosenFields({});
     chosen.clear();
 
+    // The fields sit under their device's heading, which is no field to tick.
+    const QListWidgetItem *heading = rig.chart.fieldList()->item(0);
+    QVERIFY(heading->data(Qt::UserRole).toString().isEmpty());
+    QVERIFY2(heading->text().contains(QLatin1String("RNG-CTRL")), qPrintable(heading->text()));
+    QVERIFY(!(heading->flags() & Qt::ItemIsUserCheckable));
+    QCOMPARE(rig.chart.devices().size(), 1);
+
     // A tick by the user: one change, though the swatch then changes the item a second time.
-    QListWidgetItem *first = rig.chart.fieldList()->item(0);
+    QListWidgetItem *first = rig.chart.fieldList()->item(1);
     first->setCheckState(Qt::Checked);
     QCOMPARE(chosen.size(), 1);
     QVERIFY(!first->icon().isNull());
@@ -541,6 +567,275 @@ void TestPanels::chartStartsAtTheFirstSample() {
     QCOMPARE(x->max().toMSecsSinceEpoch(), t0 + recordedS * 1000LL);
     QCOMPARE(x->min().msecsTo(x->max()), expectedSpanS * 1000LL);
     QVERIFY(chart.seriesPointCount(QStringLiteral("battery_voltage")) > 1);
+}
+
+void TestPanels::chartTicksAreRound_data() {
+    QTest::addColumn<double>("lo");
+    QTest::addColumn<double>("hi");
+    QTest::addColumn<int>("height");
+    // The power axis read 423, 312, 201, 91, -20.
+    QTest::newRow("inverter power, dock") << -9.0 << 412.0 << 300;
+    QTest::newRow("battery volts, tall") << 12.93 << 13.87 << 700;
+    QTest::newRow("flat line, short") << 230.0 << 230.0 << 220;
+}
+
+// Every value-axis label is a whole number of a round step (1, 2 or 5 x 10^n), with no more
+// decimals than the step needs, and the data is inside the axis.
+void TestPanels::chartTicksAreRound() {
+    QFETCH(double, lo);
+    QFETCH(double, hi);
+    QFETCH(int, height);
+    ChartPanel chart;
+    chart.setChosenFields({QStringLiteral("ac_output_power")});
+    DecodedValue v;
+    v.key = QStringLiteral("ac_output_power");
+    v.unit = QStringLiteral("W");
+    const qint64 t0 = 1'700'000'000'000;
+    for (int s = 0; s <= 60; ++s) {
+        v.value = lo + (hi - lo) * (s % 7) / 6.0;
+        v.timestampMs = t0 + s * 1000LL;
+        chart.appendValues({v});
+    }
+    chart.resize(700, height);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.refresh();
+    QCoreApplication::processEvents();
+    chart.refresh(); // the first may still see the old plot area
+    const QValueAxis *axis = chart.valueAxis(v.key);
+    QVERIFY(axis);
+    QVERIFY2(axis->min() <= lo && axis->max() >= hi,
+             qPrintable(QStringLiteral("%1..%2").arg(axis->min()).arg(axis->max())));
+    QVERIFY(axis->tickCount() >= 3);
+    const double step = (axis->max() - axis->min()) / (axis->tickCount() - 1);
+    const double magnitude = std::pow(10.0, std::floor(std::log10(step)));
+    const double mantissa = step / magnitude;
+    QVERIFY2(std::abs(mantissa - 1) < 1e-6 || std::abs(mantissa - 2) < 1e-6 ||
+                 std::abs(mantissa - 5) < 1e-6,
+             qPrintable(QStringLiteral("step %1").arg(step)));
+    for (int i = 0; i < axis->tickCount(); ++i) {
+        const double tick = axis->min() + i * step;
+        QVERIFY2(std::abs(tick / step - std::round(tick / step)) < 1e-6,
+                 qPrintable(QStringLiteral("tick %1 of step %2").arg(tick).arg(step)));
+    }
+    const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
+    // As many decimals as the step needs, and the unit on every label.
+    QCOMPARE(axis->labelFormat(), QStringLiteral("%.%1f W").arg(decimals));
+}
+
+void TestPanels::chartTimeLabelsCarryTheDate_data() {
+    QTest::addColumn<int>("window");
+    QTest::addColumn<bool>("dated");
+    QTest::newRow("10 min") << 600 << false;
+    QTest::newRow("6 h") << 6 * 3600 << false;
+    QTest::newRow("24 h") << 24 * 3600 << true;
+}
+
+// In a full 24 h window both ends read the same clock time; the labels then carry the date, so
+// the two ends read apart.
+void TestPanels::chartTimeLabelsCarryTheDate() {
+    QFETCH(int, window);
+    QFETCH(bool, dated);
+    ChartPanel chart;
+    chart.setWindowSeconds(window);
+    chart.setChosenFields({QStringLiteral("battery_voltage")});
+    DecodedValue v;
+    v.key = QStringLiteral("battery_voltage");
+    v.unit = QStringLiteral("V");
+    const qint64 t0 = 1'700'000'000'000;
+    // A sample a minute over a day and a bit: every window is full.
+    for (int m = 0; m <= 25 * 60; ++m) {
+        v.value = 13.0;
+        v.timestampMs = t0 + m * 60'000LL;
+        chart.appendValues({v});
+    }
+    chart.refresh();
+    const auto *x =
+        qobject_cast<QDateTimeAxis *>(chart.chartView()->chart()->axes(Qt::Horizontal).first());
+    QCOMPARE(x->min().msecsTo(x->max()), window * 1000LL);
+    const QString first = x->min().toString(x->format());
+    const QString last = x->max().toString(x->format());
+    QCOMPARE(first != last, true);
+    QCOMPARE(x->format().contains(QLatin1String("MMM")), dated);
+}
+
+// The read-out names every plotted series' value at the cursor (the nearest sample), set by the
+// mouse over the plot or by the arrow keys on the focused plot.
+void TestPanels::chartReadoutAtTheCursor() {
+    ChartPanel chart;
+    chart.setWindowSeconds(60);
+    chart.setChosenFields({QStringLiteral("battery_voltage"), QStringLiteral("pv_power")});
+    const qint64 t0 = 1'700'000'000'000;
+    for (int s = 0; s <= 60; ++s) {
+        DecodedValue volts;
+        volts.key = QStringLiteral("battery_voltage");
+        volts.label = QStringLiteral("Battery voltage");
+        volts.unit = QStringLiteral("V");
+        volts.decimals = 1;
+        volts.value = 12.0 + s / 10.0;
+        volts.timestampMs = t0 + s * 1000LL;
+        DecodedValue watts = volts;
+        watts.key = QStringLiteral("pv_power");
+        watts.label = QStringLiteral("PV power");
+        watts.unit = QStringLiteral("W");
+        watts.decimals = 0;
+        watts.value = double(s * 10);
+        watts.timestampMs = volts.timestampMs + 200;
+        chart.appendValues({volts, watts});
+    }
+    chart.resize(800, 400);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.refresh();
+    QVERIFY(!chart.hasCursor());
+    QVERIFY(chart.readout().isEmpty());
+
+    chart.setCursorTime(t0 + 20'400); // nearest: volts at 20 s, watts at 20.2 s
+    QStringList lines = chart.readout().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 3);
+    QVERIFY2(lines.contains(QStringLiteral("Battery voltage 14.0 V")),
+             qPrintable(lines.join(QLatin1Char('|'))));
+    QVERIFY2(lines.contains(QStringLiteral("PV power 200 W")),
+             qPrintable(lines.join(QLatin1Char('|'))));
+    QVERIFY(chart.readoutLabel()->isVisible());
+
+    // The mouse: the middle of the plot is the middle of the plotted minute.
+    QChartView *view = chart.chartView();
+    const QRectF area = view->chart()->plotArea();
+    const QPoint middle = view->mapFromScene(view->chart()->mapToScene(area.center()));
+    QTest::mouseMove(view->viewport(), middle);
+    QTRY_VERIFY(std::abs(chart.cursorTime() - (t0 + 30'000)) < 1000);
+    // Watts were sampled at 0.2 s past each second.
+    const auto watts = 10 * qRound(double(chart.cursorTime() - t0 - 200) / 1000);
+    QVERIFY2(chart.readout().contains(QStringLiteral("PV power %1 W").arg(watts)),
+             qPrintable(chart.readout()));
+
+    // The keyboard: End goes to the newest time, Left steps back, Esc hides.
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_End);
+    QCOMPARE(chart.cursorTime(), chart.plottedTo());
+    QTest::keyClick(view, Qt::Key_Left);
+    QVERIFY(chart.cursorTime() < chart.plottedTo());
+    QTest::keyClick(view, Qt::Key_Escape);
+    QVERIFY(!chart.hasCursor());
+    QVERIFY(!chart.readoutLabel()->isVisible());
+}
+
+// The CSV holds exactly the plotted range of the plotted fields, one column each with its unit;
+// the PNG is the chart as shown; nothing to export or a bad path is refused with a reason.
+void TestPanels::chartExportsThePlottedRange() {
+    ChartPanel chart;
+    chart.setWindowSeconds(60);
+    chart.setChosenFields({QStringLiteral("battery_voltage")});
+    const qint64 t0 = 1'700'000'000'000;
+    feedVolts(chart, t0, 120); // two minutes; the window shows the last one
+    DecodedValue amps;
+    amps.key = QStringLiteral("battery_current");
+    amps.label = QStringLiteral("Battery current");
+    amps.unit = QStringLiteral("A");
+    amps.value = -1.5;
+    amps.timestampMs = t0 + 100'500;
+    chart.appendValues({amps});
+    chart.resize(600, 400);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.refresh();
+
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(!chart.exportCsv(dir.filePath(QStringLiteral("no/such/dir/chart.csv")), &error));
+    QVERIFY2(error.contains(QLatin1String("no/such/dir")), qPrintable(error));
+    chart.setChosenFields({QStringLiteral("battery_voltage"), QStringLiteral("battery_current")});
+    const QString csv = dir.filePath(QStringLiteral("chart.csv"));
+    QVERIFY2(chart.exportCsv(csv, &error), qPrintable(error));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList lines =
+        QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.first(), QStringLiteral("time,battery_voltage (V),Battery current (A)"));
+    QCOMPARE(lines.size(), 1 + 61 + 1); // 60 s of volts at both ends inclusive, and one current
+    QCOMPARE(lines.at(1), QStringLiteral("2023-11-14T22:14:20.000Z,13,"));
+    QVERIFY(lines.contains(QStringLiteral("2023-11-14T22:15:00.500Z,,-1.5")));
+    QCOMPARE(lines.last(), QStringLiteral("2023-11-14T22:15:20.000Z,13,"));
+
+    const QString png = dir.filePath(QStringLiteral("chart.png"));
+    QVERIFY2(chart.exportPng(png, &error), qPrintable(error));
+    QImage image(png);
+    QCOMPARE(image.size(), chart.chartView()->size() * chart.devicePixelRatioF());
+
+    chart.setChosenFields({});
+    QVERIFY(!chart.exportCsv(csv, &error));
+    QVERIFY2(error.contains(QLatin1String("tick")), qPrintable(error));
+}
+
+// Two devices (the slaves of a capture) each get a section; a field ticked is plotted for both,
+// and read apart; a device whose link is down is marked, its history kept.
+void TestPanels::chartFieldsGroupedByDevice() {
+    ChartPanel chart;
+    chart.setChosenFields({QStringLiteral("battery_voltage")});
+    const qint64 t0 = 1'700'000'000'000;
+    for (const QString &device : {QStringLiteral("Battery 0x30"), QStringLiteral("Battery 0x31")}) {
+        DecodedValue volts;
+        volts.key = QStringLiteral("battery_voltage");
+        volts.label = QStringLiteral("Battery voltage");
+        volts.unit = QStringLiteral("V");
+        volts.decimals = 1;
+        DecodedValue soc = volts;
+        soc.key = QStringLiteral("state_of_charge");
+        soc.label = QStringLiteral("State of charge");
+        soc.unit = QStringLiteral("%");
+        for (int s = 0; s < 10; ++s) {
+            volts.value = device.endsWith(QLatin1Char('0')) ? 13.0 : 13.5;
+            volts.timestampMs = soc.timestampMs = t0 + s * 1000LL;
+            soc.value = 80.0;
+            chart.appendDeviceValues(device, {volts, soc});
+        }
+    }
+    QCOMPARE(chart.devices(),
+             QStringList({QStringLiteral("Battery 0x30"), QStringLiteral("Battery 0x31")}));
+    QListWidget *list = chart.fieldList();
+    QStringList shown;
+    for (int i = 0; i < list->count(); ++i)
+        shown.append(list->item(i)->text());
+    QCOMPARE(shown,
+             QStringList({QStringLiteral("Battery 0x30"), QStringLiteral("Battery voltage (V)"),
+                          QStringLiteral("State of charge (%)"), QStringLiteral("Battery 0x31"),
+                          QStringLiteral("Battery voltage (V)"),
+                          QStringLiteral("State of charge (%)")}));
+    chart.refresh();
+    int plotted = 0;
+    for (int i = 0; i < list->count(); ++i)
+        plotted += list->item(i)->data(ChartPanel::kSwatchRole).value<QColor>().isValid();
+    QCOMPARE(plotted, 2);
+    chart.setCursorTime(t0 + 5000);
+    const QString readout = chart.readout();
+    QVERIFY2(readout.contains(QLatin1String("Battery 0x30: Battery voltage 13.0 V")) &&
+                 readout.contains(QLatin1String("Battery 0x31: Battery voltage 13.5 V")),
+             qPrintable(readout));
+
+    // Unticking one unticks the field for both devices (the chosen fields are keys).
+    QSignalSpy chosen(&chart, &ChartPanel::chosenFieldsChanged);
+    list->item(1)->setCheckState(Qt::Unchecked);
+    QCOMPARE(chosen.size(), 1);
+    QCOMPARE(list->item(4)->checkState(), Qt::Unchecked);
+    QCOMPARE(chart.seriesPointCount(QStringLiteral("battery_voltage")), -1);
+
+    chart.setDeviceConnected(QStringLiteral("Battery 0x31"), false);
+    QVERIFY(!chart.isDeviceConnected(QStringLiteral("Battery 0x31")));
+    QVERIFY(chart.isDeviceConnected(QStringLiteral("Battery 0x30")));
+    QVERIFY2(list->item(3)->text().contains(QLatin1String("disconnected")),
+             qPrintable(list->item(3)->text()));
+    QVERIFY(list->item(4)->data(Qt::ForegroundRole).isValid());
+    QVERIFY(!list->item(1)->data(Qt::ForegroundRole).isValid());
+    QCOMPARE(chart.recordedSamples(QStringLiteral("battery_voltage")), 10); // history kept
+    // New values from it: connected again.
+    DecodedValue volts;
+    volts.key = QStringLiteral("battery_voltage");
+    volts.value = 13.4;
+    volts.timestampMs = t0 + 20'000;
+    chart.appendDeviceValues(QStringLiteral("Battery 0x31"), {volts});
+    QVERIFY(chart.isDeviceConnected(QStringLiteral("Battery 0x31")));
+    QCOMPARE(list->item(3)->text(), QStringLiteral("Battery 0x31"));
 }
 
 void TestPanels::registerConsoleReads() {
@@ -773,6 +1068,54 @@ void TestPanels::defaultLayoutGivesValuesTheRoom() {
              qPrintable(QString::number(w.window.centralWidget()->height())));
 }
 
+void TestPanels::linkHealthNotClipped_data() {
+    // The dock in the default layout, in average characters and lines of the font (measured on
+    // the Xvfb screenshots: the offscreen platform's smaller font leaves more room in pixels).
+    QTest::addColumn<int>("columns");
+    QTest::addColumn<int>("lines");
+    QTest::newRow("1024x700") << 38 << 16;
+    QTest::newRow("1366x768") << 42 << 19;
+    QTest::newRow("a tall dock") << 42 << 40;
+}
+
+// Every Link health value is shown whole, every wrapped line of it: in the 1024x700 layout the
+// form squeezed its rows and cut "polling (5 blocks per cycle)" to its first line. Rows that do
+// not fit the dock's height scroll.
+void TestPanels::linkHealthNotClipped() {
+    QFETCH(int, columns);
+    QFETCH(int, lines);
+    LinkHealthPanel link;
+    link.showState(DeviceSession::State::Polling, QStringLiteral("5 blocks per cycle"));
+    DeviceIdentity identity;
+    identity.family = Family::Inverter;
+    identity.model = QStringLiteral("RIV1230RCH-SPS");
+    identity.slave = 0x20;
+    link.showIdentity(identity);
+    LinkStatistics stats;
+    stats.requests = 44;
+    stats.lastRoundTripMs = 66;
+    stats.meanRoundTripMs = 47;
+    stats.successRate = 1.0;
+    stats.cycles = 7;
+    stats.lastCycleMs = 279;
+    link.showStatistics(stats);
+    const QFontMetrics fm(link.font());
+    link.resize(fm.averageCharWidth() * columns, fm.lineSpacing() * lines);
+    link.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&link));
+    QCoreApplication::processEvents();
+    for (const char *name : {"state", "device", "rtt", "success", "cycle", "rssi"}) {
+        const auto *value = link.findChild<QLabel *>(QLatin1String(name));
+        QVERIFY2(value, name);
+        QVERIFY2(value->height() >= value->heightForWidth(value->width()),
+                 qPrintable(QStringLiteral("%1: '%2' needs %3 px at %4 px wide, has %5")
+                                .arg(QLatin1String(name), value->text())
+                                .arg(value->heightForWidth(value->width()))
+                                .arg(value->width())
+                                .arg(value->height())));
+    }
+}
+
 void TestPanels::backgroundWorkInStatusBar_data() {
     QTest::addColumn<int>("state"); // SessionPublisher::State
     QTest::addColumn<QString>("message");
@@ -805,14 +1148,32 @@ void TestPanels::backgroundWorkInStatusBar() {
         status->click();
         QCOMPARE(opened.size(), 1);
     }
+    // As in main.cpp.
     QObject::connect(&w.captures, &CaptureController::recordingChanged, &w.window,
-                     &MainWindow::setRecording);
+                     [&w](bool on) { w.window.setRecording(on, w.captures.recordingPath()); });
     QVERIFY(!w.window.recordingStatus()->isVisible());
     QTemporaryDir dir;
-    QVERIFY(w.captures.startRecording(dir.filePath(QStringLiteral("session.btsnoop"))));
-    QVERIFY(w.window.recordingStatus()->isVisible());
-    w.captures.stopRecording();
-    QVERIFY(!w.window.recordingStatus()->isVisible());
+    for (const bool fromStatusBar : {false, true}) {
+        const QString path = dir.filePath(QStringLiteral("session%1.btsnoop").arg(fromStatusBar));
+        QVERIFY(w.captures.startRecording(path));
+        QToolButton *recording = w.window.recordingStatus();
+        QVERIFY(recording->isVisible());
+        // The indicator leads to the recording: its menu stops it and shows where it goes.
+        QVERIFY(recording->menu());
+        QVERIFY(recording->menu()->actions().contains(w.window.stopRecordingAction()));
+        QVERIFY(recording->menu()->actions().contains(w.window.showRecordingAction()));
+        QVERIFY(w.window.showRecordingAction()->isEnabled());
+        QCOMPARE(w.window.showRecordingAction()->toolTip(), QDir::toNativeSeparators(path));
+        QVERIFY2(recording->toolTip().contains(QDir::toNativeSeparators(path)),
+                 qPrintable(recording->toolTip()));
+        if (fromStatusBar)
+            w.window.stopRecordingAction()->trigger();
+        else
+            w.captures.stopRecording();
+        QVERIFY(!w.captures.isRecording());
+        QVERIFY(!w.window.recordingStatus()->isVisible());
+        QVERIFY(!w.window.showRecordingAction()->isEnabled());
+    }
 }
 
 void TestPanels::simulatedDeviceMarked_data() {
