@@ -1,0 +1,119 @@
+#include "capturetimeline.h"
+
+#include <QHash>
+#include <QSet>
+
+#include <algorithm>
+#include <utility>
+
+namespace blupow::capture {
+
+namespace {
+
+constexpr QLatin1StringView kAddressPrefix("capture:");
+
+// A write's values count once the device accepted them; a read has values only when answered.
+bool carriesValues(const CapturedExchange &e) {
+    return !e.values.isEmpty() && e.exchange.outcome == Exchange::Outcome::Ok;
+}
+
+} // namespace
+
+qint64 CaptureTimeline::valuesTimeMs(const CapturedExchange &e) {
+    return e.isWrite() || e.exchange.receivedMs == 0 ? e.exchange.sentMs : e.exchange.receivedMs;
+}
+
+CaptureTimeline::CaptureTimeline(QList<CapturedExchange> exchanges)
+    : m_exchanges(std::move(exchanges)) {
+    if (m_exchanges.isEmpty())
+        return;
+    m_startMs = m_exchanges.constFirst().exchange.sentMs;
+    m_endMs = m_startMs;
+    CaptureSummary summary;
+    for (const CapturedExchange &e : std::as_const(m_exchanges)) {
+        summary.add(e);
+        m_startMs = std::min(m_startMs, e.exchange.sentMs);
+        m_endMs = std::max(m_endMs, valuesTimeMs(e));
+    }
+    for (const CaptureSummary::Device &counts : std::as_const(summary.devices)) {
+        Device d;
+        static_cast<CaptureSummary::Device &>(d) = counts;
+        m_devices.append(d);
+    }
+    for (Device &d : m_devices) {
+        const QList<const CapturedExchange *> readings = readingsOf(d.slave);
+        // The span of the slave's readings, not of an unanswered probe before them.
+        d.firstMs = readings.isEmpty() ? m_startMs : valuesTimeMs(*readings.constFirst());
+        d.lastMs = readings.isEmpty() ? m_startMs : valuesTimeMs(*readings.constLast());
+        d.completeMs = d.firstMs;
+        if (!readings.isEmpty())
+            d.variant = readings.constFirst()->variant;
+        QSet<QString> keys;
+        for (const CapturedExchange *e : readings) {
+            for (const DecodedValue &v : e->values) {
+                if (!keys.contains(v.key)) {
+                    keys.insert(v.key);
+                    d.completeMs = valuesTimeMs(*e);
+                }
+            }
+        }
+    }
+}
+
+const CaptureTimeline::Device *CaptureTimeline::device(quint8 slave) const {
+    const auto it = std::find_if(m_devices.cbegin(), m_devices.cend(),
+                                 [slave](const Device &d) { return d.slave == slave; });
+    return it == m_devices.cend() ? nullptr : &*it;
+}
+
+DecodedValues CaptureTimeline::valuesAt(quint8 slave, qint64 atMs) const {
+    DecodedValues out;
+    QHash<QString, qsizetype> row;
+    for (const CapturedExchange *e : readingsOf(slave)) {
+        if (valuesTimeMs(*e) > atMs)
+            continue;
+        for (const DecodedValue &v : e->values) {
+            const auto it = row.constFind(v.key);
+            if (it == row.constEnd()) {
+                row.insert(v.key, out.size());
+                out.append(v);
+            } else {
+                out[*it] = v;
+            }
+        }
+    }
+    return out;
+}
+
+QList<const CapturedExchange *> CaptureTimeline::readingsOf(quint8 slave) const {
+    QList<const CapturedExchange *> out;
+    for (const CapturedExchange &e : m_exchanges) {
+        if (e.exchange.request.slave == slave && carriesValues(e))
+            out.append(&e);
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const CapturedExchange *a, const CapturedExchange *b) {
+                         return valuesTimeMs(*a) < valuesTimeMs(*b);
+                     });
+    return out;
+}
+
+QString captureDeviceAddress(quint8 slave) {
+    return kAddressPrefix + QStringLiteral("0x%1").arg(slave, 2, 16, QLatin1Char('0'));
+}
+
+bool isCaptureDeviceAddress(const QString &address) {
+    return address.startsWith(kAddressPrefix);
+}
+
+std::optional<quint8> captureDeviceSlave(const QString &address) {
+    if (!isCaptureDeviceAddress(address))
+        return std::nullopt;
+    bool ok = false;
+    const uint slave = QStringView(address).mid(kAddressPrefix.size()).toUInt(&ok, 0);
+    if (!ok || slave > 0xFF)
+        return std::nullopt;
+    return static_cast<quint8>(slave);
+}
+
+} // namespace blupow::capture
