@@ -10,7 +10,7 @@
 
 #include <QDateTime>
 #include <QFileInfo>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QLabel>
 #include <QSlider>
 
@@ -47,10 +47,15 @@ CaptureViewer::CaptureViewer(ConnectionManager *connections, const Targets &targ
     , m_slider(new QSlider(Qt::Horizontal, this))
     , m_time(new QLabel(this)) {
     setObjectName(QStringLiteral("captureViewer"));
-    auto *layout = new QHBoxLayout(this);
+    // Two lines, so the slider gets the panel's whole width however long the file name is.
+    auto *layout = new QGridLayout(this);
     const int margin = fontMetrics().height() / 4;
     layout->setContentsMargins(margin, margin, margin, margin);
+    layout->setVerticalSpacing(0);
     m_title->setTextFormat(Qt::PlainText);
+    m_title->setObjectName(QStringLiteral("captureTitle"));
+    // Elided by the layout rather than widening the window.
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto *buddy = new QLabel(QStringLiteral("Ti&me:"), this);
     buddy->setBuddy(m_slider);
     m_slider->setObjectName(QStringLiteral("captureTimeSlider"));
@@ -61,13 +66,11 @@ CaptureViewer::CaptureViewer(ConnectionManager *connections, const Targets &targ
         "a tenth of the capture, Home and End its start and end."));
     m_time->setObjectName(QStringLiteral("captureTime"));
     m_time->setTextFormat(Qt::PlainText);
-    // The widest text it shows, so the slider does not jump as the time changes.
-    m_time->setMinimumWidth(
-        fontMetrics().horizontalAdvance(QStringLiteral("2026-12-31 23:59:59.999  (+00:00:00)")));
-    layout->addWidget(m_title);
-    layout->addWidget(buddy);
-    layout->addWidget(m_slider, 1);
-    layout->addWidget(m_time);
+    layout->addWidget(m_title, 0, 0, 1, 2);
+    layout->addWidget(m_time, 0, 2, Qt::AlignRight);
+    layout->addWidget(buddy, 1, 0);
+    layout->addWidget(m_slider, 1, 1, 1, 2);
+    layout->setColumnStretch(1, 1);
     connect(m_slider, &QSlider::valueChanged, this, &CaptureViewer::showPosition);
     connect(m_connections, &ConnectionManager::sessionChanged, this,
             &CaptureViewer::onSessionChanged);

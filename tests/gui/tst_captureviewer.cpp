@@ -129,6 +129,7 @@ private Q_SLOTS:
     void opensWhatTheCaptureHolds_data();
     void opensWhatTheCaptureHolds();
     void sliderMovesTheValues();
+    void sliderKeepsTheWidth();
     void devicesOfTheCaptureAreChosenLikeOthers();
     void liveDeviceTakesThePanelsBack();
     void timelineValuesAt();
@@ -278,6 +279,23 @@ void TestCaptureViewer::sliderMovesTheValues() {
     // The arrow key steps a second.
     QTest::keyClick(slider, Qt::Key_Right);
     QCOMPARE(rig.viewer->positionMs(), timeline->startMs() + 1000);
+}
+
+// The slider keeps the bar's width whatever the file's name (seen under Xvfb: a long title left
+// it a few pixels wide).
+void TestCaptureViewer::sliderKeepsTheWidth() {
+    REQUIRE_REAL_CAPTURE();
+    Rig rig;
+    QVERIFY(rig.open(realCapture()));
+    rig.viewer->resize(rig.viewer->fontMetrics().averageCharWidth() * 60,
+                       rig.viewer->sizeHint().height());
+    rig.viewer->show();
+    QVERIFY(QTest::qWaitForWindowExposed(rig.viewer.get()));
+    QVERIFY2(rig.viewer->slider()->width() > rig.viewer->width() * 3 / 4,
+             qPrintable(QStringLiteral("%1 of %2")
+                            .arg(rig.viewer->slider()->width())
+                            .arg(rig.viewer->width())));
+    QVERIFY(rig.viewer->width() <= rig.viewer->fontMetrics().averageCharWidth() * 60);
 }
 
 // A capture's device is chosen in the device list like any other: Connect shows it, and the other
