@@ -54,7 +54,7 @@ CaptureViewer::CaptureViewer(ConnectionManager *connections, const Targets &targ
     layout->setVerticalSpacing(0);
     m_title->setTextFormat(Qt::PlainText);
     m_title->setObjectName(QStringLiteral("captureTitle"));
-    // Elided by the layout rather than widening the window.
+    // Elided (whole in the tooltip) rather than widening the window.
     m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto *buddy = new QLabel(QStringLiteral("Ti&me:"), this);
     buddy->setBuddy(m_slider);
@@ -121,9 +121,9 @@ void CaptureViewer::open(const QString &path,
         // Nothing answered: the frames show what was asked and the bar says why no values.
         m_connections->disconnectDevice();
         fillFrames();
-        m_title->setText(QStringLiteral("%1: %2 requests, none answered")
-                             .arg(QFileInfo(m_path).fileName())
-                             .arg(m_timeline->exchanges().size()));
+        setTitle(QStringLiteral("%1: %2 requests, none answered")
+                     .arg(QFileInfo(m_path).fileName())
+                     .arg(m_timeline->exchanges().size()));
         m_time->clear();
         show();
     }
@@ -168,14 +168,13 @@ bool CaptureViewer::showSlave(quint8 slave) {
     fillChart(slave);
     const capture::CaptureTimeline::Device *d = m_timeline->device(slave);
     const DiscoveredDevice entry = deviceEntry(slave);
-    m_title->setText(
-        QStringLiteral("%1: %2 exchanges, %3 device(s); showing 0x%4 (%5 of %6 answered)")
-            .arg(QFileInfo(m_path).fileName())
-            .arg(m_timeline->exchanges().size())
-            .arg(m_timeline->devices().size())
-            .arg(slave, 2, 16, QLatin1Char('0'))
-            .arg(d->answered)
-            .arg(d->requests));
+    setTitle(QStringLiteral("%1: %2 exchanges, %3 device(s); showing 0x%4 (%5 of %6 answered)")
+                 .arg(QFileInfo(m_path).fileName())
+                 .arg(m_timeline->exchanges().size())
+                 .arg(m_timeline->devices().size())
+                 .arg(slave, 2, 16, QLatin1Char('0'))
+                 .arg(d->answered)
+                 .arg(d->requests));
     show();
     // A newly opened capture starts where the device's every field has been read once (its
     // first poll cycle, whole); switching devices keeps the moment, so two devices can be
@@ -219,6 +218,21 @@ QString CaptureViewer::timeText(qint64 atMs) const {
         .arg(QDateTime::fromMSecsSinceEpoch(atMs).toString(
                  QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")),
              durationText(atMs - m_timeline->startMs()));
+}
+
+void CaptureViewer::setTitle(const QString &title) {
+    m_titleText = title;
+    m_title->setToolTip(title);
+    elideTitle();
+}
+
+void CaptureViewer::elideTitle() {
+    m_title->setText(fontMetrics().elidedText(m_titleText, Qt::ElideMiddle, m_title->width()));
+}
+
+void CaptureViewer::resizeEvent(QResizeEvent *event) {
+    QWidget::resizeEvent(event);
+    elideTitle();
 }
 
 void CaptureViewer::onSessionChanged(DeviceSession *session) {

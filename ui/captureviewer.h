@@ -71,6 +71,8 @@ public:
     [[nodiscard]] QSlider *slider() const { return m_slider; }
     [[nodiscard]] QLabel *timeLabel() const { return m_time; }
     [[nodiscard]] QLabel *titleLabel() const { return m_title; }
+    // The title whole (the label may show it elided).
+    [[nodiscard]] QString title() const { return m_titleText; }
     // The moment shown, in epoch ms.
     [[nodiscard]] qint64 positionMs() const;
     void setPositionMs(qint64 atMs);
@@ -79,7 +81,12 @@ Q_SIGNALS:
     // A device of the capture is now shown (for the title and the device list's marking).
     void deviceShown(const QString &name, const QString &address);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    void setTitle(const QString &title);
+    void elideTitle();
     void onSessionChanged(DeviceSession *session);
     void showPosition();
     void fillFrames();
@@ -91,6 +98,7 @@ private:
     Targets m_targets;
     RegisterMaps m_maps;
     QLabel *m_title;
+    QString m_titleText; // whole; the label shows it elided
     QSlider *m_slider;
     QLabel *m_time;
     QString m_path;

@@ -296,6 +296,10 @@ void TestCaptureViewer::sliderKeepsTheWidth() {
                             .arg(rig.viewer->slider()->width())
                             .arg(rig.viewer->width())));
     QVERIFY(rig.viewer->width() <= rig.viewer->fontMetrics().averageCharWidth() * 60);
+    // The title is elided to fit and whole in its tooltip.
+    QVERIFY(rig.viewer->titleLabel()->fontMetrics().horizontalAdvance(
+                rig.viewer->titleLabel()->text()) <= rig.viewer->titleLabel()->width());
+    QCOMPARE(rig.viewer->titleLabel()->toolTip(), rig.viewer->title());
 }
 
 // A capture's device is chosen in the device list like any other: Connect shows it, and the other
@@ -316,7 +320,7 @@ void TestCaptureViewer::devicesOfTheCaptureAreChosenLikeOthers() {
     QVERIFY(!rig.connections->session());
     // 0x31's own capacity (49.995 Ah full; 0x30's is 50.000).
     QCOMPARE(rig.liveText(QStringLiteral("total_capacity")), QStringLiteral("49.995"));
-    QVERIFY(rig.viewer->titleLabel()->text().contains(QLatin1String("0x31")));
+    QVERIFY(rig.viewer->title().contains(QLatin1String("0x31")));
 }
 
 // Choosing a live device ends the capture's showing (the panels are the device's again); the
