@@ -40,6 +40,16 @@ CaptureTimeline::CaptureTimeline(QList<CapturedExchange> exchanges)
         static_cast<CaptureSummary::Device &>(d) = counts;
         m_devices.append(d);
     }
+    // Each slave's readings in time order, once: the slider asks for them at every step.
+    for (qsizetype i = 0; i < m_exchanges.size(); ++i) {
+        if (carriesValues(m_exchanges.at(i)))
+            m_readings[m_exchanges.at(i).exchange.request.slave].append(i);
+    }
+    for (QList<qsizetype> &indexes : m_readings) {
+        std::stable_sort(indexes.begin(), indexes.end(), [this](qsizetype a, qsizetype b) {
+            return valuesTimeMs(m_exchanges.at(a)) < valuesTimeMs(m_exchanges.at(b));
+        });
+    }
     for (Device &d : m_devices) {
         const QList<const CapturedExchange *> readings = readingsOf(d.slave);
         // The span of the slave's readings, not of an unanswered probe before them.
@@ -69,10 +79,13 @@ const CaptureTimeline::Device *CaptureTimeline::device(quint8 slave) const {
 DecodedValues CaptureTimeline::valuesAt(quint8 slave, qint64 atMs) const {
     DecodedValues out;
     QHash<QString, qsizetype> row;
-    for (const CapturedExchange *e : readingsOf(slave)) {
-        if (valuesTimeMs(*e) > atMs)
-            continue;
-        for (const DecodedValue &v : e->values) {
+    const QList<qsizetype> indexes = m_readings.value(slave);
+    const auto end =
+        std::upper_bound(indexes.cbegin(), indexes.cend(), atMs, [this](qint64 at, qsizetype i) {
+            return at < valuesTimeMs(m_exchanges.at(i));
+        });
+    for (auto i = indexes.cbegin(); i != end; ++i) {
+        for (const DecodedValue &v : m_exchanges.at(*i).values) {
             const auto it = row.constFind(v.key);
             if (it == row.constEnd()) {
                 row.insert(v.key, out.size());
@@ -87,14 +100,8 @@ DecodedValues CaptureTimeline::valuesAt(quint8 slave, qint64 atMs) const {
 
 QList<const CapturedExchange *> CaptureTimeline::readingsOf(quint8 slave) const {
     QList<const CapturedExchange *> out;
-    for (const CapturedExchange &e : m_exchanges) {
-        if (e.exchange.request.slave == slave && carriesValues(e))
-            out.append(&e);
-    }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const CapturedExchange *a, const CapturedExchange *b) {
-                         return valuesTimeMs(*a) < valuesTimeMs(*b);
-                     });
+    for (const qsizetype i : m_readings.value(slave))
+        out.append(&m_exchanges.at(i));
     return out;
 }
 

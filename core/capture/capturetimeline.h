@@ -3,6 +3,7 @@
 #include "capturedexchange.h"
 #include "captureimporter.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -52,6 +53,7 @@ public:
 private:
     QList<CapturedExchange> m_exchanges;
     QList<Device> m_devices;
+    QHash<quint8, QList<qsizetype>> m_readings; // indexes into m_exchanges, in time order
     qint64 m_startMs = 0;
     qint64 m_endMs = 0;
 };
