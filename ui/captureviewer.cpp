@@ -4,7 +4,6 @@
 #include "device/connectionmanager.h"
 #include "livevaluespanel.h"
 #include "logging.h"
-#include "modbus/modbusframe.h"
 #include "models/devicelistmodel.h"
 #include "models/framelogmodel.h"
 
@@ -87,16 +86,11 @@ void CaptureViewer::open(const QString &path,
     m_framesShown = false;
     m_targets.devices->removeCaptured();
     // A slave that never answered was asked for, not found (the frames still show the asking).
-    // 0xFF is "whichever slave is there" (docs/protocol.md 4): BluPow's own identification asks it
-    // before it learns the device's address, so it is a device of its own only when nothing
-    // else answered.
     QList<quint8> found;
     for (const capture::CaptureTimeline::Device &d : m_timeline->devices()) {
         if (d.answered > 0)
             found.append(d.slave);
     }
-    if (found.size() > 1)
-        found.removeAll(modbus::kBroadcastSlave);
     for (const quint8 slave : std::as_const(found))
         m_targets.devices->addOrUpdate(deviceEntry(slave));
 

@@ -1,5 +1,7 @@
 #include "capturetimeline.h"
 
+#include "modbus/modbusframe.h"
+
 #include <QHash>
 #include <QSet>
 
@@ -45,11 +47,9 @@ CaptureTimeline::CaptureTimeline(QList<CapturedExchange> exchanges)
         if (carriesValues(m_exchanges.at(i)))
             m_readings[m_exchanges.at(i).exchange.request.slave].append(i);
     }
-    for (QList<qsizetype> &indexes : m_readings) {
-        std::stable_sort(indexes.begin(), indexes.end(), [this](qsizetype a, qsizetype b) {
-            return valuesTimeMs(m_exchanges.at(a)) < valuesTimeMs(m_exchanges.at(b));
-        });
-    }
+    for (QList<qsizetype> &indexes : m_readings)
+        sortByTime(indexes);
+    mergeBroadcast();
     for (Device &d : m_devices) {
         const QList<const CapturedExchange *> readings = readingsOf(d.slave);
         // The span of the slave's readings, not of an unanswered probe before them.
@@ -68,6 +68,36 @@ CaptureTimeline::CaptureTimeline(QList<CapturedExchange> exchanges)
             }
         }
     }
+}
+
+void CaptureTimeline::sortByTime(QList<qsizetype> &indexes) const {
+    std::stable_sort(indexes.begin(), indexes.end(), [this](qsizetype a, qsizetype b) {
+        return valuesTimeMs(m_exchanges.at(a)) < valuesTimeMs(m_exchanges.at(b));
+    });
+}
+
+void CaptureTimeline::mergeBroadcast() {
+    const auto broadcast = std::find_if(m_devices.begin(), m_devices.end(), [](const Device &d) {
+        return d.slave == modbus::kBroadcastSlave;
+    });
+    if (broadcast == m_devices.end())
+        return;
+    Device *only = nullptr;
+    for (Device &d : m_devices) {
+        if (d.slave == modbus::kBroadcastSlave || d.answered == 0)
+            continue;
+        if (only)
+            return; // two devices answer their own addresses: whose reply 0xFF got is unknown
+        only = &d;
+    }
+    if (!only)
+        return;
+    only->requests += broadcast->requests;
+    only->answered += broadcast->answered;
+    QList<qsizetype> &readings = m_readings[only->slave];
+    readings += m_readings.take(modbus::kBroadcastSlave);
+    sortByTime(readings);
+    m_devices.erase(broadcast);
 }
 
 const CaptureTimeline::Device *CaptureTimeline::device(quint8 slave) const {

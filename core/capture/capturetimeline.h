@@ -32,7 +32,8 @@ public:
     explicit CaptureTimeline(QList<CapturedExchange> exchanges);
 
     [[nodiscard]] const QList<CapturedExchange> &exchanges() const { return m_exchanges; }
-    // By slave id.
+    // By slave id. Requests to 0xFF count for the device that answered them when it is the only
+    // one (see mergeBroadcast()).
     [[nodiscard]] const QList<Device> &devices() const { return m_devices; }
     [[nodiscard]] const Device *device(quint8 slave) const;
     [[nodiscard]] bool isEmpty() const { return m_exchanges.isEmpty(); }
@@ -51,6 +52,12 @@ public:
     [[nodiscard]] static qint64 valuesTimeMs(const CapturedExchange &e);
 
 private:
+    // 0xFF is answered by the single attached device, whatever its own address (docs/protocol.md
+    // 4; BluPow's identification asks it before it learns the address): when exactly one other
+    // slave answered, the 0xFF exchanges are that device's and 0xFF is no device of its own.
+    void mergeBroadcast();
+    void sortByTime(QList<qsizetype> &indexes) const;
+
     QList<CapturedExchange> m_exchanges;
     QList<Device> m_devices;
     QHash<quint8, QList<qsizetype>> m_readings; // indexes into m_exchanges, in time order

@@ -96,6 +96,15 @@ struct Rig {
     }
 };
 
+// The frame log's lines for a capture: each request, its discarded bytes and its reply.
+int frameLines(const capture::CaptureTimeline &timeline) {
+    int lines = 0;
+    for (const capture::CapturedExchange &e : timeline.exchanges())
+        lines += 1 + (e.exchange.dropped.isEmpty() ? 0 : 1) +
+                 (e.exchange.responseFrame.isEmpty() ? 0 : 1);
+    return lines;
+}
+
 // Records the simulated battery through File > Record session into `path` (started before the
 // device: the transport is attached when its session appears). Check QTest::currentTestFailed().
 void recordSimulatedBattery(const QString &path, int frames) {
@@ -132,6 +141,7 @@ private Q_SLOTS:
     void sliderKeepsTheWidth();
     void devicesOfTheCaptureAreChosenLikeOthers();
     void liveDeviceTakesThePanelsBack();
+    void nextCaptureReplacesTheLast();
     void timelineValuesAt();
     void openRejectsWhatHoldsNoRequest();
 };
@@ -210,11 +220,7 @@ void TestCaptureViewer::opensWhatTheCaptureHolds() {
     QVERIFY(rig.chart.seriesPointCount(QStringLiteral("battery_voltage")) > 0);
 
     // Frames: each captured exchange as a request and its reply, annotated as live frames are.
-    qsizetype expected = 0;
-    for (const capture::CapturedExchange &e : timeline->exchanges())
-        expected += 1 + (e.exchange.responseFrame.isEmpty() ? 0 : 1) +
-                    (e.exchange.dropped.isEmpty() ? 0 : 1);
-    QCOMPARE(rig.frames.rowCount(), expected);
+    QCOMPARE(rig.frames.rowCount(), frameLines(*timeline));
     if (source == QLatin1String("real")) {
         QCOMPARE(rig.frames.rowCount(), 40); // 20 requests, 20 replies
         for (int row = 0; row < rig.frames.rowCount(); ++row)
@@ -350,6 +356,28 @@ void TestCaptureViewer::liveDeviceTakesThePanelsBack() {
     QVERIFY(rig.live.rowOfKey(QStringLiteral("battery_voltage")) >= 0);
 }
 
+// A second capture replaces the first: its devices, frames and chart only.
+void TestCaptureViewer::nextCaptureReplacesTheLast() {
+    REQUIRE_REAL_CAPTURE();
+    QTemporaryDir dir;
+    const QString recorded = dir.filePath(QStringLiteral("battery.btsnoop"));
+    recordSimulatedBattery(recorded, 30);
+    if (QTest::currentTestFailed())
+        return;
+    Rig rig;
+    QVERIFY(rig.open(realCapture()));
+    QVERIFY(rig.devices.rowOf(capture::captureDeviceAddress(0x31)) >= 0);
+    QVERIFY(rig.open(recorded));
+    QCOMPARE(rig.viewer->path(), recorded);
+    QVERIFY(rig.devices.rowOf(capture::captureDeviceAddress(0x31)) < 0);
+    const int row = rig.devices.rowOf(capture::captureDeviceAddress(0x30));
+    QVERIFY(row >= 0);
+    QVERIFY(rig.devices.device(row).name.contains(QLatin1String("battery.btsnoop")));
+    QCOMPARE(rig.frames.rowCount(), frameLines(*rig.viewer->timeline()));
+    // The simulated battery's cells (4 of them) and not the real packs' 15.
+    QCOMPARE(rig.liveText(QStringLiteral("cell_count")), QStringLiteral("4"));
+}
+
 // The values at a moment are each field's last reading up to it, keeping the reading's time.
 void TestCaptureViewer::timelineValuesAt() {
     const auto reading = [](quint8 slave, qint64 atMs, QList<std::pair<QString, double>> values) {
@@ -392,6 +420,25 @@ void TestCaptureViewer::timelineValuesAt() {
     QCOMPARE(at.at(0).value.toDouble(), 3.0);
     QCOMPARE(at.at(1).timestampMs, 2000); // b was last read at 2000
     QVERIFY(timeline.valuesAt(0x31, 3000).isEmpty());
+
+    // 0xFF's reply came from the one device that answers at its own address too.
+    const capture::CaptureTimeline probed({
+        reading(0xFF, 1500, {{QStringLiteral("v"), 13.2}}),
+        reading(0x30, 2000, {{QStringLiteral("a"), 1.0}}),
+    });
+    QCOMPARE(probed.devices().size(), 1);
+    QCOMPARE(probed.devices().first().slave, 0x30);
+    QCOMPARE(probed.devices().first().requests, 2);
+    QCOMPARE(probed.devices().first().firstMs, 1500);
+    QCOMPARE(probed.valuesAt(0x30, 2000).size(), 2);
+    // With two devices at their own addresses, whose reply 0xFF got is unknown: it stays apart.
+    const capture::CaptureTimeline two({
+        reading(0xFF, 1500, {{QStringLiteral("v"), 13.2}}),
+        reading(0x30, 2000, {{QStringLiteral("a"), 1.0}}),
+        reading(0x31, 2000, {{QStringLiteral("a"), 2.0}}),
+    });
+    QCOMPARE(two.devices().size(), 3);
+    QCOMPARE(two.valuesAt(0x30, 2000).size(), 1);
     QCOMPARE(capture::captureDeviceSlave(capture::captureDeviceAddress(0x31)),
              std::optional<quint8>(0x31));
     QCOMPARE(capture::captureDeviceSlave(QStringLiteral("sim:battery")), std::nullopt);
