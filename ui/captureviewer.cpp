@@ -229,6 +229,18 @@ void CaptureViewer::resizeEvent(QResizeEvent *event) {
     elideTitle();
 }
 
+void CaptureViewer::stopShowing() {
+    if (!m_shown)
+        return;
+    m_shown.reset();
+    m_framesShown = false;
+    hide();
+    m_targets.liveValues->setSession(nullptr);
+    m_targets.chart->setSession(nullptr);
+    m_targets.frames->clear();
+    Q_EMIT deviceShown({}, {});
+}
+
 void CaptureViewer::onSessionChanged(DeviceSession *session) {
     // A live device took the panels; the capture's devices stay listed to come back to.
     if (!session)

@@ -59,6 +59,9 @@ public Q_SLOTS:
     // What the device list's Connect does: shows a device of the open capture, connects to any
     // other.
     void connectOrShow(const blupow::DiscoveredDevice &device);
+    // What Disconnect does to a shown capture device: the panels empty, the capture's devices
+    // stay listed.
+    void stopShowing();
 
 public:
     [[nodiscard]] bool isShowing() const { return m_shown.has_value(); }
@@ -78,7 +81,8 @@ public:
     void setPositionMs(qint64 atMs);
 
 Q_SIGNALS:
-    // A device of the capture is now shown (for the title and the device list's marking).
+    // A device of the capture is now shown (for the title and the device list's marking); empty
+    // name and address when stopShowing() ended it.
     void deviceShown(const QString &name, const QString &address);
 
 protected:

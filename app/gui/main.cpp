@@ -245,6 +245,8 @@ int main(int argc, char *argv[]) {
                      });
     QObject::connect(devicesPanel, &DevicesPanel::disconnectRequested, &connections,
                      &ConnectionManager::disconnectDevice);
+    QObject::connect(devicesPanel, &DevicesPanel::disconnectRequested, captureViewer,
+                     &CaptureViewer::stopShowing);
     ScanController scans(&scanner, &deviceModel, devicesPanel);
     scans.setSimulatedDevicesListed(simulate);
     QObject::connect(&captures, &CaptureController::errorOccurred, &window,

@@ -67,6 +67,14 @@ struct Rig {
                          &CaptureViewer::open);
         QObject::connect(&devicesPanel, &DevicesPanel::connectRequested, viewer.get(),
                          &CaptureViewer::connectOrShow);
+        QObject::connect(&devicesPanel, &DevicesPanel::disconnectRequested, connections.get(),
+                         &ConnectionManager::disconnectDevice);
+        QObject::connect(&devicesPanel, &DevicesPanel::disconnectRequested, viewer.get(),
+                         &CaptureViewer::stopShowing);
+        QObject::connect(viewer.get(), &CaptureViewer::deviceShown, &devicesPanel,
+                         [this](const QString &, const QString &address) {
+                             devicesPanel.setConnectedAddress(address);
+                         });
         for (const DiscoveredDevice &d : SimulatedDevices::all())
             devices.addOrUpdate(d);
     }
@@ -327,6 +335,18 @@ void TestCaptureViewer::devicesOfTheCaptureAreChosenLikeOthers() {
     // 0x31's own capacity (49.995 Ah full; 0x30's is 50.000).
     QCOMPARE(rig.liveText(QStringLiteral("total_capacity")), QStringLiteral("49.995"));
     QVERIFY(rig.viewer->title().contains(QLatin1String("0x31")));
+
+    // Disconnect ends the showing as it ends a connection; the devices stay to come back to.
+    QVERIFY(rig.devicesPanel.disconnectAction()->isEnabled());
+    rig.devicesPanel.disconnectAction()->trigger();
+    QVERIFY(!rig.viewer->isShowing());
+    QVERIFY(rig.viewer->isHidden());
+    QCOMPARE(rig.live.rowCount(), 0);
+    QCOMPARE(rig.frames.rowCount(), 0);
+    QCOMPARE(rig.chart.recordedSamples(QStringLiteral("battery_voltage")), 0);
+    QCOMPARE(shown.last().at(1).toString(), QString());
+    QVERIFY(!rig.devicesPanel.disconnectAction()->isEnabled());
+    QVERIFY(rig.devices.rowOf(capture::captureDeviceAddress(0x31)) >= 0);
 }
 
 // Choosing a live device ends the capture's showing (the panels are the device's again); the
