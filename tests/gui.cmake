@@ -11,6 +11,10 @@ if(BLUPOW_BUILD_GUI)
     blupow_add_qtest(tst_panels SOURCES gui/tst_panels.cpp LIBS BluPow::ui LABELS gui TIMEOUT 120)
 endif()
 if(BLUPOW_BUILD_GUI)
+    blupow_add_qtest(tst_captureviewer SOURCES gui/tst_captureviewer.cpp LIBS BluPow::ui
+        LABELS gui capture TIMEOUT 120)
+endif()
+if(BLUPOW_BUILD_GUI)
     add_test(NAME gui_screenshot
         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/gui/check_screenshot.sh $<TARGET_FILE:blupow>)
     set_tests_properties(gui_screenshot PROPERTIES LABELS gui TIMEOUT 60)

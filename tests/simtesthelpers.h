@@ -1,13 +1,18 @@
 #pragma once
 
-// Shared by the simulator, transport and session tests: a simulator for one built-in model.
+// Shared by the simulator, transport, session and GUI tests: a simulator for one built-in model,
+// and a connection manager that reaches the simulated devices over a fast simulated link.
 
+#include "device/connectionmanager.h"
 #include "sim/devicesimulator.h"
 #include "sim/scenarios.h"
+#include "sim/simulateddevices.h"
+#include "sim/simulatedtransport.h"
 
 #include <QDateTime>
 #include <QTest>
 
+#include <memory>
 #include <optional>
 
 namespace blupow::testing {
@@ -44,6 +49,21 @@ inline QString modelName(const QString &model) {
 }
 inline QString modelName(const char *model) {
     return QString::fromLatin1(model);
+}
+
+// What the GUI's composition root builds, with the simulated devices answering at once.
+inline std::unique_ptr<ConnectionManager> fastSimulatedConnections(const RegisterMaps &maps,
+                                                                   int pollIntervalMs) {
+    DeviceSession::Options options;
+    options.pollIntervalMs = pollIntervalMs;
+    return std::make_unique<ConnectionManager>(
+        [maps](const DiscoveredDevice &d) -> std::unique_ptr<Transport> {
+            auto t = SimulatedDevices::makeTransport(d, maps);
+            if (t)
+                t->setLatency(SimulatedTransport::Latency::fast());
+            return t;
+        },
+        maps, options);
 }
 
 } // namespace blupow::testing

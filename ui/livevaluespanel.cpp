@@ -88,7 +88,11 @@ LiveValuesPanel::LiveValuesPanel(LiveValuesModel *model, QWidget *parent)
 }
 
 void LiveValuesPanel::updateHint() {
-    if (!m_session)
+    if (m_recordedAtMs && m_model->rowCount() == 0)
+        m_hint->setText(QStringLiteral(
+            "The capture holds no values of this device up to this moment: move the time slider "
+            "on."));
+    else if (!m_session && !m_recordedAtMs)
         m_hint->setText(
             QStringLiteral("Not connected. Choose a device under Devices and press Connect "
                            "(Ctrl+Return), or open a capture (File > Open capture, Ctrl+O)."));
@@ -102,6 +106,7 @@ void LiveValuesPanel::setSession(DeviceSession *session) {
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
+    m_recordedAtMs.reset();
     m_model->clear();
     updateHint();
     if (!session)
@@ -109,6 +114,12 @@ void LiveValuesPanel::setSession(DeviceSession *session) {
     connect(session, &DeviceSession::valuesUpdated, this, [this](const DecodedValues &values) {
         m_model->update(values, QDateTime::currentMSecsSinceEpoch());
     });
+}
+
+void LiveValuesPanel::showValuesAt(const DecodedValues &values, qint64 atMs) {
+    m_recordedAtMs = atMs;
+    m_model->update(values, atMs);
+    updateHint();
 }
 
 void LiveValuesPanel::setSearchText(const QString &text) {
@@ -214,6 +225,8 @@ void LiveValuesPanel::copySelection() {
 }
 
 void LiveValuesPanel::tickAges() {
+    if (m_recordedAtMs)
+        return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     // A cycle refreshes ages itself; only a silent link needs the extra repaint.
     if (m_model->rowCount() > 0 && now - m_model->lastUpdateMs() > kAgeTickMs + kAgeTickMs / 2)

@@ -1,8 +1,12 @@
 #pragma once
 
+#include "registers/decodedvalue.h"
+
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
+
+#include <optional>
 
 class QAction;
 class QLineEdit;
@@ -32,6 +36,12 @@ public:
     // The selected rows as tab-separated text (field, value, unit, raw, age, quality).
     [[nodiscard]] QString selectedText() const;
 
+    // The values of a recorded moment (a capture at its time slider's position): ages are
+    // measured from `atMs` and stand still until the next call or setSession(), as a capture
+    // does not age.
+    void showValuesAt(const DecodedValues &values, qint64 atMs);
+    [[nodiscard]] bool isShowingRecordedValues() const { return m_recordedAtMs.has_value(); }
+
 public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);
     void setSearchText(const QString &text);
@@ -58,6 +68,7 @@ private:
     QPointer<DeviceSession> m_session;
     // Ages keep moving while no cycle arrives (link down, backing off).
     QTimer m_ageTimer;
+    std::optional<qint64> m_recordedAtMs; // showValuesAt()'s moment; none while live
 };
 
 } // namespace blupow

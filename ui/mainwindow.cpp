@@ -71,6 +71,8 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
         "The values come from BluPow's built-in simulator, not from real equipment."));
     m_simulatedStatus->hide();
     centralLayout->addWidget(m_banner);
+    if (m_panels.captureBar)
+        centralLayout->addWidget(m_panels.captureBar);
     centralLayout->addWidget(m_panels.liveValues, 1);
     setCentralWidget(central);
     addPanel(m_panels.devices, QStringLiteral("Devices"), QStringLiteral("devicesDock"),
@@ -264,10 +266,6 @@ void MainWindow::buildMenus() {
     QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
     if (m_panels.openCapture)
         file->addAction(m_panels.openCapture);
-    if (!m_panels.replaySpeeds.isEmpty()) {
-        QMenu *speed = file->addMenu(QStringLiteral("Replay &speed"));
-        speed->addActions(m_panels.replaySpeeds);
-    }
     if (m_panels.record)
         file->addAction(m_panels.record);
     if (m_panels.openCapture || m_panels.record)

@@ -36,7 +36,7 @@ public:
         QAction *publish = nullptr;        // "Publish to Home Assistant…"
         QAction *openCapture = nullptr;    // "Open capture…"
         QAction *record = nullptr;         // "Record session…" (checkable)
-        QList<QAction *> replaySpeeds;     // File > Replay speed
+        QWidget *captureBar = nullptr;     // the open capture's time bar, over the values
     };
 
     explicit MainWindow(const Panels &panels, QWidget *parent = nullptr);

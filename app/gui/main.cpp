@@ -4,6 +4,7 @@
 
 #include "ble/devicescanner.h"
 #include "capturecontroller.h"
+#include "captureviewer.h"
 #include "chartpanel.h"
 #include "device/connectionmanager.h"
 #include "devicespanel.h"
@@ -48,6 +49,7 @@ struct Invocation {
     QString screenshot;
     int screenshotDelayMs = 2500;
     QString settingsFile;
+    QString capture; // opened at start instead of connecting to a device
     bool verbose = false;
 };
 
@@ -93,7 +95,16 @@ std::optional<Invocation> parseArguments(const QApplication &app, QString *error
     const QCommandLineOption verbose(QStringLiteral("verbose"),
                                      QStringLiteral("Debug logging per module."));
     parser.addOptions({screenshot, delay, settings, verbose});
+    parser.addPositionalArgument(QStringLiteral("capture"),
+                                 QStringLiteral("A btsnoop capture to open at start, as File > "
+                                                "Open capture does."),
+                                 QStringLiteral("[capture]"));
     parser.process(args); // exits on --help, --version and unknown options
+    if (parser.positionalArguments().size() > 1) {
+        *error = QStringLiteral("one capture at a time");
+        return std::nullopt;
+    }
+    inv.capture = parser.positionalArguments().value(0);
     inv.screenshot = parser.value(screenshot);
     bool ok = false;
     inv.screenshotDelayMs = parser.value(delay).toInt(&ok);
@@ -179,14 +190,18 @@ int main(int argc, char *argv[]) {
     auto *publishAction = new QAction(QStringLiteral("&Publish to Home Assistant…"));
     publishAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
 
-    // File > Open capture / Record session: a replay is one more kind of transport, but the user
-    // picks a file rather than a device, so it is handed to the connection directly.
+    // File > Open capture / Record session. An open capture's devices are listed with the others;
+    // choosing one shows its recorded values (CaptureViewer), no connection is made.
     CaptureController captures(&connections, maps);
+    auto *captureViewer =
+        new CaptureViewer(&connections, {&deviceModel, livePanel, chartPanel, &frameModel}, maps);
+    QObject::connect(&captures, &CaptureController::captureOpened, captureViewer,
+                     &CaptureViewer::open);
 
     // The window owns the panels (in its docks) and, from here on, the action.
     MainWindow window({devicesPanel, livePanel, chartPanel, framesPanel, linkPanel, console,
                        settingsPanel, publishAction, captures.openAction(), captures.recordAction(),
-                       captures.speedActions()});
+                       captureViewer});
     publishAction->setParent(&window);
     window.setPublisher(&publisher);
     QObject::connect(&captures, &CaptureController::recordingChanged, &window,
@@ -220,10 +235,18 @@ int main(int argc, char *argv[]) {
                      });
     QObject::connect(&connections, &ConnectionManager::errorOccurred, devicesPanel,
                      &DevicesPanel::setMessage);
-    QObject::connect(devicesPanel, &DevicesPanel::connectRequested, &connections,
-                     &ConnectionManager::connectTo);
+    QObject::connect(devicesPanel, &DevicesPanel::connectRequested, captureViewer,
+                     &CaptureViewer::connectOrShow);
+    QObject::connect(captureViewer, &CaptureViewer::deviceShown, &window,
+                     [&](const QString &name, const QString &address) {
+                         devicesPanel->setConnectedAddress(address);
+                         devicesPanel->selectAddress(address);
+                         window.showDevice(name, false);
+                     });
     QObject::connect(devicesPanel, &DevicesPanel::disconnectRequested, &connections,
                      &ConnectionManager::disconnectDevice);
+    QObject::connect(devicesPanel, &DevicesPanel::disconnectRequested, captureViewer,
+                     &CaptureViewer::stopShowing);
     ScanController scans(&scanner, &deviceModel, devicesPanel);
     scans.setSimulatedDevicesListed(simulate);
     QObject::connect(&captures, &CaptureController::errorOccurred, &window,
@@ -275,10 +298,13 @@ int main(int argc, char *argv[]) {
 
     window.showWithLayout(settings.windowGeometry(), settings.windowState());
 
-    // Start showing live data at once: the requested model, else the last device if it can be
-    // reached, else the demo inverter when there is nothing else to talk to.
+    // Start showing data at once: a capture named on the command line, else the requested model,
+    // else the last device if it can be reached, else the demo inverter when there is nothing
+    // else to talk to.
     std::optional<DiscoveredDevice> initial;
-    if (inv->simulate && !inv->simulateModel.isEmpty())
+    if (!inv->capture.isEmpty())
+        captures.openCapture(inv->capture);
+    else if (inv->simulate && !inv->simulateModel.isEmpty())
         initial = SimulatedDevices::byModel(inv->simulateModel);
     else if (const int row = deviceModel.rowOf(settings.lastDeviceAddress()); row >= 0)
         initial = deviceModel.device(row);

@@ -1,5 +1,6 @@
 #include "devicelistmodel.h"
 
+#include "capture/capturetimeline.h"
 #include "registers/family.h"
 
 namespace blupow {
@@ -47,6 +48,9 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const {
         case FamilyColumn:
             return familyGuessText(d);
         case KindColumn: {
+            if (capture::isCaptureDeviceAddress(d.address))
+                return data(index, ConnectedRole).toBool() ? QStringLiteral("capture, shown")
+                                                           : QStringLiteral("capture");
             const QString kind =
                 d.simulated ? QStringLiteral("simulated") : QStringLiteral("Bluetooth");
             return data(index, ConnectedRole).toBool() ? kind + QStringLiteral(", connected")
@@ -63,6 +67,8 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const {
     case Qt::ToolTipRole:
         if (index.column() == FamilyColumn)
             return familyGuessText(d);
+        if (capture::isCaptureDeviceAddress(d.address))
+            return QStringLiteral("Found in the open capture: its recorded values, no link");
         return d.simulated ? QStringLiteral("Built-in simulator: no hardware needed")
                            : QStringLiteral("Seen by the Bluetooth scan");
     case Qt::TextAlignmentRole:
@@ -125,8 +131,20 @@ void DeviceListModel::setConnectedAddress(const QString &address) {
 }
 
 void DeviceListModel::clearScanned() {
+    // A capture's devices stay until another capture replaces them (removeCaptured()).
+    removeWhere([](const DiscoveredDevice &d) {
+        return !d.simulated && !capture::isCaptureDeviceAddress(d.address);
+    });
+}
+
+void DeviceListModel::removeCaptured() {
+    removeWhere(
+        [](const DiscoveredDevice &d) { return capture::isCaptureDeviceAddress(d.address); });
+}
+
+void DeviceListModel::removeWhere(const std::function<bool(const DiscoveredDevice &)> &match) {
     for (int row = static_cast<int>(m_devices.size()) - 1; row >= 0; --row) {
-        if (m_devices.at(row).simulated)
+        if (!match(m_devices.at(row)))
             continue;
         beginRemoveRows({}, row, row);
         m_devices.removeAt(row);

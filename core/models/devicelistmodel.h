@@ -5,6 +5,8 @@
 #include <QAbstractTableModel>
 #include <QList>
 
+#include <functional>
+
 namespace blupow {
 
 // The devices the user can pick: what the scanner saw, and the built-in simulated devices.
@@ -32,8 +34,11 @@ public:
                                       int role = Qt::DisplayRole) const override;
 
     void addOrUpdate(const DiscoveredDevice &device);
-    // Removes every device that is not simulated (a new scan starts from what it sees).
+    // Removes every device the scan found (a new scan starts from what it sees); the simulated
+    // devices and those of an open capture stay.
     void clearScanned();
+    // Removes the devices of the open capture (another capture replaces them).
+    void removeCaptured();
     void clear();
     // The device the app is connected to (its Link column says so); empty = none.
     void setConnectedAddress(const QString &address);
@@ -44,6 +49,8 @@ public:
     [[nodiscard]] DiscoveredDevice device(int row) const { return m_devices.value(row); }
 
 private:
+    void removeWhere(const std::function<bool(const DiscoveredDevice &)> &match);
+
     QList<DiscoveredDevice> m_devices;
     QString m_connected;
 };

@@ -1,7 +1,7 @@
 // The panels driven offscreen against the built-in simulator: the whole stack from simulated
 // BLE notifications to widgets, no Bluetooth needed.
 
-#include "capture/replaytransport.h"
+#include "../simtesthelpers.h"
 #include "capturecontroller.h"
 #include "chartpanel.h"
 #include "device/connectionmanager.h"
@@ -84,16 +84,7 @@ struct Rig {
     bool answer = true;
 
     Rig() {
-        DeviceSession::Options options;
-        options.pollIntervalMs = 200;
-        connections = std::make_unique<ConnectionManager>(
-            [this](const DiscoveredDevice &d) -> std::unique_ptr<Transport> {
-                auto t = SimulatedDevices::makeTransport(d, maps);
-                if (t)
-                    t->setLatency(SimulatedTransport::Latency::fast());
-                return t;
-            },
-            maps, options);
+        connections = testing::fastSimulatedConnections(maps, 200);
         QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &livePanel,
                          &LiveValuesPanel::setSession);
         QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &framesPanel,
@@ -147,8 +138,7 @@ struct Window {
     QAction *publish = new QAction(QStringLiteral("Publish"));
     MainWindow window{{new DevicesPanel(&devices), new LiveValuesPanel(&live), new ChartPanel,
                        new FramesPanel(&frames), new LinkHealthPanel, new RegisterConsole,
-                       new SettingsPanel, publish, captures.openAction(), captures.recordAction(),
-                       captures.speedActions()}};
+                       new SettingsPanel, publish, captures.openAction(), captures.recordAction()}};
 
     Window() { publish->setParent(&window); }
 
@@ -209,7 +199,6 @@ private Q_SLOTS:
     void layoutSurvivesARestart();
     void nothingLeaksToTheNextSource_data();
     void nothingLeaksToTheNextSource();
-    void recordedSessionReplays();
     void settingsPanelListsWritableFields_data();
     void settingsPanelListsWritableFields();
     void settingsPanelWritesAfterConfirmation_data();
@@ -1513,66 +1502,6 @@ void TestPanels::expertModeRawWrite() {
     QCOMPARE(rig.asked.size(), asked + 1); // only the expert-mode warning, no write preview
 }
 
-// File > Record session, then File > Open capture on that file: the replay becomes the active
-// connection and fills the same panels as the live device did.
-void TestPanels::recordedSessionReplays() {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("session.btsnoop"));
-    const QString key = QStringLiteral("pv_voltage");
-    {
-        Rig rig;
-        CaptureController captures(rig.connections.get(), rig.maps);
-        QSignalSpy recording(&captures, &CaptureController::recordingChanged);
-        QSignalSpy status(&captures, &CaptureController::statusMessage);
-        // Started before the device: the transport is attached when its session appears.
-        QVERIFY(captures.startRecording(path));
-        QVERIFY(captures.recordAction()->isChecked());
-        QCOMPARE(captures.recordingPath(), path);
-        QVERIFY(status.last().first().toString().contains(path));
-        rig.connectTo(QStringLiteral("controller"));
-        QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowOfKey(key) >= 0, kWaitMs);
-        QTRY_VERIFY_WITH_TIMEOUT(rig.frames.rowCount() >= 6, kWaitMs);
-        captures.stopRecording();
-        QVERIFY(!captures.isRecording());
-        QVERIFY(!captures.recordAction()->isChecked());
-        QCOMPARE(recording.size(), 2);
-    }
-    QVERIFY(QFileInfo(path).size() > 0);
-
-    Rig rig;
-    CaptureController captures(rig.connections.get(), rig.maps);
-    QSignalSpy errors(&captures, &CaptureController::errorOccurred);
-    captures.speedActions().last()->trigger(); // as fast as possible
-    QCOMPARE(captures.speed(), 0.0);
-    QVERIFY(rig.live.rowOfKey(key) < 0);
-    QCOMPARE(rig.frames.rowCount(), 0);
-    QSignalSpy opened(&captures, &CaptureController::captureOpened);
-    QVERIFY(captures.openCapture(path));
-    QVERIFY(captures.isImporting()); // on a worker thread; the GUI keeps running
-    QVERIFY(!captures.openAction()->isEnabled());
-    QVERIFY(opened.wait(kWaitMs));
-    QCOMPARE(opened.first().first().toString(), path);
-    QVERIFY(captures.openAction()->isEnabled());
-    QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
-    QVERIFY(rig.connections->session());
-    QVERIFY(captures.replay());
-    QCOMPARE(rig.connections->transport(), captures.replay());
-    QCOMPARE(captures.replay()->speed(), 0.0);
-    QTRY_VERIFY_WITH_TIMEOUT(rig.live.rowOfKey(key) >= 0, kWaitMs);
-    bool numeric = false;
-    rig.live.index(rig.live.rowOfKey(key), LiveValuesModel::ValueColumn)
-        .data()
-        .toString()
-        .toDouble(&numeric);
-    QVERIFY(numeric);
-    QTRY_VERIFY_WITH_TIMEOUT(rig.frames.rowCount() >= 6, kWaitMs);
-    QVERIFY(captures.replay()->repliesPlayed() > 0);
-    captures.setSpeed(2.0);
-    QCOMPARE(captures.replay()->speed(), 2.0);
-    QVERIFY(captures.speedActions().at(1)->isChecked());
-}
-
 void TestPanels::openCaptureRejects_data() {
     QTest::addColumn<QByteArray>("content"); // empty: no file at all
     QTest::addColumn<bool>("create");
@@ -1610,7 +1539,6 @@ void TestPanels::openCaptureRejects() {
     QVERIFY(!message.contains(QLatin1Char('\n')));
     // The connection that was active stays.
     QCOMPARE(rig.connections->session(), live);
-    QVERIFY(!captures.replay());
 }
 
 QTEST_MAIN(TestPanels)
