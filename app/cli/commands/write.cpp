@@ -111,7 +111,8 @@ int runWrite(const QStringList &arguments) {
                 if (ok)
                     run.finish(ExitOk);
                 else
-                    run.fail(msg, ExitFailure);
+                    run.fail(msg, writer->state() == SettingsWriter::State::Refused ? ExitBadInput
+                                                                                    : ExitFailure);
             });
         QString why;
         const bool started = load ? writer->prepareLoadSwitch(loadOn, &why)
