@@ -1,6 +1,7 @@
 #include "device/connectionmanager.h"
 #include "sim/simulateddevices.h"
 #include "sim/simulatedtransport.h"
+#include "simconnections.h"
 
 #include <QPointer>
 #include <QSignalSpy>
@@ -11,16 +12,7 @@ using namespace blupow;
 namespace {
 
 std::unique_ptr<ConnectionManager> makeManager(const RegisterMaps &maps) {
-    DeviceSession::Options options;
-    options.pollIntervalMs = 100;
-    return std::make_unique<ConnectionManager>(
-        [maps](const DiscoveredDevice &d) -> std::unique_ptr<Transport> {
-            auto t = SimulatedDevices::makeTransport(d, maps);
-            if (t)
-                t->setLatency(SimulatedTransport::Latency::fast());
-            return t;
-        },
-        maps, options);
+    return testing::simulatedConnections(maps, 100);
 }
 
 } // namespace

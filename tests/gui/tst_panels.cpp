@@ -1,6 +1,7 @@
 // The panels driven offscreen against the built-in simulator: the whole stack from simulated
 // BLE notifications to widgets, no Bluetooth needed.
 
+#include "../simconnections.h"
 #include "capture/replaytransport.h"
 #include "capturecontroller.h"
 #include "chartpanel.h"
@@ -80,16 +81,7 @@ struct Rig {
     bool answer = true;
 
     Rig() {
-        DeviceSession::Options options;
-        options.pollIntervalMs = 200;
-        connections = std::make_unique<ConnectionManager>(
-            [this](const DiscoveredDevice &d) -> std::unique_ptr<Transport> {
-                auto t = SimulatedDevices::makeTransport(d, maps);
-                if (t)
-                    t->setLatency(SimulatedTransport::Latency::fast());
-                return t;
-            },
-            maps, options);
+        connections = testing::simulatedConnections(maps, 200);
         QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &livePanel,
                          &LiveValuesPanel::setSession);
         QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &framesPanel,
@@ -103,8 +95,9 @@ struct Rig {
         QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &settings,
                          &SettingsPanel::setSession);
         const auto confirm = [this](const QString &title, const QString &text,
+                                    const QString &details,
                                     const std::function<void(bool)> &reply) {
-            asked.append(title + QLatin1Char('\n') + text);
+            asked.append(title + QLatin1Char('\n') + text + QLatin1Char('\n') + details);
             reply(answer);
         };
         settings.writeFlow()->setConfirm(confirm);
@@ -1006,7 +999,7 @@ void TestPanels::settingsPanelListsWritableFields_data() {
                                 << "to" << true;
     QTest::newRow("inverter") << "inverter"
                               << "output_priority"
-                              << "sbu" << false;
+                              << "(SBU)" << false;
     QTest::newRow("dcc") << "dcc"
                          << "charging_current_limit"
                          << "to" << false;
@@ -1075,7 +1068,9 @@ void TestPanels::settingsPanelWritesAfterConfirmation() {
     QVERIFY2(rig.settings.statusText().startsWith(confirm ? QLatin1String("Done")
                                                           : QLatin1String("Not done")),
              qPrintable(rig.settings.statusText()));
-    QVERIFY(rig.settings.changedKeys().isEmpty());
+    // Written: the editor shows the device's new value. Declined: the edit is still there.
+    QCOMPARE(rig.settings.changedKeys(), confirm ? QStringList{} : QStringList{key});
+    QCOMPARE(rig.settings.editorText(key), QStringLiteral("14.1"));
 }
 
 void TestPanels::settingsPanelLoadSwitch() {
