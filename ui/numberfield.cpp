@@ -36,6 +36,7 @@ QString NumberField::error() const {
 
 void NumberField::setValue(double x) {
     setText(QString::number(x, 'f', m_decimals));
+    updateValidity(); // also when the caller blocks signals while it fills the field
 }
 
 void NumberField::keyPressEvent(QKeyEvent *event) {
@@ -55,13 +56,14 @@ void NumberField::keyPressEvent(QKeyEvent *event) {
 }
 
 void NumberField::updateValidity() {
-    const bool valid = isValid();
+    // Empty and untouched (nothing read yet) is not an error worth red.
+    const bool valid = isValid() || (text().isEmpty() && !isModified());
     setProperty("invalid", !valid);
     // Red with dark text reads the same on light and dark themes; the tooltip says why.
     setStyleSheet(valid ? QString()
                         : QStringLiteral("QLineEdit { border: 2px solid #c62828; "
                                          "background: #fdecea; color: #000000; }"));
-    setToolTip(error());
+    setToolTip(valid ? QString() : error());
 }
 
 } // namespace blupow

@@ -128,6 +128,7 @@ void TestSettingsPanel::typedNumbersKeptAndExplained() {
     QTest::keyClicks(field, typed);
     QCOMPARE(field->text(), typed); // what was typed, never clamped
     QCOMPARE(rig.settings.changedKeys(), QStringList{key});
+    QCOMPARE(field->property("invalid").toBool(), !field->isValid()); // red only when wrong
     if (problem.isEmpty()) {
         QVERIFY2(rig.settings.problems().isEmpty(),
                  qPrintable(rig.settings.problems().join(u'\n')));
@@ -361,6 +362,14 @@ void TestSettingsPanel::fitsALaptopScreen() {
     QVERIFY2(width <= table->viewport()->width(),
              qPrintable(QStringLiteral("%1 > %2").arg(width).arg(table->viewport()->width())));
     QVERIFY(table->horizontalHeader()->sectionSize(SettingsPanel::AboutColumn) >= 200);
+    // Only the wrong value is marked, not every field the device filled in.
+    for (int row = 0; row < table->rowCount(); ++row) {
+        const auto *field =
+            qobject_cast<const NumberField *>(table->cellWidget(row, SettingsPanel::NewColumn));
+        if (field)
+            QVERIFY2(field->property("invalid").toBool() == (row == rig.settings.rowOf(key)),
+                     qPrintable(field->accessibleName()));
+    }
     if (const QString dir = qEnvironmentVariable("BLUPOW_SCREENSHOT_DIR"); !dir.isEmpty())
         QVERIFY(rig.settings.grab().save(dir + QStringLiteral("/settings-%1.png").arg(model)));
 }
