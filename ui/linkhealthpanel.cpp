@@ -1,6 +1,7 @@
 #include "linkhealthpanel.h"
 
-#include <QDoubleSpinBox>
+#include "numberfield.h"
+
 #include <QFormLayout>
 #include <QLabel>
 
@@ -11,21 +12,26 @@ namespace blupow {
 LinkHealthPanel::LinkHealthPanel(QWidget *parent)
     : QWidget(parent)
     , m_summary(new QLabel(this))
-    , m_pollInterval(new QDoubleSpinBox(this)) {
+    // 0.2 s is about the fastest a BT-2 answers a whole controller cycle (bench_pollcycle); an
+    // hour is the longest AppSettings keeps. Typed text is kept and explained when it is out of
+    // that range, as in the settings panel, instead of being clamped by a spin box.
+    , m_pollInterval(new NumberField(QStringLiteral("Poll interval"), NumberRange{0.2, 3600.0}, 0.5,
+                                     1, QStringLiteral("s"), this)) {
     auto *form = new QFormLayout(this);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    // 0.2 s is about the fastest a BT-2 answers a whole controller cycle (bench_pollcycle); an
-    // hour is the longest AppSettings keeps.
-    m_pollInterval->setRange(0.2, 3600.0);
-    m_pollInterval->setDecimals(1);
-    m_pollInterval->setSingleStep(0.5);
-    m_pollInterval->setSuffix(QStringLiteral(" s"));
-    m_pollInterval->setKeyboardTracking(false);
-    m_pollInterval->setAccessibleName(QStringLiteral("Poll interval"));
-    m_pollInterval->setToolTip(QStringLiteral("Time from the start of one poll cycle to the next"));
-    form->addRow(QStringLiteral("&Poll every:"), m_pollInterval);
-    connect(m_pollInterval, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
-        Q_EMIT pollIntervalChanged(static_cast<int>(std::lround(seconds * 1000.0)));
+    m_pollInterval->setHelp(
+        QStringLiteral("Time from the start of one poll cycle to the next, in seconds"));
+    form->addRow(QStringLiteral("&Poll every (s):"), m_pollInterval);
+    connect(m_pollInterval, &QLineEdit::editingFinished, this, [this] {
+        const auto seconds = m_pollInterval->value();
+        if (!seconds)
+            return;
+        // Leaving the field unchanged is not a change.
+        const int ms = static_cast<int>(std::lround(*seconds * 1000.0));
+        if (ms != m_shownMs) {
+            m_shownMs = ms;
+            Q_EMIT pollIntervalChanged(ms);
+        }
     });
     const QList<QPair<QString, QString>> rows{
         {QStringLiteral("state"), QStringLiteral("State")},
@@ -55,7 +61,7 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
 }
 
 void LinkHealthPanel::setPollInterval(int ms) {
-    const QSignalBlocker block(m_pollInterval);
+    m_shownMs = ms;
     m_pollInterval->setValue(ms / 1000.0);
 }
 

@@ -63,7 +63,12 @@ void NumberField::updateValidity() {
     setStyleSheet(valid ? QString()
                         : QStringLiteral("QLineEdit { border: 2px solid #c62828; "
                                          "background: #fdecea; color: #000000; }"));
-    setToolTip(valid ? QString() : error());
+    setToolTip(valid ? m_help : error());
+}
+
+void NumberField::setHelp(const QString &help) {
+    m_help = help;
+    updateValidity();
 }
 
 } // namespace blupow

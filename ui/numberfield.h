@@ -28,6 +28,8 @@ public:
     // Shows `x` with the field's decimals, as the device's value is shown.
     void setValue(double x);
     [[nodiscard]] NumberRange range() const { return m_range; }
+    // The tooltip while the text is valid (an invalid text shows why instead).
+    void setHelp(const QString &help);
 
 Q_SIGNALS:
     // Every edit, valid or not (typing, stepping, setValue()).
@@ -44,6 +46,7 @@ private:
     double m_step;
     int m_decimals;
     QString m_unit;
+    QString m_help;
 };
 
 } // namespace blupow

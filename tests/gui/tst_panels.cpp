@@ -18,6 +18,7 @@
 #include "models/framelogmodel.h"
 #include "models/livevaluesmodel.h"
 #include "mqtt/sessionpublisher.h"
+#include "numberfield.h"
 #include "registerconsole.h"
 #include "settingspanel.h"
 #include "sim/scenarios.h"
@@ -566,15 +567,30 @@ void TestPanels::registerConsoleReads() {
 
 void TestPanels::pollIntervalControl() {
     LinkHealthPanel panel;
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
     QSignalSpy changed(&panel, &LinkHealthPanel::pollIntervalChanged);
     panel.setPollInterval(5000);
-    QCOMPARE(panel.pollIntervalBox()->value(), 5.0);
+    NumberField *field = panel.pollIntervalBox();
+    QCOMPARE(field->value(), std::optional<double>(5.0));
     QVERIFY(changed.isEmpty()); // showing the setting is not changing it
-    panel.pollIntervalBox()->setValue(2.5);
+    field->selectAll();
+    QTest::keyClicks(field, QStringLiteral("2.5"));
+    QTest::keyClick(field, Qt::Key_Return);
     QCOMPARE(changed.size(), 1);
     QCOMPARE(changed.first().first().toInt(), 2500);
-    panel.pollIntervalBox()->setValue(0.01); // clamped to what a BT-2 can do
-    QCOMPARE(changed.last().first().toInt(), 200);
+    // Faster than a BT-2 can answer, or not a number: kept as typed, explained, not applied (a
+    // spin box made 0.01 into 0.2 and 99999 into 9999 without a word).
+    for (const QString &typed :
+         {QStringLiteral("0.01"), QStringLiteral("99999"), QStringLiteral("nan")}) {
+        field->selectAll();
+        QTest::keyClicks(field, typed);
+        QTest::keyClick(field, Qt::Key_Return);
+        QCOMPARE(field->text(), typed);
+        QVERIFY2(field->error().contains(QLatin1String("from 0.2 to 3600")),
+                 qPrintable(field->error()));
+    }
+    QCOMPARE(changed.size(), 1);
 }
 
 void TestPanels::staleValuesMarked() {
