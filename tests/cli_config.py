@@ -46,6 +46,21 @@ rc, out, err = run("write", sim, "--key", "float_voltage", "--value", "19", "--y
 check("out of range refused", rc == 3 and "refused, nothing sent" in err and "frame" not in out
       and one_line_error(err), f"rc={rc} {out} {err}")
 
+# Inside its own range but above the boost voltage the device holds (14.4 V): the device's
+# set-points are read, and the write is refused before any write frame; the recording of the
+# whole session proves it.
+with tempfile.TemporaryDirectory() as tmp:
+    rec = str(Path(tmp) / "refused.btsnoop")
+    rc, out, err = run("write", sim, "--key", "float_voltage", "--value", "15.5", "--yes",
+                       "--record", rec)
+    check("set-point order refused", rc == 3 and "refused, nothing written" in err
+          and "Boost voltage 14.4 V (now on the device)" in err and one_line_error(err),
+          f"rc={rc} {out} {err}")
+    rc, out, err = run("import", "--json", rec)
+    functions = [e["function"] for e in json.loads(out)["exchanges"]] if rc == 0 else []
+    check("set-point order: no write frame sent", rc == 0 and functions
+          and all(f == 3 for f in functions), f"rc={rc} {functions} {err}")
+
 rc, out, err = run("write", sim, "--register", "0x0101", "--value", "12", "--yes")
 check("read-only refused", rc == 3 and "read-only" in err, f"rc={rc} {err}")
 
@@ -120,6 +135,21 @@ with tempfile.TemporaryDirectory() as tmp:
           rc == 0 and doc.get("ok") and sorted(c["key"] for c in changes) ==
           ["boost_time", "float_voltage"] and all(c["status"] == "verified" for c in changes),
           f"rc={rc} {out} {err}")
+
+    # A backup edited to float above boost is refused as a whole, before anything is written.
+    crossed = json.loads(a.read_text())
+    for f in crossed["fields"]:
+        if f["key"] == "float_voltage":
+            f["raw"] = [150]
+            f.pop("text", None)
+            f.pop("value", None)
+    c = Path(tmp) / "crossed.json"
+    c.write_text(json.dumps(crossed))
+    rc, out, err = run("restore", str(c), sim, "--yes", "--json")
+    doc = json.loads(out) if out.strip() else {}
+    check("restore out of order refused", rc == 3 and not doc.get("ok", True)
+          and all(ch["status"] == "not attempted" for ch in doc.get("changes", []))
+          and "must be at most" in err, f"rc={rc} {out} {err}")
 
     rc, out, err = run("restore", str(a), sim, "--yes")
     check("restore of an unchanged backup writes nothing", rc == 0 and "nothing to restore" in out,

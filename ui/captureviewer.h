@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ble/discovereddevice.h"
+#include "device/discovereddevice.h"
 #include "capture/capturetimeline.h"
 #include "registers/registermap.h"
 

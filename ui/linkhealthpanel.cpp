@@ -1,6 +1,7 @@
 #include "linkhealthpanel.h"
 
-#include <QDoubleSpinBox>
+#include "numberfield.h"
+
 #include <QFormLayout>
 #include <QLabel>
 #include <QScrollArea>
@@ -13,7 +14,11 @@ namespace blupow {
 LinkHealthPanel::LinkHealthPanel(QWidget *parent)
     : QWidget(parent)
     , m_summary(new QLabel(this))
-    , m_pollInterval(new QDoubleSpinBox(this)) {
+    // 0.2 s is about the fastest a BT-2 answers a whole controller cycle (bench_pollcycle); an
+    // hour is the longest AppSettings keeps. Typed text is kept and explained when it is out of
+    // that range, as in the settings panel, instead of being clamped by a spin box.
+    , m_pollInterval(new NumberField(QStringLiteral("Poll interval"), NumberRange{0.2, 3600.0}, 0.5,
+                                     1, QStringLiteral("s"), this)) {
     // In a short dock (the 1024x700 layout) the rows scroll rather than squeeze: squeezed, the
     // form cut each wrapped value to its first line ("polling (5 blocks", "66 ms (mean 48").
     auto *scroll = new QScrollArea(this);
@@ -30,18 +35,19 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(scroll);
-    // 0.2 s is about the fastest a BT-2 answers a whole controller cycle (bench_pollcycle); an
-    // hour is the longest AppSettings keeps.
-    m_pollInterval->setRange(0.2, 3600.0);
-    m_pollInterval->setDecimals(1);
-    m_pollInterval->setSingleStep(0.5);
-    m_pollInterval->setSuffix(QStringLiteral(" s"));
-    m_pollInterval->setKeyboardTracking(false);
-    m_pollInterval->setAccessibleName(QStringLiteral("Poll interval"));
-    m_pollInterval->setToolTip(QStringLiteral("Time from the start of one poll cycle to the next"));
-    form->addRow(QStringLiteral("&Poll every:"), m_pollInterval);
-    connect(m_pollInterval, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
-        Q_EMIT pollIntervalChanged(static_cast<int>(std::lround(seconds * 1000.0)));
+    m_pollInterval->setHelp(
+        QStringLiteral("Time from the start of one poll cycle to the next, in seconds"));
+    form->addRow(QStringLiteral("&Poll every (s):"), m_pollInterval);
+    connect(m_pollInterval, &QLineEdit::editingFinished, this, [this] {
+        const auto seconds = m_pollInterval->value();
+        if (!seconds)
+            return;
+        // Leaving the field unchanged is not a change.
+        const int ms = static_cast<int>(std::lround(*seconds * 1000.0));
+        if (ms != m_shownMs) {
+            m_shownMs = ms;
+            Q_EMIT pollIntervalChanged(ms);
+        }
     });
     const QList<QPair<QString, QString>> rows{
         {QStringLiteral("state"), QStringLiteral("State")},
@@ -72,7 +78,7 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
 }
 
 void LinkHealthPanel::setPollInterval(int ms) {
-    const QSignalBlocker block(m_pollInterval);
+    m_shownMs = ms;
     m_pollInterval->setValue(ms / 1000.0);
 }
 

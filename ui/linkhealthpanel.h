@@ -5,10 +5,11 @@
 #include <QPointer>
 #include <QWidget>
 
-class QDoubleSpinBox;
 class QLabel;
 
 namespace blupow {
+
+class NumberField;
 
 // How well the link is doing: session state, round-trip time, success rate, CRC errors,
 // timeouts, exceptions, reconnects, RSSI. Also owns the one-line summary for the status bar, and
@@ -22,7 +23,7 @@ public:
     // A label kept in step with this panel, for the main window's status bar.
     [[nodiscard]] QLabel *statusSummary() const { return m_summary; }
     [[nodiscard]] QString text(const QString &name) const; // a row's current value, by name
-    [[nodiscard]] QDoubleSpinBox *pollIntervalBox() const { return m_pollInterval; }
+    [[nodiscard]] NumberField *pollIntervalBox() const { return m_pollInterval; }
 
 public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);
@@ -42,7 +43,8 @@ private:
 
     QHash<QString, QLabel *> m_rows;
     QLabel *m_summary;
-    QDoubleSpinBox *m_pollInterval;
+    NumberField *m_pollInterval;
+    int m_shownMs = -1; // the interval shown, as set or last typed
     QPointer<DeviceSession> m_session;
     QString m_stateText = QStringLiteral("not connected");
     QString m_deviceText;

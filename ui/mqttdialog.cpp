@@ -1,6 +1,7 @@
 #include "mqttdialog.h"
 
 #include "passwordstore.h"
+#include "parse/numberparse.h"
 #include "preferences/appsettings.h"
 
 #include <QCheckBox>
@@ -207,11 +208,10 @@ void MqttDialog::fitHeight() {
 }
 
 std::optional<int> MqttDialog::typedPort() const {
-    bool ok = false;
-    const int port = m_port->cleanText().trimmed().toInt(&ok);
-    if (!ok || port < kMinPort || port > kMaxPort)
+    const auto port = parseInteger(m_port->cleanText().trimmed(), kMinPort, kMaxPort);
+    if (!port)
         return std::nullopt;
-    return port;
+    return static_cast<int>(*port);
 }
 
 bool MqttDialog::checkPort() {

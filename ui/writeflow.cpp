@@ -10,17 +10,19 @@ namespace blupow {
 WriteFlow::WriteFlow(QWidget *dialogParent, QObject *parent)
     : QObject(parent)
     , m_dialogParent(dialogParent)
-    , m_confirm([this](const QString &title, const QString &text,
+    , m_confirm([this](const QString &title, const QString &text, const QString &details,
                        const std::function<void(bool)> &answer) {
-        askInDialog(m_dialogParent, title, text, answer);
+        askInDialog(m_dialogParent, title, text, details, answer);
     }) {}
 
 WriteFlow::~WriteFlow() = default;
 
 void WriteFlow::askInDialog(QWidget *parent, const QString &title, const QString &text,
-                            const std::function<void(bool)> &answer) {
+                            const QString &details, const std::function<void(bool)> &answer) {
     auto *box = new QMessageBox(QMessageBox::Warning, title, text,
                                 QMessageBox::Yes | QMessageBox::No, parent);
+    if (!details.isEmpty())
+        box->setDetailedText(details);
     box->setDefaultButton(QMessageBox::No);
     box->setTextInteractionFlags(Qt::TextSelectableByMouse);
     box->setAttribute(Qt::WA_DeleteOnClose);
@@ -88,15 +90,14 @@ void WriteFlow::onPreview(const QString &title) {
         return;
     }
     const DeviceIdentity id = *m_session->identity(); // returned by value
-    const QString text =
-        QStringLiteral("Write to %1 (slave 0x%2)?\n\n%3\n\nEach change is read back; a change "
-                       "the device does not keep is reported as failed and the rest are not "
-                       "attempted.")
-            .arg(id.model.isEmpty() ? familyName(id.family) : id.model)
-            .arg(id.slave, 2, 16, QLatin1Char('0'))
-            .arg(writer->previewText());
+    const QString device = QStringLiteral("%1 (address %2)")
+                               .arg(id.model.isEmpty() ? familyTitle(id.family) : id.model)
+                               .arg(id.slave);
+    const QString text = previewQuestion(device, writer->changes());
+    const QString details = QStringLiteral("The exact frames, each followed by a read-back:\n%1")
+                                .arg(writer->previewText());
     const QPointer<SettingsWriter> guard(writer);
-    m_confirm(title, text, [guard](bool yes) {
+    m_confirm(title, text, details, [guard](bool yes) {
         if (!guard)
             return;
         if (yes)
@@ -104,6 +105,18 @@ void WriteFlow::onPreview(const QString &title) {
         else
             guard->cancel();
     });
+}
+
+QString WriteFlow::previewQuestion(const QString &device, const QList<SettingChange> &changes) {
+    QStringList lines;
+    for (const SettingChange &c : changes)
+        lines.append(QStringLiteral("    %1").arg(c.plainSummary()));
+    return QStringLiteral("Change %1 on %2?\n\n%3\n\nEach change is read back from the device; "
+                          "a change the device does not keep is reported, and the ones after it "
+                          "are not written.")
+        .arg(changes.size() == 1 ? QStringLiteral("this setting")
+                                 : QStringLiteral("these %1 settings").arg(changes.size()))
+        .arg(device, lines.join(QLatin1Char('\n')));
 }
 
 } // namespace blupow

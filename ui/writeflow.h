@@ -25,10 +25,11 @@ class WriteFlow : public QObject {
     Q_OBJECT
 
 public:
-    // Shows `text` under `title` and calls `answer` once with the person's choice. Asynchronous,
-    // so no nested event loop runs while the link is polled; tests answer at once.
+    // Shows `text` under `title`, with `details` (the exact frames; may be empty) in a section
+    // the person opens if they want to, and calls `answer` once with the person's choice.
+    // Asynchronous, so no nested event loop runs while the link is polled; tests answer at once.
     using Confirm = std::function<void(const QString &title, const QString &text,
-                                       std::function<void(bool)> answer)>;
+                                       const QString &details, std::function<void(bool)> answer)>;
     using Prepare = std::function<bool(SettingsWriter &writer, QString *error)>;
 
     // `dialogParent` centres the default confirmation box.
@@ -43,15 +44,18 @@ public:
     bool run(const QString &title, const Prepare &prepare, QString *error);
     // Any other question about writing (turning expert mode on) asked the same way.
     void ask(const QString &title, const QString &text, std::function<void(bool)> answer) {
-        m_confirm(title, text, std::move(answer));
+        m_confirm(title, text, QString(), std::move(answer));
     }
     [[nodiscard]] bool isBusy() const;
     // The last run's changes with their outcome (empty before the first run).
     [[nodiscard]] QList<SettingChange> changes() const;
 
-    // A modal warning box on `parent`, No by default.
+    // A modal warning box on `parent`, No by default; `details` behind "Show Details…".
     static void askInDialog(QWidget *parent, const QString &title, const QString &text,
-                            const std::function<void(bool)> &answer);
+                            const QString &details, const std::function<void(bool)> &answer);
+    // The question asked before writing `changes` to `device`: every change in words first
+    // ("Float voltage: 13.6 V -> 14.1 V"), then what happens on yes.
+    static QString previewQuestion(const QString &device, const QList<SettingChange> &changes);
 
 Q_SIGNALS:
     void busyChanged(bool busy);

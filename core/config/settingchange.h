@@ -29,7 +29,8 @@ struct SettingChange {
     // The map's field (for the load command: the 0x0120 load state); a default FieldDef (no key)
     // for an expert-mode raw write, which is shown and verified as words only.
     FieldDef field;
-    QString name; // "float_voltage (0xE009)", "load output (0x010A)"
+    QString name;  // "float_voltage (0xE009)", "load output (0x010A)"
+    QString title; // in plain words: "Float voltage", "Load output"
     modbus::Request request;
     QByteArray frame; // the exact Modbus RTU bytes that will be sent
     QList<quint16> newRaw;
@@ -47,6 +48,13 @@ struct SettingChange {
 
     // "float_voltage (0xE009): 13.8 V [0x008A] -> 14.0 V [0x008C]"
     [[nodiscard]] QString summary() const;
+    // "Float voltage: 13.8 V -> 14.0 V": what a person checks before saying yes.
+    [[nodiscard]] QString plainSummary() const;
+    // `words` in plain words: an enum value by its label ("Lithium iron phosphate, 14 cells"),
+    // anything else as describe() does.
+    [[nodiscard]] QString plainText(const QList<quint16> &words) const;
+    // The new value in the field's units (for numbers).
+    [[nodiscard]] double newValue() const;
     // `words` as a person reads them: the field's cooked text, or the words in hex for a raw write.
     [[nodiscard]] QString describe(const QList<quint16> &words) const;
     [[nodiscard]] bool isRaw() const { return field.key.isEmpty(); }

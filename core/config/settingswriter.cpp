@@ -1,10 +1,14 @@
 #include "settingswriter.h"
 
+#include "config/settingrules.h"
 #include "config/writepolicy.h"
 #include "device/devicesession.h"
 #include "logging.h"
 #include "registers/registerdecoder.h"
 
+#include <QSet>
+
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -78,6 +82,8 @@ QString settingsWriterStateName(SettingsWriter::State state) {
         return QStringLiteral("failed");
     case SettingsWriter::State::Cancelled:
         return QStringLiteral("cancelled");
+    case SettingsWriter::State::Refused:
+        return QStringLiteral("refused");
     }
     return QStringLiteral("unknown");
 }
@@ -182,6 +188,7 @@ std::optional<SettingChange> SettingsWriter::plan(const RegisterMap &map, quint8
     SettingChange c;
     c.field = *field;
     c.name = fieldName(*field);
+    c.title = field->label;
     const auto reg = static_cast<quint16>(field->reg);
     // One register: 0x06, the function every reference uses (docs/protocol.md 8.1); the inverter
     // takes one register per write (6.4.5). Multi-register fields need 0x10 (5.5).
@@ -207,6 +214,7 @@ std::optional<SettingChange> SettingsWriter::planLoadSwitch(const RegisterMap &m
     SettingChange c;
     c.field = *state;
     c.name = QStringLiteral("load output (%1)").arg(regHex(WritePolicy::kControllerLoadCommand));
+    c.title = QStringLiteral("Load output");
     c.request =
         modbus::Request::writeSingle(slave, WritePolicy::kControllerLoadCommand, on ? 1 : 0);
     c.frame = modbus::buildRequest(c.request);
@@ -352,11 +360,22 @@ bool SettingsWriter::prepare(const QList<SettingTarget> &targets, const Options 
         return false;
     }
     QList<SettingChange> changes;
+    SettingRules::Values values;
+    QSet<QString> keys;
     for (const SettingTarget &t : targets) {
         const auto c = plan(*m_session->map(), m_session->identity()->slave, t, error);
         if (!c)
             return false;
+        if (c->field.type != FieldType::Enum)
+            values.insert(c->field.key, c->newValue());
+        keys.insert(c->field.key);
         changes.append(*c);
+    }
+    // Set-points given together are checked among themselves before anything is read.
+    if (const QStringList broken = SettingRules::violations(*m_session->map(), values, keys);
+        !broken.isEmpty()) {
+        *error = broken.join(QLatin1String("; "));
+        return false;
     }
     return begin(std::move(changes), options);
 }
@@ -387,6 +406,9 @@ bool SettingsWriter::begin(QList<SettingChange> changes, const Options &options)
     m_changes = std::move(changes);
     m_index = 0;
     m_error.clear();
+    m_readingContext = false;
+    m_contextRead = false;
+    m_deviceValues.clear();
     m_stepTimer.setInterval(options.stepTimeoutMs);
     setState(State::ReadingCurrent);
     readNextCurrent();
@@ -404,9 +426,28 @@ void SettingsWriter::setState(State next) {
 
 void SettingsWriter::readNextCurrent() {
     if (m_index >= m_changes.size()) {
+        const RegisterMap *map = m_session ? m_session->map() : nullptr;
+        const bool ruled =
+            map && std::any_of(m_changes.cbegin(), m_changes.cend(), [map](const SettingChange &c) {
+                return !c.isRaw() && SettingRules::isRuled(map->family(), c.field.key);
+            });
+        if (ruled && !m_contextRead) {
+            // The set-points are contiguous in every map that has rules (0xE005-0xE00E,
+            // 4425-4432): one read.
+            const QList<const FieldDef *> fields = SettingRules::ruleFields(*map);
+            const int first = fields.first()->reg;
+            const int last = fields.last()->lastReg();
+            m_readingContext = true;
+            m_awaitId = m_session->readRegisters(static_cast<quint16>(first),
+                                                 static_cast<quint16>(last - first + 1));
+            m_stepTimer.start();
+            return;
+        }
         if (m_options.skipUnchanged) {
             m_changes.removeIf([](const SettingChange &c) { return c.matches(c.oldRaw); });
         }
+        if (!checkAndOrder())
+            return;
         m_index = 0;
         setState(State::AwaitingConfirmation);
         Q_EMIT previewReady();
@@ -458,9 +499,6 @@ void SettingsWriter::onExchange(const Exchange &ex) {
         return;
     m_awaitId = 0;
     m_stepTimer.stop();
-    if (m_index >= m_changes.size())
-        return;
-    SettingChange &c = m_changes[m_index];
     const bool ok = ex.outcome == Exchange::Outcome::Ok;
     QString answer = ex.error;
     if (ex.outcome == Exchange::Outcome::Exception)
@@ -469,6 +507,27 @@ void SettingsWriter::onExchange(const Exchange &ex) {
                      .arg(modbus::exceptionMeaning(ex.response.exceptionCode));
     if (!ex.responseFrame.isEmpty())
         answer += QStringLiteral("; reply %1").arg(modbus::toHex(ex.responseFrame));
+    if (m_readingContext) {
+        if (!ok) {
+            fail(QStringLiteral("reading the other set-points failed: %1").arg(answer));
+            return;
+        }
+        m_readingContext = false;
+        m_contextRead = true;
+        const RegisterMap *map = m_session->map();
+        const int start = ex.request.start;
+        for (const FieldDef *f : SettingRules::ruleFields(*map)) {
+            const QList<quint16> words = ex.response.words.mid(f->reg - start, f->words);
+            if (words.size() == f->words)
+                m_deviceValues.insert(f->key,
+                                      RegisterDecoder::decodeField(*f, words).value.toDouble());
+        }
+        readNextCurrent();
+        return;
+    }
+    if (m_index >= m_changes.size())
+        return;
+    SettingChange &c = m_changes[m_index];
 
     switch (m_state) {
     case State::ReadingCurrent: {
@@ -525,6 +584,51 @@ void SettingsWriter::onExchange(const Exchange &ex) {
     default:
         return;
     }
+}
+
+bool SettingsWriter::checkAndOrder() {
+    const RegisterMap *map = m_session ? m_session->map() : nullptr;
+    if (!map || m_deviceValues.isEmpty())
+        return true;
+    SettingRules::Values target = m_deviceValues;
+    QSet<QString> changed;
+    for (const SettingChange &c : std::as_const(m_changes)) {
+        if (c.isRaw() || !SettingRules::isRuled(map->family(), c.field.key))
+            continue;
+        target.insert(c.field.key, c.newValue());
+        changed.insert(c.field.key);
+    }
+    if (const QStringList broken = SettingRules::violations(*map, target, changed);
+        !broken.isEmpty()) {
+        refuse(
+            QStringLiteral("refused, nothing written: %1").arg(broken.join(QLatin1String("; "))));
+        return false;
+    }
+    // Order by field key; changes that are not set-points keep their place in the queue.
+    QStringList fieldKeys;
+    for (const SettingChange &c : std::as_const(m_changes))
+        fieldKeys.append(c.isRaw() ? c.name : c.field.key);
+    const QStringList order = SettingRules::writeOrder(*map, m_deviceValues, target, fieldKeys);
+    QList<SettingChange> ordered;
+    for (const QString &key : order) {
+        const auto it = std::find_if(m_changes.cbegin(), m_changes.cend(), [&key](const auto &c) {
+            return (c.isRaw() ? c.name : c.field.key) == key;
+        });
+        ordered.append(*it);
+    }
+    m_changes = std::move(ordered);
+    return true;
+}
+
+void SettingsWriter::refuse(const QString &message) {
+    m_stepTimer.stop();
+    m_awaitId = 0;
+    m_error = message;
+    for (SettingChange &c : m_changes)
+        c.status = SettingChange::Status::NotAttempted;
+    qCWarning(lcConfig).noquote() << message;
+    setState(State::Refused);
+    Q_EMIT finished(false, message);
 }
 
 void SettingsWriter::fail(const QString &message) {

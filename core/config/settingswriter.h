@@ -3,6 +3,7 @@
 #include "config/settingchange.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -17,13 +18,18 @@ struct Exchange;
 //
 //   Idle --prepare()--> ReadingCurrent --> AwaitingConfirmation --confirm()--> Writing
 //        --echo--> Verifying --read-back equal--> (next change: Writing) ... --> Succeeded
+//                       ReadingCurrent --set-points out of order--> Refused
 //
 // Validation happens inside prepare() against the session's register map and WritePolicy,
 // before anything is queued: unknown fields, read-only fields, values out of range, off the step
-// or outside the enum are refused and nothing is sent. The preview (exact frames, old and new
-// values, cooked and raw) is available once AwaitingConfirmation is reached; nothing is written
-// until confirm(). The first change that fails (exception, timeout, bad echo, read-back that
-// differs) ends the procedure in Failed and the remaining changes are not attempted.
+// or outside the enum, and set-points given together that break SettingRules are refused and
+// nothing is sent. A set-point changed alone is checked against the device's other set-points,
+// read with the current values, before the preview: out of order, the writer ends in Refused and
+// nothing is written. Changes to set-points are written in an order that keeps the device's
+// set-points in order after every single write, where such an order exists. The preview (exact
+// frames, old and new values, cooked and raw) is available once AwaitingConfirmation is reached;
+// nothing is written until confirm(). The first change that fails (exception, timeout, bad echo,
+// read-back that differs) ends the procedure in Failed and the remaining changes are not attempted.
 class SettingsWriter : public QObject {
     Q_OBJECT
 
@@ -36,7 +42,8 @@ public:
         Verifying,
         Succeeded,
         Failed,
-        Cancelled
+        Cancelled,
+        Refused // the device's current values showed the change breaks SettingRules
     };
     Q_ENUM(State)
 
@@ -98,8 +105,8 @@ Q_SIGNALS:
     void stateChanged(blupow::SettingsWriter::State state);
     void previewReady();
     void changeFinished(int index);
-    // Once, in Succeeded, Failed or Cancelled. `message` says which change failed and what the
-    // device answered.
+    // Once, in Succeeded, Failed, Cancelled or Refused. `message` says which change failed and what
+    // the device answered.
     void finished(bool ok, const QString &message);
 
 private:
@@ -111,6 +118,10 @@ private:
     void writeCurrent();
     void onExchange(const Exchange &exchange);
     void fail(const QString &message);
+    void refuse(const QString &message);
+    // After the current values are in: SettingRules against them, then the write order. False
+    // when refused.
+    bool checkAndOrder();
 
     QPointer<DeviceSession> m_session;
     State m_state = State::Idle;
@@ -119,6 +130,10 @@ private:
     qsizetype m_index = 0;
     quint64 m_awaitId = 0;
     QString m_error;
+    // The set-points SettingRules relates, read as one block when a change touches one of them.
+    bool m_readingContext = false;
+    bool m_contextRead = false;
+    QHash<QString, double> m_deviceValues;
     QTimer m_stepTimer; // bounds each read, write and read-back
 };
 

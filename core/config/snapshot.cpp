@@ -2,8 +2,10 @@
 
 #include "registers/registerdecoder.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSaveFile>
 
 namespace blupow {
 
@@ -167,6 +169,35 @@ std::optional<QString> Snapshot::redecode(const RegisterMaps &maps) {
         return QStringLiteral("no register map for a %1 (variant '%2') to check the raw words with")
             .arg(familyName(family), variant);
     return redecode(*map);
+}
+
+bool Snapshot::save(const QString &path, QString *error) const {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(toJsonBytes()) < 0 || !file.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+std::optional<Snapshot> Snapshot::load(const QString &path, const RegisterMaps &maps,
+                                       QString *error) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    QString why;
+    auto snapshot = Snapshot::fromJson(file.readAll(), &why);
+    if (!snapshot) {
+        *error = QStringLiteral("%1: %2").arg(path, why);
+        return std::nullopt;
+    }
+    if (const auto problem = snapshot->redecode(maps)) {
+        *error = QStringLiteral("%1: %2").arg(path, *problem);
+        return std::nullopt;
+    }
+    return snapshot;
 }
 
 } // namespace blupow

@@ -51,6 +51,14 @@ struct Snapshot {
     // Nothing, with one line naming the problem, when `json` is not a BluPow snapshot.
     static std::optional<Snapshot> fromJson(const QByteArray &json, QString *error);
 
+    // `path` written all or nothing (a half-written backup is worse than none); false with
+    // `error` naming the file.
+    [[nodiscard]] bool save(const QString &path, QString *error) const;
+    // A backup file read and checked against the built-in maps (redecode()), or nothing with one
+    // line naming the file and the problem.
+    static std::optional<Snapshot> load(const QString &path, const RegisterMaps &maps,
+                                        QString *error);
+
     // A restore writes the raw words, so what is shown and compared must be what they give, not
     // the stored text (an edited backup showed "14.0 V -> 14.0 V" and then wrote 15.0 V). Sets
     // every entry of a field `map` knows from its words; fails, naming the field, when a stored

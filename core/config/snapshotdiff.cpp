@@ -47,6 +47,16 @@ QList<SnapshotDiffRow> compare(const Snapshot &a, const Snapshot &b, bool includ
     return rows;
 }
 
+QList<SettingTarget> restoreTargets(const QList<SnapshotDiffRow> &rows, const RegisterMap &map) {
+    QList<SettingTarget> targets;
+    for (const SnapshotDiffRow &r : rows) {
+        const FieldDef *f = map.field(r.key);
+        if (r.kind == SnapshotDiffRow::Kind::Changed && f && f->writable)
+            targets.append(SettingTarget{r.key, -1, {}, r.rawB});
+    }
+    return targets;
+}
+
 std::optional<QString> incompatibility(const Snapshot &a, const Snapshot &b) {
     if (a.family != b.family)
         return QStringLiteral("a %1 snapshot cannot be compared with a %2")

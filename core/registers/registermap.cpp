@@ -338,6 +338,18 @@ bool Parser::field(const QJsonObject &o, bool modbus, FieldDef *f) {
     }
     f->source = o.value(QLatin1String("source")).toString();
     f->note = o.value(QLatin1String("note")).toString();
+    f->help = o.value(QLatin1String("help")).toString();
+    if (o.contains(QLatin1String("enum_labels"))) {
+        if (f->type != FieldType::Enum || f->isDerived())
+            return failField(key, QStringLiteral("enum_labels on a field without an enum table"));
+        if (!table(key, o.value(QLatin1String("enum_labels")), &f->enumLabels, "enum_labels"))
+            return false;
+        for (auto it = f->enumLabels.cbegin(); it != f->enumLabels.cend(); ++it) {
+            if (!f->enumValues.contains(it.key()))
+                return failField(
+                    key, QStringLiteral("enum_labels has %1, which enum has not").arg(it.key()));
+        }
+    }
     return true;
 }
 

@@ -71,6 +71,11 @@ struct FieldDef {
     std::optional<quint32> absentRaw; // a raw value that means "no sensor" (0x8000 style)
     QString source;                   // docs/protocol.md source keys
     QString note;                     // why a choice was made where the references disagree
+    // For people, not for developers: what a setting does (the GUI shows it; the note and source
+    // go to a tooltip) and plain words for enum values (the enum names stay the JSON/MQTT
+    // values).
+    QString help;
+    QMap<int, QString> enumLabels;
 
     // Extensions (additive): presentation, derivation, sub-register masks.
     FieldFormat format = FieldFormat::Number;

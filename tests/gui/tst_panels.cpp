@@ -2,6 +2,7 @@
 // BLE notifications to widgets, no Bluetooth needed.
 
 #include "../simtesthelpers.h"
+#include "capture/replaytransport.h"
 #include "capturecontroller.h"
 #include "chartpanel.h"
 #include "device/connectionmanager.h"
@@ -17,6 +18,7 @@
 #include "models/framelogmodel.h"
 #include "models/livevaluesmodel.h"
 #include "mqtt/sessionpublisher.h"
+#include "numberfield.h"
 #include "registerconsole.h"
 #include "settingspanel.h"
 #include "sim/scenarios.h"
@@ -98,8 +100,9 @@ struct Rig {
         QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &settings,
                          &SettingsPanel::setSession);
         const auto confirm = [this](const QString &title, const QString &text,
+                                    const QString &details,
                                     const std::function<void(bool)> &reply) {
-            asked.append(title + QLatin1Char('\n') + text);
+            asked.append(title + QLatin1Char('\n') + text + QLatin1Char('\n') + details);
             reply(answer);
         };
         settings.writeFlow()->setConfirm(confirm);
@@ -857,15 +860,30 @@ void TestPanels::registerConsoleReads() {
 
 void TestPanels::pollIntervalControl() {
     LinkHealthPanel panel;
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
     QSignalSpy changed(&panel, &LinkHealthPanel::pollIntervalChanged);
     panel.setPollInterval(5000);
-    QCOMPARE(panel.pollIntervalBox()->value(), 5.0);
+    NumberField *field = panel.pollIntervalBox();
+    QCOMPARE(field->value(), std::optional<double>(5.0));
     QVERIFY(changed.isEmpty()); // showing the setting is not changing it
-    panel.pollIntervalBox()->setValue(2.5);
+    field->selectAll();
+    QTest::keyClicks(field, QStringLiteral("2.5"));
+    QTest::keyClick(field, Qt::Key_Return);
     QCOMPARE(changed.size(), 1);
     QCOMPARE(changed.first().first().toInt(), 2500);
-    panel.pollIntervalBox()->setValue(0.01); // clamped to what a BT-2 can do
-    QCOMPARE(changed.last().first().toInt(), 200);
+    // Faster than a BT-2 can answer, or not a number: kept as typed, explained, not applied (a
+    // spin box made 0.01 into 0.2 and 99999 into 9999 without a word).
+    for (const QString &typed :
+         {QStringLiteral("0.01"), QStringLiteral("99999"), QStringLiteral("nan")}) {
+        field->selectAll();
+        QTest::keyClicks(field, typed);
+        QTest::keyClick(field, Qt::Key_Return);
+        QCOMPARE(field->text(), typed);
+        QVERIFY2(field->error().contains(QLatin1String("from 0.2 to 3600")),
+                 qPrintable(field->error()));
+    }
+    QCOMPARE(changed.size(), 1);
 }
 
 void TestPanels::staleValuesMarked() {
@@ -1356,7 +1374,7 @@ void TestPanels::settingsPanelListsWritableFields_data() {
                                 << "to" << true;
     QTest::newRow("inverter") << "inverter"
                               << "output_priority"
-                              << "sbu" << false;
+                              << "(SBU)" << false;
     QTest::newRow("dcc") << "dcc"
                          << "charging_current_limit"
                          << "to" << false;
@@ -1425,7 +1443,9 @@ void TestPanels::settingsPanelWritesAfterConfirmation() {
     QVERIFY2(rig.settings.statusText().startsWith(confirm ? QLatin1String("Done")
                                                           : QLatin1String("Not done")),
              qPrintable(rig.settings.statusText()));
-    QVERIFY(rig.settings.changedKeys().isEmpty());
+    // Written: the editor shows the device's new value. Declined: the edit is still there.
+    QCOMPARE(rig.settings.changedKeys(), confirm ? QStringList{} : QStringList{key});
+    QCOMPARE(rig.settings.editorText(key), QStringLiteral("14.1"));
 }
 
 void TestPanels::settingsPanelLoadSwitch() {

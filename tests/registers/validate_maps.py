@@ -41,6 +41,13 @@ def unbounded(expanded):
             if f.get("unit") in BOUNDED_UNITS and "plausible" not in f and f["key"] not in ruled]
 
 
+# Plain words for an enum value the enum does not have would never be shown (a typo in a
+# number); the loader refuses them too.
+def stray_labels(expanded):
+    return [f"{f['key']}: {n}" for f in expanded["fields"]
+            for n in f.get("enum_labels", {}) if n not in f.get("enum", {})]
+
+
 def report(name, what, document):
     errors = list(validator.iter_errors(document))
     for error in errors:
@@ -91,6 +98,10 @@ for path in maps:
     try:
         expanded = expand(source, path.name)
         failed = report(path.name, "expanded", expanded) or failed
+        if stray_labels(expanded):
+            print(f"{path.name}: enum_labels without an enum value: "
+                  f"{', '.join(stray_labels(expanded))}", file=sys.stderr)
+            failed = True
         if unbounded(expanded):
             print(f"{path.name}: no plausible range: {', '.join(unbounded(expanded))}",
                   file=sys.stderr)

@@ -5,7 +5,6 @@
 #include "deviceoptions.h"
 
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QTextStream>
 
 namespace blupow::cli {
@@ -39,11 +38,9 @@ int runBackup(const QStringList &arguments) {
                 run.finish(ExitOk);
                 return;
             }
-            // All or nothing: a half-written backup is worse than none.
-            QSaveFile file(outPath);
-            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0 || !file.commit()) {
-                run.fail(QStringLiteral("cannot write %1: %2").arg(outPath, file.errorString()),
-                         ExitFailure);
+            QString error;
+            if (!snapshot.save(outPath, &error)) {
+                run.fail(error, ExitFailure);
                 return;
             }
             QTextStream out(stdout);

@@ -2,8 +2,6 @@
 
 #include "modbus/modbusframe.h"
 
-#include <QFile>
-
 namespace blupow::cli {
 
 namespace {
@@ -90,22 +88,7 @@ void printResults(QTextStream &out, const QList<SettingChange> &changes) {
 }
 
 std::optional<Snapshot> loadSnapshot(const QString &path, QString *error) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
-    QString why;
-    auto snapshot = Snapshot::fromJson(file.readAll(), &why);
-    if (!snapshot) {
-        *error = QStringLiteral("%1: %2").arg(path, why);
-        return std::nullopt;
-    }
-    if (const auto problem = snapshot->redecode(RegisterMaps::builtIn())) {
-        *error = QStringLiteral("%1: %2").arg(path, *problem);
-        return std::nullopt;
-    }
-    return snapshot;
+    return Snapshot::load(path, RegisterMaps::builtIn(), error);
 }
 
 } // namespace blupow::cli

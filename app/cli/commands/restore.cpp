@@ -76,7 +76,9 @@ int runRestore(const QStringList &arguments) {
                              if (ok)
                                  run.finish(ExitOk);
                              else
-                                 run.fail(message, ExitFailure);
+                                 run.fail(message, writer->state() == SettingsWriter::State::Refused
+                                                       ? ExitBadInput
+                                                       : ExitFailure);
                          });
         run.readSnapshot(session, [&, session](const Snapshot &live) {
             if (const auto why = SnapshotDiff::incompatibility(live, *saved)) {
@@ -88,13 +90,8 @@ int runRestore(const QStringList &arguments) {
                 printDiff(out, rows, QStringLiteral("device"), path);
                 out.flush();
             }
-            QList<SettingTarget> targets;
-            const RegisterMap *map = session->map();
-            for (const SnapshotDiffRow &r : std::as_const(rows)) {
-                const FieldDef *f = map->field(r.key);
-                if (r.kind == SnapshotDiffRow::Kind::Changed && f && f->writable)
-                    targets.append(SettingTarget{r.key, -1, {}, r.rawB});
-            }
+            const QList<SettingTarget> targets =
+                SnapshotDiff::restoreTargets(rows, *session->map());
             if (targets.isEmpty()) {
                 if (options->json)
                     printJson(true, QStringLiteral("nothing to restore"));

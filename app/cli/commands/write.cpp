@@ -119,7 +119,8 @@ int runWrite(const QStringList &arguments) {
                 if (ok)
                     run.finish(ExitOk);
                 else
-                    run.fail(msg, ExitFailure);
+                    run.fail(msg, writer->state() == SettingsWriter::State::Refused ? ExitBadInput
+                                                                                    : ExitFailure);
             });
         QString why;
         // The time is taken when the device is ready, not when the command started: identification
