@@ -1,7 +1,7 @@
 #include "mqttdialog.h"
 
-#include "passwordstore.h"
 #include "parse/numberparse.h"
+#include "passwordstore.h"
 #include "preferences/appsettings.h"
 
 #include <QCheckBox>

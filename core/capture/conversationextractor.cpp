@@ -1,9 +1,9 @@
 #include "conversationextractor.h"
 
 #include "attdecoder.h"
-#include "device/renogynames.h"
 #include "btsnoop.h"
 #include "capturediagnostics.h"
+#include "device/renogynames.h"
 #include "hcipacket.h"
 #include "modbus/framereassembler.h"
 

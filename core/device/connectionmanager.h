@@ -1,7 +1,7 @@
 #pragma once
 
-#include "device/discovereddevice.h"
 #include "device/devicesession.h"
+#include "device/discovereddevice.h"
 #include "registers/registermap.h"
 
 #include <QObject>

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "modbus/exchange.h"
-#include "modbus/linkstatistics.h"
 #include "modbus/framereassembler.h"
+#include "modbus/linkstatistics.h"
 
 #include <QElapsedTimer>
 #include <QList>

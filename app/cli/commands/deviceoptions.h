@@ -1,8 +1,8 @@
 #pragma once
 
 #include "device/devicesession.h"
-#include "provider/transportprovider.h"
 #include "parse/numberparse.h"
+#include "provider/transportprovider.h"
 #include "sim/simulatedtransport.h"
 
 #include <QCommandLineParser>
