@@ -81,7 +81,7 @@ std::optional<AttPdu> AttDecoder::feed(const HciPacket &packet) {
         m_assembled.swap(it->buffer);
         const qsizetype record = it->record;
         const qsizetype offset = it->offset;
-        m_partial.erase(it);
+        m_partial.remove(key);
         return deliver(packet, m_assembled, link, record, offset);
     }
 
@@ -91,7 +91,7 @@ std::optional<AttPdu> AttDecoder::feed(const HciPacket &packet) {
                     QStringLiteral("L2CAP frame cut short by a new first fragment (dropped)"),
                     it->record, it->offset,
                     QStringLiteral("%1 of %2 bytes").arg(it->buffer.size()).arg(it->expected));
-        m_partial.erase(it);
+        m_partial.remove(key);
     }
     if (data.size() < kL2capHeaderSize) {
         m_diag->add(Sev::Problem, QStringLiteral("L2CAP first fragment shorter than its header"),

@@ -30,7 +30,7 @@ void CaptureSummary::add(const CapturedExchange &e) {
     if (device == devices.end()) {
         auto at = std::find_if(devices.begin(), devices.end(),
                                [&](const Device &d) { return d.slave > x.request.slave; });
-        device = devices.insert(at, Device{x.request.slave, e.family, 0, 0});
+        device = devices.insert(at - devices.begin(), Device{x.request.slave, e.family, 0, 0});
     }
     if (!device->family)
         device->family = e.family;

@@ -54,8 +54,13 @@ std::optional<QString> checkStep(const FieldDef &f, double x) {
 }
 
 QString rangeText(const FieldDef &f) {
-    if (!f.enumValues.isEmpty())
-        return QStringList(f.enumValues.values()).join(QLatin1String(", "));
+    if (!f.enumValues.isEmpty()) {
+        QStringList names;
+        names.reserve(f.enumValues.size());
+        for (const QString &name : f.enumValues)
+            names.append(name);
+        return names.join(QLatin1String(", "));
+    }
     QString text = QStringLiteral("%1 to %2").arg(f.min.value_or(0)).arg(f.max.value_or(0));
     if (!f.unit.isEmpty())
         text += QLatin1Char(' ') + f.unit;
@@ -321,12 +326,12 @@ std::optional<SettingChange> SettingsWriter::planRaw(const RegisterMap &map, qui
                 fields.append(f->key);
         }
     }
-    c.name = QStringLiteral("raw %1%2")
-                 .arg(words.size() == 1
-                          ? QStringLiteral("register %1").arg(regHex(start))
-                          : QStringLiteral("registers %1..%2").arg(regHex(start), regHex(last)))
-                 .arg(fields.isEmpty() ? QStringLiteral(", not in the map")
-                                       : QStringLiteral(" (%1)").arg(fields.join(u", ")));
+    const QString registers =
+        words.size() == 1 ? QStringLiteral("register %1").arg(regHex(start))
+                          : QStringLiteral("registers %1..%2").arg(regHex(start), regHex(last));
+    const QString inMap = fields.isEmpty() ? QStringLiteral(", not in the map")
+                                           : QStringLiteral(" (%1)").arg(fields.join(u", "));
+    c.name = QStringLiteral("raw %1%2").arg(registers, inMap);
     c.request = words.size() == 1 ? modbus::Request::writeSingle(slave, start, words.first())
                                   : modbus::Request::writeMultiple(slave, start, words);
     c.frame = modbus::buildRequest(c.request);

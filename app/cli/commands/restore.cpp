@@ -34,7 +34,7 @@ int runRestore(const QStringList &arguments) {
     if (!options)
         return parseExit;
     QString error;
-    const QString path = parser.positionalArguments().first();
+    const QString path = parser.positionalArguments().constFirst();
     const auto saved = loadSnapshot(path, &error);
     if (!saved)
         return printError(command, error, ExitBadInput);
