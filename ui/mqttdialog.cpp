@@ -314,8 +314,7 @@ void MqttDialog::setStatus(const QString &text, const QColor &colour) {
 
 void MqttDialog::updateTlsEnabled() {
     const bool tls = m_tls->isChecked();
-    for (QWidget *w : {static_cast<QWidget *>(m_ca), static_cast<QWidget *>(m_cert),
-                       static_cast<QWidget *>(m_key), static_cast<QWidget *>(m_verify)})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_ca, m_cert, m_key, m_verify})
         w->setEnabled(tls);
 }
 

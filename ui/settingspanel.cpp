@@ -379,18 +379,18 @@ void SettingsPanel::onSnapshot(const Snapshot &snapshot) {
         markChanged(row);
     }
     const QStringList skipped = m_reader ? m_reader->skippedBlocks() : QStringList{};
-    setStatus(
-        QStringLiteral("%1%2 settings of %3, read at %4.%5%6")
-            .arg(m_outcome.isEmpty() ? QString() : m_outcome + QLatin1Char('\n'))
-            .arg(m_table->rowCount())
-            .arg(snapshot.model.isEmpty() ? familyName(snapshot.family) : snapshot.model)
-            .arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")))
-            .arg(skipped.isEmpty() ? QString()
-                                   : QStringLiteral(" Refused by the device: %1.")
-                                         .arg(skipped.join(QLatin1String("; "))))
-            .arg(keep.isEmpty()
-                     ? QString()
-                     : QStringLiteral(" Your edits are kept (not written): %1.").arg(keep.size())));
+    const QString refused =
+        skipped.isEmpty()
+            ? QString()
+            : QStringLiteral(" Refused by the device: %1.").arg(skipped.join(QLatin1String("; ")));
+    const QString kept =
+        keep.isEmpty() ? QString()
+                       : QStringLiteral(" Your edits are kept (not written): %1.").arg(keep.size());
+    setStatus(QStringLiteral("%1%2 settings of %3, read at %4.%5%6")
+                  .arg(m_outcome.isEmpty() ? QString() : m_outcome + QLatin1Char('\n'),
+                       QString::number(m_table->rowCount()),
+                       snapshot.model.isEmpty() ? familyName(snapshot.family) : snapshot.model,
+                       QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), refused, kept));
     fitColumns();
     updateEnabled();
 }

@@ -115,8 +115,8 @@ QString WriteFlow::previewQuestion(const QString &device, const QList<SettingCha
                           "a change the device does not keep is reported, and the ones after it "
                           "are not written.")
         .arg(changes.size() == 1 ? QStringLiteral("this setting")
-                                 : QStringLiteral("these %1 settings").arg(changes.size()))
-        .arg(device, lines.join(QLatin1Char('\n')));
+                                 : QStringLiteral("these %1 settings").arg(changes.size()),
+             device, lines.join(QLatin1Char('\n')));
 }
 
 } // namespace blupow

@@ -97,7 +97,7 @@ void CaptureTimeline::mergeBroadcast() {
     QList<qsizetype> &readings = m_readings[only->slave];
     readings += m_readings.take(modbus::kBroadcastSlave);
     sortByTime(readings);
-    m_devices.erase(broadcast);
+    m_devices.removeAt(std::distance(m_devices.begin(), broadcast));
 }
 
 const CaptureTimeline::Device *CaptureTimeline::device(quint8 slave) const {

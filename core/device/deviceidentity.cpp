@@ -7,7 +7,7 @@ namespace {
 // Lowercase [a-z0-9_-]; separators become '_' (":" of a MAC is dropped), the rest is dropped.
 QString sanitize(const QString &text, bool dropColons) {
     QString id;
-    for (const QChar c : text.toLower()) {
+    for (const QString lower = text.toLower(); const QChar c : lower) {
         if ((c >= QLatin1Char('a') && c <= QLatin1Char('z')) ||
             (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('-') ||
             c == QLatin1Char('_'))

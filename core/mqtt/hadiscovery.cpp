@@ -122,7 +122,7 @@ QJsonValue stateValue(const HaEntity &entity, const DecodedValue &value) {
 QString sanitizeId(const QString &id) {
     QString out;
     out.reserve(id.size());
-    for (const QChar c : id.toLower()) {
+    for (const QString lower = id.toLower(); const QChar c : lower) {
         const char16_t u = c.unicode();
         const bool ok =
             (u >= u'a' && u <= u'z') || (u >= u'0' && u <= u'9') || u == u'_' || u == u'-';

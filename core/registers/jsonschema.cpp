@@ -101,7 +101,7 @@ std::optional<JsonSchema::Error> JsonSchema::check(const QJsonObject &schema,
         const QJsonValue t = schema.value(QLatin1String("type"));
         QStringList allowed;
         if (t.isArray())
-            for (const QJsonValue x : t.toArray())
+            for (const QJsonArray items = t.toArray(); const QJsonValue &x : items)
                 allowed.append(x.toString());
         else
             allowed.append(t.toString());
@@ -155,7 +155,8 @@ std::optional<JsonSchema::Error> JsonSchema::check(const QJsonObject &schema,
 
     if (value.isObject()) {
         const QJsonObject o = value.toObject();
-        for (const QJsonValue r : schema.value(QLatin1String("required")).toArray())
+        for (const QJsonArray items = schema.value(QLatin1String("required")).toArray();
+             const QJsonValue &r : items)
             if (!o.contains(r.toString()))
                 return fail(QStringLiteral("missing %1").arg(r.toString()));
         if (schema.contains(QLatin1String("minProperties")) &&
@@ -203,13 +204,15 @@ std::optional<JsonSchema::Error> JsonSchema::check(const QJsonObject &schema,
         }
     }
 
-    for (const QJsonValue s : schema.value(QLatin1String("allOf")).toArray())
+    for (const QJsonArray items = schema.value(QLatin1String("allOf")).toArray();
+         const QJsonValue &s : items)
         if (auto e = check(s.toObject(), value, path, depth + 1))
             return e;
     if (schema.contains(QLatin1String("anyOf"))) {
         std::optional<Error> first;
         bool any = false;
-        for (const QJsonValue s : schema.value(QLatin1String("anyOf")).toArray()) {
+        for (const QJsonArray items = schema.value(QLatin1String("anyOf")).toArray();
+             const QJsonValue &s : items) {
             auto e = check(s.toObject(), value, path, depth + 1);
             if (!e) {
                 any = true;
@@ -224,7 +227,8 @@ std::optional<JsonSchema::Error> JsonSchema::check(const QJsonObject &schema,
     if (schema.contains(QLatin1String("oneOf"))) {
         int matches = 0;
         std::optional<Error> first;
-        for (const QJsonValue s : schema.value(QLatin1String("oneOf")).toArray()) {
+        for (const QJsonArray items = schema.value(QLatin1String("oneOf")).toArray();
+             const QJsonValue &s : items) {
             auto e = check(s.toObject(), value, path, depth + 1);
             if (!e)
                 ++matches;

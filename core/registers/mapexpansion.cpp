@@ -86,7 +86,8 @@ std::optional<QJsonObject> Expander::withBase(const QJsonObject &root, const QSt
             out.insert(it.key(), it.value());
 
     QJsonArray fields = out.value(QLatin1String("fields")).toArray();
-    for (const QJsonValue v : root.value(QLatin1String("patch_fields")).toArray()) {
+    for (const QJsonArray items = root.value(QLatin1String("patch_fields")).toArray();
+         const QJsonValue &v : items) {
         const QJsonObject patch = v.toObject();
         const QString key = patch.value(QLatin1String("key")).toString();
         const int i = indexOfKey(fields, key);
@@ -103,7 +104,8 @@ std::optional<QJsonObject> Expander::withBase(const QJsonObject &root, const QSt
         }
         fields.replace(i, merged);
     }
-    for (const QJsonValue v : root.value(QLatin1String("remove_fields")).toArray()) {
+    for (const QJsonArray items = root.value(QLatin1String("remove_fields")).toArray();
+         const QJsonValue &v : items) {
         const int i = indexOfKey(fields, v.toString());
         if (i < 0) {
             fail(file,
@@ -112,7 +114,8 @@ std::optional<QJsonObject> Expander::withBase(const QJsonObject &root, const QSt
         }
         fields.removeAt(i);
     }
-    for (const QJsonValue v : root.value(QLatin1String("fields")).toArray())
+    for (const QJsonArray items = root.value(QLatin1String("fields")).toArray();
+         const QJsonValue &v : items)
         fields.append(v);
     out.insert(QStringLiteral("fields"), fields);
     return out;
@@ -131,7 +134,8 @@ int registerOf(const QJsonValue &v) {
 bool Expander::repeat(QJsonObject *root, const QString &file) {
     QJsonArray out;
     QHash<QString, QJsonArray> instances; // template key -> the keys it became
-    for (const QJsonValue v : root->value(QLatin1String("fields")).toArray()) {
+    for (const QJsonArray items = root->value(QLatin1String("fields")).toArray();
+         const QJsonValue &v : items) {
         const QJsonObject o = v.toObject();
         const QString key = o.value(QLatin1String("key")).toString();
         if (!o.contains(QLatin1String("repeat"))) {
@@ -179,13 +183,14 @@ bool Expander::repeat(QJsonObject *root, const QString &file) {
     for (qsizetype i = 0; i < rules.size(); ++i) {
         QJsonObject rule = rules.at(i).toObject();
         QJsonArray keys;
-        for (const QJsonValue k : rule.value(QLatin1String("fields")).toArray()) {
+        for (const QJsonArray items = rule.value(QLatin1String("fields")).toArray();
+             const QJsonValue &k : items) {
             const auto it = instances.constFind(k.toString());
             if (it == instances.constEnd()) {
                 keys.append(k);
                 continue;
             }
-            for (const QJsonValue instance : *it)
+            for (const QJsonValue &instance : *it)
                 keys.append(instance);
         }
         rule.insert(QLatin1String("fields"), keys);

@@ -172,7 +172,8 @@ bool Parser::field(const QJsonObject &o, bool modbus, FieldDef *f) {
             f->derivedOp = DerivedOp::Difference;
         else
             return failField(key, QStringLiteral("unknown derived op '%1'").arg(op));
-        for (const QJsonValue v : derived.toObject().value(QLatin1String("of")).toArray())
+        for (const QJsonArray items = derived.toObject().value(QLatin1String("of")).toArray();
+             const QJsonValue &v : items)
             f->derivedFrom.append(v.toString());
         if (f->derivedFrom.size() != 2)
             return failField(key, QStringLiteral("derived op needs two operands"));
@@ -478,7 +479,8 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         return std::nullopt;
     }
     map.m_defaultSlave = static_cast<quint8>(slave);
-    for (const QJsonValue v : root.value(QLatin1String("probe_slaves")).toArray()) {
+    for (const QJsonArray items = root.value(QLatin1String("probe_slaves")).toArray();
+         const QJsonValue &v : items) {
         const int s = v.toInt(-1);
         if (s < 0 || s > 255) {
             p.fail(QStringLiteral("probe_slaves entry out of 0-255"));
@@ -498,7 +500,8 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         p.fail(QStringLiteral("max_gap is negative"));
         return std::nullopt;
     }
-    for (const QJsonValue v : root.value(QLatin1String("no_read_ranges")).toArray()) {
+    for (const QJsonArray items = root.value(QLatin1String("no_read_ranges")).toArray();
+         const QJsonValue &v : items) {
         const QJsonArray pair = v.toArray();
         int a = 0;
         int b = 0;
@@ -534,7 +537,7 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         p.fail(QStringLiteral("no fields"));
         return std::nullopt;
     }
-    for (const QJsonValue v : fields) {
+    for (const QJsonValue &v : fields) {
         FieldDef f;
         f.index = static_cast<int>(map.m_fields.size());
         if (!p.field(v.toObject(), modbus, &f))
@@ -595,7 +598,8 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         }
     }
 
-    for (const QJsonValue v : root.value(QLatin1String("plausibility")).toArray()) {
+    for (const QJsonArray items = root.value(QLatin1String("plausibility")).toArray();
+         const QJsonValue &v : items) {
         const QJsonObject o = v.toObject();
         if (o.value(QLatin1String("rule")).toString() != QLatin1String("scale_from_sum")) {
             p.fail(QStringLiteral("unknown plausibility rule '%1'")
@@ -603,10 +607,12 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
             return std::nullopt;
         }
         ScaleRule rule;
-        for (const QJsonValue k : o.value(QLatin1String("fields")).toArray())
+        for (const QJsonArray fieldKeys = o.value(QLatin1String("fields")).toArray();
+             const QJsonValue &k : fieldKeys)
             rule.fields.append(k.toString());
         rule.reference = o.value(QLatin1String("reference")).toString();
-        for (const QJsonValue s : o.value(QLatin1String("scales")).toArray())
+        for (const QJsonArray scales = o.value(QLatin1String("scales")).toArray();
+             const QJsonValue &s : scales)
             rule.scales.append(s.toDouble());
         rule.tolerance = o.value(QLatin1String("tolerance")).toDouble(0.05);
         QStringList keys = rule.fields;

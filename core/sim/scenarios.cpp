@@ -80,7 +80,8 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
     s->answersBroadcast = o.value(QLatin1String("answers_broadcast")).toBool(s->answersBroadcast);
     if (o.contains(QLatin1String("silent_spans"))) {
         s->silentSpans.clear();
-        for (const QJsonValue v : o.value(QLatin1String("silent_spans")).toArray()) {
+        for (const QJsonArray items = o.value(QLatin1String("silent_spans")).toArray();
+             const QJsonValue &v : items) {
             const QJsonArray pair = v.toArray();
             if (pair.size() != 2 || pair.at(0).toInt(-1) < 0 ||
                 pair.at(1).toInt(-1) < pair.at(0).toInt())
@@ -90,7 +91,8 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
     }
     if (o.contains(QLatin1String("silent_starts"))) {
         s->silentStarts.clear();
-        for (const QJsonValue v : o.value(QLatin1String("silent_starts")).toArray())
+        for (const QJsonArray items = o.value(QLatin1String("silent_starts")).toArray();
+             const QJsonValue &v : items)
             s->silentStarts.append(v.toInt());
     }
     s->reservedGap = o.value(QLatin1String("reserved_gap")).toInt(s->reservedGap);
@@ -207,7 +209,8 @@ std::optional<QList<Scenario>> fromJson(const QByteArray &json, QString *error) 
         return std::nullopt;
     }
     QList<Scenario> out;
-    for (const QJsonValue v : doc.object().value(QLatin1String("scenarios")).toArray())
+    for (const QJsonArray items = doc.object().value(QLatin1String("scenarios")).toArray();
+         const QJsonValue &v : items)
         if (!parser.parse(v.toObject(), &out))
             return std::nullopt;
     if (out.isEmpty()) {
