@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 using namespace blupow;
 
@@ -42,7 +43,17 @@ private:
 };
 
 constexpr quint8 kSlave = 0x01;
-constexpr int kTimeoutMs = 40;
+// Long enough never to expire by itself on a busy machine: a script's "timeout" step expires the
+// request timer on purpose, so no verdict depends on how fast the test gets back to the link.
+constexpr int kTimeoutMs = 600000;
+
+// The request in flight times out now, as if its timer had run out.
+void expireRequest(ModbusClient &client) {
+    auto *timer = client.findChild<QTimer *>(QStringLiteral("modbusRequestTimer"));
+    QVERIFY(timer);
+    QVERIFY2(timer->isActive(), "no request timer running");
+    timer->start(0);
+}
 
 // A and B have the same signature (slave, function, count): a reply to one fits the other.
 modbus::Request named(QStringView name) {
@@ -113,6 +124,7 @@ private Q_SLOTS:
     //   badcrc:X          the reply to X with its CRC broken
     //   junk              bytes nobody asked for
     //   timeout           the request in flight times out (the script waits for it)
+    //   expire            the request's timer runs out, whatever comes of it
     //   cancel            the caller gives up (link lost)
     // and checks what went on the wire, what every exchange came to, and what the caller heard.
     void replyOrders_data() {
@@ -172,7 +184,7 @@ private Q_SLOTS:
             << "0100x2 0300x3"
             << "A:timeout C:ok:0300" << false;
         QTest::newRow("exception after a timeout may be the late one")
-            << "send:A timeout send:C exception:C send:C reply:P reply:C"
+            << "send:A timeout send:C exception:C expire send:C reply:P reply:C"
             << "0100x2 0300x3 0010x1 0300x3"
             << "A:timeout C:exception C:ok:0300" << false;
         QTest::newRow("bad CRC is retried at once") << "retry:A badcrc:A reply:A"
@@ -244,7 +256,10 @@ private Q_SLOTS:
                 link.deliver(QByteArray::fromHex("00fe7713"));
             } else if (verb == QLatin1String("timeout")) {
                 const int before = timeouts;
+                expireRequest(client);
                 QTRY_VERIFY2_WITH_TIMEOUT(timeouts > before, qPrintable(step), 2000);
+            } else if (verb == QLatin1String("expire")) {
+                expireRequest(client);
             } else if (verb == QLatin1String("cancel")) {
                 client.cancel(QStringLiteral("link lost"));
             } else {
@@ -268,6 +283,7 @@ private Q_SLOTS:
         ModbusClient client(&link, {kTimeoutMs, 0});
         QSignalSpy desync(&client, &ModbusClient::desynchronised);
         client.send(named(u"A"), kTimeoutMs);
+        expireRequest(client);
         QTRY_VERIFY_WITH_TIMEOUT(!client.busy(), 2000);
         client.send(named(u"B"), kTimeoutMs);
         QCOMPARE(desync.size(), 1);

@@ -22,6 +22,8 @@ ModbusClient::ModbusClient(Transport *transport, Timing timing, QObject *parent)
     : QObject(parent)
     , m_transport(transport)
     , m_timing(timing) {
+    m_requestTimer.setObjectName(QStringLiteral("modbusRequestTimer"));
+    m_gapTimer.setObjectName(QStringLiteral("modbusGapTimer"));
     m_requestTimer.setSingleShot(true);
     m_requestTimer.setTimerType(Qt::PreciseTimer);
     m_gapTimer.setSingleShot(true);

@@ -116,8 +116,10 @@ private:
 
     Transport *m_transport;
     Timing m_timing;
-    QTimer m_requestTimer;
-    QTimer m_gapTimer;
+    // Children with names, so that a test can expire a request on purpose instead of racing
+    // the clock (tests/tst_modbusclient.cpp).
+    QTimer m_requestTimer{this};
+    QTimer m_gapTimer{this};
     modbus::FrameReassembler m_reassembler;
     std::optional<Pending> m_pending;
     std::optional<Held> m_held;
