@@ -101,7 +101,7 @@ std::optional<JsonSchema::Error> JsonSchema::check(const QJsonObject &schema,
         const QJsonValue t = schema.value(QLatin1String("type"));
         QStringList allowed;
         if (t.isArray())
-            for (const QJsonArray items = t.toArray(); const QJsonValue &x : items)
+            for (const QJsonArray items = t.toArray(); const auto &x : items)
                 allowed.append(x.toString());
         else
             allowed.append(t.toString());
@@ -156,7 +156,7 @@ std::optional<JsonSchema::Error> JsonSchema::check(const QJsonObject &schema,
     if (value.isObject()) {
         const QJsonObject o = value.toObject();
         for (const QJsonArray items = schema.value(QLatin1String("required")).toArray();
-             const QJsonValue &r : items)
+             const auto &r : items)
             if (!o.contains(r.toString()))
                 return fail(QStringLiteral("missing %1").arg(r.toString()));
         if (schema.contains(QLatin1String("minProperties")) &&
@@ -205,14 +205,14 @@ std::optional<JsonSchema::Error> JsonSchema::check(const QJsonObject &schema,
     }
 
     for (const QJsonArray items = schema.value(QLatin1String("allOf")).toArray();
-         const QJsonValue &s : items)
+         const auto &s : items)
         if (auto e = check(s.toObject(), value, path, depth + 1))
             return e;
     if (schema.contains(QLatin1String("anyOf"))) {
         std::optional<Error> first;
         bool any = false;
         for (const QJsonArray items = schema.value(QLatin1String("anyOf")).toArray();
-             const QJsonValue &s : items) {
+             const auto &s : items) {
             auto e = check(s.toObject(), value, path, depth + 1);
             if (!e) {
                 any = true;
@@ -228,7 +228,7 @@ std::optional<JsonSchema::Error> JsonSchema::check(const QJsonObject &schema,
         int matches = 0;
         std::optional<Error> first;
         for (const QJsonArray items = schema.value(QLatin1String("oneOf")).toArray();
-             const QJsonValue &s : items) {
+             const auto &s : items) {
             auto e = check(s.toObject(), value, path, depth + 1);
             if (!e)
                 ++matches;

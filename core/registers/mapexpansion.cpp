@@ -87,7 +87,7 @@ std::optional<QJsonObject> Expander::withBase(const QJsonObject &root, const QSt
 
     QJsonArray fields = out.value(QLatin1String("fields")).toArray();
     for (const QJsonArray items = root.value(QLatin1String("patch_fields")).toArray();
-         const QJsonValue &v : items) {
+         const auto &v : items) {
         const QJsonObject patch = v.toObject();
         const QString key = patch.value(QLatin1String("key")).toString();
         const int i = indexOfKey(fields, key);
@@ -105,7 +105,7 @@ std::optional<QJsonObject> Expander::withBase(const QJsonObject &root, const QSt
         fields.replace(i, merged);
     }
     for (const QJsonArray items = root.value(QLatin1String("remove_fields")).toArray();
-         const QJsonValue &v : items) {
+         const auto &v : items) {
         const int i = indexOfKey(fields, v.toString());
         if (i < 0) {
             fail(file,
@@ -115,7 +115,7 @@ std::optional<QJsonObject> Expander::withBase(const QJsonObject &root, const QSt
         fields.removeAt(i);
     }
     for (const QJsonArray items = root.value(QLatin1String("fields")).toArray();
-         const QJsonValue &v : items)
+         const auto &v : items)
         fields.append(v);
     out.insert(QStringLiteral("fields"), fields);
     return out;
@@ -135,7 +135,7 @@ bool Expander::repeat(QJsonObject *root, const QString &file) {
     QJsonArray out;
     QHash<QString, QJsonArray> instances; // template key -> the keys it became
     for (const QJsonArray items = root->value(QLatin1String("fields")).toArray();
-         const QJsonValue &v : items) {
+         const auto &v : items) {
         const QJsonObject o = v.toObject();
         const QString key = o.value(QLatin1String("key")).toString();
         if (!o.contains(QLatin1String("repeat"))) {
@@ -184,13 +184,13 @@ bool Expander::repeat(QJsonObject *root, const QString &file) {
         QJsonObject rule = rules.at(i).toObject();
         QJsonArray keys;
         for (const QJsonArray items = rule.value(QLatin1String("fields")).toArray();
-             const QJsonValue &k : items) {
+             const auto &k : items) {
             const auto it = instances.constFind(k.toString());
             if (it == instances.constEnd()) {
                 keys.append(k);
                 continue;
             }
-            for (const QJsonValue &instance : *it)
+            for (const auto &instance : *it)
                 keys.append(instance);
         }
         rule.insert(QLatin1String("fields"), keys);

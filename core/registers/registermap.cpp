@@ -173,7 +173,7 @@ bool Parser::field(const QJsonObject &o, bool modbus, FieldDef *f) {
         else
             return failField(key, QStringLiteral("unknown derived op '%1'").arg(op));
         for (const QJsonArray items = derived.toObject().value(QLatin1String("of")).toArray();
-             const QJsonValue &v : items)
+             const auto &v : items)
             f->derivedFrom.append(v.toString());
         if (f->derivedFrom.size() != 2)
             return failField(key, QStringLiteral("derived op needs two operands"));
@@ -480,7 +480,7 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
     }
     map.m_defaultSlave = static_cast<quint8>(slave);
     for (const QJsonArray items = root.value(QLatin1String("probe_slaves")).toArray();
-         const QJsonValue &v : items) {
+         const auto &v : items) {
         const int s = v.toInt(-1);
         if (s < 0 || s > 255) {
             p.fail(QStringLiteral("probe_slaves entry out of 0-255"));
@@ -501,7 +501,7 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         return std::nullopt;
     }
     for (const QJsonArray items = root.value(QLatin1String("no_read_ranges")).toArray();
-         const QJsonValue &v : items) {
+         const auto &v : items) {
         const QJsonArray pair = v.toArray();
         int a = 0;
         int b = 0;
@@ -537,7 +537,7 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         p.fail(QStringLiteral("no fields"));
         return std::nullopt;
     }
-    for (const QJsonValue &v : fields) {
+    for (const auto &v : fields) {
         FieldDef f;
         f.index = static_cast<int>(map.m_fields.size());
         if (!p.field(v.toObject(), modbus, &f))
@@ -599,7 +599,7 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
     }
 
     for (const QJsonArray items = root.value(QLatin1String("plausibility")).toArray();
-         const QJsonValue &v : items) {
+         const auto &v : items) {
         const QJsonObject o = v.toObject();
         if (o.value(QLatin1String("rule")).toString() != QLatin1String("scale_from_sum")) {
             p.fail(QStringLiteral("unknown plausibility rule '%1'")
@@ -608,11 +608,11 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         }
         ScaleRule rule;
         for (const QJsonArray fieldKeys = o.value(QLatin1String("fields")).toArray();
-             const QJsonValue &k : fieldKeys)
+             const auto &k : fieldKeys)
             rule.fields.append(k.toString());
         rule.reference = o.value(QLatin1String("reference")).toString();
         for (const QJsonArray scales = o.value(QLatin1String("scales")).toArray();
-             const QJsonValue &s : scales)
+             const auto &s : scales)
             rule.scales.append(s.toDouble());
         rule.tolerance = o.value(QLatin1String("tolerance")).toDouble(0.05);
         QStringList keys = rule.fields;

@@ -51,9 +51,7 @@ public:
     int reservedGap = 16;
     double startTimeOfDayS = 10.5 * 3600; // demo starts in the late morning: PV is producing
 
-    void set(const QString &key, ValueFunction function) {
-        m_values.insert(key, std::move(function));
-    }
+    void set(const QString &key, const ValueFunction &function) { m_values.insert(key, function); }
     void setConstant(const QString &key, const QVariant &value);
     [[nodiscard]] bool has(const QString &key) const { return m_values.contains(key); }
     // Invalid QVariant for keys the scenario does not define.

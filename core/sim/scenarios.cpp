@@ -81,7 +81,7 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
     if (o.contains(QLatin1String("silent_spans"))) {
         s->silentSpans.clear();
         for (const QJsonArray items = o.value(QLatin1String("silent_spans")).toArray();
-             const QJsonValue &v : items) {
+             const auto &v : items) {
             const QJsonArray pair = v.toArray();
             if (pair.size() != 2 || pair.at(0).toInt(-1) < 0 ||
                 pair.at(1).toInt(-1) < pair.at(0).toInt())
@@ -92,7 +92,7 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
     if (o.contains(QLatin1String("silent_starts"))) {
         s->silentStarts.clear();
         for (const QJsonArray items = o.value(QLatin1String("silent_starts")).toArray();
-             const QJsonValue &v : items)
+             const auto &v : items)
             s->silentStarts.append(v.toInt());
     }
     s->reservedGap = o.value(QLatin1String("reserved_gap")).toInt(s->reservedGap);
@@ -210,7 +210,7 @@ std::optional<QList<Scenario>> fromJson(const QByteArray &json, QString *error) 
     }
     QList<Scenario> out;
     for (const QJsonArray items = doc.object().value(QLatin1String("scenarios")).toArray();
-         const QJsonValue &v : items)
+         const auto &v : items)
         if (!parser.parse(v.toObject(), &out))
             return std::nullopt;
     if (out.isEmpty()) {
