@@ -384,20 +384,36 @@ QJsonObject bridgeDeviceBlock(const HaDiscoveryOptions &options) {
     };
 }
 
+namespace {
+
+QString simulatedPrefix(const DeviceIdentity &identity) {
+    // A simulated device says so in Home Assistant's own device list, not only in its id.
+    return SimulatedDevices::isSimulatedAddress(identity.address) ? QStringLiteral("SIMULATED ")
+                                                                  : QString();
+}
+
+void insertConnection(const DeviceIdentity &identity, QJsonObject *dev) {
+    static const QRegularExpression mac(QStringLiteral("^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$"));
+    if (mac.match(identity.address).hasMatch())
+        dev->insert(QStringLiteral("cns"), QJsonArray{QJsonArray{QStringLiteral("bluetooth"),
+                                                                 identity.address.toUpper()}});
+}
+
+} // namespace
+
 QJsonObject deviceBlock(const HaDiscoveryOptions &options, const QString &deviceId,
                         const DeviceIdentity &identity) {
     // Only keys of MQTT_ENTITY_DEVICE_INFO_SCHEMA: the device block is strict (§5).
-    // A simulated device says so in Home Assistant's own device list, not only in its id.
-    const QString simulated = SimulatedDevices::isSimulatedAddress(identity.address)
-                                  ? QStringLiteral("SIMULATED ")
-                                  : QString();
+    const QString simulated = simulatedPrefix(identity);
     QJsonObject dev{
         {QStringLiteral("ids"), QJsonArray{deviceObjectId(deviceId)}},
         {QStringLiteral("name"),
          QString(simulated + familyTitle(identity.family) + QLatin1Char(' ') +
                  (identity.model.isEmpty() ? sanitizeId(deviceId) : identity.model))},
         {QStringLiteral("mf"), QStringLiteral("Renogy")},
-        {QStringLiteral("via_device"), bridgeObjectId(options)},
+        // A slave behind a shared dongle is reached through it; the dongle through the bridge.
+        {QStringLiteral("via_device"),
+         identity.sharedLink ? deviceObjectId(identity.linkId()) : bridgeObjectId(options)},
     };
     if (!identity.model.isEmpty())
         dev.insert(QStringLiteral("mdl"), identity.model);
@@ -405,10 +421,23 @@ QJsonObject deviceBlock(const HaDiscoveryOptions &options, const QString &device
         dev.insert(QStringLiteral("sn"), identity.serial);
     if (!identity.firmware.isEmpty())
         dev.insert(QStringLiteral("sw"), identity.firmware);
-    static const QRegularExpression mac(QStringLiteral("^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$"));
-    if (mac.match(identity.address).hasMatch())
-        dev.insert(QStringLiteral("cns"),
-                   QJsonArray{QJsonArray{QStringLiteral("bluetooth"), identity.address.toUpper()}});
+    // The Bluetooth connection is the dongle's, not each slave's.
+    if (!identity.sharedLink)
+        insertConnection(identity, &dev);
+    return dev;
+}
+
+QJsonObject dongleDeviceBlock(const HaDiscoveryOptions &options, const DeviceIdentity &identity) {
+    QJsonObject dev{
+        {QStringLiteral("ids"), QJsonArray{deviceObjectId(identity.linkId())}},
+        {QStringLiteral("name"),
+         QString(simulatedPrefix(identity) + QStringLiteral("Renogy ") +
+                 (identity.name.isEmpty() ? identity.linkId() : identity.name.trimmed()))},
+        {QStringLiteral("mf"), QStringLiteral("Renogy")},
+        {QStringLiteral("mdl"), QStringLiteral("BT-2 Bluetooth module")},
+        {QStringLiteral("via_device"), bridgeObjectId(options)},
+    };
+    insertConnection(identity, &dev);
     return dev;
 }
 
@@ -477,6 +506,24 @@ QJsonObject bridgeStatusComponent(const HaDiscoveryOptions &options) {
     };
 }
 
+// The dongle's one entity: its link, from its availability topic (online while a slave behind it
+// answers).
+QJsonObject dongleLinkComponent(const HaDiscoveryOptions &options, const DeviceIdentity &identity) {
+    const QString uid = deviceObjectId(identity.linkId()) + QStringLiteral("_link");
+    return QJsonObject{
+        {QStringLiteral("p"), kBinarySensor},
+        {QStringLiteral("unique_id"), uid},
+        {QStringLiteral("default_entity_id"), QString(kBinarySensor + QLatin1Char('.') + uid)},
+        {QStringLiteral("name"), QStringLiteral("Link")},
+        {QStringLiteral("device_class"), QStringLiteral("connectivity")},
+        {QStringLiteral("entity_category"), QStringLiteral("diagnostic")},
+        {QStringLiteral("state_topic"), availabilityTopic(options, identity.linkId())},
+        {QStringLiteral("payload_on"), QStringLiteral("online")},
+        {QStringLiteral("payload_off"), QStringLiteral("offline")},
+        {QStringLiteral("avty_t"), bridgeStatusTopic(options)},
+    };
+}
+
 QJsonObject legacyEntityConfig(const HaDiscoveryOptions &options, const QString &deviceId,
                                const DeviceIdentity &identity, const HaEntity &entity) {
     QJsonObject c = componentConfig(options, deviceId, entity);
@@ -511,6 +558,25 @@ QList<HaMessage> deviceDiscovery(const HaDiscoveryOptions &options, const QStrin
         out.append(HaMessage{entityConfigTopic(options, e.platform, uniqueId(deviceId, e.key)),
                              toJson(legacyEntityConfig(options, deviceId, identity, e)), true});
     return out;
+}
+
+QList<HaMessage> dongleDiscovery(const HaDiscoveryOptions &options,
+                                 const DeviceIdentity &identity) {
+    QJsonObject link = dongleLinkComponent(options, identity);
+    if (!options.legacy)
+        return {HaMessage{deviceConfigTopic(options, deviceObjectId(identity.linkId())),
+                          toJson(QJsonObject{
+                              {QStringLiteral("dev"), dongleDeviceBlock(options, identity)},
+                              {QStringLiteral("o"), origin(options)},
+                              {QStringLiteral("cmps"), QJsonObject{{QStringLiteral("link"), link}}},
+                          }),
+                          true}};
+    link.remove(QStringLiteral("p"));
+    link.insert(QStringLiteral("dev"), dongleDeviceBlock(options, identity));
+    link.insert(QStringLiteral("o"), origin(options));
+    return {HaMessage{entityConfigTopic(options, kBinarySensor,
+                                        link.value(QStringLiteral("unique_id")).toString()),
+                      toJson(link), true}};
 }
 
 QList<HaMessage> bridgeDiscovery(const HaDiscoveryOptions &options) {
