@@ -491,37 +491,56 @@ QJsonObject deviceConfig(const HaDiscoveryOptions &options, const QString &devic
 
 namespace {
 
-QJsonObject bridgeStatusComponent(const HaDiscoveryOptions &options) {
-    const QString uid = bridgeObjectId(options) + QStringLiteral("_status");
+// A diagnostic connectivity sensor on an online/offline topic: the bridge's status, a dongle's
+// link.
+QJsonObject connectivityComponent(const QString &uid, const QString &name,
+                                  const QString &stateTopic) {
     return QJsonObject{
         {QStringLiteral("p"), kBinarySensor},
         {QStringLiteral("unique_id"), uid},
         {QStringLiteral("default_entity_id"), QString(kBinarySensor + QLatin1Char('.') + uid)},
-        {QStringLiteral("name"), QStringLiteral("Status")},
+        {QStringLiteral("name"), name},
         {QStringLiteral("device_class"), QStringLiteral("connectivity")},
         {QStringLiteral("entity_category"), QStringLiteral("diagnostic")},
-        {QStringLiteral("state_topic"), bridgeStatusTopic(options)},
+        {QStringLiteral("state_topic"), stateTopic},
         {QStringLiteral("payload_on"), QStringLiteral("online")},
         {QStringLiteral("payload_off"), QStringLiteral("offline")},
     };
 }
 
+QJsonObject bridgeStatusComponent(const HaDiscoveryOptions &options) {
+    return connectivityComponent(bridgeObjectId(options) + QStringLiteral("_status"),
+                                 QStringLiteral("Status"), bridgeStatusTopic(options));
+}
+
 // The dongle's one entity: its link, from its availability topic (online while a slave behind it
-// answers).
+// answers); unavailable with the bridge.
 QJsonObject dongleLinkComponent(const HaDiscoveryOptions &options, const DeviceIdentity &identity) {
-    const QString uid = deviceObjectId(identity.linkId()) + QStringLiteral("_link");
-    return QJsonObject{
-        {QStringLiteral("p"), kBinarySensor},
-        {QStringLiteral("unique_id"), uid},
-        {QStringLiteral("default_entity_id"), QString(kBinarySensor + QLatin1Char('.') + uid)},
-        {QStringLiteral("name"), QStringLiteral("Link")},
-        {QStringLiteral("device_class"), QStringLiteral("connectivity")},
-        {QStringLiteral("entity_category"), QStringLiteral("diagnostic")},
-        {QStringLiteral("state_topic"), availabilityTopic(options, identity.linkId())},
-        {QStringLiteral("payload_on"), QStringLiteral("online")},
-        {QStringLiteral("payload_off"), QStringLiteral("offline")},
-        {QStringLiteral("avty_t"), bridgeStatusTopic(options)},
-    };
+    QJsonObject c = connectivityComponent(
+        deviceObjectId(identity.linkId()) + QStringLiteral("_link"), QStringLiteral("Link"),
+        availabilityTopic(options, identity.linkId()));
+    c.insert(QStringLiteral("avty_t"), bridgeStatusTopic(options));
+    return c;
+}
+
+// Discovery of a device with one component (the bridge, a dongle) in either layout.
+QList<HaMessage> soleComponentDiscovery(const HaDiscoveryOptions &options, const QString &objectId,
+                                        const QJsonObject &dev, const QString &key,
+                                        QJsonObject component) {
+    if (!options.legacy)
+        return {HaMessage{deviceConfigTopic(options, objectId),
+                          toJson(QJsonObject{
+                              {QStringLiteral("dev"), dev},
+                              {QStringLiteral("o"), origin(options)},
+                              {QStringLiteral("cmps"), QJsonObject{{key, component}}},
+                          }),
+                          true}};
+    component.remove(QStringLiteral("p"));
+    component.insert(QStringLiteral("dev"), dev);
+    component.insert(QStringLiteral("o"), origin(options));
+    return {HaMessage{entityConfigTopic(options, kBinarySensor,
+                                        component.value(QStringLiteral("unique_id")).toString()),
+                      toJson(component), true}};
 }
 
 QJsonObject legacyEntityConfig(const HaDiscoveryOptions &options, const QString &deviceId,
@@ -562,34 +581,14 @@ QList<HaMessage> deviceDiscovery(const HaDiscoveryOptions &options, const QStrin
 
 QList<HaMessage> dongleDiscovery(const HaDiscoveryOptions &options,
                                  const DeviceIdentity &identity) {
-    QJsonObject link = dongleLinkComponent(options, identity);
-    if (!options.legacy)
-        return {HaMessage{deviceConfigTopic(options, deviceObjectId(identity.linkId())),
-                          toJson(QJsonObject{
-                              {QStringLiteral("dev"), dongleDeviceBlock(options, identity)},
-                              {QStringLiteral("o"), origin(options)},
-                              {QStringLiteral("cmps"), QJsonObject{{QStringLiteral("link"), link}}},
-                          }),
-                          true}};
-    link.remove(QStringLiteral("p"));
-    link.insert(QStringLiteral("dev"), dongleDeviceBlock(options, identity));
-    link.insert(QStringLiteral("o"), origin(options));
-    return {HaMessage{entityConfigTopic(options, kBinarySensor,
-                                        link.value(QStringLiteral("unique_id")).toString()),
-                      toJson(link), true}};
+    return soleComponentDiscovery(options, deviceObjectId(identity.linkId()),
+                                  dongleDeviceBlock(options, identity), QStringLiteral("link"),
+                                  dongleLinkComponent(options, identity));
 }
 
 QList<HaMessage> bridgeDiscovery(const HaDiscoveryOptions &options) {
-    if (!options.legacy)
-        return {HaMessage{deviceConfigTopic(options, bridgeObjectId(options)),
-                          toJson(bridgeConfig(options)), true}};
-    QJsonObject c = bridgeStatusComponent(options);
-    c.remove(QStringLiteral("p"));
-    c.insert(QStringLiteral("dev"), bridgeDeviceBlock(options));
-    c.insert(QStringLiteral("o"), origin(options));
-    return {HaMessage{
-        entityConfigTopic(options, kBinarySensor, c.value(QStringLiteral("unique_id")).toString()),
-        toJson(c), true}};
+    return soleComponentDiscovery(options, bridgeObjectId(options), bridgeDeviceBlock(options),
+                                  QStringLiteral("status"), bridgeStatusComponent(options));
 }
 
 QList<HaMessage> removeEntities(const HaDiscoveryOptions &options, const QString &deviceId,
