@@ -73,6 +73,16 @@ if(TARGET blupow-cli AND EXISTS "${PROJECT_SOURCE_DIR}/app/cli/commands/scan.cpp
         "monitor;--address;AC:4D:16:17:8A:45;--count;2;--interval;0.5"
         "RBT100LFP12-BT|#1 ;#2 ;cell_1_voltage=3.3 V"
         "kernel ATT")
+    # Two battery packs behind one BT-2, as in the two-battery capture: one probe pass through
+    # BleTransport and the fake finds both (the 0xFF probe collides), and `read` lists each as its
+    # own device with its own values.
+    blupow_fake_bluez_fixture(fakebluez_bank bank_state --bank)
+    blupow_ble_cli_test(cli_ble_read_bank 0
+        "DBUS_SYSTEM_BUS_ADDRESS=unix:path=${bank_state}/system_bus_socket"
+        "read;--address;C4:64:E3:FD:86:6D;--json"
+        "\"slaves\":;\"id\":\"c464e3fd866d_30\";\"id\":\"c464e3fd866d_31\";\"slave_id\":49;\"key\":\"remaining_capacity\"[^}]*\"value\":41.2"
+        "kernel ATT")
+    set_tests_properties(cli_ble_read_bank PROPERTIES FIXTURES_REQUIRED fakebluez_bank)
     # The session keeps retrying a device it cannot find until --timeout (sim's session runner).
     blupow_ble_cli_test(cli_ble_read_unknown_address 4 ""
         "read;--address;11:22:33:44:55:66;--timeout;12"

@@ -10,13 +10,20 @@ import sys
 
 
 def expected_devices():
-    """Family, model and slave of each simulated device, from the one list of scenarios."""
+    """Family, model and slave of each simulated device, from the one list of scenarios: one
+    tuple per device, several for a system (its members, each behind the one dongle)."""
     path = pathlib.Path(__file__).resolve().parents[1] / "resources" / "sim" / "scenarios.json"
     scenarios = {}
+    out = {}
     for s in json.loads(path.read_text(encoding="utf-8"))["scenarios"]:
+        if "members" in s:
+            members = [dict(scenarios[m["extends"]], **m) for m in s["members"]]
+            out[s["id"]] = [(m["family"], m["model"], m["slave"]) for m in members]
+            continue
         merged = dict(scenarios.get(s.get("extends"), {}), **s)
         scenarios[s["id"]] = merged
-    return {k: (s["family"], s["model"], s["slave"]) for k, s in scenarios.items()}
+        out[s["id"]] = [(merged["family"], merged["model"], merged["slave"])]
+    return out
 
 
 EXPECTED = expected_devices()
@@ -62,9 +69,24 @@ def check_values(values, where):
     return {v["key"]: v for v in values}
 
 
+def check_reading(doc, expected, where):
+    """One device's reading: device, family, model, slave_id, values, link."""
+    family, device_model, slave = expected
+    for key in ("device", "family", "model", "slave_id", "values", "link"):
+        if key not in doc:
+            fail("%s: no %r" % (where, key))
+    if doc["family"] != family or doc["model"] != device_model or doc["slave_id"] != slave:
+        fail("%s: %s %s at %s, expected %s %s at %s"
+             % (where, doc["family"], doc["model"], doc["slave_id"], family, device_model, slave))
+    values = check_values(doc["values"], where)
+    if "model" in values and values["model"]["value"] != device_model:
+        fail("%s: model value %r" % (where, values["model"]["value"]))
+    return values
+
+
 def main():
     cli, model = sys.argv[1], sys.argv[2]
-    family, device_model, slave = EXPECTED[model]
+    devices = EXPECTED[model]
     # A short request timeout only where one is exercised: the G6 model never answers its 0x0120
     # block. Elsewhere no timeout may race a reply on a busy machine.
     request_timeout = "400" if model == "dcc-g6" else "20000"
@@ -76,18 +98,25 @@ def main():
     if len(lines) != 1:
         fail("read printed %d lines, expected one JSON object" % len(lines))
     doc = json.loads(lines[0])
-    for key in ("device", "family", "model", "slave_id", "values", "link"):
-        if key not in doc:
-            fail("read: no %r" % key)
-    if doc["family"] != family or doc["model"] != device_model or doc["slave_id"] != slave:
-        fail("read: %s %s at %s, expected %s %s at %s"
-             % (doc["family"], doc["model"], doc["slave_id"], family, device_model, slave))
-    values = check_values(doc["values"], "read")
-    if "model" in values and values["model"]["value"] != device_model:
-        fail("read: model value %r" % values["model"]["value"])
+    if len(devices) == 1:
+        values = check_reading(doc, devices[0], "read")
+    else:
+        # A system: one document listing every slave behind the dongle, each its own device.
+        slaves = doc.get("slaves")
+        if not isinstance(slaves, list) or len(slaves) != len(devices):
+            fail("read: %r slaves, expected %d" % (slaves and len(slaves), len(devices)))
+        ids = set()
+        for reading, expected in zip(slaves, devices):
+            values = check_reading(reading, expected, "read slave %s" % reading.get("slave_id"))
+            ids.add(reading["device"]["id"])
+        if len(ids) != len(devices):
+            fail("read: device ids %r are not distinct" % sorted(ids))
+        for key in ("dongle", "link", "timestamp"):
+            if key not in doc:
+                fail("read: no %r" % key)
 
     out = run(cli, ["monitor", "--interval", "0.2", "--count", "5"] + common)
-    cycles = []
+    cycles = {}
     for line in out.splitlines():
         if not line.strip():
             continue
@@ -97,13 +126,18 @@ def main():
                 fail("monitor: line without %r" % key)
         check_values(d["values"], "monitor cycle %s" % d["cycle"])
         if d["complete_cycle"]:
-            cycles.append(d["cycle"])
+            cycles.setdefault(d["device"]["slave_id"], []).append(d["cycle"])
         link = d["link"]
         if not 0 <= link["success_rate"] <= 1 or link["requests"] < 1:
             fail("monitor: link statistics %r" % link)
-    if len(cycles) != 5 or cycles != sorted(cycles):
-        fail("monitor: cycles %r, expected five increasing" % cycles)
-    print("ok: %s %s, %d values, 5 monitor cycles" % (family, device_model, len(values)))
+    if sorted(cycles) != sorted(slave for _, _, slave in devices):
+        fail("monitor: lines for slaves %r, expected %r"
+             % (sorted(cycles), sorted(slave for _, _, slave in devices)))
+    for slave, seen in cycles.items():
+        if len(seen) != 5 or seen != sorted(seen):
+            fail("monitor: slave %s cycles %r, expected five increasing" % (slave, seen))
+    print("ok: %s, %d device(s), %d values, 5 monitor cycles"
+          % (model, len(devices), len(values)))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ if(Python3_Interpreter_FOUND)
 endif()
 # The poll cycle's step machine on its own, without I/O (issue 16).
 blupow_add_qtest(tst_pollcycle LABELS unit)
+# Identification's step machine on a modelled bus: several slaves in one probe pass (issue 17).
+blupow_add_qtest(tst_identifier LABELS unit)
 # The one place a device choice becomes a transport (issue 16).
 blupow_add_qtest(tst_transportprovider LABELS unit sim)
 # Opening and closing the session's transport, against a transport the test moves (issue 16).

@@ -10,6 +10,7 @@
 #include "sim/simulatedtransport.h"
 
 #include <QDateTime>
+#include <QStringList>
 #include <QTest>
 
 #include <memory>
@@ -28,9 +29,39 @@ inline const RegisterMaps &builtInMaps() {
     return maps;
 }
 
+// One device's scenario: a model, or a member of a system as "system/3" (the third member).
+inline std::optional<Scenario> deviceScenario(const QString &model) {
+    const qsizetype slash = model.indexOf(QLatin1Char('/'));
+    auto scenario = scenarios::byName(slash < 0 ? model : model.first(slash));
+    if (!scenario || (slash < 0) == scenario->isSystem())
+        return std::nullopt;
+    if (slash < 0)
+        return scenario;
+    const auto index = model.sliced(slash + 1).toULongLong() - 1;
+    if (index >= scenario->members.size())
+        return std::nullopt;
+    return scenario->members.at(index);
+}
+
+// Every simulated device a test can run on its own: the models, with a system's members
+// ("system/1", ...) in place of the system.
+inline QStringList deviceModels() {
+    QStringList out;
+    for (const QString &name : scenarios::names()) {
+        const auto scenario = scenarios::byName(name);
+        if (!scenario || !scenario->isSystem()) {
+            out.append(name);
+            continue;
+        }
+        for (std::size_t i = 0; i < scenario->members.size(); ++i)
+            out.append(QStringLiteral("%1/%2").arg(name).arg(i + 1));
+    }
+    return out;
+}
+
 // Nothing when this build has no register map for the model's family (the test then fails).
 inline std::optional<DeviceSimulator> simulatorFor(const QString &model, qint64 startMs = 0) {
-    const auto scenario = scenarios::byName(model);
+    const auto scenario = deviceScenario(model);
     if (!scenario)
         return std::nullopt;
     const RegisterMap *map = builtInMaps().find(scenario->family, scenario->variant);

@@ -1,8 +1,11 @@
 #include "device/devicesession.h"
+#include "sim/simulateddevices.h"
 #include "sim/simulatedtransport.h"
 #include "simtesthelpers.h"
 
 #include <QDateTime>
+#include <QHash>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -127,6 +130,60 @@ struct Rig {
     }
 };
 
+// A session on the simulated system (a controller, an inverter and four batteries behind one
+// dongle) that records, per slave, the cycles with Good values and the order slaves were
+// reported in, and checks that a request is never written while another waits for its reply.
+struct SystemRig {
+    std::unique_ptr<SimulatedTransport> transport;
+    std::unique_ptr<DeviceSession> session;
+    QStringList violations;
+    QHash<int, int> goodCycles;
+    QList<int> order;
+    QList<int> addressed; // slave byte of every request written
+    bool pending = false;
+
+    bool create(const DeviceSession::Options &options) {
+        transport = SimulatedDevices::makeTransport(u"system", testing::builtInMaps());
+        if (!transport)
+            return false;
+        transport->setLatency(SimulatedTransport::Latency::fast());
+        transport->setSeed(5);
+        session = std::make_unique<DeviceSession>(transport.get(), testing::builtInMaps(), options);
+        QObject::connect(transport.get(), &Transport::bytesWritten, transport.get(),
+                         [this](const QByteArray &frame, qint64) {
+                             if (pending)
+                                 violations.append(QStringLiteral("a request written while "
+                                                                  "another waits for its reply"));
+                             pending = true;
+                             addressed.append(static_cast<quint8>(frame.at(0)));
+                         });
+        QObject::connect(session.get(), &DeviceSession::exchangeFinished, transport.get(),
+                         [this](const Exchange &ex) {
+                             if (ex.sentMs != 0)
+                                 pending = false;
+                         });
+        QObject::connect(session.get(), &DeviceSession::slaveValuesUpdated, transport.get(),
+                         [this](const DeviceIdentity &slave, const DecodedValues &values) {
+                             order.append(slave.slave);
+                             const bool good =
+                                 std::any_of(values.cbegin(), values.cend(), [](const auto &v) {
+                                     return v.quality == Quality::Good;
+                                 });
+                             if (good)
+                                 ++goodCycles[slave.slave];
+                         });
+        return true;
+    }
+
+    // Silent ids are probed and must time out; the ones that answer do so in well under a
+    // millisecond, so only a stall of a second could be mistaken for silence.
+    static DeviceSession::Options options() {
+        DeviceSession::Options o = calmOptions();
+        o.probeTimeoutMs = 1000;
+        return o;
+    }
+};
+
 } // namespace
 
 class TestDeviceSession : public QObject {
@@ -144,6 +201,9 @@ private Q_SLOTS:
     void oneOffReadIsQueuedBehindThePoll();
     void stopEndsOffline();
     void stateNames();
+    void systemPollsEverySlave();
+    void silentSlaveKeepsOthersPolling();
+    void deviceIdForcesOneSlave();
 };
 
 void TestDeviceSession::initTestCase() {
@@ -424,6 +484,116 @@ void TestDeviceSession::stopEndsOffline() {
 void TestDeviceSession::stateNames() {
     QCOMPARE(sessionStateName(DeviceSession::State::BackingOff), QStringLiteral("backing off"));
     QCOMPARE(sessionStateName(DeviceSession::State::Polling), QStringLiteral("polling"));
+}
+
+void TestDeviceSession::systemPollsEverySlave() {
+    // One probe pass finds every slave behind the dongle (the 0xFF probe collides, so every id is
+    // probed); each is its own device, and the poll visits them in turn, one request in flight.
+    SystemRig rig;
+    QVERIFY(rig.create(SystemRig::options()));
+    QSignalSpy found(rig.session.get(), &DeviceSession::slavesIdentified);
+    rig.session->start();
+    QTRY_COMPARE_WITH_TIMEOUT(found.size(), 1, 30000);
+    const auto slaves = found.at(0).at(0).value<QList<DeviceIdentity>>();
+    QList<int> ids;
+    QStringList families;
+    QSet<QString> deviceIds;
+    for (const DeviceIdentity &id : slaves) {
+        ids.append(id.slave);
+        families.append(familyName(id.family));
+        deviceIds.insert(id.deviceId());
+        QVERIFY(id.sharedLink);
+        QCOMPARE(id.linkId(), QStringLiteral("sim_system"));
+        QVERIFY2(!id.model.isEmpty(), qPrintable(id.how));
+    }
+    QCOMPARE(ids, (QList<int>{0x10, 0x20, 0x30, 0x31, 0x32, 0x33}));
+    QCOMPARE(families, (QStringList{QStringLiteral("controller"), QStringLiteral("inverter"),
+                                    QStringLiteral("battery"), QStringLiteral("battery"),
+                                    QStringLiteral("battery"), QStringLiteral("battery")}));
+    QCOMPARE(deviceIds.size(), slaves.size());
+    QVERIFY(deviceIds.contains(QStringLiteral("sim_system_33")));
+    QCOMPARE(rig.session->identity()->slave, quint8(0x10));
+    QCOMPARE(rig.session->slaves().size(), slaves.size());
+
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(ids.cbegin(), ids.cend(),
+                                         [&rig](int id) { return rig.goodCycles.value(id) >= 2; }),
+                             20000);
+    // Interleaved: every cycle reports the slaves in probe order.
+    QCOMPARE(rig.order.mid(0, 2 * ids.size()), ids + ids);
+    // The weak pack of the bank (scenario override) is read as its own device.
+    const auto soc = [&rig](quint8 slave) {
+        for (const DecodedValue &v : rig.session->currentValues(slave)) {
+            if (v.key == QLatin1String("battery_soc"))
+                return v.value.toDouble();
+        }
+        return -1.0;
+    };
+    QVERIFY2(soc(0x33) > 0 && soc(0x33) < soc(0x30) - 20,
+             qPrintable(QStringLiteral("SOC 0x33 %1, 0x30 %2").arg(soc(0x33)).arg(soc(0x30))));
+    QCOMPARE(rig.session->map(0x33)->family(), Family::Battery);
+    QCOMPARE(rig.session->statistics().reconnects, quint64(0));
+    QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
+    rig.session->stop();
+}
+
+void TestDeviceSession::silentSlaveKeepsOthersPolling() {
+    // One battery stops answering: it goes offline with Stale values and is retried every cycle;
+    // the others keep their Good values and the link is never reconnected for it.
+    SystemRig rig;
+    DeviceSession::Options options = SystemRig::options();
+    options.requestTimeoutMs = 400; // exercised: the silent pack's requests time out
+    QVERIFY(rig.create(options));
+    QSignalSpy found(rig.session.get(), &DeviceSession::slavesIdentified);
+    QHash<int, QList<bool>> availability;
+    QObject::connect(rig.session.get(), &DeviceSession::slaveAvailabilityChanged,
+                     rig.transport.get(), [&](const DeviceIdentity &slave, bool online) {
+                         availability[slave.slave].append(online);
+                     });
+    rig.session->start();
+    QTRY_COMPARE_WITH_TIMEOUT(found.size(), 1, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(rig.goodCycles.value(0x33) >= 1, 20000);
+    QString error;
+    const auto fault = SimulatedTransport::parseFault(u"drop:1.0@0x33", &error);
+    QVERIFY2(fault, qPrintable(error));
+    rig.transport->addFault(*fault);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !availability.value(0x33).isEmpty() && !availability.value(0x33).last(), 20000);
+    const QHash<int, int> before = rig.goodCycles;
+    QTRY_VERIFY_WITH_TIMEOUT(rig.goodCycles.value(0x10) >= before.value(0x10) + 3 &&
+                                 rig.goodCycles.value(0x32) >= before.value(0x32) + 3,
+                             30000);
+    for (const DecodedValue &v : rig.session->currentValues(0x33)) {
+        const FieldDef *f = rig.session->map(0x33)->field(v.key);
+        if (f && f->poll == PollClass::Cycle)
+            QVERIFY2(v.quality != Quality::Good, qPrintable(v.key));
+    }
+    QVERIFY(rig.session->isSlaveOnline(0x30));
+    QCOMPARE(rig.session->state(), DeviceSession::State::Polling);
+    QCOMPARE(rig.session->statistics().reconnects, quint64(0));
+    QVERIFY(rig.transport->faultsInjected(Kind::Drop) >= 2);
+
+    // Retried every cycle: it comes back by itself.
+    rig.transport->clearFaults();
+    QTRY_VERIFY_WITH_TIMEOUT(availability.value(0x33).last(), 20000);
+    QCOMPARE(rig.session->statistics().reconnects, quint64(0));
+    QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
+    rig.session->stop();
+}
+
+void TestDeviceSession::deviceIdForcesOneSlave() {
+    // --device-id: that slave alone, no probe of any other id.
+    SystemRig rig;
+    DeviceSession::Options options = calmOptions();
+    options.slave = 0x31;
+    QVERIFY(rig.create(options));
+    rig.session->start();
+    QTRY_VERIFY_WITH_TIMEOUT(rig.goodCycles.value(0x31) >= 2, 20000);
+    QCOMPARE(rig.session->slaves().size(), 1);
+    QCOMPARE(rig.session->identity()->slave, quint8(0x31));
+    QCOMPARE(rig.session->identity()->family, Family::Battery);
+    QVERIFY(!rig.session->identity()->sharedLink);
+    QCOMPARE(QSet<int>(rig.addressed.cbegin(), rig.addressed.cend()), QSet<int>{0x31});
+    rig.session->stop();
 }
 
 QTEST_GUILESS_MAIN(TestDeviceSession)

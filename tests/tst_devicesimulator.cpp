@@ -27,7 +27,7 @@ std::optional<modbus::Response> ask(DeviceSimulator &sim, const modbus::Request 
 // One row per simulated model, named after it.
 void addModelRows() {
     QTest::addColumn<QString>("model");
-    for (const QString &m : scenarios::names())
+    for (const QString &m : testing::deviceModels())
         QTest::newRow(qPrintable(m)) << m;
 }
 

@@ -103,6 +103,8 @@ private Q_SLOTS:
     void deviceNameSaysSimulated_data();
     void deviceNameSaysSimulated();
     void bridgeConfigAndViaDevice();
+    void sharedDongleIsTheSlavesViaDevice_data();
+    void sharedDongleIsTheSlavesViaDevice();
     void expireAfter_data();
     void expireAfter();
     void statePayload_data();
@@ -398,6 +400,57 @@ void TestHaDiscovery::deviceConfigKeys() {
     QCOMPARE(cmps.value(u"pv_energy_total"_s).toObject().value(u"state_class"_s).toString(),
              u"total_increasing"_s);
     QCOMPARE(cmps.value(u"charging_stage"_s).toObject().value(u"options"_s).toArray().size(), 3);
+}
+
+void TestHaDiscovery::sharedDongleIsTheSlavesViaDevice_data() {
+    QTest::addColumn<bool>("legacy");
+    QTest::newRow("device-based") << false;
+    QTest::newRow("legacy per entity") << true;
+}
+
+void TestHaDiscovery::sharedDongleIsTheSlavesViaDevice() {
+    // Several slaves behind one BT-2: each slave is reached via the dongle, the dongle (its own
+    // device, with a link sensor on its availability) via the bridge (§5).
+    QFETCH(bool, legacy);
+    HaDiscoveryOptions o = options();
+    o.legacy = legacy;
+    DeviceIdentity pack;
+    pack.family = Family::Battery;
+    pack.model = u"RBT50LFP48S"_s;
+    pack.name = u"BT-TH-FD866D73   "_s;
+    pack.address = u"C4:64:E3:FD:86:6D"_s;
+    pack.slave = 0x31;
+    pack.sharedLink = true;
+    QCOMPARE(pack.deviceId(), u"c464e3fd866d_31"_s);
+    QCOMPARE(pack.linkId(), u"c464e3fd866d"_s);
+    const QJsonObject dev = HaDiscovery::deviceBlock(o, pack.deviceId(), pack);
+    QCOMPARE(dev.value(u"via_device"_s).toString(), u"renogy_c464e3fd866d"_s);
+    QVERIFY(!dev.contains(u"cns"_s)); // the Bluetooth connection is the dongle's
+
+    const QList<HaMessage> dongle = HaDiscovery::dongleDiscovery(o, pack);
+    QCOMPARE(dongle.size(), 1);
+    const QJsonObject config = QJsonDocument::fromJson(dongle.first().payload).object();
+    const QJsonObject dongleDev = config.value(u"dev"_s).toObject();
+    QCOMPARE(dongleDev.value(u"ids"_s).toArray().at(0).toString(), u"renogy_c464e3fd866d"_s);
+    QCOMPARE(dongleDev.value(u"via_device"_s).toString(), HaDiscovery::bridgeObjectId(o));
+    QCOMPARE(dongleDev.value(u"name"_s).toString(), u"Renogy BT-TH-FD866D73"_s);
+    QCOMPARE(dongleDev.value(u"cns"_s).toArray().at(0).toArray().at(1).toString(),
+             u"C4:64:E3:FD:86:6D"_s);
+    const QJsonObject link =
+        legacy ? config : config.value(u"cmps"_s).toObject().value(u"link"_s).toObject();
+    QCOMPARE(link.value(u"device_class"_s).toString(), u"connectivity"_s);
+    QCOMPARE(link.value(u"state_topic"_s).toString(),
+             HaDiscovery::availabilityTopic(o, u"c464e3fd866d"_s));
+    QCOMPARE(dongle.first().topic,
+             legacy ? HaDiscovery::entityConfigTopic(o, u"binary_sensor"_s,
+                                                     u"renogy_c464e3fd866d_link"_s)
+                    : HaDiscovery::deviceConfigTopic(o, u"renogy_c464e3fd866d"_s));
+
+    // One device alone on its dongle keeps its old id and goes via the bridge.
+    pack.sharedLink = false;
+    QCOMPARE(pack.deviceId(), u"c464e3fd866d"_s);
+    QCOMPARE(HaDiscovery::deviceBlock(o, pack.deviceId(), pack).value(u"via_device"_s).toString(),
+             HaDiscovery::bridgeObjectId(o));
 }
 
 void TestHaDiscovery::bridgeConfigAndViaDevice() {

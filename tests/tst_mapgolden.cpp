@@ -172,10 +172,21 @@ QJsonObject decodedJson(const RegisterMap &map) {
 // its register map decodes it.
 QJsonObject simulatorJson(const RegisterMaps &maps) {
     QJsonObject out;
+    // A system's members one by one, as "system/0x33".
+    QList<QPair<QString, Scenario>> devices;
     for (const QString &name : scenarios::names()) {
-        const auto scenario = scenarios::byName(name);
-        if (!scenario)
+        const auto found = scenarios::byName(name);
+        if (!found)
             continue;
+        if (!found->isSystem())
+            devices.append({name, *found});
+        for (const Scenario &member : found->members)
+            devices.append(
+                {QStringLiteral("%1/0x%2").arg(name).arg(member.slave, 2, 16, QLatin1Char('0')),
+                 member});
+    }
+    for (const auto &[name, device] : std::as_const(devices)) {
+        const Scenario *scenario = &device;
         const RegisterMap *map = maps.find(scenario->family, scenario->variant);
         if (!map)
             continue;

@@ -1,6 +1,10 @@
+#include "device/devicesession.h"
+#include "mqtt/bridgesessionlink.h"
 #include "mqtt/mqttbridge.h"
 #include "mqtt/testbroker.h"
 #include "registers/registermap.h"
+#include "sim/simulateddevices.h"
+#include "sim/simulatedtransport.h"
 #include "testprerequisite.h"
 
 #include <QFile>
@@ -8,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -113,6 +118,7 @@ private Q_SLOTS:
     void announcesRetainedDiscoveryAndAvailability();
     void statesCarryOnlyGoodValues();
     void deviceAvailabilityFollowsTheLink();
+    void systemSlavesAreDevicesViaTheDongle();
     void birthMessageReannounces();
     void newPollIntervalReannounces();
     void cleanStopPublishesOffline();
@@ -240,6 +246,77 @@ void TestMqttBridge::deviceAvailabilityFollowsTheLink() {
     bridge.deviceAvailability(h, true);
     QTRY_COMPARE_WITH_TIMEOUT(retainedPayload(retainedMessages(m_broker.port, topic), topic),
                               QByteArray("online"), 10000);
+}
+
+void TestMqttBridge::systemSlavesAreDevicesViaTheDongle() {
+    // The simulated system through a real session: every slave behind the one dongle is its own
+    // Home Assistant device, reached via the dongle (itself a device, via the bridge), with its
+    // own state and availability; one silent battery goes unavailable alone.
+    const MqttBridge::Options o = bridgeOptions();
+    const RegisterMaps maps = RegisterMaps::builtIn();
+    auto transport = SimulatedDevices::makeTransport(u"system", maps);
+    QVERIFY(transport);
+    transport->setLatency(SimulatedTransport::Latency::fast());
+    DeviceSession::Options options;
+    options.pollIntervalMs = 50;
+    options.probeTimeoutMs = 1000;  // the silent ids are probed; the others answer at once
+    options.requestTimeoutMs = 400; // exercised below: the silent battery's requests time out
+    DeviceSession session(transport.get(), maps, options);
+    MqttBridge bridge(clientOptions(m_broker.port), o);
+    linkSessionToBridge(&session, &bridge);
+    QSignalSpy published(&bridge, &MqttBridge::statePublished);
+    bridge.start();
+    session.start();
+    const QStringList slaves{u"sim_system_10"_s, u"sim_system_20"_s, u"sim_system_30"_s,
+                             u"sim_system_31"_s, u"sim_system_32"_s, u"sim_system_33"_s};
+    const auto publishedIds = [&published] {
+        QSet<QString> ids;
+        for (const auto &args : published)
+            ids.insert(args.at(0).toString());
+        return ids;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(publishedIds().size() == slaves.size(), 30000);
+    QCOMPARE(publishedIds(), QSet<QString>(slaves.cbegin(), slaves.cend()));
+
+    const QString dongle = u"renogy_sim_system"_s;
+    QList<ReceivedMessage> config;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (config = retainedMessages(m_broker.port, o.ha.discoveryPrefix + u"/#"_s)).size() ==
+            slaves.size() + 2, // the slaves, the dongle, the bridge
+        10000);
+    QSet<QString> uniqueIds;
+    for (const QString &slave : slaves) {
+        const QJsonObject device = json(retainedPayload(
+            config, o.ha.discoveryPrefix + u"/device/renogy_"_s + slave + u"/config"_s));
+        QCOMPARE(device.value(u"dev"_s).toObject().value(u"via_device"_s).toString(), dongle);
+        const QJsonObject cmps = device.value(u"cmps"_s).toObject();
+        QVERIFY(!cmps.isEmpty());
+        for (auto it = cmps.begin(); it != cmps.end(); ++it)
+            uniqueIds.insert(it.value().toObject().value(u"unique_id"_s).toString());
+    }
+    QVERIFY(uniqueIds.size() > slaves.size() * 10); // none shared between two slaves
+    const QJsonObject dongleConfig =
+        json(retainedPayload(config, o.ha.discoveryPrefix + u"/device/"_s + dongle + u"/config"_s));
+    QCOMPARE(dongleConfig.value(u"dev"_s).toObject().value(u"via_device"_s).toString(),
+             u"renogy_bridge_"_s + o.ha.hostId);
+    QVERIFY(dongleConfig.value(u"cmps"_s).toObject().contains(u"link"_s));
+
+    const auto availability = [&](const QString &id) {
+        const QString topic = HaDiscovery::availabilityTopic(o.ha, id);
+        return retainedPayload(retainedMessages(m_broker.port, topic), topic);
+    };
+    for (const QString &slave : slaves)
+        QTRY_COMPARE_WITH_TIMEOUT(availability(slave), QByteArray("online"), 10000);
+    QCOMPARE(availability(u"sim_system"_s), QByteArray("online"));
+
+    QString error;
+    const auto fault = SimulatedTransport::parseFault(u"drop:1.0@0x33", &error);
+    QVERIFY2(fault, qPrintable(error));
+    transport->addFault(*fault);
+    QTRY_COMPARE_WITH_TIMEOUT(availability(u"sim_system_33"_s), QByteArray("offline"), 20000);
+    QCOMPARE(availability(u"sim_system_30"_s), QByteArray("online"));
+    QCOMPARE(availability(u"sim_system"_s), QByteArray("online"));
+    session.stop();
 }
 
 void TestMqttBridge::birthMessageReannounces() {

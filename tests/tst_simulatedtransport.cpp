@@ -1,5 +1,6 @@
 #include "modbus/crc16.h"
 #include "modbus/modbusframe.h"
+#include "sim/simulateddevices.h"
 #include "sim/simulatedtransport.h"
 #include "simtesthelpers.h"
 
@@ -53,6 +54,11 @@ private Q_SLOTS:
     void refuseLocksOutThenConnects();
     void closeDiscardsInFlight();
     void writeWhenClosedFails();
+    void parseFaultTarget_data();
+    void parseFaultTarget();
+    void systemAnswersEachSlaveAlone_data();
+    void systemAnswersEachSlaveAlone();
+    void faultTargetsOneSlave();
 };
 
 void TestSimulatedTransport::initTestCase() {
@@ -246,6 +252,100 @@ void TestSimulatedTransport::writeWhenClosedFails() {
     QVERIFY(!t->write(modbus::buildReadRequest(0x01, 0x0100, 1)));
     QCOMPARE(errors.size(), 1);
     QCOMPARE(errors.at(0).at(0).value<Transport::Error>(), Transport::Error::WriteFailed);
+}
+
+void TestSimulatedTransport::parseFaultTarget_data() {
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<int>("slave"); // -1: invalid spec; 0: no target
+    QTest::newRow("hex slave") << "drop:1.0@0x33" << 0x33;
+    QTest::newRow("decimal slave") << "delay@51" << 51;
+    QTest::newRow("no target") << "corrupt:2" << 0;
+    QTest::newRow("slave 0") << "drop@0" << -1;
+    QTest::newRow("slave above 247") << "drop@0xF8" << -1;
+    QTest::newRow("not a number") << "drop:1@bank" << -1;
+}
+
+void TestSimulatedTransport::parseFaultTarget() {
+    QFETCH(QString, spec);
+    QFETCH(int, slave);
+    QString error;
+    const auto f = SimulatedTransport::parseFault(spec, &error);
+    QCOMPARE(f.has_value(), slave >= 0);
+    if (!f) {
+        QVERIFY(error.contains(u'@'));
+        return;
+    }
+    QCOMPARE(f->slave.has_value(), slave > 0);
+    if (slave > 0)
+        QCOMPARE(int(*f->slave), slave);
+}
+
+void TestSimulatedTransport::systemAnswersEachSlaveAlone_data() {
+    QTest::addColumn<int>("slave");
+    QTest::addColumn<int>("expect"); // 0 = silence, 1 = a valid reply from `slave`, 2 = garbled
+    QTest::newRow("controller 0x10") << 0x10 << 1;
+    QTest::newRow("pack 0x31") << 0x31 << 1;
+    QTest::newRow("weak pack 0x33") << 0x33 << 1;
+    QTest::newRow("empty slot 0x34") << 0x34 << 0;
+    QTest::newRow("0xFF: every member at once") << 0xFF << 2;
+}
+
+void TestSimulatedTransport::systemAnswersEachSlaveAlone() {
+    // An RS485 bus behind one BT-2: the addressed member answers, the others stay silent, and a
+    // broadcast is answered by all of them together (docs/session.md, system).
+    QFETCH(int, slave);
+    QFETCH(int, expect);
+    auto t = SimulatedDevices::makeTransport(u"system", testing::builtInMaps());
+    QVERIFY(t);
+    t->setLatency(SimulatedTransport::Latency::fast());
+    QVERIFY(waitOpen(*t));
+    QSignalSpy spy(t.get(), &Transport::bytesReceived);
+    // 0x000C x8 is the controller's model; the others answer it with an exception. A second
+    // request to the controller follows: the bus answers in order, so once its reply is in, the
+    // first reply (or its silence) is complete.
+    QVERIFY(t->write(
+        modbus::buildRequest(modbus::Request::read(static_cast<quint8>(slave), 0x000C, 8))));
+    const QByteArray marker = modbus::buildReadRequest(0x10, 0x000C, 8);
+    QVERIFY(t->write(marker));
+    const QByteArray markerReply =
+        t->simulatorAt(0x10)->handleRequest(marker, t->nowEpochMs()).value_or(QByteArray());
+    QVERIFY(!markerReply.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(joined(spy).endsWith(markerReply), kWait);
+    const QByteArray first = joined(spy).chopped(markerReply.size());
+    switch (expect) {
+    case 0:
+        QVERIFY(first.isEmpty());
+        break;
+    case 1:
+        QVERIFY(modbus::hasValidCrc(first));
+        QCOMPARE(quint8(first.at(0)), quint8(slave));
+        break;
+    default:
+        QVERIFY(!first.isEmpty());
+        QVERIFY(!modbus::hasValidCrc(first));
+        break;
+    }
+}
+
+void TestSimulatedTransport::faultTargetsOneSlave() {
+    auto t = SimulatedDevices::makeTransport(u"system", testing::builtInMaps());
+    QVERIFY(t);
+    t->setLatency(SimulatedTransport::Latency::fast());
+    t->setSeed(7);
+    QString error;
+    const auto fault = SimulatedTransport::parseFault(u"drop:1.0@0x31", &error);
+    QVERIFY2(fault, qPrintable(error));
+    t->addFault(*fault);
+    QVERIFY(waitOpen(*t));
+    QSignalSpy spy(t.get(), &Transport::bytesReceived);
+    // 5042 x6: 17 bytes, one notification each; the one to 0x31 is dropped.
+    QVERIFY(t->write(modbus::buildReadRequest(0x30, 5042, 6)));
+    QVERIFY(t->write(modbus::buildReadRequest(0x31, 5042, 6)));
+    QVERIFY(t->write(modbus::buildReadRequest(0x32, 5042, 6)));
+    QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 2, kWait);
+    QCOMPARE(quint8(spy.at(0).at(0).toByteArray().at(0)), quint8(0x30));
+    QCOMPARE(quint8(spy.at(1).at(0).toByteArray().at(0)), quint8(0x32));
+    QCOMPARE(t->faultsInjected(SimulatedTransport::FaultKind::Drop), quint64(1));
 }
 
 QTEST_GUILESS_MAIN(TestSimulatedTransport)

@@ -24,13 +24,23 @@ QString sanitize(const QString &text, bool dropColons) {
 
 } // namespace
 
+QString DeviceIdentity::linkId() const {
+    QString id = sanitize(address, !address.startsWith(QLatin1String("sim:")));
+    if (id.isEmpty())
+        id = sanitize(name, false);
+    return id;
+}
+
 QString DeviceIdentity::deviceId() const {
     // docs/ha-mqtt.md 1: prefer an id read from the device (the serial); else the BLE address
     // without colons (stable on Linux and Windows), "sim_inverter" for a simulated one; else the
     // name.
     QString id = sanitize(serial, false);
-    if (id.isEmpty())
-        id = sanitize(address, !address.startsWith(QLatin1String("sim:")));
+    if (!id.isEmpty())
+        return id;
+    if (sharedLink)
+        return linkId() + QStringLiteral("_%1").arg(slave, 2, 16, QLatin1Char('0'));
+    id = sanitize(address, !address.startsWith(QLatin1String("sim:")));
     if (id.isEmpty())
         id = sanitize(name.isEmpty() ? model : name, false);
     return id;

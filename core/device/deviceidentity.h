@@ -18,8 +18,15 @@ struct DeviceIdentity {
     QString serial;
     QString firmware;
     QString how; // "name BTRIC* -> inverter; 4311 model RIV1230RCH-SPS; slave 0x20 from 4109"
-    // Stable id for MQTT/HA topics: lowercase [a-z0-9_-] (docs/ha-mqtt.md 1).
+    // One of several slaves behind one dongle (BT-2, hub): each is its own device, reached
+    // through the dongle (docs/session.md, "Several slaves on one link").
+    bool sharedLink = false;
+    // Stable id for MQTT/HA topics: lowercase [a-z0-9_-] (docs/ha-mqtt.md 1). A slave behind a
+    // shared dongle without a serial gets the dongle's id and its slave id ("c464e3383d0e_30").
     [[nodiscard]] QString deviceId() const;
+    // The dongle's own id (from the BLE address, else the name): what a shared slave is reached
+    // through (Home Assistant's via_device).
+    [[nodiscard]] QString linkId() const;
 };
 
 } // namespace blupow

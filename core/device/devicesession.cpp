@@ -48,16 +48,23 @@ void DeviceSessionPrivate::beginConnect(const QString &reason) {
 
 void DeviceSessionPrivate::onOpened() {
     client.linkOpened();
-    poll.restartOnce();
+    for (Slave &slave : slaves) {
+        slave.poll.restartOnce();
+        slave.silent = false;
+    }
+    current = 0;
     const QString why =
         identity ? QStringLiteral("link open; %1 at %2 already identified, reading identity blocks")
                        .arg(identity->model, hexSlave(identity->slave))
         : identifier ? QStringLiteral("link open; resuming identification")
                      : QStringLiteral("link open; identifying");
     if (!identity && !identifier) {
-        const Identifier::Config config{options.family, options.variant, options.slave,
+        const Identifier::Config config{options.family,
+                                        options.variant,
+                                        options.slave,
                                         std::min(options.probeTimeoutMs, options.requestTimeoutMs),
-                                        options.requestTimeoutMs};
+                                        options.requestTimeoutMs,
+                                        options.allSlaves};
         identifier.emplace(&maps, transport->peerName(), transport->peerAddress(), config);
     }
     setState(DeviceSession::State::Identifying, why);
@@ -66,17 +73,27 @@ void DeviceSessionPrivate::onOpened() {
 
 void DeviceSessionPrivate::linkLost(const QString &reason) {
     client.cancel(reason);
-    if (poll.active())
+    // A slave whose cycle was running reports what it read; the others lose their Good values.
+    std::vector<bool> running;
+    for (const Slave &slave : slaves)
+        running.push_back(cycleActive && slave.poll.active());
+    if (cycleActive)
         finishCycle(false);
-    else if (poll.markAllStale())
-        Q_EMIT q->valuesUpdated(poll.values());
+    for (std::size_t i = 0; i < slaves.size(); ++i) {
+        if (!running.at(i) && slaves.at(i).poll.markAllStale())
+            emitValues(slaves.at(i));
+    }
     enterBackoff(reason);
 }
 
 void DeviceSessionPrivate::halt() {
     pollTimer.stop();
     backoffTimer.stop();
-    poll.abandon();
+    for (Slave &slave : slaves) {
+        slave.poll.abandon();
+        setSlaveOnline(slave, false);
+    }
+    cycleActive = false;
     cycleDue = false;
     setAvailability(false);
 }
@@ -133,29 +150,46 @@ void DeviceSessionPrivate::proceed() {
                 enterBackoff(QStringLiteral("identification failed: %1").arg(why));
                 return;
             }
-            adoptIdentity();
+            adoptIdentities();
             if (!identity)
                 return;
         }
-        if (const auto once = poll.nextOnce()) {
-            ask(*once, Asker::OnceBlock, options.requestTimeoutMs, options.maxRetries);
-            return;
+        for (; current < slaves.size(); ++current) {
+            if (const auto once = slaves.at(current).poll.nextOnce()) {
+                ask(*once, Asker::OnceBlock, options.requestTimeoutMs, options.maxRetries);
+                return;
+            }
         }
         backoff.reset();
+        qsizetype blocks = 0;
+        for (const Slave &slave : slaves)
+            blocks += slave.poll.blocksPerCycle();
         // Only what stays true while polling: the identity has its own place in every view,
         // and the interval can change underneath (setPollInterval) without a new state.
         setState(DeviceSession::State::Polling,
-                 QStringLiteral("%1 blocks per cycle").arg(poll.blocksPerCycle()));
+                 slaves.size() == 1 ? QStringLiteral("%1 blocks per cycle").arg(blocks)
+                                    : QStringLiteral("%1 blocks per cycle from %2 slaves")
+                                          .arg(blocks)
+                                          .arg(slaves.size()));
         setAvailability(true);
         startCycle();
         return;
     }
     if (state != DeviceSession::State::Polling)
         return;
-    if (poll.active()) {
-        if (const auto block = poll.next()) {
-            ask(*block, Asker::CycleBlock, options.requestTimeoutMs, options.maxRetries);
-            return;
+    if (cycleActive) {
+        // The slaves in turn, each its whole cycle: still one request in flight on the link.
+        for (; current < slaves.size(); ++current) {
+            Slave &slave = slaves.at(current);
+            if (!slave.poll.active())
+                continue;
+            if (const auto block = slave.poll.next()) {
+                ask(*block, Asker::CycleBlock, options.requestTimeoutMs, requestRetries());
+                return;
+            }
+            endSlaveCycle(slave);
+            if (state != DeviceSession::State::Polling)
+                return;
         }
         finishCycle(true);
         if (state != DeviceSession::State::Polling)
@@ -178,9 +212,21 @@ void DeviceSessionPrivate::onExchange(const Exchange &ex) {
     // Off the queue before anyone hears of it: a listener may queue the next one from its slot.
     if (ex.outcome != Exchange::Outcome::Cancelled && asker == Asker::OnDemand)
         onDemand.popIf(ex.id);
+    const bool answered =
+        ex.outcome != Exchange::Outcome::Timeout && ex.outcome != Exchange::Outcome::Cancelled;
+    if (answered && slaves.size() > 1 && slaveAt(ex.request.slave)) {
+        // Several slaves: what one answered proves nothing about another, and a resync probe
+        // goes to one that answers (a silent slave must not make the link look desynchronised).
+        for (Slave &slave : slaves) {
+            if (slave.identity.slave == ex.request.slave)
+                slave.poll.heard();
+        }
+        if (ex.outcome == Exchange::Outcome::Ok)
+            client.setProbeSlave(ex.request.slave);
+    } else if (answered && slaves.size() == 1) {
+        slaves.front().poll.heard();
+    }
     Q_EMIT q->exchangeFinished(ex);
-    if (ex.outcome != Exchange::Outcome::Timeout && ex.outcome != Exchange::Outcome::Cancelled)
-        poll.heard();
 }
 
 void DeviceSessionPrivate::onFinished(const Exchange &ex) {
@@ -198,11 +244,17 @@ void DeviceSessionPrivate::onFinished(const Exchange &ex) {
             identifier->handle(ex);
         break;
     case Asker::OnceBlock:
-        poll.handleOnce(ex);
+        slaves.at(current).poll.handleOnce(ex);
         break;
-    case Asker::CycleBlock:
-        poll.handle(ex);
+    case Asker::CycleBlock: {
+        Slave &slave = slaves.at(current);
+        slave.poll.handle(ex);
+        // A slave silent in its last cycle is given up on again at its first unanswered block.
+        if (slave.silent && ex.outcome == Exchange::Outcome::Timeout &&
+            !slave.poll.heardThisCycle())
+            endSlaveCycle(slave);
         break;
+    }
     case Asker::OnDemand:
         if (ex.request.function != modbus::FunctionCode::ReadHoldingRegisters)
             Q_EMIT q->writeFinished(ex.id, ex.outcome == Exchange::Outcome::Ok, ex.error);
@@ -212,42 +264,95 @@ void DeviceSessionPrivate::onFinished(const Exchange &ex) {
     }
 }
 
-void DeviceSessionPrivate::adoptIdentity() {
-    DeviceIdentity found = identifier->identity();
-    const RegisterMap *chosen = maps.find(found.family, found.variant);
-    if (!chosen) {
-        enterBackoff(QStringLiteral("no register map for %1").arg(familyName(found.family)));
-        return;
+void DeviceSessionPrivate::adoptIdentities() {
+    const QList<DeviceIdentity> found = identifier->identities();
+    std::deque<Slave> adopted;
+    for (const DeviceIdentity &id : found) {
+        const RegisterMap *chosen = maps.find(id.family, id.variant);
+        if (!chosen) {
+            enterBackoff(QStringLiteral("no register map for %1").arg(familyName(id.family)));
+            return;
+        }
+        Slave &slave = adopted.emplace_back();
+        slave.identity = id;
+        slave.poll.setMap(chosen, id.slave);
     }
     for (const modbus::Request &r : identifier->answered()) {
-        if (r.slave == found.slave || r.slave == modbus::kBroadcastSlave)
-            client.rememberAnswered(modbus::Request::read(found.slave, r.start, r.count));
+        for (const DeviceIdentity &id : found) {
+            // 0xFF was answered by this device alone only when it is the only one.
+            if (r.slave == id.slave || (r.slave == modbus::kBroadcastSlave && found.size() == 1))
+                client.rememberAnswered(modbus::Request::read(id.slave, r.start, r.count));
+        }
     }
-    client.setProbeSlave(found.slave);
+    client.setProbeSlave(found.first().slave);
     identifier.reset();
-    poll.setMap(chosen, found.slave);
-    identity = found;
-    qCDebug(lcSession).noquote() << "identified" << familyName(found.family) << found.model << "at"
-                                 << hexSlave(found.slave) << ":" << found.how;
-    Q_EMIT q->identified(found);
+    slaves = std::move(adopted);
+    current = 0;
+    identity = found.first();
+    for (const DeviceIdentity &id : found)
+        qCDebug(lcSession).noquote() << "identified" << familyName(id.family) << id.model << "at"
+                                     << hexSlave(id.slave) << ":" << id.how;
+    Q_EMIT q->identified(found.first());
+    Q_EMIT q->slavesIdentified(found);
 }
 
 void DeviceSessionPrivate::startCycle() {
     cycleDue = false;
-    poll.begin();
+    cycleActive = true;
+    current = 0;
+    for (Slave &slave : slaves)
+        slave.poll.begin();
     cycleClock.start();
     // The interval runs from the start of one cycle to the start of the next.
     pollTimer.start(options.pollIntervalMs);
     proceed();
 }
 
+void DeviceSessionPrivate::endSlaveCycle(Slave &slave) {
+    const bool heard = slave.poll.end();
+    const bool polls = slave.poll.blocksPerCycle() > 0;
+    if (slaves.size() > 1)
+        slave.silent = polls && !heard;
+    emitValues(slave);
+    setSlaveOnline(slave, heard || !polls);
+}
+
+void DeviceSessionPrivate::emitValues(const Slave &slave) {
+    if (&slave == &slaves.front())
+        Q_EMIT q->valuesUpdated(slave.poll.values());
+    Q_EMIT q->slaveValuesUpdated(slave.identity, slave.poll.values());
+}
+
+void DeviceSessionPrivate::setSlaveOnline(Slave &slave, bool isOnline) {
+    if (slave.online == isOnline)
+        return;
+    slave.online = isOnline;
+    Q_EMIT q->slaveAvailabilityChanged(slave.identity, isOnline);
+}
+
+const DeviceSessionPrivate::Slave *DeviceSessionPrivate::slaveAt(quint8 id) const {
+    const auto it = std::find_if(slaves.cbegin(), slaves.cend(),
+                                 [id](const Slave &s) { return s.identity.slave == id; });
+    return it == slaves.cend() ? nullptr : &*it;
+}
+
+int DeviceSessionPrivate::requestRetries() const {
+    return current < slaves.size() && slaves.at(current).silent ? 0 : options.maxRetries;
+}
+
 void DeviceSessionPrivate::finishCycle(bool mayDeclareDead) {
     lastCycleMs = static_cast<double>(cycleClock.nsecsElapsed()) / 1e6;
-    const bool heard = poll.end();
-    Q_EMIT q->valuesUpdated(poll.values());
+    bool heard = false;
+    qsizetype blocks = 0;
+    for (Slave &slave : slaves) {
+        if (slave.poll.active())
+            endSlaveCycle(slave);
+        heard = heard || slave.poll.heardThisCycle();
+        blocks += slave.poll.blocksPerCycle();
+    }
+    cycleActive = false;
     Q_EMIT q->statisticsChanged(statistics());
-    if (mayDeclareDead && !heard && state == DeviceSession::State::Polling &&
-        poll.blocksPerCycle() > 0)
+    if (mayDeclareDead && !heard && state == DeviceSession::State::Polling && blocks > 0)
         linkLost(QStringLiteral("no reply to any request of a poll cycle"));
 }
 
@@ -262,8 +367,10 @@ quint64 DeviceSessionPrivate::queue(OnDemandQueue::Item item) {
 LinkStatistics DeviceSessionPrivate::statistics() const {
     LinkStatistics s = client.statistics();
     s.reconnects = reconnects;
-    s.cycles = poll.cycles();
-    s.invalidValues = poll.invalidValues();
+    s.cycles = slaves.empty() ? 0 : slaves.front().poll.cycles();
+    s.invalidValues = 0;
+    for (const Slave &slave : slaves)
+        s.invalidValues += slave.poll.invalidValues();
     s.lastCycleMs = lastCycleMs;
     s.rssi = transport->rssi();
     return s;
@@ -298,7 +405,7 @@ DeviceSession::DeviceSession(Transport *transport, RegisterMaps maps, Options op
     connect(&d->pollTimer, &QTimer::timeout, this, [this] {
         if (d->state != State::Polling)
             return;
-        if (d->poll.active()) {
+        if (d->cycleActive) {
             d->cycleDue = true; // overrun: the next cycle starts right after this one
             return;
         }
@@ -368,11 +475,33 @@ std::optional<DeviceIdentity> DeviceSession::identity() const {
 }
 
 const RegisterMap *DeviceSession::map() const {
-    return d->poll.map();
+    return d->slaves.empty() ? nullptr : d->slaves.front().poll.map();
 }
 
 DecodedValues DeviceSession::currentValues() const {
-    return d->poll.values();
+    return d->slaves.empty() ? DecodedValues() : d->slaves.front().poll.values();
+}
+
+QList<DeviceIdentity> DeviceSession::slaves() const {
+    QList<DeviceIdentity> out;
+    for (const auto &slave : d->slaves)
+        out.append(slave.identity);
+    return out;
+}
+
+const RegisterMap *DeviceSession::map(quint8 slave) const {
+    const auto *s = d->slaveAt(slave);
+    return s ? s->poll.map() : nullptr;
+}
+
+DecodedValues DeviceSession::currentValues(quint8 slave) const {
+    const auto *s = d->slaveAt(slave);
+    return s ? s->poll.values() : DecodedValues();
+}
+
+bool DeviceSession::isSlaveOnline(quint8 slave) const {
+    const auto *s = d->slaveAt(slave);
+    return s && s->online;
 }
 
 LinkStatistics DeviceSession::statistics() const {

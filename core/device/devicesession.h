@@ -39,7 +39,10 @@ public:
             0; // extra pause between requests (inverters: see docs/protocol.md 3.5)
         std::optional<Family> family; // forced family (skips detection)
         QString variant;              // forced map variant
-        std::optional<quint8> slave;  // forced slave id
+        std::optional<quint8> slave;  // forced slave id (one slave, no scan)
+        // Probe every candidate slave id even when one device answered 0xFF alone (a damaged
+        // reply to 0xFF, several devices at once, starts that scan by itself).
+        bool allSlaves = false;
         int probeTimeoutMs = 1000;    // identification probes of candidate slave ids (C.21)
         int connectTimeoutMs = 20000; // open() that neither succeeds nor fails
         quint32 randomSeed = 0;       // backoff jitter; 0 = seeded from the system
@@ -66,6 +69,15 @@ public:
     [[nodiscard]] LinkStatistics statistics() const;
     [[nodiscard]] Transport *transport() const;
 
+    // SEVERAL SLAVES ON ONE LINK (docs/session.md): behind a BT-2 or hub identification may find
+    // several devices; each is polled in turn through the one client, and each is its own device
+    // with its own identity (DeviceIdentity::sharedLink), values and availability. The calls above
+    // (identity, map, currentValues, valuesUpdated) are about the first of them.
+    [[nodiscard]] QList<DeviceIdentity> slaves() const; // in probe order; empty before identified
+    [[nodiscard]] const RegisterMap *map(quint8 slave) const;
+    [[nodiscard]] DecodedValues currentValues(quint8 slave) const;
+    [[nodiscard]] bool isSlaveOnline(quint8 slave) const;
+
     // A one-off read (register console). Queued behind the poll, never two requests in flight.
     // Answered by exchangeFinished() with the returned id (and registersRead on success).
     quint64 readRegisters(quint16 start, quint16 count);
@@ -79,6 +91,13 @@ public:
 Q_SIGNALS:
     void stateChanged(blupow::DeviceSession::State state, const QString &reason);
     void identified(const blupow::DeviceIdentity &identity);
+    // Right after identified(): every slave found, in probe order (one, most often).
+    void slavesIdentified(const QList<blupow::DeviceIdentity> &slaves);
+    // Once per poll cycle per slave, with its own identity: Good when read in this cycle.
+    void slaveValuesUpdated(const blupow::DeviceIdentity &slave,
+                            const blupow::DecodedValues &values);
+    // A slave answered in its last cycle (true), or did not, or the link is gone (false).
+    void slaveAvailabilityChanged(const blupow::DeviceIdentity &slave, bool online);
     // Once per poll cycle: every field of the map; Good when read in this cycle, Stale when not.
     void valuesUpdated(const blupow::DecodedValues &values);
     void statisticsChanged(const blupow::LinkStatistics &statistics);

@@ -15,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QTimer>
 
+#include <deque>
 #include <memory>
 #include <optional>
 
@@ -27,6 +28,18 @@ class DeviceSessionPrivate {
 public:
     // Who asked for the request the client holds.
     enum class Asker { Identification, OnceBlock, CycleBlock, OnDemand };
+
+    // One identified slave of the link (several behind a BT-2 or hub, docs/session.md): its own
+    // identity, its own poll and its own availability; the link, the client and the timers are
+    // shared, so there is still one request in flight.
+    struct Slave {
+        DeviceIdentity identity;
+        PollCycle poll;
+        bool online = false;
+        // Its last cycle got no answer: its next cycle asks once, without retries, before
+        // giving up on it again, so a silent slave does not cost the others its timeouts.
+        bool silent = false;
+    };
 
     DeviceSessionPrivate(DeviceSession *session, Transport *peer, RegisterMaps registerMaps,
                          DeviceSession::Options opts)
@@ -58,9 +71,14 @@ public:
     void ask(const modbus::Request &request, Asker who, int timeoutMs, int retries, quint64 id = 0);
     void onExchange(const Exchange &exchange);
     void onFinished(const Exchange &exchange);
-    void adoptIdentity();
+    void adoptIdentities();
     void startCycle();
+    void endSlaveCycle(Slave &slave);
     void finishCycle(bool mayDeclareDead);
+    void emitValues(const Slave &slave);
+    void setSlaveOnline(Slave &slave, bool isOnline);
+    [[nodiscard]] const Slave *slaveAt(quint8 id) const;
+    [[nodiscard]] int requestRetries() const;
     quint64 queue(OnDemandQueue::Item item); // a read or write on demand; returns its id
     [[nodiscard]] LinkStatistics statistics() const;
 
@@ -78,8 +96,12 @@ public:
     ModbusClient client;
     Asker asker = Asker::CycleBlock;
     std::optional<Identifier> identifier;
-    std::optional<DeviceIdentity> identity;
-    PollCycle poll;
+    std::optional<DeviceIdentity> identity; // the first slave's (the only one's, most often)
+    // Every identified slave, in probe order; never empty once identified. A deque: a slave's
+    // address is handed to its PollCycle's users while others are appended.
+    std::deque<Slave> slaves;
+    std::size_t current = 0; // the slave whose cycle (or once blocks) is being read
+    bool cycleActive = false;
     bool cycleDue = false; // the poll timer fired during a cycle: the next starts right after it
     QElapsedTimer cycleClock;
     double lastCycleMs = 0;

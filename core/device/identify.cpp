@@ -104,6 +104,48 @@ Identifier::Identifier(const RegisterMaps *maps, QString advertisedName, QString
         }
         m_slaves = unique;
     }
+    m_base = m_identity;
+    if (m_config.allSlaves && !m_config.slave)
+        startScan(QStringLiteral("every slave id probed (asked for)"), 0);
+}
+
+void Identifier::startScan(const QString &why, qsizetype from) {
+    m_scan = true;
+    note(why);
+    m_commonNotes = m_deviceNotesFrom = m_how.size();
+    // From here on never 0xFF (the replies of several devices collide), and the whole bank.
+    QList<quint8> ids = m_slaves.first(std::min(from, m_slaves.size()));
+    qsizetype bankEnd = -1;
+    for (qsizetype i = from; i < m_slaves.size(); ++i) {
+        const quint8 s = m_slaves.at(i);
+        if (s == modbus::kBroadcastSlave)
+            continue;
+        ids.append(s);
+        if (isBatteryBankId(s))
+            bankEnd = ids.size();
+    }
+    QList<quint8> bank;
+    for (int s = 0x30; s <= 0x3F; ++s) {
+        if (!ids.contains(static_cast<quint8>(s)))
+            bank.append(static_cast<quint8>(s));
+    }
+    for (qsizetype i = 0; i < bank.size(); ++i)
+        ids.insert((bankEnd < 0 ? ids.size() : bankEnd + i), bank.at(i));
+    m_slaves = ids;
+}
+
+Family Identifier::hypothesis() const {
+    // Scanning a bank id, the battery is the likely answer: ask it first.
+    const quint8 s = m_slaves.at(m_slaveIndex);
+    if (m_scan && isBatteryBankId(s) && m_families.contains(Family::Battery)) {
+        QList<Family> order{Family::Battery};
+        for (const Family f : m_families) {
+            if (f != Family::Battery)
+                order.append(f);
+        }
+        return order.at(m_familyIndex);
+    }
+    return m_families.at(m_familyIndex);
 }
 
 modbus::Request Identifier::probeRequest(Family family, quint8 slave) const {
@@ -124,7 +166,7 @@ std::optional<Identifier::Step> Identifier::next() const {
     const quint8 slave = m_identity.slave;
     switch (m_phase) {
     case Phase::Probe: {
-        const Family f = m_families.at(m_familyIndex);
+        const Family f = hypothesis();
         const quint8 s = m_slaves.at(m_slaveIndex);
         return Step{probeRequest(f, s), m_config.probeTimeoutMs,
                     QStringLiteral("probe %1 at %2").arg(familyName(f), hexSlave(s))};
@@ -167,9 +209,29 @@ QString Identifier::decodeModel(Family family, int reg, const QList<quint16> &wo
 void Identifier::advance() {
     if (++m_familyIndex < m_families.size())
         return;
+    nextSlave();
+}
+
+void Identifier::nextSlave() {
     m_familyIndex = 0;
-    if (++m_slaveIndex < m_slaves.size())
+    while (++m_slaveIndex < m_slaves.size()) {
+        const quint8 s = m_slaves.at(m_slaveIndex);
+        const bool known = std::any_of(m_found.cbegin(), m_found.cend(),
+                                       [s](const DeviceIdentity &d) { return d.slave == s; });
+        if (!m_scan || !(known || (m_bankClosed && isBatteryBankId(s))))
+            return;
+    }
+    endOfCandidates();
+}
+
+void Identifier::endOfCandidates() {
+    if (!m_found.isEmpty()) {
+        const bool shared = m_found.size() > 1;
+        for (DeviceIdentity &d : m_found)
+            d.sharedLink = shared;
+        m_phase = Phase::Done;
         return;
+    }
     m_phase = Phase::Failed;
     QStringList tried;
     for (const quint8 s : std::as_const(m_slaves))
@@ -193,7 +255,7 @@ void Identifier::handle(const Exchange &exchange) {
 
     switch (m_phase) {
     case Phase::Probe: {
-        const Family hypothesis = m_families.at(m_familyIndex);
+        const Family hypothesis = this->hypothesis();
         if (!ok) {
             if (exchange.outcome == Exchange::Outcome::Exception) {
                 note(QStringLiteral("%1 %2 x%3: exception 0x%4 from %5 (a device, but no %6)")
@@ -202,6 +264,24 @@ void Identifier::handle(const Exchange &exchange) {
                          .arg(req.count)
                          .arg(exchange.response.exceptionCode, 2, 16, QLatin1Char('0'))
                          .arg(hexSlave(exchange.response.slave), familyName(hypothesis)));
+            }
+            if (!m_scan && !m_config.slave && req.slave == modbus::kBroadcastSlave &&
+                exchange.outcome == Exchange::Outcome::Error) {
+                startScan(QStringLiteral("0xFF answered with a damaged frame: several devices "
+                                         "answered at once, every slave id probed"),
+                          m_slaveIndex + 1);
+                nextSlave();
+                return;
+            }
+            if (m_scan && exchange.outcome == Exchange::Outcome::Timeout) {
+                // Silence: nobody at this id (a device answers even a wrong family's probe).
+                const bool packFound =
+                    std::any_of(m_found.cbegin(), m_found.cend(),
+                                [](const DeviceIdentity &d) { return isBatteryBankId(d.slave); });
+                if (isBatteryBankId(req.slave) && packFound)
+                    m_bankClosed = true;
+                nextSlave();
+                return;
             }
             advance();
             return;
@@ -297,20 +377,38 @@ void Identifier::handle(const Exchange &exchange) {
         return;
     }
     if (m_phase == Phase::Done)
-        finish();
+        finishDevice();
 }
 
-void Identifier::finish() {
+void Identifier::finishDevice() {
     const RegisterMap *map = m_maps->find(m_identity.family, m_identity.variant);
     if (!map)
         map = m_maps->find(m_identity.family);
-    if (!map) {
-        m_phase = Phase::Failed;
-        m_failure = QStringLiteral("no register map for %1").arg(familyName(m_identity.family));
-    } else {
-        m_identity.variant = map->variant();
+    if (!m_scan) {
+        if (!map) {
+            m_phase = Phase::Failed;
+            m_failure = QStringLiteral("no register map for %1").arg(familyName(m_identity.family));
+        } else {
+            m_identity.variant = map->variant();
+        }
+        m_identity.how = m_how.join(QStringLiteral("; "));
+        if (map)
+            m_found = {m_identity};
+        return;
     }
-    m_identity.how = m_how.join(QStringLiteral("; "));
+    if (map) {
+        m_identity.variant = map->variant();
+        m_identity.how = (m_how.first(m_commonNotes) + m_how.sliced(m_deviceNotesFrom))
+                             .join(QStringLiteral("; "));
+        m_found.append(m_identity);
+    } else {
+        note(QStringLiteral("no register map for %1 at %2: left out")
+                 .arg(familyName(m_identity.family), hexSlave(m_identity.slave)));
+    }
+    m_deviceNotesFrom = m_how.size();
+    m_identity = m_base;
+    m_phase = Phase::Probe;
+    nextSlave();
 }
 
 } // namespace blupow

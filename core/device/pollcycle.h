@@ -48,6 +48,8 @@ public:
     void handle(const Exchange &exchange);
     // The device answered something during this cycle (a probe, an exception: anything).
     void heard() { m_heard = true; }
+    // Whether it did, in the cycle running or the last one ended.
+    [[nodiscard]] bool heardThisCycle() const { return m_heard; }
     // Ends the cycle: decodes what it read, with the once blocks, into every field of the map.
     // Returns whether the device answered anything in it.
     bool end();

@@ -86,7 +86,7 @@ void ModbusClient::rememberAnswered(const modbus::Request &request) {
         return;
     const bool known =
         std::any_of(m_answered.cbegin(), m_answered.cend(), [&](const modbus::Request &r) {
-            return r.start == request.start && r.count == request.count;
+            return r.slave == request.slave && r.start == request.start && r.count == request.count;
         });
     if (!known)
         m_answered.append(request);
@@ -109,6 +109,9 @@ std::optional<modbus::Request> ModbusClient::resyncProbe() const {
     if (!m_probeSlave)
         return std::nullopt;
     for (const modbus::Request &good : m_answered) {
+        // A read another slave answered may be an exception here (several slaves on one link).
+        if (good.slave != *m_probeSlave)
+            continue;
         for (quint16 k = 1; k <= good.count; ++k) {
             const auto probe = modbus::Request::read(*m_probeSlave, good.start, k);
             if (!collides(probe))

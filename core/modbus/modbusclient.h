@@ -61,9 +61,10 @@ public:
     // Ends the request in flight (finished() with Cancelled) without sending anything more.
     void cancel(const QString &why);
 
-    // The slave the resync probes go to (the identified device); no probes without it.
+    // The slave the resync probes go to (the identified device; of several on one link, one that
+    // answers); no probes without it. A probe is a read this slave answered.
     void setProbeSlave(std::optional<quint8> slave) { m_probeSlave = slave; }
-    // A read this device answered (identification learns some before the client could).
+    // A read a device answered (identification learns some before the client could).
     void rememberAnswered(const modbus::Request &request);
 
     [[nodiscard]] const Timing &timing() const { return m_timing; }

@@ -384,20 +384,36 @@ QJsonObject bridgeDeviceBlock(const HaDiscoveryOptions &options) {
     };
 }
 
+namespace {
+
+QString simulatedPrefix(const DeviceIdentity &identity) {
+    // A simulated device says so in Home Assistant's own device list, not only in its id.
+    return SimulatedDevices::isSimulatedAddress(identity.address) ? QStringLiteral("SIMULATED ")
+                                                                  : QString();
+}
+
+void insertConnection(const DeviceIdentity &identity, QJsonObject *dev) {
+    static const QRegularExpression mac(QStringLiteral("^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$"));
+    if (mac.match(identity.address).hasMatch())
+        dev->insert(QStringLiteral("cns"), QJsonArray{QJsonArray{QStringLiteral("bluetooth"),
+                                                                 identity.address.toUpper()}});
+}
+
+} // namespace
+
 QJsonObject deviceBlock(const HaDiscoveryOptions &options, const QString &deviceId,
                         const DeviceIdentity &identity) {
     // Only keys of MQTT_ENTITY_DEVICE_INFO_SCHEMA: the device block is strict (§5).
-    // A simulated device says so in Home Assistant's own device list, not only in its id.
-    const QString simulated = SimulatedDevices::isSimulatedAddress(identity.address)
-                                  ? QStringLiteral("SIMULATED ")
-                                  : QString();
+    const QString simulated = simulatedPrefix(identity);
     QJsonObject dev{
         {QStringLiteral("ids"), QJsonArray{deviceObjectId(deviceId)}},
         {QStringLiteral("name"),
          QString(simulated + familyTitle(identity.family) + QLatin1Char(' ') +
                  (identity.model.isEmpty() ? sanitizeId(deviceId) : identity.model))},
         {QStringLiteral("mf"), QStringLiteral("Renogy")},
-        {QStringLiteral("via_device"), bridgeObjectId(options)},
+        // A slave behind a shared dongle is reached through it; the dongle through the bridge.
+        {QStringLiteral("via_device"),
+         identity.sharedLink ? deviceObjectId(identity.linkId()) : bridgeObjectId(options)},
     };
     if (!identity.model.isEmpty())
         dev.insert(QStringLiteral("mdl"), identity.model);
@@ -405,10 +421,23 @@ QJsonObject deviceBlock(const HaDiscoveryOptions &options, const QString &device
         dev.insert(QStringLiteral("sn"), identity.serial);
     if (!identity.firmware.isEmpty())
         dev.insert(QStringLiteral("sw"), identity.firmware);
-    static const QRegularExpression mac(QStringLiteral("^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$"));
-    if (mac.match(identity.address).hasMatch())
-        dev.insert(QStringLiteral("cns"),
-                   QJsonArray{QJsonArray{QStringLiteral("bluetooth"), identity.address.toUpper()}});
+    // The Bluetooth connection is the dongle's, not each slave's.
+    if (!identity.sharedLink)
+        insertConnection(identity, &dev);
+    return dev;
+}
+
+QJsonObject dongleDeviceBlock(const HaDiscoveryOptions &options, const DeviceIdentity &identity) {
+    QJsonObject dev{
+        {QStringLiteral("ids"), QJsonArray{deviceObjectId(identity.linkId())}},
+        {QStringLiteral("name"),
+         QString(simulatedPrefix(identity) + QStringLiteral("Renogy ") +
+                 (identity.name.isEmpty() ? identity.linkId() : identity.name.trimmed()))},
+        {QStringLiteral("mf"), QStringLiteral("Renogy")},
+        {QStringLiteral("mdl"), QStringLiteral("BT-2 Bluetooth module")},
+        {QStringLiteral("via_device"), bridgeObjectId(options)},
+    };
+    insertConnection(identity, &dev);
     return dev;
 }
 
@@ -462,19 +491,56 @@ QJsonObject deviceConfig(const HaDiscoveryOptions &options, const QString &devic
 
 namespace {
 
-QJsonObject bridgeStatusComponent(const HaDiscoveryOptions &options) {
-    const QString uid = bridgeObjectId(options) + QStringLiteral("_status");
+// A diagnostic connectivity sensor on an online/offline topic: the bridge's status, a dongle's
+// link.
+QJsonObject connectivityComponent(const QString &uid, const QString &name,
+                                  const QString &stateTopic) {
     return QJsonObject{
         {QStringLiteral("p"), kBinarySensor},
         {QStringLiteral("unique_id"), uid},
         {QStringLiteral("default_entity_id"), QString(kBinarySensor + QLatin1Char('.') + uid)},
-        {QStringLiteral("name"), QStringLiteral("Status")},
+        {QStringLiteral("name"), name},
         {QStringLiteral("device_class"), QStringLiteral("connectivity")},
         {QStringLiteral("entity_category"), QStringLiteral("diagnostic")},
-        {QStringLiteral("state_topic"), bridgeStatusTopic(options)},
+        {QStringLiteral("state_topic"), stateTopic},
         {QStringLiteral("payload_on"), QStringLiteral("online")},
         {QStringLiteral("payload_off"), QStringLiteral("offline")},
     };
+}
+
+QJsonObject bridgeStatusComponent(const HaDiscoveryOptions &options) {
+    return connectivityComponent(bridgeObjectId(options) + QStringLiteral("_status"),
+                                 QStringLiteral("Status"), bridgeStatusTopic(options));
+}
+
+// The dongle's one entity: its link, from its availability topic (online while a slave behind it
+// answers); unavailable with the bridge.
+QJsonObject dongleLinkComponent(const HaDiscoveryOptions &options, const DeviceIdentity &identity) {
+    QJsonObject c = connectivityComponent(
+        deviceObjectId(identity.linkId()) + QStringLiteral("_link"), QStringLiteral("Link"),
+        availabilityTopic(options, identity.linkId()));
+    c.insert(QStringLiteral("avty_t"), bridgeStatusTopic(options));
+    return c;
+}
+
+// Discovery of a device with one component (the bridge, a dongle) in either layout.
+QList<HaMessage> soleComponentDiscovery(const HaDiscoveryOptions &options, const QString &objectId,
+                                        const QJsonObject &dev, const QString &key,
+                                        QJsonObject component) {
+    if (!options.legacy)
+        return {HaMessage{deviceConfigTopic(options, objectId),
+                          toJson(QJsonObject{
+                              {QStringLiteral("dev"), dev},
+                              {QStringLiteral("o"), origin(options)},
+                              {QStringLiteral("cmps"), QJsonObject{{key, component}}},
+                          }),
+                          true}};
+    component.remove(QStringLiteral("p"));
+    component.insert(QStringLiteral("dev"), dev);
+    component.insert(QStringLiteral("o"), origin(options));
+    return {HaMessage{entityConfigTopic(options, kBinarySensor,
+                                        component.value(QStringLiteral("unique_id")).toString()),
+                      toJson(component), true}};
 }
 
 QJsonObject legacyEntityConfig(const HaDiscoveryOptions &options, const QString &deviceId,
@@ -513,17 +579,16 @@ QList<HaMessage> deviceDiscovery(const HaDiscoveryOptions &options, const QStrin
     return out;
 }
 
+QList<HaMessage> dongleDiscovery(const HaDiscoveryOptions &options,
+                                 const DeviceIdentity &identity) {
+    return soleComponentDiscovery(options, deviceObjectId(identity.linkId()),
+                                  dongleDeviceBlock(options, identity), QStringLiteral("link"),
+                                  dongleLinkComponent(options, identity));
+}
+
 QList<HaMessage> bridgeDiscovery(const HaDiscoveryOptions &options) {
-    if (!options.legacy)
-        return {HaMessage{deviceConfigTopic(options, bridgeObjectId(options)),
-                          toJson(bridgeConfig(options)), true}};
-    QJsonObject c = bridgeStatusComponent(options);
-    c.remove(QStringLiteral("p"));
-    c.insert(QStringLiteral("dev"), bridgeDeviceBlock(options));
-    c.insert(QStringLiteral("o"), origin(options));
-    return {HaMessage{
-        entityConfigTopic(options, kBinarySensor, c.value(QStringLiteral("unique_id")).toString()),
-        toJson(c), true}};
+    return soleComponentDiscovery(options, bridgeObjectId(options), bridgeDeviceBlock(options),
+                                  QStringLiteral("status"), bridgeStatusComponent(options));
 }
 
 QList<HaMessage> removeEntities(const HaDiscoveryOptions &options, const QString &deviceId,

@@ -107,6 +107,13 @@ bridgeStatusTopic(const HaDiscoveryOptions &options); // <base>/bridge/<hostid>/
 [[nodiscard]] QJsonObject deviceConfig(const HaDiscoveryOptions &options, const QString &deviceId,
                                        const DeviceIdentity &identity,
                                        const QList<HaEntity> &entities);
+// The dongle (BT-2, hub) that several slaves share (DeviceIdentity::sharedLink), announced as
+// its own device: each slave's via_device names it, it names the bridge (§5). Its one entity is
+// a connectivity sensor on its availability topic (availabilityTopic(identity.linkId())).
+[[nodiscard]] QJsonObject dongleDeviceBlock(const HaDiscoveryOptions &options,
+                                            const DeviceIdentity &identity);
+[[nodiscard]] QList<HaMessage> dongleDiscovery(const HaDiscoveryOptions &options,
+                                               const DeviceIdentity &identity);
 // The bridge announced as its own device (§5 via_device), with a connectivity sensor.
 [[nodiscard]] QJsonObject bridgeConfig(const HaDiscoveryOptions &options);
 

@@ -116,11 +116,17 @@ void MqttBridge::stop() {
         return;
     }
     m_stopping = true;
+    QSet<QString> dongles;
     for (auto &[handle, d] : m_devices) {
-        if (d.identity)
-            m_client->publish(HaDiscovery::availabilityTopic(m_options.ha, d.deviceId), kOffline, 1,
-                              true);
+        if (!d.identity)
+            continue;
+        m_client->publish(HaDiscovery::availabilityTopic(m_options.ha, d.deviceId), kOffline, 1,
+                          true);
+        if (d.identity->sharedLink)
+            dongles.insert(d.identity->linkId());
     }
+    for (const QString &dongle : std::as_const(dongles))
+        m_client->publish(HaDiscovery::availabilityTopic(m_options.ha, dongle), kOffline, 1, true);
     m_client->publish(HaDiscovery::bridgeStatusTopic(m_options.ha), kOffline, 1, true);
     qCInfo(lcMqtt) << "published offline; disconnecting";
     if (m_client->pendingAcks() == 0)
@@ -162,6 +168,7 @@ void MqttBridge::onConnected() {
     m_layoutChecks.clear();
     m_layoutTimer.stop();
     m_layoutChecked.clear();
+    m_dongles.clear();
     QStringList old = HaDiscovery::otherLayoutBridgeTopics(m_options.ha);
     for (const auto &[handle, d] : m_devices) {
         if (!d.identity)
@@ -256,6 +263,8 @@ void MqttBridge::publishAvailability(const Device &d) {
 }
 
 void MqttBridge::announceDevice(Device &d) {
+    if (d.identity->sharedLink)
+        publishDongle(*d.identity);
     if (!d.pendingRemoval.isEmpty()) {
         publishMessages(HaDiscovery::removeEntities(m_options.ha, d.deviceId, *d.identity,
                                                     d.entities, d.pendingRemoval));
@@ -266,11 +275,28 @@ void MqttBridge::announceDevice(Device &d) {
     publishAvailability(d);
 }
 
+void MqttBridge::publishDongle(const DeviceIdentity &identity) {
+    // The dongle several slaves share is announced once per connection (and after a birth), with
+    // the first of them to be announced; its link is online while one of them answers.
+    const QString dongle = identity.linkId();
+    if (!m_dongles.contains(dongle)) {
+        m_dongles.insert(dongle);
+        publishMessages(HaDiscovery::dongleDiscovery(m_options.ha, identity));
+    }
+    const bool online = std::any_of(m_devices.cbegin(), m_devices.cend(), [&](const auto &entry) {
+        const Device &d = entry.second;
+        return d.online && d.identity && d.identity->sharedLink && d.identity->linkId() == dongle;
+    });
+    m_client->publish(HaDiscovery::availabilityTopic(m_options.ha, dongle),
+                      online ? kOnline : kOffline, 1, true);
+}
+
 void MqttBridge::announce() {
     if (!m_client->isConnected() || m_stopping)
         return;
     m_client->publish(HaDiscovery::bridgeStatusTopic(m_options.ha), kOnline, 1, true);
     publishMessages(HaDiscovery::bridgeDiscovery(m_options.ha));
+    m_dongles.clear(); // a birth: Home Assistant may have forgotten every config
     for (auto &[handle, d] : m_devices) {
         // A device identified since the connect is announced by its own layout check.
         if (d.identity && m_layoutChecked.contains(d.deviceId))
@@ -406,8 +432,11 @@ void MqttBridge::deviceAvailability(int handle, bool online) {
         d->latestStateAge.invalidate();
         d->latestState.clear();
     }
-    if (d->identity && m_client->isConnected() && !m_stopping)
+    if (d->identity && m_client->isConnected() && !m_stopping) {
         publishAvailability(*d);
+        if (d->identity->sharedLink)
+            publishDongle(*d->identity);
+    }
 }
 
 void MqttBridge::deviceStatistics(int handle, const LinkStatistics &statistics) {

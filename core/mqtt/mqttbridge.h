@@ -125,6 +125,9 @@ private:
     void announce();
     void announceDevice(Device &device);
     void publishAvailability(const Device &device);
+    // The shared dongle of a slave (DeviceIdentity::sharedLink): its config once per connection,
+    // and its availability (online while one of its slaves is).
+    void publishDongle(const DeviceIdentity &identity);
     void publishMessages(const QList<HaMessage> &messages);
     void finishStop();
     void saveEnergy();
@@ -137,6 +140,7 @@ private:
     int m_nextHandle = 1;
     QList<LayoutCheck> m_layoutChecks; // in flight, oldest first
     QSet<QString> m_layoutChecked;     // device ids checked on this connection
+    QSet<QString> m_dongles;           // shared dongles announced on this connection
     quint64 m_nextMarker = 0;
     QTimer m_layoutTimer; // bounds the oldest layout check
     QTimer m_birthTimer;  // random delay after homeassistant/status "online"

@@ -101,13 +101,8 @@ void SessionPublisher::link() {
                         .arg(identity->name.isEmpty() ? identity->address : identity->name));
         return;
     }
-    const int handle = linkSessionToBridge(m_session, m_bridge.get());
-    // A session that identified before publishing started will not say so again.
-    const RegisterMap *map = m_session->map();
-    m_bridge->deviceIdentified(handle, identity->deviceId(), *identity,
-                               map ? map->fields() : QList<FieldDef>{});
-    if (m_session->state() == DeviceSession::State::Polling)
-        m_bridge->deviceAvailability(handle, true);
+    // A session that identified before publishing started will not say so again: announced now.
+    linkSessionToBridge(m_session, m_bridge.get());
 }
 
 void SessionPublisher::setWithheld(const QString &reason) {

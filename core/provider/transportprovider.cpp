@@ -38,7 +38,8 @@ std::unique_ptr<Transport> TransportProvider::make(const DeviceChoice &choice, Q
         auto sim = SimulatedDevices::makeTransport(*choice.simulate, m_maps, error);
         if (!sim)
             return fail(Failure::Unavailable, *error);
-        sim->simulator().setTimeAcceleration(choice.simSpeed);
+        for (DeviceSimulator &device : sim->simulators())
+            device.setTimeAcceleration(choice.simSpeed);
         if (choice.simSeed)
             sim->setSeed(choice.simSeed);
         if (choice.faultDelayMs > 0)

@@ -9,6 +9,7 @@
 #include <QVariant>
 
 #include <functional>
+#include <vector>
 
 namespace blupow {
 
@@ -50,6 +51,10 @@ public:
     // an implemented range); further away they raise exception 0x02 like a real device.
     int reservedGap = 16;
     double startTimeOfDayS = 10.5 * 3600; // demo starts in the late morning: PV is producing
+    // A system: several devices behind one dongle (one BT-2 UART, an RS485 bus), each answering
+    // only its own slave id (docs/session.md, "Several slaves on one link"). Empty for one device.
+    std::vector<Scenario> members;
+    [[nodiscard]] bool isSystem() const { return !members.empty(); }
 
     void set(const QString &key, const ValueFunction &function) { m_values.insert(key, function); }
     void setConstant(const QString &key, const QVariant &value);

@@ -28,6 +28,10 @@ public:
     bool parse(const QJsonObject &o, QList<Scenario> *out);
 
 private:
+    // One scenario from `o`, `extends` looked up in `known`; `lets` become its own.
+    bool build(const QJsonObject &o, const QString &id, const QList<Scenario> &known,
+               SimExpression::Lets *lets, Scenario *s);
+    bool members(const QJsonObject &o, const QList<Scenario> &known, Scenario *system);
     bool properties(const QJsonObject &o, Scenario *s);
     bool values(const QJsonObject &o, const QString &id, SimExpression::Lets *lets, Scenario *s);
 
@@ -51,7 +55,8 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
                                    QStringLiteral("start_hour"),
                                    QStringLiteral("notes"),
                                    QStringLiteral("let"),
-                                   QStringLiteral("values")};
+                                   QStringLiteral("values"),
+                                   QStringLiteral("members")};
     for (auto it = o.begin(); it != o.end(); ++it)
         if (!known.contains(it.key()))
             return fail(s->id, QStringLiteral("unknown key '%1'").arg(it.key()));
@@ -153,6 +158,54 @@ bool ScenarioParser::values(const QJsonObject &o, const QString &id, SimExpressi
     return true;
 }
 
+bool ScenarioParser::build(const QJsonObject &o, const QString &id, const QList<Scenario> &known,
+                           SimExpression::Lets *lets, Scenario *s) {
+    if (o.contains(QLatin1String("extends"))) {
+        const QString base = o.value(QLatin1String("extends")).toString();
+        const auto it = std::find_if(known.cbegin(), known.cend(),
+                                     [&base](const Scenario &b) { return b.id == base; });
+        if (it == known.cend())
+            return fail(id,
+                        QStringLiteral("extends '%1', which is not listed before it").arg(base));
+        if (it->isSystem())
+            return fail(id, QStringLiteral("extends the system '%1'").arg(base));
+        *s = *it;
+        *lets = m_lets.value(base);
+    } else if (!o.contains(QLatin1String("family")) && !o.contains(QLatin1String("members"))) {
+        return fail(id, QStringLiteral("no family"));
+    }
+    s->id = id;
+    return properties(o, s) && values(o, id, lets, s) && members(o, known, s);
+}
+
+bool ScenarioParser::members(const QJsonObject &o, const QList<Scenario> &known, Scenario *system) {
+    if (!o.contains(QLatin1String("members")))
+        return true;
+    // Each member is a device of the system: a scenario listed before (extends) with its own
+    // slave id and overrides (the weak battery of a bank).
+    for (const QJsonArray items = o.value(QLatin1String("members")).toArray();
+         const QJsonValue &v : items) {
+        const QJsonObject m = v.toObject();
+        const QString id = QStringLiteral("%1/%2").arg(system->id).arg(system->members.size() + 1);
+        if (m.contains(QLatin1String("members")))
+            return fail(id, QStringLiteral("a member cannot be a system"));
+        Scenario member;
+        SimExpression::Lets lets;
+        if (!build(m, id, known, &lets, &member))
+            return false;
+        const bool taken =
+            std::any_of(system->members.cbegin(), system->members.cend(),
+                        [&member](const Scenario &other) { return other.slave == member.slave; });
+        if (taken)
+            return fail(id, QStringLiteral("slave %1 taken by another member").arg(member.slave));
+        system->members.push_back(std::move(member));
+    }
+    if (system->members.size() < 2)
+        return fail(system->id, QStringLiteral("a system has two members or more"));
+    system->family = system->members.front().family;
+    return true;
+}
+
 bool ScenarioParser::parse(const QJsonObject &o, QList<Scenario> *out) {
     const QString id = o.value(QLatin1String("id")).toString();
     if (id.isEmpty())
@@ -161,20 +214,7 @@ bool ScenarioParser::parse(const QJsonObject &o, QList<Scenario> *out) {
         return fail(id, QStringLiteral("duplicate id"));
     Scenario s;
     SimExpression::Lets lets;
-    if (o.contains(QLatin1String("extends"))) {
-        const QString base = o.value(QLatin1String("extends")).toString();
-        const auto it = std::find_if(out->cbegin(), out->cend(),
-                                     [&base](const Scenario &b) { return b.id == base; });
-        if (it == out->cend())
-            return fail(id,
-                        QStringLiteral("extends '%1', which is not listed before it").arg(base));
-        s = *it;
-        lets = m_lets.value(base);
-    } else if (!o.contains(QLatin1String("family"))) {
-        return fail(id, QStringLiteral("no family"));
-    }
-    s.id = id;
-    if (!properties(o, &s) || !values(o, id, &lets, &s))
+    if (!build(o, id, *out, &lets, &s))
         return false;
     m_lets.insert(id, lets);
     out->append(std::move(s));

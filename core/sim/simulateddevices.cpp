@@ -27,7 +27,9 @@ std::optional<DiscoveredDevice> byModel(QStringView model) {
     DiscoveredDevice d;
     d.name = scenario->advertisedName;
     d.address = kPrefix + scenario->id;
-    d.familyGuess = scenario->family;
+    // A system's dongle fronts several families: identification finds them.
+    if (!scenario->isSystem())
+        d.familyGuess = scenario->family;
     d.variant = scenario->variant;
     d.simulated = true;
     d.simulatorModel = scenario->id;
@@ -55,14 +57,20 @@ std::unique_ptr<SimulatedTransport> makeTransport(QStringView model, const Regis
                          .arg(model, scenarios::names().join(QStringLiteral(", ")));
         return nullptr;
     }
-    const RegisterMap *map = maps.find(scenario->family, scenario->variant);
-    if (!map) {
-        if (error)
-            *error = QStringLiteral("no register map for %1").arg(familyName(scenario->family));
-        return nullptr;
+    const qint64 start = QDateTime::currentMSecsSinceEpoch();
+    std::vector<DeviceSimulator> bus;
+    for (const Scenario &device :
+         scenario->isSystem() ? scenario->members : std::vector<Scenario>{*scenario}) {
+        const RegisterMap *map = maps.find(device.family, device.variant);
+        if (!map) {
+            if (error)
+                *error = QStringLiteral("no register map for %1").arg(familyName(device.family));
+            return nullptr;
+        }
+        bus.emplace_back(*map, device, start);
     }
-    DeviceSimulator simulator(*map, *scenario, QDateTime::currentMSecsSinceEpoch());
-    return std::make_unique<SimulatedTransport>(std::move(simulator));
+    return std::make_unique<SimulatedTransport>(std::move(bus), scenario->advertisedName,
+                                                scenario->id);
 }
 
 } // namespace blupow::SimulatedDevices

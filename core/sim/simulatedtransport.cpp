@@ -16,8 +16,17 @@ constexpr int kFaultKinds = 5;
 }
 
 SimulatedTransport::SimulatedTransport(DeviceSimulator simulator, QObject *parent)
+    : SimulatedTransport(std::vector<DeviceSimulator>{}, simulator.scenario().advertisedName,
+                         simulator.scenario().id, parent) {
+    m_bus.push_back(std::move(simulator));
+}
+
+SimulatedTransport::SimulatedTransport(std::vector<DeviceSimulator> bus, QString name, QString id,
+                                       QObject *parent)
     : Transport(parent)
-    , m_simulator(std::move(simulator))
+    , m_bus(std::move(bus))
+    , m_name(std::move(name))
+    , m_id(std::move(id))
     , m_injected(kFaultKinds, 0)
     , m_random(QRandomGenerator::global()->generate()) {
     m_clock.start();
@@ -34,11 +43,40 @@ SimulatedTransport::SimulatedTransport(DeviceSimulator simulator, QObject *paren
 SimulatedTransport::~SimulatedTransport() = default;
 
 QString SimulatedTransport::peerName() const {
-    return m_simulator.scenario().advertisedName;
+    return m_name;
 }
 
 QString SimulatedTransport::peerAddress() const {
-    return QStringLiteral("sim:") + m_simulator.scenario().id;
+    return QStringLiteral("sim:") + m_id;
+}
+
+DeviceSimulator *SimulatedTransport::simulatorAt(quint8 slave) {
+    const auto it = std::find_if(m_bus.begin(), m_bus.end(),
+                                 [slave](const DeviceSimulator &d) { return d.slave() == slave; });
+    return it == m_bus.end() ? nullptr : &*it;
+}
+
+std::optional<QByteArray> SimulatedTransport::answer(const QByteArray &frame, qint64 atMs) {
+    if (m_bus.size() == 1)
+        return m_bus.front().handleRequest(frame, atMs);
+    // Every slave hears the request; the ones not addressed stay silent. Several answering at
+    // once (0xFF) drive the bus together: the receiver sees the bits of all of them (a wired
+    // OR here), a frame no CRC survives.
+    std::optional<QByteArray> heard;
+    for (DeviceSimulator &device : m_bus) {
+        const auto reply = device.handleRequest(frame, atMs);
+        if (!reply)
+            continue;
+        if (!heard) {
+            heard = reply;
+            continue;
+        }
+        if (reply->size() > heard->size())
+            heard->append(reply->sliced(heard->size()));
+        for (qsizetype i = 0; i < reply->size(); ++i)
+            (*heard)[i] = static_cast<char>((*heard)[i] | reply->at(i));
+    }
+    return heard;
 }
 
 double SimulatedTransport::nowMs() const {
@@ -65,10 +103,19 @@ std::optional<SimulatedTransport::Fault> SimulatedTransport::parseFault(QStringV
             *error = why;
         return std::nullopt;
     };
+    Fault f;
+    if (const qsizetype at = spec.indexOf(u'@'); at >= 0) {
+        bool ok = false;
+        const uint slave = spec.sliced(at + 1).toString().toUInt(&ok, 0);
+        if (!ok || slave < 1 || slave > 247)
+            return fail(QStringLiteral("fault '%1': '@' wants a slave id 1-247 (0x33 or 51)")
+                            .arg(spec.toString()));
+        f.slave = static_cast<quint8>(slave);
+        spec = spec.first(at);
+    }
     const qsizetype colon = spec.indexOf(u':');
     const QStringView kindText = colon < 0 ? spec : spec.first(colon);
     const QStringView rateText = colon < 0 ? QStringView() : spec.sliced(colon + 1);
-    Fault f;
     bool known = false;
     const auto meta = QMetaEnum::fromType<FaultKind>();
     for (int i = 0; i < meta.keyCount(); ++i) {
@@ -136,7 +183,7 @@ void SimulatedTransport::setState(State state) {
     if (m_state == state)
         return;
     m_state = state;
-    qCDebug(lcSim) << "sim" << m_simulator.scenario().id << "state" << state;
+    qCDebug(lcSim) << "sim" << m_id << "state" << state;
     Q_EMIT stateChanged(state);
 }
 
@@ -192,7 +239,7 @@ bool SimulatedTransport::write(const QByteArray &frame) {
     // The request crosses the UART after whatever is still on it (half duplex, in order).
     const double requestEnd =
         std::max(now, m_wireFreeMs) + static_cast<double>(frame.size()) * m_latency.byteTimeMs;
-    std::optional<QByteArray> reply = m_simulator.handleRequest(frame, epochAt(requestEnd));
+    std::optional<QByteArray> reply = answer(frame, epochAt(requestEnd));
     if (!reply) {
         m_wireFreeMs = requestEnd;
         return true;
@@ -200,7 +247,10 @@ bool SimulatedTransport::write(const QByteArray &frame) {
 
     double replyStart = requestEnd + m_latency.processingMs;
     int dropChunk = -1;
+    const auto addressed = static_cast<quint8>(frame.isEmpty() ? 0 : frame.at(0));
     for (Fault &f : m_faults) {
+        if (f.slave && *f.slave != addressed)
+            continue;
         switch (f.kind) {
         case FaultKind::Drop:
             if (strikes(f))

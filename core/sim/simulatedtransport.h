@@ -21,6 +21,10 @@ namespace blupow {
 //
 // Faults are injected per reply (see Fault) so tests and `blupow-cli --fault` can prove that the
 // session recovers from each way a real link misbehaves.
+//
+// A system (Scenario::members) puts several simulators behind the one UART, as on an RS485 bus:
+// each answers only its own slave id, the others stay silent; a request to 0xFF is answered by
+// all of them at once, and the replies collide into one damaged frame (docs/protocol.md 4).
 class SimulatedTransport : public Transport {
     Q_OBJECT
 
@@ -51,19 +55,24 @@ public:
     };
     Q_ENUM(FaultKind)
 
-    // KIND[:RATE]. RATE in (0, 1) or written with a decimal point is a probability per reply;
-    // an integer N >= 1 means "the next N replies" (deterministic, for tests). For refuse, RATE is
-    // the lockout in seconds (default 5). Without RATE: probability 0.1 (disconnect 0.02).
+    // KIND[:RATE][@SLAVE]. RATE in (0, 1) or written with a decimal point is a probability per
+    // reply; an integer N >= 1 means "the next N replies" (deterministic, for tests). For refuse,
+    // RATE is the lockout in seconds (default 5). Without RATE: probability 0.1 (disconnect 0.02).
+    // @SLAVE (0x33 or 51) limits it to the replies of that slave (one battery of a system).
     struct Fault {
         FaultKind kind = FaultKind::Drop;
         double probability = 0;
         int remaining = -1; // >= 0: count mode, replies still to affect
         double seconds = 0; // refuse: lockout length
+        std::optional<quint8> slave = std::nullopt;
     };
     static std::optional<Fault> parseFault(QStringView spec, QString *error);
     [[nodiscard]] static QString faultKindName(FaultKind kind);
 
     explicit SimulatedTransport(DeviceSimulator simulator, QObject *parent = nullptr);
+    // A system: several simulators behind one dongle called `name`, at "sim:<id>".
+    SimulatedTransport(std::vector<DeviceSimulator> bus, QString name, QString id,
+                       QObject *parent = nullptr);
     ~SimulatedTransport() override;
 
     void open() override;
@@ -85,8 +94,12 @@ public:
     void setSeed(quint32 seed) { m_random.seed(seed); }
     [[nodiscard]] quint64 faultsInjected(FaultKind kind) const;
 
-    [[nodiscard]] DeviceSimulator &simulator() { return m_simulator; }
-    [[nodiscard]] const DeviceSimulator &simulator() const { return m_simulator; }
+    // The first (the only one, unless a system).
+    [[nodiscard]] DeviceSimulator &simulator() { return m_bus.front(); }
+    [[nodiscard]] const DeviceSimulator &simulator() const { return m_bus.front(); }
+    [[nodiscard]] std::vector<DeviceSimulator> &simulators() { return m_bus; }
+    // The simulator answering `slave`; nullptr when none does.
+    [[nodiscard]] DeviceSimulator *simulatorAt(quint8 slave);
     // The transport's clock in epoch ms (what bytesReceived timestamps and the simulator use).
     [[nodiscard]] qint64 nowEpochMs() const;
 
@@ -107,8 +120,11 @@ private:
     [[nodiscard]] double nowMs() const;
     [[nodiscard]] qint64 epochAt(double clockMs) const;
     [[nodiscard]] bool strikes(Fault &fault);
+    [[nodiscard]] std::optional<QByteArray> answer(const QByteArray &frame, qint64 atMs);
 
-    DeviceSimulator m_simulator;
+    std::vector<DeviceSimulator> m_bus; // never empty
+    QString m_name;
+    QString m_id;
     Latency m_latency;
     State m_state = State::Closed;
     QList<Fault> m_faults;

@@ -779,7 +779,13 @@ class Fake:
         if not args.no_adapter:
             self.adapter = Adapter(self, not args.powered_off)
             self.adapter.export()
-        for cfg in default_devices(None):
+        devices = default_devices(None)
+        if args.bank:
+            # Two battery packs behind one BT-2, named as in the two-battery capture.
+            devices.insert(-1, {"name": "BT-TH-FD866D73", "address": "C4:64:E3:FD:86:6D",
+                                "kind": "bank", "rssi": -66,
+                                "uuids": [uuid16(0xFFD0), uuid16(0xFFF0)]})
+        for cfg in devices:
             if cfg["address"] in args.hidden:
                 cfg["advertising"] = False
             if cfg["address"] in args.fail_connect or "all" in args.fail_connect:
@@ -897,6 +903,8 @@ def parse_args():
     p.add_argument("--dongle", action="store_true",
                    help="dongle-like latency: 80 ms before the first notification, 30 ms between")
     p.add_argument("--mtu-payload", type=int, default=20, help="bytes per notification")
+    p.add_argument("--bank", action="store_true",
+                   help="add BT-TH-FD866D73: a BT-2 with battery slaves 0x30 and 0x31 behind it")
     p.add_argument("--powered-off", action="store_true")
     p.add_argument("--no-adapter", action="store_true", help="org.bluez without an Adapter1")
     p.add_argument("--fail-connect", action="append", default=[], metavar="ADDR|all")

@@ -164,6 +164,25 @@ class Slave:
         return with_crc(bytes([reply_addr, func | 0x80, 0x01]))
 
 
+class Bus:
+    """Several slaves behind one BT-2 UART, as on an RS485 bus (docs/session.md, several slaves on
+    one link): each answers only its own id, the others stay silent; a request to 0xFF is answered
+    by all of them at once and the replies collide (a wired OR here), a frame no CRC survives."""
+
+    def __init__(self, slaves):
+        self.slaves = slaves
+
+    def handle(self, frame):
+        replies = [r for r in (s.handle(frame) for s in self.slaves) if r]
+        if len(replies) <= 1:
+            return replies[0] if replies else None
+        out = bytearray(max(len(r) for r in replies))
+        for r in replies:
+            for i, b in enumerate(r):
+                out[i] |= b
+        return bytes(out)
+
+
 # Device kind -> (map family, map variant, own slave id, reply address to a 0xFF request).
 # docs/protocol.md 4: a legacy battery answered 0xFF as 0x30; a REGO inverter answered 0xFF as 0xFF;
 # a Rover behind a BT-2 is addressed as 0x01 (vendor examples) or 0xFF.
@@ -204,6 +223,42 @@ def find_map(maps, family, variant):
     return candidates[0] if candidates else None
 
 
+def build_slave(maps, kind, family, variant, own, bcast, values, log):
+    table = RegisterTable()
+    m = find_map(maps, family, variant)
+    slave = Slave(kind, table, own, bcast)
+    if m is None:
+        return slave
+    fields = {f["key"]: f for f in m.get("fields", []) if "key" in f}
+    slave.mapped = set()
+    for f in fields.values():
+        if "register" not in f:
+            continue  # derived fields (computed from others) have no register
+        reg = _field_register(f)
+        slave.mapped.update(range(reg, reg + _width_words(str(f.get("type", "u16")).lower(), f)))
+    for key, value in values.items():
+        if key.startswith("_"):
+            continue
+        f = fields.get(key)
+        if f is not None and "register" not in f:
+            log("scenario %s: '%s' is derived, not stored" % (kind, key))
+            continue
+        if f is None:
+            log("scenario %s: no field '%s' in %s" % (kind, key, m["_file"]))
+            continue
+        try:
+            table.encode(f, value)
+        except (ValueError, KeyError, TypeError) as e:
+            log("scenario %s: cannot encode %s=%r: %s" % (kind, key, value, e))
+    for rng in m.get("noReadRanges", m.get("no_read_ranges", [])):
+        if isinstance(rng, dict):
+            slave.no_read.append((_int(rng.get("from", rng.get("start"))),
+                                  _int(rng.get("to", rng.get("end")))))
+        else:
+            slave.no_read.append((_int(rng[0]), _int(rng[1])))
+    return slave
+
+
 def build_models(maps_dir, scenario_path, log):
     maps = load_maps(maps_dir, log)
     scenario = {}
@@ -212,39 +267,18 @@ def build_models(maps_dir, scenario_path, log):
             scenario = json.load(f)
     models = {}
     for kind, (family, variant, own, bcast) in KINDS.items():
-        table = RegisterTable()
-        m = find_map(maps, family, variant)
-        values = scenario.get(kind, {})
-        slave = Slave(kind, table, own, bcast)
-        if m is not None:
-            fields = {f["key"]: f for f in m.get("fields", []) if "key" in f}
-            slave.mapped = set()
-            for f in fields.values():
-                if "register" not in f:
-                    continue  # derived fields (computed from others) have no register
-                reg = _field_register(f)
-                slave.mapped.update(range(reg, reg + _width_words(str(f.get("type", "u16")).lower(), f)))
-            for key, value in values.items():
-                if key.startswith("_"):
-                    continue
-                f = fields.get(key)
-                if f is not None and "register" not in f:
-                    log("scenario %s: '%s' is derived, not stored" % (kind, key))
-                    continue
-                if f is None:
-                    log("scenario %s: no field '%s' in %s" % (kind, key, m["_file"]))
-                    continue
-                try:
-                    table.encode(f, value)
-                except (ValueError, KeyError, TypeError) as e:
-                    log("scenario %s: cannot encode %s=%r: %s" % (kind, key, value, e))
-            for rng in m.get("noReadRanges", m.get("no_read_ranges", [])):
-                if isinstance(rng, dict):
-                    slave.no_read.append((_int(rng.get("from", rng.get("start"))),
-                                          _int(rng.get("to", rng.get("end")))))
-                else:
-                    slave.no_read.append((_int(rng[0]), _int(rng[1])))
-        models[kind] = slave
+        models[kind] = build_slave(maps, kind, family, variant, own, bcast,
+                                   scenario.get(kind, {}), log)
+    # "bank": battery packs behind one BT-2, each the battery scenario with its own overrides
+    # and slave id (0x30, 0x31, ... as the vendor app numbers them, docs/protocol.md 4).
+    family, variant = KINDS["battery"][0], KINDS["battery"][1]
+    packs = []
+    for i, overrides in enumerate(scenario.get("bank", [])):
+        own = 0x30 + i
+        values = dict(scenario.get("battery", {}), **overrides)
+        packs.append(build_slave(maps, "bank/0x%02x" % own, family, variant, own, own, values, log))
+    if packs:
+        models["bank"] = Bus(packs)
     return models
 
 

@@ -67,8 +67,12 @@ void addDeviceOptions(QCommandLineParser &parser, double defaultTimeoutS,
          QStringLiteral("Skip family detection: auto, controller, dcc, battery or inverter."),
          QStringLiteral("F")},
         {QStringLiteral("device-id"),
-         QStringLiteral("Modbus slave id to use (1-247 or 255); default: probe."),
+         QStringLiteral("Modbus slave id to use (1-247 or 255): this one slave only; default: "
+                        "probe (every slave behind the dongle)."),
          QStringLiteral("N")},
+        {QStringLiteral("all-slaves"),
+         QStringLiteral("Probe every slave id behind the dongle (a battery bank on a BT-2) even "
+                        "when one device answers 0xFF alone.")},
         {QStringLiteral("request-timeout"),
          QStringLiteral("Per-request timeout in ms (default 2000)."), QStringLiteral("MS")},
         {QStringLiteral("timeout"),
@@ -162,6 +166,9 @@ std::optional<DeviceOptions> readDeviceOptions(const QCommandLineParser &parser,
                             .arg(text));
         o.deviceId = static_cast<quint8>(id);
     }
+    o.allSlaves = parser.isSet(QStringLiteral("all-slaves"));
+    if (o.allSlaves && o.deviceId)
+        return fail(QStringLiteral("--all-slaves and --device-id exclude each other"));
     if (o.verbose)
         enableVerboseLogging();
     return o;
@@ -185,6 +192,7 @@ DeviceSession::Options sessionOptions(const DeviceOptions &options) {
     s.probeTimeoutMs = std::min(1000, options.requestTimeoutMs);
     s.family = options.family;
     s.slave = options.deviceId;
+    s.allSlaves = options.allSlaves;
     return s;
 }
 

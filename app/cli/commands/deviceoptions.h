@@ -30,6 +30,7 @@ struct DeviceOptions {
     int requestTimeoutMs = 2000;
     std::optional<Family> family;
     std::optional<quint8> deviceId;
+    bool allSlaves = false;   // --all-slaves: probe every slave id behind the dongle
     QString replay;           // --replay FILE: a btsnoop recording played back as the device
     double replaySpeed = 1.0; // 1 = as recorded, 2 = twice as fast, 0 = at once
     QString record;           // --record FILE: the session's traffic written as btsnoop

@@ -17,7 +17,8 @@ int runMonitor(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Poll one device and print one line per poll cycle: every value with its quality\n"
-        "and the link statistics (JSON Lines with --json). Stops after --count cycles.\n\n"
+        "and the link statistics (JSON Lines with --json). Stops after --count cycles.\n"
+        "Several slaves behind one dongle: one line per slave per cycle, with its slave_id.\n\n"
         "Example: blupow-cli monitor --simulate=inverter --interval 2 --count 10 --json"));
     parser.addOptions({
         {QStringLiteral("interval"),
@@ -58,15 +59,19 @@ int runMonitor(const QStringList &arguments) {
                      });
     QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
         session->setPollInterval(static_cast<int>(*intervalS * 1000));
+        // One line per slave per cycle: several slaves behind one dongle each get their own.
         QObject::connect(
-            session, &DeviceSession::valuesUpdated, &runner,
-            [&, session](const DecodedValues &values) {
+            session, &DeviceSession::slaveValuesUpdated, &runner,
+            [&, session](const DeviceIdentity &slave, const DecodedValues &values) {
                 if (printed >= count && count > 0)
                     return; // stopping
+                const QList<DeviceIdentity> slaves = session->slaves();
+                const bool last = !slaves.isEmpty() && slaves.last().slave == slave.slave;
                 const LinkStatistics stats = session->statistics();
                 // A link loss also reports (all stale) values; only finished cycles count.
                 const bool cycle = stats.cycles != lastCycle;
-                lastCycle = stats.cycles;
+                if (last)
+                    lastCycle = stats.cycles;
                 runner.satisfied();
                 QTextStream out(stdout);
                 const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
@@ -78,9 +83,12 @@ int runMonitor(const QStringList &arguments) {
                         {QStringLiteral("state"), sessionStateName(session->state())},
                         {QStringLiteral("values"), valuesToJson(values)},
                         {QStringLiteral("link"), statisticsToJson(stats)},
+                        {QStringLiteral("device"), identityToJson(slave)},
                     };
-                    if (const auto id = session->identity())
-                        doc.insert(QStringLiteral("device"), identityToJson(*id));
+                    if (slaves.size() > 1) {
+                        doc.insert(QStringLiteral("slave_id"), static_cast<int>(slave.slave));
+                        doc.insert(QStringLiteral("online"), session->isSlaveOnline(slave.slave));
+                    }
                     out << QJsonDocument(doc).toJson(QJsonDocument::Compact) << '\n';
                 } else {
                     QStringList parts;
@@ -88,7 +96,10 @@ int runMonitor(const QStringList &arguments) {
                         if (v.group != QLatin1String("identity"))
                             parts.append(QStringLiteral("%1=%2").arg(v.key, valueToText(v)));
                     }
-                    out << now << " #" << stats.cycles << ' ' << parts.join(QStringLiteral(", "))
+                    out << now << " #" << stats.cycles << ' ';
+                    if (slaves.size() > 1)
+                        out << QStringLiteral("0x%1 ").arg(slave.slave, 2, 16, QLatin1Char('0'));
+                    out << parts.join(QStringLiteral(", "))
                         << QStringLiteral(
                                " | rtt %1 ms, ok %2 %, timeouts %3, crc %4, reconnects %5")
                                .arg(stats.lastRoundTripMs, 0, 'f', 1)
@@ -99,7 +110,7 @@ int runMonitor(const QStringList &arguments) {
                         << '\n';
                 }
                 out.flush();
-                if (cycle && count > 0 && ++printed >= count) {
+                if (last && cycle && count > 0 && ++printed >= count) {
                     session->stop();
                     QCoreApplication::exit(ExitOk);
                 }

@@ -74,6 +74,19 @@ QJsonObject statisticsToJson(const LinkStatistics &s) {
     };
 }
 
+QJsonObject readingToJson(const DeviceIdentity &identity, const DecodedValues &values,
+                          const LinkStatistics &statistics) {
+    const QJsonObject device = identityToJson(identity);
+    return QJsonObject{
+        {QStringLiteral("device"), device},
+        {QStringLiteral("family"), device.value(QStringLiteral("family"))},
+        {QStringLiteral("model"), identity.model},
+        {QStringLiteral("slave_id"), static_cast<int>(identity.slave)},
+        {QStringLiteral("values"), valuesToJson(values)},
+        {QStringLiteral("link"), statisticsToJson(statistics)},
+    };
+}
+
 QString valueToText(const DecodedValue &v) {
     QString text = v.displayText();
     switch (v.quality) {

@@ -14,6 +14,9 @@ namespace blupow::cli {
 [[nodiscard]] QJsonArray valuesToJson(const DecodedValues &values);
 [[nodiscard]] QJsonObject identityToJson(const DeviceIdentity &identity);
 [[nodiscard]] QJsonObject statisticsToJson(const LinkStatistics &statistics);
+// One device's reading as `read --json` prints it: device, family, model, slave_id, values, link.
+[[nodiscard]] QJsonObject readingToJson(const DeviceIdentity &identity, const DecodedValues &values,
+                                        const LinkStatistics &statistics);
 // "14.4 V", "RIV1230RCH-SPS", "stale 14.4 V" for people.
 [[nodiscard]] QString valueToText(const DecodedValue &value);
 
