@@ -67,14 +67,6 @@ QString itemId(const QListWidgetItem *item) {
     return key.isEmpty() ? QString() : idFor(item->data(ChartPanel::kDeviceRole).toString(), key);
 }
 
-// "RIV1230RCH-SPS (BTRIC134000035)": what the device is, then which one.
-QString deviceTitle(const DeviceIdentity &identity) {
-    if (identity.model.isEmpty())
-        return identity.name.isEmpty() ? identity.address : identity.name;
-    return identity.name.isEmpty() ? identity.model
-                                   : QStringLiteral("%1 (%2)").arg(identity.model, identity.name);
-}
-
 } // namespace
 
 QList<int> ChartPanel::windowPresets() {
@@ -261,10 +253,10 @@ void ChartPanel::setSession(DeviceSession *session) {
     m_sessionDevice.clear();
     if (session) {
         if (const auto identity = session->identity())
-            m_sessionDevice = deviceTitle(*identity);
+            m_sessionDevice = identity->title();
         connect(session, &DeviceSession::identified, this, [this](const DeviceIdentity &identity) {
             // A name learnt late still heads the fields already listed.
-            const QString title = deviceTitle(identity);
+            const QString title = identity.title();
             if (m_buffers.empty())
                 m_sessionDevice = title;
         });

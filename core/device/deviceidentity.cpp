@@ -36,4 +36,10 @@ QString DeviceIdentity::deviceId() const {
     return id;
 }
 
+QString DeviceIdentity::title() const {
+    if (model.isEmpty())
+        return name.isEmpty() ? address : name;
+    return name.isEmpty() ? model : QStringLiteral("%1 (%2)").arg(model, name);
+}
+
 } // namespace blupow

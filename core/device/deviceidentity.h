@@ -20,6 +20,8 @@ struct DeviceIdentity {
     QString how; // "name BTRIC* -> inverter; 4311 model RIV1230RCH-SPS; slave 0x20 from 4109"
     // Stable id for MQTT/HA topics: lowercase [a-z0-9_-] (docs/ha-mqtt.md 1).
     [[nodiscard]] QString deviceId() const;
+    // What the device is, then which one: "RIV1230RCH-SPS (BTRIC134000035)".
+    [[nodiscard]] QString title() const;
 };
 
 } // namespace blupow
