@@ -60,6 +60,16 @@ bool exec(const QSqlDatabase &db, const QString &sql, QString *error = nullptr) 
     return false;
 }
 
+// One series' rows between two times, in time order.
+bool execRange(QSqlQuery &query, const QString &sql, qint64 series, qint64 from, qint64 to) {
+    query.setForwardOnly(true);
+    query.prepare(sql);
+    query.addBindValue(series);
+    query.addBindValue(from);
+    query.addBindValue(to);
+    return exec(query);
+}
+
 // Merges consecutive points into `buckets` equal time slices of [from, to].
 QList<HistoryPoint> bucketize(const QList<HistoryPoint> &points, qint64 fromMs, qint64 toMs,
                               int buckets) {
@@ -535,13 +545,10 @@ std::optional<HistorySeriesInfo> HistoryStore::findSeries(const QString &device,
 void HistoryStore::readRaw(const HistorySeriesInfo &series, qint64 fromS, qint64 toS,
                            QList<HistoryPoint> &out) {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT t, v FROM raw WHERE series = ? AND t >= ? AND t <= ? "
-                                 "ORDER BY t"));
-    query.addBindValue(series.id);
-    query.addBindValue(fromS);
-    query.addBindValue(toS);
-    if (!exec(query))
+    if (!execRange(query,
+                   QStringLiteral("SELECT t, v FROM raw WHERE series = ? AND t >= ? AND t <= ? "
+                                  "ORDER BY t"),
+                   series.id, fromS, toS))
         return;
     const double scale = power10(series.decimals);
     while (query.next()) {
@@ -553,13 +560,10 @@ void HistoryStore::readRaw(const HistorySeriesInfo &series, qint64 fromS, qint64
 void HistoryStore::readMinutes(const HistorySeriesInfo &series, qint64 fromS, qint64 toS,
                                QList<HistoryPoint> &out) {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT hour, data FROM minute WHERE series = ? AND hour >= ? AND "
-                                 "hour <= ? ORDER BY hour"));
-    query.addBindValue(series.id);
-    query.addBindValue(floorDiv(fromS, kHourS) * kHourS);
-    query.addBindValue(toS);
-    if (!exec(query))
+    if (!execRange(query,
+                   QStringLiteral("SELECT hour, data FROM minute WHERE series = ? AND hour >= ? "
+                                  "AND hour <= ? ORDER BY hour"),
+                   series.id, floorDiv(fromS, kHourS) * kHourS, toS))
         return;
     const double scale = power10(series.decimals);
     while (query.next()) {
