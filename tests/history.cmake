@@ -13,3 +13,7 @@ if(Python3_Interpreter_FOUND)
                 $<TARGET_FILE:blupow-cli> kill)
     set_tests_properties(cli_history_kill PROPERTIES LABELS "sim;cli" TIMEOUT 600)
 endif()
+if(BLUPOW_BUILD_GUI)
+    blupow_add_qtest(tst_historychart SOURCES gui/tst_historychart.cpp LIBS BluPow::ui
+        LABELS gui TIMEOUT 120)
+endif()
