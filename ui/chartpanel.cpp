@@ -58,6 +58,14 @@ QToolButton *toolButton(QAction *action, QWidget *parent) {
     return button;
 }
 
+// A tool button follows its action's text and enabled state, not its visibility.
+void showButtonsOf(const QWidget *parent, QAction *action, bool on) {
+    for (QToolButton *button : parent->findChildren<QToolButton *>()) {
+        if (button->defaultAction() == action)
+            button->setVisible(on);
+    }
+}
+
 QString idFor(const QString &device, const QString &key) {
     return device.isEmpty() ? key : device + kIdSeparator + key;
 }
@@ -68,18 +76,17 @@ QString itemId(const QListWidgetItem *item) {
     return key.isEmpty() ? QString() : idFor(item->data(ChartPanel::kDeviceRole).toString(), key);
 }
 
+// Short: the chooser sits in the chart's tool bar, whose width is the chart dock's minimum.
 QString rangeName(qint64 ms) {
     constexpr qint64 kHourMs = 3600 * 1000;
+    constexpr qint64 kDayMs = 24 * kHourMs;
     if (ms == 0)
         return QStringLiteral("Live");
-    if (ms < 24 * kHourMs)
-        return ms == kHourMs ? QStringLiteral("Last hour")
-                             : QStringLiteral("Last %1 h").arg(ms / kHourMs);
-    if (ms == 24 * kHourMs)
-        return QStringLiteral("Last 24 h");
-    if (ms >= 365 * 24 * kHourMs)
-        return QStringLiteral("Last year");
-    return QStringLiteral("Last %1 days").arg(ms / (24 * kHourMs));
+    if (ms <= kDayMs)
+        return QStringLiteral("%1 h").arg(ms / kHourMs);
+    if (ms >= 365 * kDayMs)
+        return QStringLiteral("1 year");
+    return QStringLiteral("%1 days").arg(ms / kDayMs);
 }
 
 } // namespace
@@ -125,7 +132,10 @@ ChartPanel::ChartPanel(QWidget *parent)
     for (const qint64 ms : rangePresets())
         m_range->addItem(rangeName(ms), ms);
     m_range->setAccessibleName(QStringLiteral("Chart range"));
-    m_range->setToolTip(QStringLiteral("Live values, or a range read back from the history file"));
+    m_window->setAccessibleName(QStringLiteral("Live window"));
+    m_window->setToolTip(QStringLiteral("How much of the live recording the plot shows"));
+    m_range->setToolTip(QStringLiteral(
+        "Live values, or the last hours, days or year read back from the history file"));
     m_range->setEnabled(false); // until there is a history file
     m_earlierAction->setToolTip(
         QStringLiteral("Half a range back in time (Ctrl+Left on the plot)"));
@@ -194,7 +204,8 @@ ChartPanel::ChartPanel(QWidget *parent)
     bar->addWidget(m_range);
     bar->addWidget(toolButton(m_earlierAction, this));
     bar->addWidget(toolButton(m_laterAction, this));
-    bar->addWidget(new QLabel(QStringLiteral("Window:"), this));
+    showButtonsOf(this, m_earlierAction, false);
+    showButtonsOf(this, m_laterAction, false);
     bar->addWidget(m_window);
     bar->addWidget(toolButton(m_pauseAction, this));
     bar->addWidget(toolButton(m_liveAction, this));
@@ -976,6 +987,11 @@ void ChartPanel::setRange(qint64 ms) {
     m_pauseAction->setEnabled(live);
     m_earlierAction->setEnabled(!live);
     m_laterAction->setEnabled(!live);
+    // One set of controls at a time keeps the bar (the dock's minimum width) as narrow as before.
+    showButtonsOf(this, m_earlierAction, !live);
+    showButtonsOf(this, m_laterAction, !live);
+    showButtonsOf(this, m_pauseAction, live);
+    m_window->setVisible(live);
     if (ms == m_rangeMs)
         return;
     m_rangeMs = ms;

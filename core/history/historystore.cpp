@@ -70,38 +70,53 @@ bool execRange(QSqlQuery &query, const QString &sql, qint64 series, qint64 from,
     return exec(query);
 }
 
-// Merges consecutive points into `buckets` equal time slices of [from, to].
-QList<HistoryPoint> bucketize(const QList<HistoryPoint> &points, qint64 fromMs, qint64 toMs,
-                              int buckets) {
-    if (buckets <= 0 || points.size() <= buckets)
-        return points;
-    const double width = double(toMs - fromMs + 1) / buckets;
-    QList<HistoryPoint> out;
-    out.reserve(buckets);
-    qint64 current = -1;
-    double sum = 0;
-    for (const HistoryPoint &p : points) {
-        const auto bucket = static_cast<qint64>(double(p.timeMs - fromMs) / width);
-        if (bucket != current || out.isEmpty()) {
-            if (!out.isEmpty())
-                out.last().mean = sum / double(out.last().count);
-            out.append(p);
-            sum = p.mean * double(p.count);
-            current = bucket;
-            continue;
+} // namespace
+
+// Points as they are read, merged on the fly into equal time slices of [from, to] when there
+// are buckets: a year of minutes (525 600 per series) is never held in memory for a chart.
+class HistoryStore::PointSink {
+public:
+    PointSink(QList<HistoryPoint> &out, qint64 fromMs, qint64 toMs, int buckets)
+        : m_out(out)
+        , m_from(fromMs)
+        , m_width(buckets > 0 ? double(toMs - fromMs + 1) / buckets : 0) {}
+
+    void add(const HistoryPoint &p) {
+        if (m_width <= 0) {
+            m_out.append(p);
+            return;
         }
-        HistoryPoint &b = out.last();
+        const auto bucket = static_cast<qint64>(double(p.timeMs - m_from) / m_width);
+        if (m_out.isEmpty() || bucket != m_bucket) {
+            close();
+            m_out.append(p);
+            m_sum = p.mean * double(p.count);
+            m_bucket = bucket;
+            return;
+        }
+        HistoryPoint &b = m_out.last();
         b.min = std::min(b.min, p.min);
         b.max = std::max(b.max, p.max);
         b.count += p.count;
-        sum += p.mean * double(p.count);
+        m_sum += p.mean * double(p.count);
+        m_merged = true;
     }
-    if (!out.isEmpty())
-        out.last().mean = sum / double(out.last().count);
-    return out;
-}
+    // The open bucket's mean; call once the last point is in.
+    void close() {
+        if (m_width > 0 && !m_out.isEmpty())
+            m_out.last().mean = m_sum / double(m_out.last().count);
+    }
+    [[nodiscard]] bool merged() const { return m_merged; }
+    [[nodiscard]] qint64 widthMs() const { return static_cast<qint64>(m_width); }
 
-} // namespace
+private:
+    QList<HistoryPoint> &m_out;
+    qint64 m_from;
+    double m_width;
+    qint64 m_bucket = -1;
+    double m_sum = 0;
+    bool m_merged = false;
+};
 
 QList<qsizetype> historyGaps(const QList<HistoryPoint> &points, qint64 stepMs, double factor) {
     QList<qsizetype> gaps;
@@ -543,7 +558,7 @@ std::optional<HistorySeriesInfo> HistoryStore::findSeries(const QString &device,
 }
 
 void HistoryStore::readRaw(const HistorySeriesInfo &series, qint64 fromS, qint64 toS,
-                           QList<HistoryPoint> &out) {
+                           PointSink &out) {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
     if (!execRange(query,
                    QStringLiteral("SELECT t, v FROM raw WHERE series = ? AND t >= ? AND t <= ? "
@@ -553,12 +568,12 @@ void HistoryStore::readRaw(const HistorySeriesInfo &series, qint64 fromS, qint64
     const double scale = power10(series.decimals);
     while (query.next()) {
         const double v = double(query.value(1).toLongLong()) / scale;
-        out.append({query.value(0).toLongLong() * 1000, v, v, v, 1});
+        out.add({query.value(0).toLongLong() * 1000, v, v, v, 1});
     }
 }
 
 void HistoryStore::readMinutes(const HistorySeriesInfo &series, qint64 fromS, qint64 toS,
-                               QList<HistoryPoint> &out) {
+                               PointSink &out) {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
     if (!execRange(query,
                    QStringLiteral("SELECT hour, data FROM minute WHERE series = ? AND hour >= ? "
@@ -577,8 +592,8 @@ void HistoryStore::readMinutes(const HistorySeriesInfo &series, qint64 fromS, qi
             const qint64 t = hour + m.minute * kMinuteS;
             if (t < fromS || t > toS)
                 continue;
-            out.append({t * 1000, double(m.min) / scale, double(m.mean10) / (scale * 10),
-                        double(m.max) / scale, m.count});
+            out.add({t * 1000, double(m.min) / scale, double(m.mean10) / (scale * 10),
+                     double(m.max) / scale, m.count});
         }
     }
 }
@@ -614,21 +629,22 @@ HistorySeriesData HistoryStore::read(const HistorySeriesInfo &series, qint64 fro
     // Raw where a bucket is finer than a minute and the samples are still kept; otherwise the
     // minutes, and raw samples only after the newest rolled-up minute.
     const bool rawFine = buckets <= 0 || (toMs - fromMs) / buckets < kMinuteS * 1000;
+    PointSink sink(data.points, fromMs, toMs, buckets);
     if (rawFine && rawComplete) {
-        readRaw(series, fromS, toS, data.points);
+        readRaw(series, fromS, toS, sink);
         data.stepMs = 1000;
     } else {
         const qint64 minutesEnd = rolledS > 0 ? std::min(toS, rolledS - 1) : fromS - 1;
         if (minutesEnd >= fromS)
-            readMinutes(series, fromS, minutesEnd, data.points);
-        readRaw(series, std::max(fromS, rolledS), toS, data.points);
+            readMinutes(series, fromS, minutesEnd, sink);
+        readRaw(series, std::max(fromS, rolledS), toS, sink);
         data.aggregated = true;
         data.stepMs = kMinuteS * 1000;
     }
-    if (buckets > 0 && data.points.size() > buckets) {
-        data.points = bucketize(data.points, fromMs, toMs, buckets);
+    sink.close();
+    if (sink.merged()) {
         data.aggregated = true;
-        data.stepMs = std::max(data.stepMs, (toMs - fromMs) / buckets);
+        data.stepMs = std::max(data.stepMs, sink.widthMs());
     }
     return data;
 }

@@ -76,10 +76,9 @@ private:
     bool checkSchema();
     std::optional<qint64> seriesId(const HistorySample &sample, int *decimals);
     bool rollUp(qint64 fromS, qint64 toS);
-    void readRaw(const HistorySeriesInfo &series, qint64 fromS, qint64 toS,
-                 QList<HistoryPoint> &out);
-    void readMinutes(const HistorySeriesInfo &series, qint64 fromS, qint64 toS,
-                     QList<HistoryPoint> &out);
+    class PointSink;
+    void readRaw(const HistorySeriesInfo &series, qint64 fromS, qint64 toS, PointSink &out);
+    void readMinutes(const HistorySeriesInfo &series, qint64 fromS, qint64 toS, PointSink &out);
     [[nodiscard]] qint64 stateValue(const QString &key, qint64 fallback);
 
     QString m_connection;

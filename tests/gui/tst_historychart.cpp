@@ -58,7 +58,8 @@ private Q_SLOTS:
         panel.setHistoryReader(&reader);
         QVERIFY(panel.rangeChooser()->isEnabled());
         QCOMPARE(panel.rangeChooser()->count(), ChartPanel::rangePresets().size());
-        QCOMPARE(panel.rangeChooser()->itemText(6), u"Last year"_s);
+        QCOMPARE(panel.rangeChooser()->itemText(6), u"1 year"_s);
+        QCOMPARE(panel.rangeChooser()->itemText(4), u"7 days"_s);
 
         panel.setRange(kHourMs);
         // The file's device joins the field list, ticked as chosen, and its hour is drawn.
