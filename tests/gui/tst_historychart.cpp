@@ -99,6 +99,30 @@ private Q_SLOTS:
         QCOMPARE(panel.rangeChooser()->currentText(), u"Live"_s);
     }
 
+    // docs/history.png, from tests/gui/screenshot_history.sh (a year written by bench_history).
+    void screenshot() {
+        const QString file = qEnvironmentVariable("BLUPOW_HISTORY_FILE");
+        const QString out = qEnvironmentVariable("BLUPOW_HISTORY_SCREENSHOT");
+        if (file.isEmpty() || out.isEmpty())
+            QSKIP("run by tests/gui/screenshot_history.sh");
+        HistoryReader reader;
+        reader.setPath(file);
+        ChartPanel panel;
+        panel.resize(1100, 540);
+        panel.show();
+        panel.setChosenFields({u"pv_power"_s, u"battery_voltage"_s, u"controller_temperature"_s});
+        panel.setHistoryReader(&reader);
+        const qint64 week = 7 * 24 * kHourMs;
+        panel.setRange(week);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.historyLoads() > 0 &&
+                                     panel.seriesPointCount(u"pv_power"_s) > 100 &&
+                                     panel.plottedTo() - panel.plottedFrom() == week,
+                                 60000);
+        panel.setCursorTime(panel.plottedTo() - 3 * 24 * kHourMs);
+        QTest::qWait(300); // one repaint of the cursor and its read-out
+        QVERIFY(panel.grab().save(out));
+    }
+
     void missingFileIsSaid() {
         QTemporaryDir dir;
         HistoryReader reader;
