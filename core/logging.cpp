@@ -10,6 +10,7 @@ Q_LOGGING_CATEGORY(lcCapture, "blupow.capture", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcSettings, "blupow.settings", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcConfig, "blupow.config", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcUi, "blupow.ui", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcHistory, "blupow.history", QtInfoMsg)
 
 namespace blupow {
 

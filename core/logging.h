@@ -13,6 +13,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcCapture)
 Q_DECLARE_LOGGING_CATEGORY(lcSettings)
 Q_DECLARE_LOGGING_CATEGORY(lcConfig)
 Q_DECLARE_LOGGING_CATEGORY(lcUi)
+Q_DECLARE_LOGGING_CATEGORY(lcHistory)
 
 namespace blupow {
 // Enables debug output of every BluPow category (and keeps Qt's own quiet).

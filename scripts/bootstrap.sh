@@ -17,7 +17,7 @@ shift || true
 packages=(
     build-essential cmake ninja-build pkg-config clang-format clang-tidy clazy
     qt6-base-dev qt6-base-dev-tools qt6-connectivity-dev qt6-charts-dev qt6-qpa-plugins
-    qtkeychain-qt6-dev libgl-dev libqt6opengl6-dev
+    qtkeychain-qt6-dev libgl-dev libqt6opengl6-dev libqt6sql6-sqlite
     libmosquitto-dev
     # tests: a real broker, a private D-Bus with a fake bluetoothd, screenshots, validators
     mosquitto mosquitto-clients openssl

@@ -2,6 +2,7 @@
 
 #include "device/devicesession.h"
 #include "emptyhint.h"
+#include "history/historyreader.h"
 #include "logging.h"
 #include "models/chartscale.h"
 
@@ -57,6 +58,14 @@ QToolButton *toolButton(QAction *action, QWidget *parent) {
     return button;
 }
 
+// A tool button follows its action's text and enabled state, not its visibility.
+void showButtonsOf(const QWidget *parent, QAction *action, bool on) {
+    for (QToolButton *button : parent->findChildren<QToolButton *>()) {
+        if (button->defaultAction() == action)
+            button->setVisible(on);
+    }
+}
+
 QString idFor(const QString &device, const QString &key) {
     return device.isEmpty() ? key : device + kIdSeparator + key;
 }
@@ -67,15 +76,31 @@ QString itemId(const QListWidgetItem *item) {
     return key.isEmpty() ? QString() : idFor(item->data(ChartPanel::kDeviceRole).toString(), key);
 }
 
-// "RIV1230RCH-SPS (BTRIC134000035)": what the device is, then which one.
-QString deviceTitle(const DeviceIdentity &identity) {
-    if (identity.model.isEmpty())
-        return identity.name.isEmpty() ? identity.address : identity.name;
-    return identity.name.isEmpty() ? identity.model
-                                   : QStringLiteral("%1 (%2)").arg(identity.model, identity.name);
+// Short: the chooser sits in the chart's tool bar, whose width is the chart dock's minimum.
+QString rangeName(qint64 ms) {
+    constexpr qint64 kHourMs = 3600 * 1000;
+    constexpr qint64 kDayMs = 24 * kHourMs;
+    if (ms == 0)
+        return QStringLiteral("Live");
+    if (ms <= kDayMs)
+        return QStringLiteral("%1 h").arg(ms / kHourMs);
+    if (ms >= 365 * kDayMs)
+        return QStringLiteral("1 year");
+    return QStringLiteral("%1 days").arg(ms / kDayMs);
 }
 
 } // namespace
+
+QList<qint64> ChartPanel::rangePresets() {
+    constexpr qint64 kHourMs = 3600 * 1000;
+    return {0,
+            kHourMs,
+            6 * kHourMs,
+            24 * kHourMs,
+            7 * 24 * kHourMs,
+            30 * 24 * kHourMs,
+            365 * 24 * kHourMs};
+}
 
 QList<int> ChartPanel::windowPresets() {
     return {60, 5 * 60, 10 * 60, 30 * 60, 3600, 6 * 3600, 24 * 3600};
@@ -86,6 +111,9 @@ ChartPanel::ChartPanel(QWidget *parent)
     , m_fields(new QListWidget(this))
     , m_filter(new QLineEdit(this))
     , m_window(new QComboBox(this))
+    , m_range(new QComboBox(this))
+    , m_earlierAction(new QAction(QStringLiteral("◀"), this))
+    , m_laterAction(new QAction(QStringLiteral("▶"), this))
     , m_scroll(new QScrollBar(Qt::Horizontal, this))
     , m_pauseAction(new QAction(QStringLiteral("Pause"), this))
     , m_liveAction(new QAction(QStringLiteral("Live"), this))
@@ -101,6 +129,19 @@ ChartPanel::ChartPanel(QWidget *parent)
     for (const int seconds : windowPresets())
         m_window->addItem(windowName(seconds), seconds);
     m_window->setCurrentIndex(static_cast<int>(windowPresets().indexOf(m_windowSeconds)));
+    for (const qint64 ms : rangePresets())
+        m_range->addItem(rangeName(ms), ms);
+    m_range->setAccessibleName(QStringLiteral("Chart range"));
+    m_window->setAccessibleName(QStringLiteral("Live window"));
+    m_window->setToolTip(QStringLiteral("How much of the live recording the plot shows"));
+    m_range->setToolTip(QStringLiteral(
+        "Live values, or the last hours, days or year read back from the history file"));
+    m_range->setEnabled(false); // until there is a history file
+    m_earlierAction->setToolTip(
+        QStringLiteral("Half a range back in time (Ctrl+Left on the plot)"));
+    m_laterAction->setToolTip(QStringLiteral("Half a range forward (Ctrl+Right on the plot)"));
+    m_earlierAction->setEnabled(false);
+    m_laterAction->setEnabled(false);
     m_pauseAction->setCheckable(true);
     m_pauseAction->setToolTip(QStringLiteral("Freeze the view; recording continues"));
     m_liveAction->setToolTip(QStringLiteral("Back to the newest data"));
@@ -160,7 +201,11 @@ ChartPanel::ChartPanel(QWidget *parent)
     exportMenu->addAction(m_exportPngAction);
     exportButton->setMenu(exportMenu);
     auto *bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(QStringLiteral("Window:"), this));
+    bar->addWidget(m_range);
+    bar->addWidget(toolButton(m_earlierAction, this));
+    bar->addWidget(toolButton(m_laterAction, this));
+    showButtonsOf(this, m_earlierAction, false);
+    showButtonsOf(this, m_laterAction, false);
     bar->addWidget(m_window);
     bar->addWidget(toolButton(m_pauseAction, this));
     bar->addWidget(toolButton(m_liveAction, this));
@@ -185,8 +230,13 @@ ChartPanel::ChartPanel(QWidget *parent)
 
     connect(m_window, &QComboBox::currentIndexChanged, this,
             [this](int index) { setWindowSeconds(m_window->itemData(index).toInt()); });
+    connect(m_range, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setRange(m_range->itemData(index).toLongLong()); });
+    connect(m_earlierAction, &QAction::triggered, this, &ChartPanel::earlier);
+    connect(m_laterAction, &QAction::triggered, this, &ChartPanel::later);
     connect(m_pauseAction, &QAction::toggled, this, &ChartPanel::setPaused);
     connect(m_liveAction, &QAction::triggered, this, [this] {
+        setRange(0);
         m_pauseAction->setChecked(false);
         m_followLive = true;
         m_scroll->setValue(m_scroll->maximum());
@@ -261,10 +311,10 @@ void ChartPanel::setSession(DeviceSession *session) {
     m_sessionDevice.clear();
     if (session) {
         if (const auto identity = session->identity())
-            m_sessionDevice = deviceTitle(*identity);
+            m_sessionDevice = identity->title();
         connect(session, &DeviceSession::identified, this, [this](const DeviceIdentity &identity) {
             // A name learnt late still heads the fields already listed.
-            const QString title = deviceTitle(identity);
+            const QString title = identity.title();
             if (m_buffers.empty())
                 m_sessionDevice = title;
         });
@@ -448,6 +498,7 @@ QString ChartPanel::seriesTitle(const QString &id) const {
 void ChartPanel::addSeries(const QString &id) {
     if (m_series.contains(id) || m_buffers.find(id) == m_buffers.end())
         return;
+    m_historyStale = true;
     auto *series = new QLineSeries(m_chart);
     series->setName(seriesTitle(id));
     m_chart->addSeries(series); // the theme gives it its colour here
@@ -603,6 +654,8 @@ void ChartPanel::updateScrollRange() {
 }
 
 std::pair<qint64, qint64> ChartPanel::rangeToPlot() const {
+    if (m_rangeMs > 0)
+        return {m_historyEndMs - m_rangeMs, m_historyEndMs};
     qint64 end = newestTime();
     if (end == 0)
         end = QDateTime::currentMSecsSinceEpoch();
@@ -620,6 +673,8 @@ std::pair<qint64, qint64> ChartPanel::rangeToPlot() const {
 
 void ChartPanel::refresh() {
     m_dirty = false;
+    if (m_rangeMs > 0 && m_historyStale)
+        requestHistory();
     const auto [from, end] = rangeToPlot();
     m_plotFrom = from;
     m_plotTo = end;
@@ -635,8 +690,8 @@ void ChartPanel::refresh() {
                 .try_emplace(m_units.value(it.key()), std::numeric_limits<double>::max(),
                              std::numeric_limits<double>::lowest())
                 .first->second;
-        const auto buffer = m_buffers.find(it.key());
-        if (buffer == m_buffers.end()) {
+        const auto buffer = shown().find(it.key());
+        if (buffer == shown().end()) {
             points.clear();
             continue;
         }
@@ -721,9 +776,9 @@ QString ChartPanel::readout() const {
         const QString id = itemId(m_fields->item(i));
         if (!m_series.contains(id))
             continue;
-        const TimeSeriesBuffer &buffer = m_buffers.find(id)->second;
-        const int at = buffer.nearest(m_cursorMs);
-        const QPointF p = at >= 0 ? buffer.at(at) : QPointF();
+        const TimeSeriesBuffer *buffer = shownBuffer(id);
+        const int at = buffer ? buffer->nearest(m_cursorMs) : -1;
+        const QPointF p = at >= 0 ? buffer->at(at) : QPointF();
         // Only what the plot shows: a sample outside the plotted range is not at the cursor.
         QString value = QStringLiteral("—");
         if (at >= 0 && p.x() >= double(m_plotFrom) && p.x() <= double(m_plotTo)) {
@@ -800,6 +855,11 @@ bool ChartPanel::eventFilter(QObject *watched, QEvent *event) {
         }
     } else if (watched == m_view && event->type() == QEvent::KeyPress) {
         const auto *key = static_cast<QKeyEvent *>(event);
+        if (m_rangeMs > 0 && key->modifiers().testFlag(Qt::ControlModifier) &&
+            (key->key() == Qt::Key_Left || key->key() == Qt::Key_Right)) {
+            pan(key->key() == Qt::Key_Left ? -1 : 1);
+            return true;
+        }
         // A hundredth of the plotted range per press, a tenth with Page Up/Down.
         const qint64 step = std::max<qint64>(1000, (m_plotTo - m_plotFrom) / 100);
         const qint64 at = hasCursor() ? m_cursorMs : m_plotTo;
@@ -841,8 +901,8 @@ bool ChartPanel::exportCsv(const QString &path, QString *error) const {
     QList<ChartScale::Column> columns;
     for (int i = 0; i < m_fields->count(); ++i) {
         const QString id = itemId(m_fields->item(i));
-        if (m_series.contains(id))
-            columns.append({seriesTitle(id), &m_buffers.find(id)->second});
+        if (const TimeSeriesBuffer *buffer = shownBuffer(id); buffer && m_series.contains(id))
+            columns.append({seriesTitle(id), buffer});
     }
     if (columns.isEmpty()) {
         if (error)
@@ -893,6 +953,145 @@ void ChartPanel::chooseExportFile(bool csv) {
         box->open();
     });
     dialog->open();
+}
+
+const TimeSeriesBuffer *ChartPanel::shownBuffer(const QString &id) const {
+    const auto it = shown().find(id);
+    return it == shown().end() ? nullptr : &it->second;
+}
+
+void ChartPanel::setHistoryReader(HistoryReader *reader) {
+    if (m_reader)
+        disconnect(m_reader, nullptr, this, nullptr);
+    m_reader = reader;
+    m_range->setEnabled(reader != nullptr);
+    if (!reader) {
+        setRange(0);
+        return;
+    }
+    connect(reader, &HistoryReader::seriesListed, this, &ChartPanel::onSeriesListed);
+    connect(reader, &HistoryReader::loaded, this, &ChartPanel::onHistoryLoaded);
+}
+
+void ChartPanel::setRange(qint64 ms) {
+    if (!m_reader)
+        ms = 0;
+    const auto index = m_range->findData(ms);
+    if (index >= 0 && index != m_range->currentIndex()) {
+        const QSignalBlocker block(m_range);
+        m_range->setCurrentIndex(index);
+    }
+    const bool live = ms == 0;
+    m_window->setEnabled(live);
+    m_scroll->setEnabled(live);
+    m_pauseAction->setEnabled(live);
+    m_earlierAction->setEnabled(!live);
+    m_laterAction->setEnabled(!live);
+    // One set of controls at a time keeps the bar (the dock's minimum width) as narrow as before.
+    showButtonsOf(this, m_earlierAction, !live);
+    showButtonsOf(this, m_laterAction, !live);
+    showButtonsOf(this, m_pauseAction, live);
+    m_window->setVisible(live);
+    if (ms == m_rangeMs)
+        return;
+    m_rangeMs = ms;
+    m_history.clear();
+    if (!live) {
+        m_historyEndMs = QDateTime::currentMSecsSinceEpoch();
+        // The file's devices and fields join the list, so a range can be drawn without a device.
+        m_reader->listSeries();
+    } else {
+        m_followLive = true;
+        updateScrollRange();
+    }
+    clearCursor();
+    markDirty();
+    Q_EMIT rangeChanged(ms);
+}
+
+void ChartPanel::earlier() {
+    pan(-1);
+}
+
+void ChartPanel::later() {
+    pan(1);
+}
+
+void ChartPanel::pan(int direction) {
+    if (m_rangeMs == 0)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 oldest = now;
+    for (const HistorySeriesInfo &s : std::as_const(m_stored)) {
+        if (s.firstMs > 0)
+            oldest = std::min(oldest, s.firstMs);
+    }
+    // Half a range per step, never past now, nor further back than a range before the oldest.
+    m_historyEndMs = std::clamp(m_historyEndMs + direction * m_rangeMs / 2,
+                                std::min(now, oldest + m_rangeMs / 2), now);
+    requestHistory();
+    markDirty();
+}
+
+void ChartPanel::onSeriesListed(const QList<HistorySeriesInfo> &series) {
+    m_stored = series;
+    for (const HistorySeriesInfo &s : series) {
+        DecodedValue v;
+        v.key = s.field;
+        v.label = s.label.isEmpty() ? s.field : s.label;
+        v.unit = s.unit;
+        v.decimals = s.decimals;
+        ensureField(s.title, v);
+    }
+    requestHistory();
+}
+
+void ChartPanel::requestHistory() {
+    m_historyStale = false;
+    if (!m_reader || m_rangeMs == 0)
+        return;
+    QList<HistoryReader::SeriesKey> keys;
+    m_loadIds.clear();
+    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it) {
+        const QString key = m_keys.value(it.key());
+        const QString device = m_devices.value(it.key());
+        for (const HistorySeriesInfo &s : std::as_const(m_stored)) {
+            // A field of no named device (a bare session) is drawn from any device's history.
+            if (s.field != key || (!device.isEmpty() && s.title != device))
+                continue;
+            keys.append({s.device, s.field});
+            m_loadIds.insert(s.device + kIdSeparator + s.field, it.key());
+        }
+    }
+    const auto [from, to] = rangeToPlot();
+    const int buckets =
+        std::max(50, static_cast<int>(m_chart->plotArea().width()) / kPixelsPerBucket);
+    m_pendingLoad = m_reader->load(keys, from, to, buckets);
+}
+
+void ChartPanel::onHistoryLoaded(quint64 request, const QList<HistorySeriesData> &loaded,
+                                 const QString &error) {
+    if (request != m_pendingLoad || m_rangeMs == 0)
+        return; // a newer range is on its way
+    m_loadsDone = request;
+    m_history.clear();
+    for (const HistorySeriesData &d : loaded) {
+        const QString id = m_loadIds.value(d.info.device + kIdSeparator + d.info.field);
+        if (id.isEmpty())
+            continue;
+        // Each aggregate as its minimum then its maximum: the envelope a live window draws.
+        auto &buffer =
+            m_history.try_emplace(id, static_cast<int>(2 * d.points.size() + 2)).first->second;
+        for (const HistoryPoint &p : d.points) {
+            buffer.append(p.timeMs, p.min);
+            if (p.max != p.min)
+                buffer.append(p.timeMs + 1, p.max);
+        }
+    }
+    if (!error.isEmpty())
+        m_hint->setText(QStringLiteral("History: %1").arg(error));
+    Q_EMIT historyLoaded(error);
+    markDirty();
 }
 
 } // namespace blupow

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "history/historytypes.h"
 #include "models/timeseriesbuffer.h"
 #include "registers/decodedvalue.h"
 
@@ -31,6 +32,7 @@ namespace blupow {
 
 class DeviceSession;
 class EmptyHint;
+class HistoryReader;
 
 // Any numeric fields over time. Every numeric field is recorded into its own fixed ring
 // (24 h at 1 Hz); the plot repaints at its own rate (kRepaintMs) with QXYSeries::replace() of at
@@ -67,6 +69,22 @@ public:
 
     // Window presets from 1 min to 24 h, in seconds.
     [[nodiscard]] static QList<int> windowPresets();
+    // The ranges read from the history file (docs/history.md): last hour to last year, in ms;
+    // 0 is the live view from the in-memory rings.
+    [[nodiscard]] static QList<qint64> rangePresets();
+
+    // Where longer ranges come from (not owned; nullptr: live only). The reader works in its own
+    // thread, so no SQLite query ever runs on the GUI thread.
+    void setHistoryReader(HistoryReader *reader);
+    // 0 for live, else one of rangePresets(): the plot shows the history file's range ending
+    // now, and pans back with earlier() (Ctrl+Left on the plot) and later() (Ctrl+Right).
+    void setRange(qint64 ms);
+    [[nodiscard]] qint64 range() const { return m_rangeMs; }
+    void earlier();
+    void later();
+    [[nodiscard]] QComboBox *rangeChooser() const { return m_range; }
+    // The number of the last history load answered (0 before any): tests wait on it.
+    [[nodiscard]] quint64 historyLoads() const { return m_loadsDone; }
 
     // Values of the current session's device (or of no named device, without a session).
     void appendValues(const DecodedValues &values);
@@ -128,7 +146,10 @@ protected:
 
 Q_SIGNALS:
     void chosenFieldsChanged(const QStringList &keys);
+    // A history range was loaded and is about to be drawn (or failed: `error`).
+    void historyLoaded(const QString &error);
     void windowSecondsChanged(int seconds);
+    void rangeChanged(qint64 ms);
 
 private:
     // A recorded field is known by its id: the key, prefixed by its device when it has one.
@@ -161,10 +182,23 @@ private:
     void updateHint();
     // Forgets every recorded field and series; the chosen keys stay for the next source.
     void clearFields();
+    // The rings the plot, the read-out and the export use: the live ones, or the loaded range.
+    [[nodiscard]] const std::map<QString, TimeSeriesBuffer> &shown() const {
+        return m_rangeMs > 0 ? m_history : m_buffers;
+    }
+    [[nodiscard]] const TimeSeriesBuffer *shownBuffer(const QString &id) const;
+    void requestHistory();
+    void onSeriesListed(const QList<blupow::HistorySeriesInfo> &series);
+    void onHistoryLoaded(quint64 request, const QList<blupow::HistorySeriesData> &loaded,
+                         const QString &error);
+    void pan(int direction);
 
     QListWidget *m_fields;
     QLineEdit *m_filter; // narrows the field list (a device has 30 to 60 numeric fields)
     QComboBox *m_window;
+    QComboBox *m_range;
+    QAction *m_earlierAction;
+    QAction *m_laterAction;
     QScrollBar *m_scroll;
     QAction *m_pauseAction;
     QAction *m_liveAction;
@@ -181,14 +215,24 @@ private:
     std::map<QString, QValueAxis *> m_axesY; // by unit; owned by m_chart
 
     std::map<QString, TimeSeriesBuffer> m_buffers; // by id
-    QHash<QString, QLineSeries *> m_series;        // owned by m_chart
-    QHash<QString, QString> m_keys;                // id -> key
-    QHash<QString, QString> m_devices;             // id -> device ("" for none)
-    QHash<QString, QString> m_labels;              // "Battery voltage"
-    QHash<QString, QString> m_units;               // id -> unit, "" for none
-    QHash<QString, int> m_decimals;                // id -> the register map's decimals
-    QStringList m_sectionOrder;                    // devices in list order
-    QStringList m_disconnected;                    // devices marked so
+    // History mode: the range loaded from the file, per id, as min/max pairs per bucket.
+    std::map<QString, TimeSeriesBuffer> m_history;
+    HistoryReader *m_reader = nullptr;
+    QList<HistorySeriesInfo> m_stored; // what the file holds
+    qint64 m_rangeMs = 0;              // 0: live
+    qint64 m_historyEndMs = 0;         // the right edge of the history range
+    quint64 m_pendingLoad = 0;
+    quint64 m_loadsDone = 0;
+    bool m_historyStale = false;       // the plotted set or the range changed since the last load
+    QHash<QString, QString> m_loadIds; // "device\x1ffield" of a load -> the id it is plotted as
+    QHash<QString, QLineSeries *> m_series;  // owned by m_chart
+    QHash<QString, QString> m_keys;          // id -> key
+    QHash<QString, QString> m_devices;       // id -> device ("" for none)
+    QHash<QString, QString> m_labels;        // "Battery voltage"
+    QHash<QString, QString> m_units;         // id -> unit, "" for none
+    QHash<QString, int> m_decimals;          // id -> the register map's decimals
+    QStringList m_sectionOrder;              // devices in list order
+    QStringList m_disconnected;              // devices marked so
     QStringList m_wanted;                    // chosen, possibly before the field was ever seen
     QHash<QString, QList<QPointF>> m_points; // per plotted field, reused between repaints
     int m_windowSeconds = 600;

@@ -25,6 +25,7 @@ const std::array kCommands{
     Command{"restore", "Write back the differing settings of a snapshot, verified", runRestore},
     Command{"diff", "Compare two snapshots, or a snapshot with a live device", runDiff},
     Command{"import", "Show the Renogy conversation in a Bluetooth capture (btsnoop)", runImport},
+    Command{"history", "List or export (CSV) what a history file recorded", runHistory},
 };
 
 void printUsage(QTextStream &out) {
@@ -41,7 +42,8 @@ void printUsage(QTextStream &out) {
            "logging per module). Devices are chosen with --address ADDR, --name NAME,\n"
         << QStringLiteral("--simulate[=MODEL] (%1) or --replay FILE\n")
                .arg(blupow::scenarios::names().join(QStringLiteral(", ")))
-        << "(a recording); read and monitor take --record FILE (btsnoop, opens in Wireshark).\n\n"
+        << "(a recording); read and monitor take --record FILE (btsnoop, opens in Wireshark);\n"
+           "monitor and bridge take --history FILE (every value into a history file).\n\n"
            "Exit codes: 0 ok, 1 operation failed, 2 bad command line, 3 input that does not "
            "parse,\n"
            "4 adapter, device or broker unavailable.\n";

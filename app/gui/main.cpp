@@ -9,6 +9,9 @@
 #include "device/connectionmanager.h"
 #include "devicespanel.h"
 #include "framespanel.h"
+#include "history/historyreader.h"
+#include "history/historyrecorder.h"
+#include "history/historysessionlink.h"
 #include "linkhealthpanel.h"
 #include "livevaluespanel.h"
 #include "logging.h"
@@ -31,7 +34,9 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTextStream>
 #include <QTimer>
@@ -209,6 +214,32 @@ int main(int argc, char *argv[]) {
     captures.setDialogParent(&window);
     std::unique_ptr<MqttDialog> mqttDialog;
 
+    // The history file: every good value of every session, written and read in threads of
+    // their own (docs/history.md); the chart's longer ranges come from it.
+    HistoryRecorder history;
+    HistoryReader historyReader;
+    QList<QPointer<DeviceSession>> recordedSessions;
+    if (settings.historyEnabled()) {
+        QString historyPath = settings.historyFile();
+        if (historyPath.isEmpty())
+            historyPath = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+                          QStringLiteral("/history.sqlite");
+        QObject::connect(&history, &HistoryRecorder::failed, &window, [&](const QString &why) {
+            window.statusBar()->showMessage(QStringLiteral("History not recorded: %1").arg(why));
+        });
+        history.start(historyPath);
+        historyReader.setPath(historyPath);
+        chartPanel->setHistoryReader(&historyReader);
+        QObject::connect(&connections, &ConnectionManager::sessionChanged, &history,
+                         [&](DeviceSession *session) {
+                             recordedSessions.removeAll(nullptr);
+                             if (!session || recordedSessions.contains(session))
+                                 return;
+                             recordedSessions.append(session);
+                             linkSessionToHistory(session, &history);
+                         });
+    }
+
     // Every panel follows the current session.
     QObject::connect(&connections, &ConnectionManager::sessionChanged, livePanel,
                      &LiveValuesPanel::setSession);
@@ -259,6 +290,8 @@ int main(int argc, char *argv[]) {
                      [&](const QStringList &keys) { settings.setChartFields(keys); });
     QObject::connect(chartPanel, &ChartPanel::windowSecondsChanged, &window,
                      [&](int seconds) { settings.setChartWindowSeconds(seconds); });
+    QObject::connect(chartPanel, &ChartPanel::rangeChanged, &window,
+                     [&](qint64 ms) { settings.setChartRangeMs(ms); });
     // The poll interval: the link health panel sets it; the running session, the saved settings,
     // the Home Assistant publisher and the MQTT dialog follow it.
     linkPanel->setPollInterval(connections.pollInterval());
@@ -295,6 +328,7 @@ int main(int argc, char *argv[]) {
     const QStringList chartFields = settings.chartFields();
     chartPanel->setChosenFields(chartFields.isEmpty() ? defaultChartFields() : chartFields);
     chartPanel->setWindowSeconds(settings.chartWindowSeconds());
+    chartPanel->setRange(settings.chartRangeMs());
 
     window.showWithLayout(settings.windowGeometry(), settings.windowState());
 

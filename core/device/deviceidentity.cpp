@@ -1,5 +1,7 @@
 #include "deviceidentity.h"
 
+#include <QStringList>
+
 namespace blupow {
 
 namespace {
@@ -44,6 +46,20 @@ QString DeviceIdentity::deviceId() const {
     if (id.isEmpty())
         id = sanitize(name.isEmpty() ? model : name, false);
     return id;
+}
+
+QString DeviceIdentity::title() const {
+    if (model.isEmpty())
+        return name.isEmpty() ? address : name;
+    QStringList which;
+    if (!name.isEmpty())
+        which << name;
+    // Batteries of one bank share the dongle's name and often the model: the slave id tells
+    // them apart.
+    if (sharedLink)
+        which << QStringLiteral("slave 0x%1").arg(slave, 2, 16, QLatin1Char('0'));
+    return which.isEmpty() ? model
+                           : QStringLiteral("%1 (%2)").arg(model, which.join(QStringLiteral(", ")));
 }
 
 } // namespace blupow

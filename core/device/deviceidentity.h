@@ -27,6 +27,8 @@ struct DeviceIdentity {
     // The dongle's own id (from the BLE address, else the name): what a shared slave is reached
     // through (Home Assistant's via_device).
     [[nodiscard]] QString linkId() const;
+    // What the device is, then which one: "RIV1230RCH-SPS (BTRIC134000035)".
+    [[nodiscard]] QString title() const;
 };
 
 } // namespace blupow

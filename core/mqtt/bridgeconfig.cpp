@@ -63,6 +63,10 @@ constexpr std::array kSettings{
             "high-water marks survive a restart (default: $STATE_DIRECTORY/energy.json under "
             "systemd, else the user's data directory).",
             "FILE"},
+    Setting{"history", "bridge", "history", false,
+            "Record every good numeric value into this history file (SQLite; see `blupow-cli "
+            "history`). Off by default.",
+            "FILE"},
 };
 
 const std::array kDeviceKeys{"address", "name",      "simulate",
@@ -355,6 +359,7 @@ std::optional<BridgeConfig> build(const BridgeConfigInput &input, QString *error
     m.clientId =
         text("mqtt-client-id", MqttOptionsMapping::defaultClientId(c.hostId, input.processId));
     c.energyFile = text("energy-file", input.defaultEnergyFile);
+    c.historyFile = text("history", {});
     if (QString why = MqttOptionsMapping::problem(m); !why.isEmpty())
         return fail(why);
 

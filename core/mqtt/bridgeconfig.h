@@ -33,6 +33,7 @@ struct BridgeConfig {
     double intervalS = 5;
     QString hostId; // sanitised
     QString energyFile;
+    QString historyFile;               // empty: no history recorded
     QList<BridgeDeviceConfig> devices; // the config file's, then the command line's
 
     [[nodiscard]] MqttClient::Options clientOptions(const QString &password) const;

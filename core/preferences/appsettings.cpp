@@ -63,6 +63,32 @@ void AppSettings::setChartWindowSeconds(int seconds) {
     m_settings.setValue(QStringLiteral("chart/windowSeconds"), seconds);
 }
 
+bool AppSettings::historyEnabled() const {
+    return m_settings.value(QStringLiteral("history/enabled"), true).toBool();
+}
+
+void AppSettings::setHistoryEnabled(bool on) {
+    m_settings.setValue(QStringLiteral("history/enabled"), on);
+}
+
+QString AppSettings::historyFile() const {
+    return m_settings.value(QStringLiteral("history/file")).toString();
+}
+
+void AppSettings::setHistoryFile(const QString &path) {
+    m_settings.setValue(QStringLiteral("history/file"), path);
+}
+
+qint64 AppSettings::chartRangeMs() const {
+    // At most a year back: the history keeps no more.
+    return std::clamp(m_settings.value(QStringLiteral("chart/rangeMs"), 0).toLongLong(), qint64(0),
+                      qint64(366) * 24 * 3600 * 1000);
+}
+
+void AppSettings::setChartRangeMs(qint64 ms) {
+    m_settings.setValue(QStringLiteral("chart/rangeMs"), ms);
+}
+
 QByteArray AppSettings::windowGeometry() const {
     return m_settings.value(QStringLiteral("window/geometry")).toByteArray();
 }

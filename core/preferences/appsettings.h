@@ -30,6 +30,15 @@ public:
     [[nodiscard]] int chartWindowSeconds() const;
     void setChartWindowSeconds(int seconds);
 
+    // The history file (docs/history.md): on by default; an empty file means the default place
+    // (the caller's QStandardPaths::AppLocalDataLocation/history.sqlite).
+    [[nodiscard]] bool historyEnabled() const;
+    void setHistoryEnabled(bool on);
+    [[nodiscard]] QString historyFile() const;
+    void setHistoryFile(const QString &path);
+    [[nodiscard]] qint64 chartRangeMs() const; // 0: live
+    void setChartRangeMs(qint64 ms);
+
     [[nodiscard]] QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray &geometry);
     [[nodiscard]] QByteArray windowState() const;

@@ -32,7 +32,7 @@ depends=$(dpkg-deb -f "$deb" Depends)
 recommends=$(dpkg-deb -f "$deb" Recommends)
 echo "Depends: $depends"
 echo "Recommends: $recommends"
-for lib in libqt6core6 libqt6bluetooth6 libqt6widgets6 libmosquitto1 qt6-qpa-plugins; do
+for lib in libqt6core6 libqt6bluetooth6 libqt6widgets6 libmosquitto1 qt6-qpa-plugins libqt6sql6-sqlite; do
     grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib (shlibdeps)"
 done
 grep -q bluez <<<"$recommends" || fail "bluez not recommended"

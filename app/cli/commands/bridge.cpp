@@ -4,6 +4,8 @@
 
 #include "command.h"
 #include "deviceoptions.h"
+#include "history/historysessionlink.h"
+#include "historyoption.h"
 #include "logging.h"
 #include "mqtt/bridgeconfig.h"
 #include "mqtt/bridgesessionlink.h"
@@ -251,6 +253,12 @@ int runBridge(const QStringList &arguments) {
     const MqttClient::Options mqtt = config->clientOptions(password);
     const MqttBridge::Options bridgeOptions =
         config->bridgeOptions(QCoreApplication::applicationVersion());
+    std::unique_ptr<HistoryRecorder> history;
+    if (!config->historyFile.isEmpty()) {
+        history = startHistory(config->historyFile, kCommand, &exitCode);
+        if (!history)
+            return exitCode;
+    }
     MqttBridge bridge(mqtt, bridgeOptions);
     const RegisterMaps maps = RegisterMaps::builtIn();
     bool everConnected = false;
@@ -330,6 +338,8 @@ int runBridge(const QStringList &arguments) {
             so.pollIntervalMs = bridgeOptions.ha.pollIntervalMs;
             device->session = std::make_unique<DeviceSession>(device->provider->take(), maps, so);
             linkSessionToBridge(device->session.get(), &bridge);
+            if (history)
+                linkSessionToHistory(device->session.get(), history.get());
             device->session->start();
         });
     }

@@ -2,6 +2,8 @@
 
 #include "command.h"
 #include "deviceoptions.h"
+#include "history/historysessionlink.h"
+#include "historyoption.h"
 #include "sessionrunner.h"
 #include "valueformat.h"
 
@@ -27,6 +29,10 @@ int runMonitor(const QStringList &arguments) {
         {QStringLiteral("count"),
          QStringLiteral("Stop after N cycles (default 0: run until interrupted)."),
          QStringLiteral("N")},
+        {QStringLiteral("history"),
+         QStringLiteral("Also record every good numeric value into this history file (SQLite, "
+                        "created if missing; see `blupow-cli history`)."),
+         QStringLiteral("FILE")},
     });
     addDeviceOptions(
         parser, 30, QStringLiteral("Give up when the first values do not arrive within S seconds"));
@@ -48,8 +54,14 @@ int runMonitor(const QStringList &arguments) {
                 command, QStringLiteral("--count wants a number of cycles, 0 or more"), ExitUsage);
     }
 
-    SessionRunner runner(*options, RegisterMaps::builtIn());
     int exitCode = ExitOk;
+    std::unique_ptr<HistoryRecorder> history;
+    if (parser.isSet(QStringLiteral("history"))) {
+        history = startHistory(parser.value(QStringLiteral("history")), command, &exitCode);
+        if (!history)
+            return exitCode;
+    }
+    SessionRunner runner(*options, RegisterMaps::builtIn());
     qint64 printed = 0;
     quint64 lastCycle = 0;
     QObject::connect(&runner, &SessionRunner::failed, &runner,
@@ -59,6 +71,8 @@ int runMonitor(const QStringList &arguments) {
                      });
     QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
         session->setPollInterval(static_cast<int>(*intervalS * 1000));
+        if (history)
+            linkSessionToHistory(session, history.get());
         // One line per slave per cycle: several slaves behind one dongle each get their own.
         QObject::connect(
             session, &DeviceSession::slaveValuesUpdated, &runner,
