@@ -50,6 +50,18 @@ public:
     // an implemented range); further away they raise exception 0x02 like a real device.
     int reservedGap = 16;
     double startTimeOfDayS = 10.5 * 3600; // demo starts in the late morning: PV is producing
+    // Alarm conditions of the register map (docs/alarms.md) that the device raises for a while:
+    // active while (simulated seconds since start) mod everyS lies in [fromS, untilS), so a run
+    // sees them raised and cleared again. everyS 0 = once.
+    struct AlarmWindow {
+        QString field;     // the alarm word's key
+        QString condition; // the condition's key in that word
+        double fromS = 0;
+        double untilS = 0;
+        double everyS = 0;
+        [[nodiscard]] bool activeAt(double elapsedS) const;
+    };
+    QList<AlarmWindow> alarms;
 
     void set(const QString &key, ValueFunction function) {
         m_values.insert(key, std::move(function));
