@@ -33,5 +33,6 @@ int runBackup(const QStringList &arguments);
 int runRestore(const QStringList &arguments);
 int runDiff(const QStringList &arguments);
 int runImport(const QStringList &arguments);
+int runSupportBundle(const QStringList &arguments);
 
 } // namespace blupow::cli

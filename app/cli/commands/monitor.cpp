@@ -2,6 +2,7 @@
 
 #include "command.h"
 #include "deviceoptions.h"
+#include "modbus/linkstatisticsjson.h"
 #include "sessionrunner.h"
 #include "valueformat.h"
 
@@ -77,7 +78,7 @@ int runMonitor(const QStringList &arguments) {
                         {QStringLiteral("complete_cycle"), cycle},
                         {QStringLiteral("state"), sessionStateName(session->state())},
                         {QStringLiteral("values"), valuesToJson(values)},
-                        {QStringLiteral("link"), statisticsToJson(stats)},
+                        {QStringLiteral("link"), linkStatisticsToJson(stats)},
                     };
                     if (const auto id = session->identity())
                         doc.insert(QStringLiteral("device"), identityToJson(*id));

@@ -2,6 +2,7 @@
 
 #include "command.h"
 #include "deviceoptions.h"
+#include "modbus/linkstatisticsjson.h"
 #include "sessionrunner.h"
 #include "valueformat.h"
 
@@ -56,7 +57,7 @@ int runRead(const QStringList &arguments) {
                         {QStringLiteral("timestamp"),
                          QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
                         {QStringLiteral("values"), valuesToJson(values)},
-                        {QStringLiteral("link"), statisticsToJson(session->statistics())},
+                        {QStringLiteral("link"), linkStatisticsToJson(session->statistics())},
                     };
                     out << QJsonDocument(doc).toJson(QJsonDocument::Compact) << '\n';
                 } else {

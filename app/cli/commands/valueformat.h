@@ -13,7 +13,6 @@ namespace blupow::cli {
 [[nodiscard]] QJsonObject valueToJson(const DecodedValue &value);
 [[nodiscard]] QJsonArray valuesToJson(const DecodedValues &values);
 [[nodiscard]] QJsonObject identityToJson(const DeviceIdentity &identity);
-[[nodiscard]] QJsonObject statisticsToJson(const LinkStatistics &statistics);
 // "14.4 V", "RIV1230RCH-SPS", "stale 14.4 V" for people.
 [[nodiscard]] QString valueToText(const DecodedValue &value);
 
