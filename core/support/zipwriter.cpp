@@ -72,32 +72,28 @@ QByteArray ZipWriter::finish() const {
         const quint32 crc = crc32(e.data);
         const auto size = static_cast<quint32>(e.data.size());
         const auto nameLength = static_cast<quint16>(e.name.size());
+        // The fields the local header and the central directory share, from "version needed"
+        // to "extra field length".
+        const auto shared = [&](QByteArray &to) {
+            put16(to, kVersion);
+            put16(to, kFlagUtf8);
+            put16(to, 0); // stored
+            put16(to, e.dosTime);
+            put16(to, e.dosDate);
+            put32(to, crc);
+            put32(to, size);
+            put32(to, size);
+            put16(to, nameLength);
+            put16(to, 0); // extra
+        };
         put32(out, 0x04034b50);
-        put16(out, kVersion);
-        put16(out, kFlagUtf8);
-        put16(out, 0); // stored
-        put16(out, e.dosTime);
-        put16(out, e.dosDate);
-        put32(out, crc);
-        put32(out, size);
-        put32(out, size);
-        put16(out, nameLength);
-        put16(out, 0);
+        shared(out);
         out.append(e.name);
         out.append(e.data);
 
         put32(central, 0x02014b50);
         put16(central, (3u << 8) | kVersion); // made by: Unix
-        put16(central, kVersion);
-        put16(central, kFlagUtf8);
-        put16(central, 0);
-        put16(central, e.dosTime);
-        put16(central, e.dosDate);
-        put32(central, crc);
-        put32(central, size);
-        put32(central, size);
-        put16(central, nameLength);
-        put16(central, 0);              // extra
+        shared(central);
         put16(central, 0);              // comment
         put16(central, 0);              // disk
         put16(central, 0);              // internal attributes
