@@ -8,5 +8,12 @@ if(Python3_Interpreter_FOUND)
         COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/cli_config.py
                 $<TARGET_FILE:blupow-cli>)
     set_tests_properties(cli_config PROPERTIES LABELS "sim;cli;config" TIMEOUT 180)
+    # docs/support.md: the zip, its entries, and no secret in any of their bytes.
+    add_test(NAME cli_support_bundle
+        COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/cli_support_bundle.py
+                $<TARGET_FILE:blupow-cli>)
+    set_tests_properties(cli_support_bundle PROPERTIES LABELS "sim;cli" TIMEOUT 180)
 endif()
 blupow_add_qtest(tst_settingrules LABELS unit config)
+# The support bundle's zip and redaction (docs/support.md).
+blupow_add_qtest(tst_supportbundle LABELS unit)

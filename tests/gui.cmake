@@ -9,6 +9,8 @@ blupow_add_qtest(tst_frameannotator SOURCES gui/tst_frameannotator.cpp LABELS un
 blupow_add_qtest(tst_framelogmodel SOURCES gui/tst_framelogmodel.cpp LABELS unit gui)
 if(BLUPOW_BUILD_GUI)
     blupow_add_qtest(tst_panels SOURCES gui/tst_panels.cpp LIBS BluPow::ui LABELS gui TIMEOUT 120)
+    blupow_add_qtest(tst_alarmspanel SOURCES gui/tst_alarmspanel.cpp LIBS BluPow::ui LABELS gui
+        TIMEOUT 120)
     blupow_add_qtest(tst_settingspanel SOURCES gui/tst_settingspanel.cpp LIBS BluPow::ui
         LABELS gui config TIMEOUT 120)
 endif()

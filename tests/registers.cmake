@@ -24,3 +24,5 @@ if(Python3_Interpreter_FOUND)
         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/registers/decode_cli.py $<TARGET_FILE:blupow-cli>)
     set_tests_properties(decode_cli PROPERTIES LABELS cli)
 endif()
+# Alarm conditions from the maps' fault and alarm words (docs/alarms.md).
+blupow_add_qtest(tst_alarmtracker LABELS unit)

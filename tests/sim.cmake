@@ -3,6 +3,8 @@ blupow_add_qtest(tst_devicesimulator LABELS unit sim)
 blupow_add_qtest(tst_simulatedtransport LABELS unit sim)
 blupow_add_qtest(tst_devicesession LABELS sim TIMEOUT 120)
 blupow_add_qtest(tst_connectionmanager LABELS sim)
+# Alarm registers raised and cleared in the simulator, tracked through a session (docs/alarms.md).
+blupow_add_qtest(tst_alarmsim LABELS sim TIMEOUT 180)
 
 # The headless commands end to end against every simulated model: one JSON object from `read`,
 # five JSON Lines from `monitor`, validated by a script.

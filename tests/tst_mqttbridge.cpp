@@ -2,6 +2,7 @@
 #include "mqtt/bridgesessionlink.h"
 #include "mqtt/mqttbridge.h"
 #include "mqtt/testbroker.h"
+#include "registers/registerdecoder.h"
 #include "registers/registermap.h"
 #include "sim/simulateddevices.h"
 #include "sim/simulatedtransport.h"
@@ -117,6 +118,7 @@ private Q_SLOTS:
     void announcesRetainedDiscoveryAndAvailability_data();
     void announcesRetainedDiscoveryAndAvailability();
     void statesCarryOnlyGoodValues();
+    void alarmWordsArePublishedAsProblems();
     void deviceAvailabilityFollowsTheLink();
     void systemSlavesAreDevicesViaTheDongle();
     void birthMessageReannounces();
@@ -227,6 +229,64 @@ void TestMqttBridge::statesCarryOnlyGoodValues() {
 
     // State is not retained (a retained state would revive an old value through expire_after).
     QVERIFY(retainedPayload(retainedMessages(m_broker.port, stateTopic), stateTopic).isEmpty());
+}
+
+// docs/alarms.md: one binary_sensor (device_class problem) per alarm word, ON/OFF from its named
+// conditions, unknown (null) when the word was not read, the active conditions as attributes.
+void TestMqttBridge::alarmWordsArePublishedAsProblems() {
+    const RegisterMaps maps = RegisterMaps::builtIn();
+    const RegisterMap *map = maps.find(Family::Controller);
+    QVERIFY(map);
+    const FieldDef *faults = map->field(u"faults");
+    QVERIFY(faults);
+    const MqttBridge::Options o = bridgeOptions();
+    Listener listener(m_broker.port, o.ha.baseTopic + u"/#"_s);
+    MqttBridge bridge(clientOptions(m_broker.port), o);
+    const int h = bridge.addDevice();
+    bridge.deviceIdentified(h, u"dev1"_s, identity(), map->fields());
+    bridge.deviceAvailability(h, true);
+    QSignalSpy announced(&bridge, &MqttBridge::announced);
+    bridge.start();
+    QVERIFY(announced.wait(10000));
+
+    const auto config = retainedMessages(m_broker.port, o.ha.discoveryPrefix + u"/#"_s);
+    const QJsonObject problem =
+        json(retainedPayload(config, o.ha.discoveryPrefix + u"/device/renogy_dev1/config"_s))
+            .value(u"cmps"_s)
+            .toObject()
+            .value(u"faults_problem"_s)
+            .toObject();
+    QCOMPARE(problem.value(u"p"_s).toString(), u"binary_sensor"_s);
+    QCOMPARE(problem.value(u"device_class"_s).toString(), u"problem"_s);
+    QCOMPARE(problem.value(u"json_attributes_topic"_s).toString(),
+             HaDiscovery::stateTopic(o.ha, u"dev1"_s));
+    QCOMPARE(problem.value(u"json_attributes_template"_s).toString(),
+             u"{{ value_json.faults_problem_conditions | tojson }}"_s);
+
+    const auto faultWord = [&](quint16 high, Quality q) {
+        DecodedValue v = RegisterDecoder::decodeField(*faults, {high, 0});
+        v.quality = q;
+        return v;
+    };
+    const QString stateTopic = HaDiscovery::stateTopic(o.ha, u"dev1"_s);
+    bridge.deviceValues(h, {faultWord(0x0002, Quality::Good)}); // B17 battery over-voltage
+    bridge.deviceValues(h, {faultWord(0x0002, Quality::Stale)});
+    bridge.deviceValues(h, {faultWord(0x0000, Quality::Good)});
+    QTRY_COMPARE_WITH_TIMEOUT(listener.payloads(stateTopic).size(), 3, 10000);
+    const QJsonObject on = json(listener.payloads(stateTopic).at(0));
+    QCOMPARE(on.value(u"faults_problem"_s).toString(), u"ON"_s);
+    const QJsonArray active =
+        on.value(u"faults_problem_conditions"_s).toObject().value(u"active"_s).toArray();
+    QCOMPARE(active.size(), 1);
+    QCOMPARE(active.at(0).toObject().value(u"key"_s).toString(), u"battery_over_voltage"_s);
+    QCOMPARE(active.at(0).toObject().value(u"severity"_s).toString(), u"fault"_s);
+    const QJsonObject unknown = json(listener.payloads(stateTopic).at(1));
+    QVERIFY(unknown.contains(u"faults_problem"_s));
+    QVERIFY(unknown.value(u"faults_problem"_s).isNull()); // unread: unknown, never OFF
+    QCOMPARE(unknown.value(u"faults_problem_conditions"_s).toObject().value(u"known"_s),
+             QJsonValue(false));
+    QCOMPARE(json(listener.payloads(stateTopic).at(2)).value(u"faults_problem"_s).toString(),
+             u"OFF"_s);
 }
 
 void TestMqttBridge::deviceAvailabilityFollowsTheLink() {

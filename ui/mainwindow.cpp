@@ -9,6 +9,7 @@
 #include "registerconsole.h"
 #include "settingspanel.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QDesktopServices>
@@ -70,6 +71,8 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
     m_simulatedStatus->setToolTip(QStringLiteral(
         "The values come from BluPow's built-in simulator, not from real equipment."));
     m_simulatedStatus->hide();
+    if (m_panels.alarmBanner)
+        centralLayout->addWidget(m_panels.alarmBanner);
     centralLayout->addWidget(m_banner);
     if (m_panels.captureBar)
         centralLayout->addWidget(m_panels.captureBar);
@@ -91,6 +94,17 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
             addPanel(m_panels.settings, QStringLiteral("Device Settings"),
                      QStringLiteral("settingsDock"), Qt::BottomDockWidgetArea, 6);
         tabifyDockWidget(registers, settings);
+    }
+    if (m_panels.alarms) {
+        QDockWidget *alarms = addPanel(m_panels.alarms, QStringLiteral("Alarms"),
+                                       QStringLiteral("alarmsDock"), Qt::BottomDockWidgetArea, 7);
+        tabifyDockWidget(frames, alarms);
+        if (m_panels.alarmBanner) {
+            connect(m_panels.alarmBanner, &QAbstractButton::clicked, this, [this] {
+                if (QAction *go = focusAction(QStringLiteral("alarmsDock")))
+                    go->trigger();
+            });
+        }
     }
     frames->raise();
 
@@ -297,6 +311,10 @@ void MainWindow::buildMenus() {
         panels->addAction(d->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    if (m_panels.supportBundle) {
+        help->addAction(m_panels.supportBundle);
+        help->addSeparator();
+    }
     help->addAction(QStringLiteral("&About BluPow"), this, [this] {
         QMessageBox::about(
             this, QStringLiteral("About BluPow"),

@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 
+class QAbstractButton;
 class QAction;
 class QDockWidget;
 class QLabel;
@@ -32,11 +33,14 @@ public:
         FramesPanel *frames = nullptr;
         LinkHealthPanel *linkHealth = nullptr;
         RegisterConsole *registers = nullptr;
-        SettingsPanel *settings = nullptr; // Device Settings; optional
-        QAction *publish = nullptr;        // "Publish to Home Assistant…"
-        QAction *openCapture = nullptr;    // "Open capture…"
-        QAction *record = nullptr;         // "Record session…" (checkable)
-        QWidget *captureBar = nullptr;     // the open capture's time bar, over the values
+        SettingsPanel *settings = nullptr;      // Device Settings; optional
+        QAction *publish = nullptr;             // "Publish to Home Assistant…"
+        QAction *openCapture = nullptr;         // "Open capture…"
+        QAction *record = nullptr;              // "Record session…" (checkable)
+        QWidget *captureBar = nullptr;          // the open capture's time bar, over the values
+        QWidget *alarms = nullptr;              // the Alarms list; optional
+        QAbstractButton *alarmBanner = nullptr; // over the values; a click opens the list
+        QAction *supportBundle = nullptr;       // Help > Create support bundle…; optional
     };
 
     explicit MainWindow(const Panels &panels, QWidget *parent = nullptr);

@@ -26,6 +26,7 @@ const std::array kCommands{
     Command{"diff", "Compare two snapshots, or a snapshot with a live device", runDiff},
     Command{"import", "Show the Renogy conversation in a Bluetooth capture (btsnoop)", runImport},
     Command{"history", "List or export (CSV) what a history file recorded", runHistory},
+    Command{"support-bundle", "Write one zip for a bug report (secrets removed)", runSupportBundle},
 };
 
 void printUsage(QTextStream &out) {

@@ -2,10 +2,14 @@
 // transport for a chosen device comes from TransportProvider (core/provider), as in the commands
 // and the bridge. No singletons, no global "simulator" flag (README, Architecture).
 
+#include "alarmnotifier.h"
+#include "alarms/alarmtracker.h"
+#include "alarmspanel.h"
 #include "ble/devicescanner.h"
 #include "capturecontroller.h"
 #include "captureviewer.h"
 #include "chartpanel.h"
+#include "config/snapshot.h"
 #include "device/connectionmanager.h"
 #include "devicespanel.h"
 #include "framespanel.h"
@@ -16,6 +20,7 @@
 #include "livevaluespanel.h"
 #include "logging.h"
 #include "mainwindow.h"
+#include "models/alarmlistmodel.h"
 #include "models/devicelistmodel.h"
 #include "models/framelogmodel.h"
 #include "models/livevaluesmodel.h"
@@ -29,10 +34,14 @@
 #include "settingspanel.h"
 #include "sim/scenarios.h"
 #include "sim/simulateddevices.h"
+#include "support/logbuffer.h"
+#include "supportbundleaction.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
+#include <QFile>
 #include <QMessageBox>
 #include <QPointer>
 #include <QSettings>
@@ -41,6 +50,7 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -139,6 +149,9 @@ const QStringList &defaultChartFields() {
 
 int main(int argc, char *argv[]) {
     QApplication app(argc, argv);
+    // The last lines logged, for Help > Create support bundle (docs/support.md).
+    LogBuffer logBuffer;
+    logBuffer.install();
     QApplication::setApplicationName(QStringLiteral("blupow"));
     QApplication::setApplicationDisplayName(QStringLiteral("BluPow"));
     QApplication::setOrganizationName(QStringLiteral("BluPow"));
@@ -193,6 +206,12 @@ int main(int argc, char *argv[]) {
     auto *console = new RegisterConsole;
     auto *settingsPanel = new SettingsPanel;
     auto *publishAction = new QAction(QStringLiteral("&Publish to Home Assistant…"));
+    // Alarms: the current device's named conditions (docs/alarms.md), listed in a dock, the
+    // newest active one in a banner over the values, and new ones told to the desktop.
+    AlarmTracker alarms;
+    AlarmListModel alarmModel(&alarms);
+    auto *alarmsPanel = new AlarmsPanel(&alarmModel);
+    auto *alarmBanner = new AlarmBanner(&alarms);
     publishAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
 
     // File > Open capture / Record session. An open capture's devices are listed with the others;
@@ -203,16 +222,52 @@ int main(int argc, char *argv[]) {
     QObject::connect(&captures, &CaptureController::captureOpened, captureViewer,
                      &CaptureViewer::open);
 
+    // The MQTT password in use, once the publish dialog exists (it is declared after the window,
+    // its parent): the bundle removes it wherever it appears.
+    std::function<QString()> mqttPassword = [] { return QString(); };
+    // Help > Create support bundle: what the program holds at that moment (docs/support.md).
+    SupportBundleAction supportBundle(
+        [&]() {
+            SupportBundle::Contents c;
+            c.now = QDateTime::currentDateTimeUtc();
+            if (DeviceSession *session = connections.session(); session && connections.device()) {
+                SupportBundle::Device d;
+                d.name = connections.device()->name;
+                d.address = connections.device()->address;
+                if (const auto identity = session->identity(); identity && session->map())
+                    d.settingsSnapshot =
+                        Snapshot::fromValues(*identity, *session->map(), session->currentValues(),
+                                             QDateTime::currentDateTime())
+                            .toJsonBytes();
+                d.statistics = session->statistics();
+                for (int i = 0; i < frameModel.log().size(); ++i)
+                    d.frames.append(frameModel.log().at(i));
+                c.devices.append(d);
+            }
+            for (int row = 0; row < deviceModel.rowCount(); ++row)
+                c.otherAddresses.append(deviceModel.device(row).address);
+            c.alarms = alarms.recent();
+            c.log = logBuffer.lines();
+            c.secrets.append(mqttPassword());
+            qsettings->sync();
+            if (QFile file(qsettings->fileName()); file.open(QIODevice::ReadOnly))
+                c.settings = file.read(1 << 20);
+            return c;
+        },
+        nullptr);
     // The window owns the panels (in its docks) and, from here on, the action.
     MainWindow window({devicesPanel, livePanel, chartPanel, framesPanel, linkPanel, console,
                        settingsPanel, publishAction, captures.openAction(), captures.recordAction(),
-                       captureViewer});
+                       captureViewer, alarmsPanel, alarmBanner, supportBundle.action()});
+    supportBundle.setDialogParent(&window);
+    AlarmNotifier notifier(&alarms, QApplication::windowIcon());
     publishAction->setParent(&window);
     window.setPublisher(&publisher);
     QObject::connect(&captures, &CaptureController::recordingChanged, &window,
                      [&](bool on) { window.setRecording(on, captures.recordingPath()); });
     captures.setDialogParent(&window);
     std::unique_ptr<MqttDialog> mqttDialog;
+    mqttPassword = [&] { return mqttDialog ? mqttDialog->password() : QString(); };
 
     // The history file: every good value of every session, written and read in threads of
     // their own (docs/history.md); the chart's longer ranges come from it.
@@ -255,6 +310,11 @@ int main(int argc, char *argv[]) {
                      &SettingsPanel::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, &publisher,
                      &SessionPublisher::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, &alarms,
+                     [&](DeviceSession *session) {
+                         if (const auto device = connections.device(); session && device)
+                             alarms.watch(session, device->address, device->name);
+                     });
     QObject::connect(&connections, &ConnectionManager::deviceChanged, &window,
                      [&](const QString &name, const QString &address) {
                          devicesPanel->setConnectedAddress(address);
@@ -368,6 +428,11 @@ int main(int argc, char *argv[]) {
             // Show what the frames panel is for: the newest reply, annotated, one value lit.
             framesPanel->selectLatest(FrameRecord::Direction::Rx);
             framesPanel->highlightAnnotation(4);
+            // With alarms active (--simulate=battery-alarms), show their list instead.
+            if (!alarms.active().isEmpty()) {
+                if (QAction *go = window.focusAction(QStringLiteral("alarmsDock")))
+                    go->trigger();
+            }
             const bool saved = window.grab().save(inv->screenshot, "PNG");
             QTextStream(saved ? stdout : stderr)
                 << (saved ? "blupow: saved " : "blupow: cannot write ") << inv->screenshot << '\n';

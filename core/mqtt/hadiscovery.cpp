@@ -1,5 +1,6 @@
 #include "hadiscovery.h"
 
+#include "alarms/alarmevaluation.h"
 #include "mqtt/energyintegrator.h"
 #include "registers/family.h"
 #include "sim/simulateddevices.h"
@@ -345,6 +346,51 @@ QList<HaEntity> integratedEnergyEntities() {
     return out;
 }
 
+QString alarmEntityKey(const FieldDef &field) {
+    return field.key + QStringLiteral("_problem");
+}
+
+QList<HaEntity> alarmEntities(const QList<FieldDef> &fields) {
+    QList<HaEntity> out;
+    for (const FieldDef &f : fields) {
+        if (f.alarms.isEmpty() || !isPublished(f))
+            continue;
+        HaEntity e;
+        e.key = alarmEntityKey(f);
+        e.name = f.label + QStringLiteral(" problem");
+        e.platform = kBinarySensor;
+        e.deviceClass = QStringLiteral("problem");
+        e.attributesKey = e.key + QStringLiteral("_conditions");
+        out.append(e);
+    }
+    return out;
+}
+
+QJsonObject alarmState(const QList<FieldDef> &fields, const DecodedValues &values) {
+    QJsonObject out;
+    for (const AlarmEvaluation::WordState &w : AlarmEvaluation::evaluate(fields, values)) {
+        const QString key = alarmEntityKey(*w.field);
+        QJsonArray active;
+        for (int i : w.active) {
+            const AlarmCondition &a = w.field->alarms.at(i);
+            QJsonObject c{{QStringLiteral("key"), a.key},
+                          {QStringLiteral("label"), a.label},
+                          {QStringLiteral("severity"), alarmSeverityName(a.severity)}};
+            if (!a.reading.isEmpty())
+                c.insert(QStringLiteral("reading"), a.reading);
+            active.append(c);
+        }
+        // Unknown is null (HA shows "unknown"), never OFF: an unread word clears nothing (§7).
+        out.insert(key, !w.known           ? QJsonValue(QJsonValue::Null)
+                        : active.isEmpty() ? QJsonValue(QStringLiteral("OFF"))
+                                           : QJsonValue(QStringLiteral("ON")));
+        out.insert(
+            key + QStringLiteral("_conditions"),
+            QJsonObject{{QStringLiteral("known"), w.known}, {QStringLiteral("active"), active}});
+    }
+    return out;
+}
+
 QList<HaEntity> entitiesFor(const QList<FieldDef> &fields) {
     QList<HaEntity> out;
     bool batteryPower = false;
@@ -353,6 +399,7 @@ QList<HaEntity> entitiesFor(const QList<FieldDef> &fields) {
             out.append(entityFor(f));
         batteryPower = batteryPower || f.key == QLatin1String(EnergyIntegrator::kPowerKey);
     }
+    out.append(alarmEntities(fields));
     out.append(linkEntities());
     if (batteryPower)
         out.append(integratedEnergyEntities());
@@ -469,6 +516,14 @@ QJsonObject componentConfig(const HaDiscoveryOptions &options, const QString &de
     if (entity.platform == kBinarySensor) {
         c.insert(QStringLiteral("payload_on"), QStringLiteral("ON"));
         c.insert(QStringLiteral("payload_off"), QStringLiteral("OFF"));
+    }
+    if (!entity.attributesKey.isEmpty()) {
+        // The attributes come with the state (one message per cycle); the template must render
+        // a JSON object (§7).
+        c.insert(QStringLiteral("json_attributes_topic"), stateTopic(options, deviceId));
+        c.insert(QStringLiteral("json_attributes_template"),
+                 QString(QStringLiteral("{{ value_json.") + entity.attributesKey +
+                         QStringLiteral(" | tojson }}")));
     }
     return c;
 }

@@ -39,6 +39,9 @@ struct HaEntity {
     QStringList options; // enum sensors only
     bool diagnostic = false;
     bool numeric = false; // the state must be a JSON number (or null)
+    // The state JSON key whose object becomes the entity's attributes (json_attributes_template);
+    // empty = none. Alarm words' problem sensors list their active conditions there.
+    QString attributesKey;
 };
 
 // A topic plus payload ready to publish.
@@ -85,8 +88,16 @@ bridgeStatusTopic(const HaDiscoveryOptions &options); // <base>/bridge/<hostid>/
 [[nodiscard]] QList<HaEntity> linkEntities();
 // The battery energy counters the bridge integrates from battery_power (EnergyIntegrator).
 [[nodiscard]] QList<HaEntity> integratedEnergyEntities();
-// The fields' entities, the link entities, and the integrated energy counters when the fields
-// have battery_power.
+// One binary_sensor with device_class problem per alarm word (docs/alarms.md): ON while any of
+// its conditions is active, OFF when none is, unknown when the word was not read; the active
+// conditions (key, label, severity, and whose reading where sources disagree) as attributes.
+// Per word rather than per condition: a battery has over 200 named conditions.
+[[nodiscard]] QList<HaEntity> alarmEntities(const QList<FieldDef> &fields);
+[[nodiscard]] QString alarmEntityKey(const FieldDef &field); // "<key>_problem"
+// The alarm entities' states and attributes for one cycle, to merge into the state JSON.
+[[nodiscard]] QJsonObject alarmState(const QList<FieldDef> &fields, const DecodedValues &values);
+// The fields' entities, the alarm words' problem sensors, the link entities, and the integrated
+// energy counters when the fields have battery_power.
 [[nodiscard]] QList<HaEntity> entitiesFor(const QList<FieldDef> &fields);
 
 // expire_after in seconds: 3 x the poll interval (§6), at least 10 s so one cycle that needs its

@@ -360,6 +360,11 @@ void MqttBridge::deviceIdentified(int handle, const QString &deviceId,
     d->identity = identity;
     d->deviceId = newId;
     d->entities = entities;
+    d->alarmFields.clear();
+    for (const FieldDef &f : fields) {
+        if (!f.alarms.isEmpty())
+            d->alarmFields.append(f);
+    }
     d->onceKeys.clear();
     d->onceValues.clear();
     for (const FieldDef &f : fields) {
@@ -409,7 +414,11 @@ void MqttBridge::deviceValues(int handle, const DecodedValues &values) {
     }
     cycle = d->guard.filter(d->entities, std::move(cycle), QDateTime::currentDateTime());
     m_energyStore.setCounterMarks(d->deviceId, d->guard.marks());
-    d->latestState = HaDiscovery::toJson(HaDiscovery::statePayload(d->entities, cycle));
+    QJsonObject state = HaDiscovery::statePayload(d->entities, cycle);
+    const QJsonObject alarms = HaDiscovery::alarmState(d->alarmFields, values);
+    for (auto it = alarms.begin(); it != alarms.end(); ++it)
+        state.insert(it.key(), it.value());
+    d->latestState = HaDiscovery::toJson(state);
     d->latestStateAge.start();
     if (!m_client->isConnected() || m_stopping)
         return; // kept (one per device) for the reconnect, if still fresh then

@@ -98,6 +98,7 @@ private:
         std::optional<DeviceIdentity> identity;
         QString deviceId;
         QList<HaEntity> entities;
+        QList<FieldDef> alarmFields;    // the alarm words (their problem sensors' states)
         QList<HaEntity> pendingRemoval; // removed while disconnected
         QSet<QString> onceKeys;         // fields read once per connection
         QHash<QString, DecodedValue> onceValues;

@@ -536,6 +536,10 @@ DecodeStep compileStep(const FieldDef &field) {
     return s;
 }
 
+qint64 integerValue(const FieldDef &field, const QList<quint16> &raw) {
+    return integerOf(field, foldRaw(field, raw));
+}
+
 DecodedValue decodeField(const FieldDef &field, const QList<quint16> &raw, qint64 timestampMs) {
     Quality quality = Quality::Good;
     QString note;

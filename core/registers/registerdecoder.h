@@ -29,6 +29,10 @@ namespace RegisterDecoder {
 [[nodiscard]] DecodedValue decodeField(const FieldDef &field, const QList<quint16> &raw,
                                        qint64 timestampMs = 0);
 
+// The integer a field's raw words hold (folded high word first, byte, mask and sign applied),
+// before scale and tables: what alarm conditions test bits of.
+[[nodiscard]] qint64 integerValue(const FieldDef &field, const QList<quint16> &raw);
+
 // Cooked value to register words: numbers are divided by the scale and range-checked against
 // the encoding, enum names or numbers mapped back, text padded. Nothing on failure (with why).
 [[nodiscard]] std::optional<QList<quint16>>

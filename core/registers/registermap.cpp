@@ -12,9 +12,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSet>
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 
 namespace blupow {
@@ -141,6 +143,7 @@ public:
     }
 
     bool field(const QJsonObject &o, bool modbus, FieldDef *f);
+    bool alarms(const QJsonObject &o, FieldDef *f);
 
 private:
     QString m_file;
@@ -350,6 +353,109 @@ bool Parser::field(const QJsonObject &o, bool modbus, FieldDef *f) {
                 return failField(
                     key, QStringLiteral("enum_labels has %1, which enum has not").arg(it.key()));
         }
+    }
+    return alarms(o, f);
+}
+
+// Bits of the integer a field decodes to: its width, or the bits of its mask.
+int integerBits(const FieldDef &f) {
+    if (f.mask)
+        return std::bit_width(f.mask) - std::countr_zero(f.mask);
+    const FieldType enc =
+        (f.type == FieldType::Enum || f.type == FieldType::Bits) ? f.width : f.type;
+    switch (enc) {
+    case FieldType::U32:
+    case FieldType::S32:
+        return 32;
+    case FieldType::U8Hi:
+    case FieldType::U8Lo:
+    case FieldType::SignMag8Hi:
+    case FieldType::SignMag8Lo:
+        return 8;
+    default:
+        return 16;
+    }
+}
+
+bool Parser::alarms(const QJsonObject &o, FieldDef *f) {
+    const QString &key = f->key;
+    const auto severityOf = [](const QJsonValue &v) {
+        return v.toString() == QLatin1String("warning") ? AlarmSeverity::Warning
+                                                        : AlarmSeverity::Fault;
+    };
+    if (o.contains(QLatin1String("alarm_codes"))) {
+        if (f->type != FieldType::Enum || f->isDerived())
+            return failField(key, QStringLiteral("alarm_codes on a field without an enum table"));
+        const QJsonObject c = o.value(QLatin1String("alarm_codes")).toObject();
+        QList<int> except;
+        for (const QJsonValue v : c.value(QLatin1String("except")).toArray(QJsonArray{0}))
+            except.append(v.toInt());
+        for (auto it = f->enumValues.cbegin(); it != f->enumValues.cend(); ++it) {
+            if (except.contains(it.key()))
+                continue;
+            AlarmCondition a;
+            a.key = it.value();
+            a.label = f->enumLabels.value(it.key(), QString(it.value()).replace(u'_', u' '));
+            a.severity = severityOf(c.value(QLatin1String("severity")));
+            a.meaning = c.value(QLatin1String("meaning")).toString();
+            a.source = f->source;
+            a.width = integerBits(*f);
+            a.value = static_cast<quint32>(it.key());
+            f->alarms.append(a);
+        }
+    }
+    const QJsonArray list = o.value(QLatin1String("alarms")).toArray();
+    if (!list.isEmpty() &&
+        (f->isDerived() || f->type == FieldType::Ascii || f->type == FieldType::Enum))
+        return failField(key, QStringLiteral("alarms need an integer or bits field"));
+    const int bits = integerBits(*f);
+    for (const QJsonValue v : list) {
+        const QJsonObject c = v.toObject();
+        AlarmCondition a;
+        a.severity = severityOf(c.value(QLatin1String("severity")));
+        a.meaning = c.value(QLatin1String("meaning")).toString();
+        a.reading = c.value(QLatin1String("reading")).toString();
+        a.source = c.value(QLatin1String("source")).toString(f->source);
+        a.bit = c.value(QLatin1String("bit")).toInt(0);
+        a.width = c.value(QLatin1String("width")).toInt(1);
+        a.value = static_cast<quint32>(c.value(QLatin1String("value")).toInt(1));
+        const QJsonObject repeat = c.value(QLatin1String("repeat")).toObject();
+        const int count = repeat.value(QLatin1String("count")).toInt(1);
+        const int stride = repeat.value(QLatin1String("stride")).toInt(a.width);
+        const QString keyTemplate = c.value(QLatin1String("key")).toString();
+        const QString labelTemplate = c.value(QLatin1String("label")).toString();
+        const QString meaningTemplate = a.meaning;
+        for (int n = 1; n <= count; ++n) {
+            const QString num = QString::number(n);
+            AlarmCondition r = a;
+            r.bit = a.bit + (n - 1) * stride;
+            r.key = QString(keyTemplate).replace(QLatin1String("{n}"), num);
+            r.meaning = QString(meaningTemplate).replace(QLatin1String("{n}"), num);
+            r.label = labelTemplate.isEmpty()
+                          ? (r.width == 1 ? f->bits.value(r.bit) : QString())
+                          : QString(labelTemplate).replace(QLatin1String("{n}"), num);
+            if (r.label.isEmpty())
+                return failField(key, QStringLiteral("alarm '%1' needs a label").arg(r.key));
+            if (r.bit + r.width > bits)
+                return failField(key,
+                                 QStringLiteral("alarm '%1' reads bits %2-%3 of a %4-bit value")
+                                     .arg(r.key)
+                                     .arg(r.bit)
+                                     .arg(r.bit + r.width - 1)
+                                     .arg(bits));
+            if (r.value >= (1u << r.width))
+                return failField(key, QStringLiteral("alarm '%1': value %2 does not fit %3 bits")
+                                          .arg(r.key)
+                                          .arg(r.value)
+                                          .arg(r.width));
+            f->alarms.append(r);
+        }
+    }
+    QSet<QString> seen;
+    for (const AlarmCondition &a : std::as_const(f->alarms)) {
+        if (seen.contains(a.key))
+            return failField(key, QStringLiteral("alarm '%1' twice").arg(a.key));
+        seen.insert(a.key);
     }
     return true;
 }
@@ -784,6 +890,10 @@ const RegisterMap *RegisterMaps::find(Family family, QStringView variant) const 
             if (m.family() == family)
                 return &m;
     return nullptr;
+}
+
+QString alarmSeverityName(AlarmSeverity severity) {
+    return severity == AlarmSeverity::Warning ? QStringLiteral("warning") : QStringLiteral("fault");
 }
 
 QStringList RegisterMaps::variants(Family family) const {

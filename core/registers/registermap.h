@@ -46,6 +46,31 @@ enum class DerivedOp { None, Percent, Product, Sum, Difference };
 // demand (settings, the register console).
 enum class PollClass { Cycle, Once, Demand };
 
+// A named alarm condition read from a fault or alarm word (docs/alarms.md): active when the
+// `width` bits from `bit` of the field's integer equal `value`. Data from the map's `alarms`
+// (or `alarm_codes` for enum-coded faults), never code.
+enum class AlarmSeverity { Warning, Fault };
+
+struct AlarmCondition {
+    QString key; // unique within its field
+    QString label;
+    AlarmSeverity severity = AlarmSeverity::Fault;
+    QString meaning; // for the owner, in plain words
+    // Whose reading of the bits this is, where public sources disagree (each is listed,
+    // labelled); empty where they agree.
+    QString reading;
+    QString source;
+    int bit = 0;
+    int width = 1;
+    quint32 value = 1;
+
+    [[nodiscard]] bool activeIn(quint64 n) const {
+        return ((n >> bit) & ((quint64(1) << width) - 1)) == value;
+    }
+};
+
+[[nodiscard]] QString alarmSeverityName(AlarmSeverity severity);
+
 struct FieldDef {
     QString key;
     QString label;
@@ -76,6 +101,7 @@ struct FieldDef {
     // values).
     QString help;
     QMap<int, QString> enumLabels;
+    QList<AlarmCondition> alarms; // empty: not a fault or alarm word
 
     // Extensions (additive): presentation, derivation, sub-register masks.
     FieldFormat format = FieldFormat::Number;

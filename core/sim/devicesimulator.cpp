@@ -96,7 +96,64 @@ QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTi
         if (it != m_written.constEnd())
             words[reg - start] = *it;
     }
+    applyAlarms(words, start, time);
     return words;
+}
+
+void DeviceSimulator::applyAlarms(QList<quint16> &words, quint16 start, const SimTime &time) const {
+    if (m_forcedAlarms.isEmpty() && m_scenario.alarms.isEmpty())
+        return;
+    const int end = start + static_cast<int>(words.size());
+    for (const FieldDef &f : m_map.fields()) {
+        // Whole 16- and 32-bit words only: every alarm word of the maps is one.
+        if (f.alarms.isEmpty() || f.mask || f.lastReg() < start || f.reg >= end)
+            continue;
+        QList<const AlarmCondition *> on;
+        for (const AlarmCondition &a : f.alarms) {
+            const bool windowed = std::any_of(
+                m_scenario.alarms.cbegin(), m_scenario.alarms.cend(), [&](const auto &w) {
+                    return w.field == f.key && w.condition == a.key && w.activeAt(time.elapsedS);
+                });
+            if (windowed || m_forcedAlarms.contains(f.key + QLatin1Char('/') + a.key))
+                on.append(&a);
+        }
+        if (on.isEmpty())
+            continue;
+        quint64 n = 0;
+        for (int i = 0; i < f.words; ++i) {
+            const int reg = f.reg + i;
+            n = (n << 16) | (reg >= start && reg < end ? words[reg - start] : 0u);
+        }
+        for (const AlarmCondition *a : on) {
+            const quint64 mask = ((quint64(1) << a->width) - 1) << a->bit;
+            n = (n & ~mask) | (quint64(a->value) << a->bit);
+        }
+        for (int i = 0; i < f.words; ++i) {
+            const int reg = f.reg + i;
+            if (reg >= start && reg < end)
+                words[reg - start] = static_cast<quint16>(n >> (16 * (f.words - 1 - i)));
+        }
+    }
+}
+
+bool DeviceSimulator::setAlarm(const QString &field, const QString &condition, bool on,
+                               QString *error) {
+    const FieldDef *f = m_map.field(field);
+    const bool known =
+        f && std::any_of(f->alarms.cbegin(), f->alarms.cend(),
+                         [&](const AlarmCondition &a) { return a.key == condition; });
+    if (!known) {
+        if (error)
+            *error = QStringLiteral("%1 has no alarm condition %2.%3")
+                         .arg(m_map.fileName(), field, condition);
+        return false;
+    }
+    const QString id = field + QLatin1Char('/') + condition;
+    if (on)
+        m_forcedAlarms.insert(id);
+    else
+        m_forcedAlarms.remove(id);
+    return true;
 }
 
 std::optional<QList<quint16>> DeviceSimulator::registers(quint16 start, quint16 count,

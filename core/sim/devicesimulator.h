@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QList>
+#include <QSet>
 
 #include <deque>
 #include <optional>
@@ -69,6 +70,11 @@ public:
     // failed" style answers, docs/protocol.md 5.3).
     void setRejectWrites(quint8 code) { m_rejectWrites = code; }
 
+    // Raises (or drops) one alarm condition of the map (docs/alarms.md): its bits are set in the
+    // alarm word on every read from now on, over the scenario's value and its alarm windows.
+    // False (with why) for a field or condition the map does not have.
+    bool setAlarm(const QString &field, const QString &condition, bool on,
+                  QString *error = nullptr);
     [[nodiscard]] quint64 requestsHandled() const { return m_requests; }
     [[nodiscard]] quint64 writesAccepted() const { return m_writes; }
 
@@ -79,6 +85,7 @@ private:
     [[nodiscard]] QList<quint16> sample(quint16 start, quint16 count, const SimTime &time) const;
     [[nodiscard]] quint8 replyAddress(quint8 requested) const;
     void rebuildImplemented();
+    void applyAlarms(QList<quint16> &words, quint16 start, const SimTime &time) const;
 
     RegisterMap m_map;
     Scenario m_scenario;
@@ -87,6 +94,7 @@ private:
     QList<QPair<int, int>> m_implemented; // register ranges that answer (mapped + reserved gaps)
     QHash<quint16, quint16> m_written;    // registers changed by writes
     QHash<QString, QVariant> m_overrides; // cooked values set by commands (the controller load)
+    QSet<QString> m_forcedAlarms;         // "field/condition"
     bool m_ignoreWrites = false;
     quint8 m_rejectWrites = 0;
     std::deque<ServedRead> m_served;

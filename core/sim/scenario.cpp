@@ -1,5 +1,7 @@
 #include "scenario.h"
 
+#include <cmath>
+
 namespace blupow {
 
 void Scenario::setConstant(const QString &key, const QVariant &value) {
@@ -18,6 +20,11 @@ bool Scenario::isSilent(int start, int count) const {
             return true;
     }
     return silentStarts.contains(start);
+}
+
+bool Scenario::AlarmWindow::activeAt(double elapsedS) const {
+    const double t = everyS > 0 ? std::fmod(elapsedS, everyS) : elapsedS;
+    return t >= fromS && t < untilS;
 }
 
 } // namespace blupow

@@ -55,6 +55,18 @@ public:
     // only its own slave id (docs/session.md, "Several slaves on one link"). Empty for one device.
     std::vector<Scenario> members;
     [[nodiscard]] bool isSystem() const { return !members.empty(); }
+    // Alarm conditions of the register map (docs/alarms.md) that the device raises for a while:
+    // active while (simulated seconds since start) mod everyS lies in [fromS, untilS), so a run
+    // sees them raised and cleared again. everyS 0 = once.
+    struct AlarmWindow {
+        QString field;     // the alarm word's key
+        QString condition; // the condition's key in that word
+        double fromS = 0;
+        double untilS = 0;
+        double everyS = 0;
+        [[nodiscard]] bool activeAt(double elapsedS) const;
+    };
+    QList<AlarmWindow> alarms;
 
     void set(const QString &key, const ValueFunction &function) { m_values.insert(key, function); }
     void setConstant(const QString &key, const QVariant &value);

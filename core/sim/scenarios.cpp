@@ -53,6 +53,7 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
                                    QStringLiteral("silent_starts"),
                                    QStringLiteral("reserved_gap"),
                                    QStringLiteral("start_hour"),
+                                   QStringLiteral("alarms"),
                                    QStringLiteral("notes"),
                                    QStringLiteral("let"),
                                    QStringLiteral("values"),
@@ -101,6 +102,24 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
             s->silentStarts.append(v.toInt());
     }
     s->reservedGap = o.value(QLatin1String("reserved_gap")).toInt(s->reservedGap);
+    if (o.contains(QLatin1String("alarms"))) {
+        s->alarms.clear();
+        for (const QJsonArray items = o.value(QLatin1String("alarms")).toArray();
+             const QJsonValue &v : items) {
+            const QJsonObject a = v.toObject();
+            Scenario::AlarmWindow w;
+            w.field = a.value(QLatin1String("field")).toString();
+            w.condition = a.value(QLatin1String("condition")).toString();
+            w.fromS = a.value(QLatin1String("from_s")).toDouble(0);
+            w.untilS = a.value(QLatin1String("until_s")).toDouble(0);
+            w.everyS = a.value(QLatin1String("every_s")).toDouble(0);
+            if (w.field.isEmpty() || w.condition.isEmpty() || w.untilS <= w.fromS ||
+                (w.everyS > 0 && w.untilS > w.everyS))
+                return fail(s->id, QStringLiteral("alarms are {field, condition, from_s, until_s "
+                                                  "> from_s, every_s >= until_s or 0}"));
+            s->alarms.append(w);
+        }
+    }
     if (o.contains(QLatin1String("start_hour"))) {
         const double hour = o.value(QLatin1String("start_hour")).toDouble(-1);
         if (hour < 0 || hour >= 24)

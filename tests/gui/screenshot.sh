@@ -25,6 +25,6 @@ INI
 
 mkdir -p "$(dirname "$out")"
 xvfb-run -a -s "-screen 0 ${screen}x24" \
-    "$app" --simulate=inverter --settings "$tmp/blupow.ini" \
+    "$app" --simulate="${SCREENSHOT_MODEL:-inverter}" --settings "$tmp/blupow.ini" \
     --screenshot "$out" --screenshot-delay "$delay_ms"
 echo "screenshot.sh: wrote $out"

@@ -34,5 +34,6 @@ int runRestore(const QStringList &arguments);
 int runDiff(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 int runHistory(const QStringList &arguments);
+int runSupportBundle(const QStringList &arguments);
 
 } // namespace blupow::cli

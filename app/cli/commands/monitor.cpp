@@ -4,6 +4,7 @@
 #include "deviceoptions.h"
 #include "history/historysessionlink.h"
 #include "historyoption.h"
+#include "modbus/linkstatisticsjson.h"
 #include "sessionrunner.h"
 #include "valueformat.h"
 
@@ -96,7 +97,7 @@ int runMonitor(const QStringList &arguments) {
                         {QStringLiteral("complete_cycle"), cycle},
                         {QStringLiteral("state"), sessionStateName(session->state())},
                         {QStringLiteral("values"), valuesToJson(values)},
-                        {QStringLiteral("link"), statisticsToJson(stats)},
+                        {QStringLiteral("link"), linkStatisticsToJson(stats)},
                         {QStringLiteral("device"), identityToJson(slave)},
                     };
                     if (slaves.size() > 1) {

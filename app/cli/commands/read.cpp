@@ -2,6 +2,7 @@
 
 #include "command.h"
 #include "deviceoptions.h"
+#include "modbus/linkstatisticsjson.h"
 #include "sessionrunner.h"
 #include "valueformat.h"
 
@@ -74,7 +75,7 @@ int runRead(const QStringList &arguments) {
                                      {QStringLiteral("name"), slaves.first().name},
                                      {QStringLiteral("address"), slaves.first().address}}},
                         {QStringLiteral("slaves"), list},
-                        {QStringLiteral("link"), statisticsToJson(stats)},
+                        {QStringLiteral("link"), linkStatisticsToJson(stats)},
                     };
                 }
                 doc.insert(QStringLiteral("timestamp"), now);

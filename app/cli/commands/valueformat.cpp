@@ -1,5 +1,6 @@
 #include "valueformat.h"
 
+#include "modbus/linkstatisticsjson.h"
 #include "registers/family.h"
 
 #include <QJsonValue>
@@ -55,25 +56,6 @@ QJsonObject identityToJson(const DeviceIdentity &id) {
     };
 }
 
-QJsonObject statisticsToJson(const LinkStatistics &s) {
-    return QJsonObject{
-        {QStringLiteral("rtt_ms"), s.lastRoundTripMs},
-        {QStringLiteral("mean_rtt_ms"), s.meanRoundTripMs},
-        {QStringLiteral("success_rate"), s.successRate},
-        {QStringLiteral("requests"), static_cast<double>(s.requests)},
-        {QStringLiteral("timeouts"), static_cast<double>(s.timeouts)},
-        {QStringLiteral("crc_errors"), static_cast<double>(s.crcErrors)},
-        {QStringLiteral("exceptions"), static_cast<double>(s.exceptions)},
-        {QStringLiteral("protocol_errors"), static_cast<double>(s.protocolErrors)},
-        {QStringLiteral("reconnects"), static_cast<double>(s.reconnects)},
-        {QStringLiteral("dropped_bytes"), static_cast<double>(s.droppedBytes)},
-        {QStringLiteral("invalid_values"), static_cast<double>(s.invalidValues)},
-        {QStringLiteral("cycles"), static_cast<double>(s.cycles)},
-        {QStringLiteral("cycle_ms"), s.lastCycleMs},
-        {QStringLiteral("rssi"), s.rssi},
-    };
-}
-
 QJsonObject readingToJson(const DeviceIdentity &identity, const DecodedValues &values,
                           const LinkStatistics &statistics) {
     const QJsonObject device = identityToJson(identity);
@@ -83,7 +65,7 @@ QJsonObject readingToJson(const DeviceIdentity &identity, const DecodedValues &v
         {QStringLiteral("model"), identity.model},
         {QStringLiteral("slave_id"), static_cast<int>(identity.slave)},
         {QStringLiteral("values"), valuesToJson(values)},
-        {QStringLiteral("link"), statisticsToJson(statistics)},
+        {QStringLiteral("link"), linkStatisticsToJson(statistics)},
     };
 }
 

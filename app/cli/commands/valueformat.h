@@ -13,7 +13,6 @@ namespace blupow::cli {
 [[nodiscard]] QJsonObject valueToJson(const DecodedValue &value);
 [[nodiscard]] QJsonArray valuesToJson(const DecodedValues &values);
 [[nodiscard]] QJsonObject identityToJson(const DeviceIdentity &identity);
-[[nodiscard]] QJsonObject statisticsToJson(const LinkStatistics &statistics);
 // One device's reading as `read --json` prints it: device, family, model, slave_id, values, link.
 [[nodiscard]] QJsonObject readingToJson(const DeviceIdentity &identity, const DecodedValues &values,
                                         const LinkStatistics &statistics);

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""End-to-end check of `blupow-cli support-bundle` against the simulator (docs/support.md): one
+zip that python's zipfile reads and tests, with the expected entries, and neither the MQTT
+password nor a foreign Bluetooth address in the bytes of any entry."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+CLI = sys.argv[1]
+PASSWORD = "hunter2-Zq9"
+FILE_PASSWORD = "pw-from-file-77"
+FOREIGN = ["11:22:33:44:55:66", "aa-bb-cc-dd-ee-ff", "0A:0B:0C:0D:0E:0F"]
+failures = []
+
+
+def check(name, condition, detail=""):
+    print(("ok   " if condition else "FAIL ") + name + ("" if condition else f": {detail}"))
+    if not condition:
+        failures.append(name)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    tmp = Path(tmp)
+    config = tmp / "bridge.ini"
+    config.write_text(f"# broker password {PASSWORD} and {FILE_PASSWORD}\n"
+                      f"# other devices nearby: {' '.join(FOREIGN)} {FOREIGN[0].lower()}\n"
+                      "[mqtt]\nhost=localhost\n", encoding="utf-8")
+    password_file = tmp / "password"
+    password_file.write_text(FILE_PASSWORD + "\n", encoding="utf-8")
+    password_file.chmod(0o600)
+    out = tmp / "bundle.zip"
+    env = dict(os.environ, BLUPOW_MQTT_PASSWORD=PASSWORD)
+    p = subprocess.run([CLI, "support-bundle", "--simulate=battery-alarms", "--out", str(out),
+                        "--config", str(config), "--password-file", str(password_file), "--json"],
+                       capture_output=True, text=True, timeout=120, env=env,
+                       stdin=subprocess.DEVNULL)
+    check("exit 0", p.returncode == 0, p.stderr)
+    report = json.loads(p.stdout or "{}")
+    check("says where it wrote", report.get("file") == str(out.resolve()), p.stdout)
+    check("zip exists", out.is_file())
+    if out.is_file():
+        with zipfile.ZipFile(out) as z:
+            check("zip tests clean", z.testzip() is None)
+            names = z.namelist()
+            check("entries listed", names == report.get("entries"), f"{names} vs {report}")
+            for wanted in ["alarms.json", "versions.json", "log.txt", "settings.txt",
+                           "history/README.txt"]:
+                check(f"has {wanted}", wanted in names, names)
+            device = [n for n in names if n.startswith("devices/")]
+            for suffix in ["recent.btsnoop", "settings-snapshot.json", "link-statistics.json"]:
+                check(f"has device {suffix}", any(n.endswith(suffix) for n in device), device)
+            snoop = next((n for n in device if n.endswith(".btsnoop")), None)
+            if snoop:
+                check("btsnoop header", z.read(snoop).startswith(b"btsnoop\0"))
+            for name in names:
+                data = z.read(name)
+                for secret in [PASSWORD, FILE_PASSWORD]:
+                    check(f"{name}: no password", secret.encode() not in data)
+                for address in FOREIGN:
+                    for form in {address, address.lower(), address.upper(),
+                                 address.replace("-", ":"), address.replace(":", "-")}:
+                        check(f"{name}: no {form}", form.encode() not in data)
+            settings = z.read("settings.txt").decode()
+            check("settings keep the rest", "host=localhost" in settings, settings)
+            check("password marked", "[redacted]" in settings, settings)
+            versions = json.loads(z.read("versions.json"))
+            check("versions", "blupow" in versions and "qt_runtime" in versions, versions)
+    # The whole file too: stored entries, so this covers names and headers as well.
+    if out.is_file():
+        raw = out.read_bytes()
+        check("file: no password", PASSWORD.encode() not in raw)
+
+print("FAILED" if failures else "all passed")
+sys.exit(1 if failures else 0)
