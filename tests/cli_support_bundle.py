@@ -74,5 +74,46 @@ with tempfile.TemporaryDirectory() as tmp:
         raw = out.read_bytes()
         check("file: no password", PASSWORD.encode() not in raw)
 
+# The history file of a monitor run (alarms included) goes into the bundle: the device's last
+# hours as CSV, under the same device id; its alarms are events of the history file.
+with tempfile.TemporaryDirectory() as tmp:
+    tmp = Path(tmp)
+    history = tmp / "h.sqlite"
+    # 10x: the scenario raises its alarms from 10 s to 60 s of every 120 simulated seconds, so
+    # 16 cycles at 0.5 s (8 s or more of wall time, 80 simulated seconds) see them raised.
+    p = subprocess.run([CLI, "monitor", "--simulate=battery-alarms", "--sim-speed", "10",
+                        "--interval", "0.5", "--count", "16", "--history", str(history)],
+                       capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    check("monitor --history exit 0", p.returncode == 0, p.stderr)
+    p = subprocess.run([CLI, "history", "events", "--history", str(history), "--from", "-1h",
+                        "--json"], capture_output=True, text=True, timeout=120)
+    check("history events exit 0", p.returncode == 0, p.stderr)
+    events = json.loads(p.stdout or "{}").get("events", [])
+    raised = [e for e in events if e.get("kind") == "alarm" and e.get("text", "").startswith(
+        "raised: ")]
+    check("alarm raised is a history event", len(raised) >= 1, p.stdout)
+    check("link event too", any(e.get("kind") == "link" for e in events), p.stdout)
+    out = tmp / "bundle.zip"
+    p = subprocess.run([CLI, "support-bundle", "--simulate=battery-alarms", "--out", str(out),
+                        "--history", str(history), "--json"],
+                       capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    check("bundle with --history exit 0", p.returncode == 0, p.stderr)
+    if out.is_file():
+        with zipfile.ZipFile(out) as z:
+            names = z.namelist()
+            csv = [n for n in names if n.startswith("devices/") and n.endswith("/history.csv")]
+            check("device history.csv", len(csv) == 1, names)
+            check("no history README", "history/README.txt" not in names, names)
+            if csv:
+                lines = z.read(csv[0]).decode().splitlines()
+                check("history rows", len(lines) >= 2 and lines[0].startswith("time,"),
+                      lines[:3])
+                check("history of the device's voltage",
+                      any("/battery_voltage" in c for c in lines[0].split(",")), lines[:1])
+    p = subprocess.run([CLI, "support-bundle", "--simulate=battery-alarms", "--out",
+                        str(tmp / "x.zip"), "--history", str(tmp / "none.sqlite")],
+                       capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    check("missing history file is a usage error", p.returncode == 2, p.stderr)
+
 print("FAILED" if failures else "all passed")
 sys.exit(1 if failures else 0)

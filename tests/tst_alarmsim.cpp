@@ -63,7 +63,7 @@ void TestAlarmSim::forcedAlarmRaisesAndClears() {
     transport.setLatency(SimulatedTransport::Latency::fast());
     DeviceSession session(&transport, testing::builtInMaps(), fastOptions());
     AlarmTracker tracker;
-    tracker.watch(&session, QStringLiteral("sim:") + model, model);
+    tracker.watch(&session);
     QSignalSpy values(&session, &DeviceSession::valuesUpdated);
     QSignalSpy raised(&tracker, &AlarmTracker::raised);
     QSignalSpy cleared(&tracker, &AlarmTracker::cleared);
@@ -76,7 +76,10 @@ void TestAlarmSim::forcedAlarmRaisesAndClears() {
     QTRY_VERIFY_WITH_TIMEOUT(has(raised, field, condition), 30000);
     const Alarm a = raised.constLast().at(0).value<Alarm>();
     QVERIFY(a.since.isValid());
-    QCOMPARE(a.deviceId, QStringLiteral("sim:") + model);
+    // The device's stable id: the one its history and its MQTT topics use.
+    QVERIFY(session.identity());
+    QCOMPARE(a.deviceId, session.identity()->deviceId());
+    QCOMPARE(a.deviceName, session.identity()->title());
     QVERIFY(tracker.active().size() >= 1);
 
     QVERIFY(transport.simulator().setAlarm(field, condition, false));
@@ -94,7 +97,7 @@ void TestAlarmSim::scenarioWindowShowsBothReadings() {
     transport.setLatency(SimulatedTransport::Latency::fast());
     DeviceSession session(&transport, testing::builtInMaps(), fastOptions());
     AlarmTracker tracker;
-    tracker.watch(&session, QStringLiteral("sim:battery-alarms"), QStringLiteral("battery"));
+    tracker.watch(&session);
     QSignalSpy raised(&tracker, &AlarmTracker::raised);
     QSignalSpy cleared(&tracker, &AlarmTracker::cleared);
     session.start();

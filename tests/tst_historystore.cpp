@@ -1,7 +1,9 @@
+#include "alarms/alarmtracker.h"
 #include "history/historyblock.h"
 #include "history/historyexport.h"
 #include "history/historyreader.h"
 #include "history/historyrecorder.h"
+#include "history/historysessionlink.h"
 #include "history/historystore.h"
 #include "parse/timeparse.h"
 
@@ -394,6 +396,81 @@ private Q_SLOTS:
         none.open(QIODevice::WriteOnly);
         QCOMPARE(exportHistoryCsv(store, options, none, &error), -1);
         QVERIFY(error.contains(u"no_such_field"_s));
+    }
+
+    // The support bundle's history: one device's every series, another device left out.
+    void deviceCsvForBundle() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"h.sqlite"_s);
+        {
+            HistoryStore store;
+            QVERIFY(store.open(path, HistoryStore::Mode::ReadWrite));
+            HistorySample other = sample(u"battery_voltage"_s, kBase + 1000, 25.1);
+            other.device = u"sim_inverter"_s;
+            QVERIFY(store.append({sample(u"battery_voltage"_s, kBase, 12.5),
+                                  sample(u"pv_power"_s, kBase + 1000, 250.0, 0), other}));
+        }
+        QString error;
+        const QString csv = QString::fromUtf8(exportDeviceHistoryCsv(
+            path, u"sim_controller"_s, kBase - kHour, kBase + kHour, &error));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QStringList lines = csv.split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines.at(0),
+                 u"time,sim_controller/battery_voltage (V),sim_controller/pv_power (V)"_s);
+        QVERIFY(!csv.contains(u"sim_inverter"_s));
+        QVERIFY(!csv.contains(u"25.1"_s));
+
+        QVERIFY(exportDeviceHistoryCsv(path, u"sim_controller"_s, kBase + 2 * kHour,
+                                       kBase + 3 * kHour, &error)
+                    .isEmpty());
+        QVERIFY(error.contains(u"nothing of sim_controller"_s));
+        QVERIFY(exportDeviceHistoryCsv(dir.filePath(u"none.sqlite"_s), u"sim_controller"_s, kBase,
+                                       kBase + kHour, &error)
+                    .isEmpty());
+        QVERIFY(!error.isEmpty());
+    }
+
+    // Alarms raised and cleared are events of their device, at the times they started and ended.
+    void alarmsRecordedAsEvents() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"h.sqlite"_s);
+        {
+            HistoryRecorder recorder;
+            QSignalSpy opened(&recorder, &HistoryRecorder::opened);
+            recorder.start(path);
+            QTRY_VERIFY_WITH_TIMEOUT(opened.size() == 1, 60000);
+            AlarmTracker alarms;
+            linkAlarmsToHistory(&alarms, &recorder);
+            FieldDef word;
+            word.key = u"status_1"_s;
+            word.label = u"Status 1"_s;
+            AlarmCondition over;
+            over.key = u"cell_over_voltage"_s;
+            over.label = u"Cell over-voltage protection"_s;
+            over.bit = 8;
+            word.alarms = {over};
+            DecodedValue raw = value(u"status_1"_s, 0, Quality::Good);
+            raw.raw = {0x0100};
+            raw.value = 0x0100;
+            const QDateTime t0 = QDateTime::fromMSecsSinceEpoch(kBase, Qt::UTC);
+            alarms.update(u"sim_battery"_s, u"Battery"_s, {word}, {raw}, t0);
+            raw.raw = {0};
+            raw.value = 0;
+            alarms.update(u"sim_battery"_s, u"Battery"_s, {word}, {raw}, t0.addSecs(30));
+            recorder.stop();
+        }
+        HistoryStore store;
+        QVERIFY(store.open(path, HistoryStore::Mode::ReadOnly));
+        const QList<HistoryEvent> events = store.events(kBase - 1, kBase + kHour);
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events.at(0).timeMs, kBase);
+        QCOMPARE(events.at(0).device, u"sim_battery"_s);
+        QCOMPARE(events.at(0).kind, u"alarm"_s);
+        QVERIFY2(events.at(0).text.startsWith(u"raised: Cell over-voltage protection"_s),
+                 qPrintable(events.at(0).text));
+        QCOMPARE(events.at(1).timeMs, kBase + 30000);
+        QVERIFY2(events.at(1).text.startsWith(u"cleared: "_s), qPrintable(events.at(1).text));
     }
 };
 

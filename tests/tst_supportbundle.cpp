@@ -98,14 +98,27 @@ void TestSupportBundle::bundleHoldsNoSecret() {
 
     // The history hook: called with the device and the window it asks for.
     QString askedFor;
-    c.history = [&](const QString &device, const QDateTime &since) -> QByteArray {
+    c.history = [&](const QString &device, const QDateTime &since, QString *) -> QByteArray {
         askedFor = device;
         return QByteArray("time,value\n") + since.toString(Qt::ISODate).toLatin1() + ",1\n";
     };
     QVERIFY(SupportBundle::build(c, &entries).contains("time,value"));
-    QCOMPARE(askedFor, own);
+    QCOMPARE(askedFor, own); // no history id given: the address
     QVERIFY(entries.contains(u"devices/1-BT-TH-383D0E/history.csv"_s));
     QVERIFY(!entries.contains(u"history/README.txt"_s));
+
+    // With its history id, the device's series are asked for under it; nothing recorded is said
+    // in words instead of an empty CSV.
+    c.devices[0].id = u"c464e3383d0e"_s;
+    c.history = [&](const QString &device, const QDateTime &, QString *why) -> QByteArray {
+        askedFor = device;
+        *why = u"nothing of "_s + device;
+        return {};
+    };
+    QVERIFY(SupportBundle::build(c, &entries).contains("nothing of c464e3383d0e"));
+    QCOMPARE(askedFor, u"c464e3383d0e"_s);
+    QVERIFY(entries.contains(u"devices/1-BT-TH-383D0E/history.txt"_s));
+    QVERIFY(!entries.contains(u"devices/1-BT-TH-383D0E/history.csv"_s));
 }
 
 QTEST_GUILESS_MAIN(TestSupportBundle)

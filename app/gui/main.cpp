@@ -13,6 +13,7 @@
 #include "device/connectionmanager.h"
 #include "devicespanel.h"
 #include "framespanel.h"
+#include "history/historyexport.h"
 #include "history/historyreader.h"
 #include "history/historyrecorder.h"
 #include "history/historysessionlink.h"
@@ -225,6 +226,8 @@ int main(int argc, char *argv[]) {
     // The MQTT password in use, once the publish dialog exists (it is declared after the window,
     // its parent): the bundle removes it wherever it appears.
     std::function<QString()> mqttPassword = [] { return QString(); };
+    // The history file being recorded, once it is started (empty while history is off).
+    QString historyFile;
     // Help > Create support bundle: what the program holds at that moment (docs/support.md).
     SupportBundleAction supportBundle(
         [&]() {
@@ -234,6 +237,8 @@ int main(int argc, char *argv[]) {
                 SupportBundle::Device d;
                 d.name = connections.device()->name;
                 d.address = connections.device()->address;
+                if (const auto identity = session->identity())
+                    d.id = identity->deviceId();
                 if (const auto identity = session->identity(); identity && session->map())
                     d.settingsSnapshot =
                         Snapshot::fromValues(*identity, *session->map(), session->currentValues(),
@@ -247,6 +252,13 @@ int main(int argc, char *argv[]) {
             for (int row = 0; row < deviceModel.rowCount(); ++row)
                 c.otherAddresses.append(deviceModel.device(row).address);
             c.alarms = alarms.recent();
+            if (!historyFile.isEmpty()) {
+                c.history = [path = historyFile, to = c.now](const QString &device,
+                                                             const QDateTime &since, QString *why) {
+                    return exportDeviceHistoryCsv(path, device, since.toMSecsSinceEpoch(),
+                                                  to.toMSecsSinceEpoch(), why);
+                };
+            }
             c.log = logBuffer.lines();
             c.secrets.append(mqttPassword());
             qsettings->sync();
@@ -283,7 +295,9 @@ int main(int argc, char *argv[]) {
             window.statusBar()->showMessage(QStringLiteral("History not recorded: %1").arg(why));
         });
         history.start(historyPath);
+        historyFile = historyPath;
         historyReader.setPath(historyPath);
+        linkAlarmsToHistory(&alarms, &history);
         chartPanel->setHistoryReader(&historyReader);
         QObject::connect(&connections, &ConnectionManager::sessionChanged, &history,
                          [&](DeviceSession *session) {
@@ -312,8 +326,8 @@ int main(int argc, char *argv[]) {
                      &SessionPublisher::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, &alarms,
                      [&](DeviceSession *session) {
-                         if (const auto device = connections.device(); session && device)
-                             alarms.watch(session, device->address, device->name);
+                         if (session)
+                             alarms.watch(session);
                      });
     QObject::connect(&connections, &ConnectionManager::deviceChanged, &window,
                      [&](const QString &name, const QString &address) {

@@ -12,7 +12,7 @@ namespace blupow {
 // One named condition of one device, with since-when (docs/alarms.md). Cleared alarms keep their
 // times so the list can say how long a condition lasted.
 struct Alarm {
-    QString deviceId;   // the device's address ("sim:battery" for a simulated one)
+    QString deviceId;   // DeviceIdentity::deviceId(): the id history and MQTT use too
     QString deviceName; // as the user knows it
     QString field;      // the alarm word's key (status_1, faults)
     QString fieldLabel;

@@ -4,7 +4,10 @@
 #include "device/devicesession.h"
 #include "logging.h"
 
+#include <QSet>
+
 #include <algorithm>
+#include <memory>
 
 namespace blupow {
 
@@ -60,15 +63,21 @@ void AlarmTracker::forgetDevice(const QString &deviceId) {
         Q_EMIT changed();
 }
 
-void AlarmTracker::watch(DeviceSession *session, const QString &deviceId,
-                         const QString &deviceName) {
-    connect(session, &DeviceSession::valuesUpdated, this,
-            [this, session, deviceId, deviceName](const DecodedValues &values) {
-                if (const RegisterMap *map = session->map())
-                    update(deviceId, deviceName, map->fields(), values,
-                           QDateTime::currentDateTimeUtc());
+void AlarmTracker::watch(DeviceSession *session) {
+    auto seen = std::make_shared<QSet<QString>>();
+    connect(session, &DeviceSession::slaveValuesUpdated, this,
+            [this, session, seen](const DeviceIdentity &slave, const DecodedValues &values) {
+                const RegisterMap *map = session->map(slave.slave);
+                if (!map)
+                    return;
+                seen->insert(slave.deviceId());
+                update(slave.deviceId(), slave.title(), map->fields(), values,
+                       QDateTime::currentDateTimeUtc());
             });
-    connect(session, &QObject::destroyed, this, [this, deviceId] { forgetDevice(deviceId); });
+    connect(session, &QObject::destroyed, this, [this, seen] {
+        for (const QString &id : std::as_const(*seen))
+            forgetDevice(id);
+    });
 }
 
 Alarms AlarmTracker::active() const {

@@ -15,8 +15,8 @@ class DeviceSession;
 // that was not read (stale) or is implausible is unknown: it raises nothing and clears nothing,
 // so a lost link never reports "all clear".
 //
-// Recording: raised() and cleared() are the hook for the history store (connected in main.cpp
-// once it exists); nothing here writes to disk.
+// Recording: raised() and cleared() go to the history store through linkAlarmsToHistory()
+// (core/history); nothing here writes to disk.
 class AlarmTracker : public QObject {
     Q_OBJECT
 
@@ -29,9 +29,10 @@ public:
     // The device is gone (disconnected, another one chosen): its active conditions are unknown
     // from now on, so they leave the active list without being called cleared.
     void forgetDevice(const QString &deviceId);
-    // Follows a session's cycles (valuesUpdated) with the map it identified, until the session
-    // ends; then its device's conditions are forgotten (unknown, not cleared).
-    void watch(DeviceSession *session, const QString &deviceId, const QString &deviceName);
+    // Follows a session's cycles, each slave with its own map and as its own device (its stable
+    // id, DeviceIdentity::deviceId(), the one history and MQTT use), until the session ends; then
+    // its devices' conditions are forgotten (unknown, not cleared).
+    void watch(DeviceSession *session);
 
     [[nodiscard]] Alarms active() const;
     // Active ones first (newest first), then the cleared ones, newest first, at most

@@ -2,6 +2,7 @@
 
 #include "historystore.h"
 
+#include <QBuffer>
 #include <QDateTime>
 #include <QIODevice>
 
@@ -161,6 +162,31 @@ qint64 exportHistoryCsv(HistoryStore &store, const HistoryExportOptions &options
         }
     }
     return rows;
+}
+
+QByteArray exportDeviceHistoryCsv(const QString &path, const QString &device, qint64 fromMs,
+                                  qint64 toMs, QString *error) {
+    HistoryStore store;
+    if (!store.open(path, HistoryStore::Mode::ReadOnly, error))
+        return {};
+    HistoryExportOptions options;
+    options.fromMs = fromMs;
+    options.toMs = toMs;
+    options.utc = true;
+    for (const HistorySeriesInfo &s : store.series()) {
+        if (s.device == device && s.lastMs >= fromMs && s.firstMs <= toMs)
+            options.fields.append(s.device + QLatin1Char('/') + s.field);
+    }
+    if (options.fields.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("%1 holds nothing of %2 in that range").arg(path, device);
+        return {};
+    }
+    QBuffer out;
+    out.open(QIODevice::WriteOnly);
+    if (exportHistoryCsv(store, options, out, error) < 0)
+        return {};
+    return out.data();
 }
 
 } // namespace blupow

@@ -38,4 +38,10 @@ selectHistorySeries(const QList<HistorySeriesInfo> &all, const QStringList &fiel
 qint64 exportHistoryCsv(HistoryStore &store, const HistoryExportOptions &options, QIODevice &out,
                         QString *error);
 
+// Every series of one device over [fromMs, toMs] from the file at `path`, opened read-only on the
+// calling thread (the support bundle's history). Empty with `error` set when the file cannot be
+// read or holds nothing of that device in the range.
+[[nodiscard]] QByteArray exportDeviceHistoryCsv(const QString &path, const QString &device,
+                                                qint64 fromMs, qint64 toMs, QString *error);
+
 } // namespace blupow

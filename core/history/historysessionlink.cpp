@@ -1,5 +1,6 @@
 #include "historysessionlink.h"
 
+#include "alarms/alarmtracker.h"
 #include "device/devicesession.h"
 #include "historyrecorder.h"
 
@@ -20,6 +21,28 @@ void linkSessionToHistory(DeviceSession *session, HistoryRecorder *recorder) {
                               QStringLiteral("link"),
                               online ? QStringLiteral("online") : QStringLiteral("offline")});
                      });
+}
+
+namespace {
+
+HistoryEvent alarmEvent(const Alarm &alarm, bool raised) {
+    const QDateTime when = raised ? alarm.since : alarm.cleared;
+    return {when.isValid() ? when.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch(),
+            alarm.deviceId, QStringLiteral("alarm"),
+            QStringLiteral("%1: %2 (%3)")
+                .arg(raised ? QStringLiteral("raised") : QStringLiteral("cleared"), alarm.title(),
+                     alarm.field)};
+}
+
+} // namespace
+
+void linkAlarmsToHistory(AlarmTracker *alarms, HistoryRecorder *recorder) {
+    QObject::connect(alarms, &AlarmTracker::raised, recorder, [recorder](const Alarm &alarm) {
+        recorder->recordEvent(alarmEvent(alarm, true));
+    });
+    QObject::connect(alarms, &AlarmTracker::cleared, recorder, [recorder](const Alarm &alarm) {
+        recorder->recordEvent(alarmEvent(alarm, false));
+    });
 }
 
 } // namespace blupow

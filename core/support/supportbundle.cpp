@@ -139,8 +139,13 @@ QByteArray SupportBundle::build(const Contents &c, QStringList *entries) {
         if (!d.settingsSnapshot.isEmpty())
             add(dir + QStringLiteral("/settings-snapshot.json"), d.settingsSnapshot);
         if (c.history) {
-            add(dir + QStringLiteral("/history.csv"),
-                c.history(d.address, now.addSecs(-qint64(c.historyHours) * 3600)));
+            QString why;
+            const QByteArray csv = c.history(d.id.isEmpty() ? d.address : d.id,
+                                             now.addSecs(-qint64(c.historyHours) * 3600), &why);
+            if (csv.isEmpty())
+                add(dir + QStringLiteral("/history.txt"), why.toUtf8() + '\n');
+            else
+                add(dir + QStringLiteral("/history.csv"), csv);
         }
         deviceList.append(QJsonObject{{QStringLiteral("name"), d.name},
                                       {QStringLiteral("address"), d.address},
@@ -149,8 +154,8 @@ QByteArray SupportBundle::build(const Contents &c, QStringList *entries) {
     }
     if (!c.history) {
         add(QStringLiteral("history/README.txt"),
-            QByteArrayLiteral("No history store is connected in this build, so no history CSV "
-                              "is included.\n"));
+            QByteArrayLiteral("No history file was recorded (history off in the GUI's settings, "
+                              "or no --history FILE given), so no history CSV is included.\n"));
     }
     QJsonArray alarms;
     for (const Alarm &a : c.alarms)

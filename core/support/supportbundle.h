@@ -25,13 +25,16 @@ public:
     struct Device {
         QString name;
         QString address; // its own address stays readable (it is what the report is about)
+        QString id;      // DeviceIdentity::deviceId(): its series in the history file
         QByteArray settingsSnapshot; // Snapshot::toJsonBytes(), empty when none was read
         LinkStatistics statistics;
         QList<FrameRecord> frames; // the recent traffic (the frame log)
     };
-    // The history store's hook: CSV of `deviceId`'s values since `since`. Not set while no
-    // history store is connected; the bundle then says so in history/README.txt.
-    using HistoryCsv = std::function<QByteArray(const QString &deviceId, const QDateTime &since)>;
+    // The history store's hook: CSV of `deviceId`'s values since `since` (empty when it has
+    // none, with the reason in `why`). Not set while no history file is recorded; the bundle then
+    // says so in history/README.txt.
+    using HistoryCsv =
+        std::function<QByteArray(const QString &deviceId, const QDateTime &since, QString *why)>;
 
     struct Contents {
         QList<Device> devices;

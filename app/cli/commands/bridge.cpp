@@ -2,6 +2,7 @@
 // (docs/ha-mqtt.md; docs/mqtt.md). Runs until SIGTERM or SIGINT, then publishes `offline` and
 // disconnects cleanly.
 
+#include "alarms/alarmtracker.h"
 #include "command.h"
 #include "deviceoptions.h"
 #include "history/historysessionlink.h"
@@ -259,6 +260,10 @@ int runBridge(const QStringList &arguments) {
         if (!history)
             return exitCode;
     }
+    // Alarms raised and cleared go into the history file too (docs/history.md, Events).
+    AlarmTracker alarms;
+    if (history)
+        linkAlarmsToHistory(&alarms, history.get());
     MqttBridge bridge(mqtt, bridgeOptions);
     const RegisterMaps maps = RegisterMaps::builtIn();
     bool everConnected = false;
@@ -338,8 +343,11 @@ int runBridge(const QStringList &arguments) {
             so.pollIntervalMs = bridgeOptions.ha.pollIntervalMs;
             device->session = std::make_unique<DeviceSession>(device->provider->take(), maps, so);
             linkSessionToBridge(device->session.get(), &bridge);
-            if (history)
+            if (history) {
                 linkSessionToHistory(device->session.get(), history.get());
+                linkSessionToHistory(device->session.get(), history.get());
+                alarms.watch(device->session.get());
+            }
             device->session->start();
         });
     }

@@ -1,5 +1,5 @@
-// blupow-cli history: what a history file holds (`list`) and a range of it as CSV (`export`),
-// for diagnosing a system after the fact (docs/history.md).
+// blupow-cli history: what a history file holds (`list`), what happened (`events`) and a range of
+// it as CSV (`export`), for diagnosing a system after the fact (docs/history.md).
 
 #include "command.h"
 #include "deviceoptions.h"
@@ -66,6 +66,30 @@ int list(HistoryStore &store, bool json) {
     return ExitOk;
 }
 
+// The events in [from, to]: alarms raised and cleared, links going up and down.
+int events(HistoryStore &store, qint64 fromMs, qint64 toMs, bool json) {
+    const QList<HistoryEvent> list = store.events(fromMs, toMs);
+    QTextStream out(stdout);
+    if (json) {
+        QJsonArray array;
+        for (const HistoryEvent &e : list)
+            array.append(QJsonObject{{QStringLiteral("time"), isoTime(e.timeMs)},
+                                     {QStringLiteral("device"), e.device},
+                                     {QStringLiteral("kind"), e.kind},
+                                     {QStringLiteral("text"), e.text}});
+        out << QJsonDocument(QJsonObject{{QStringLiteral("file"), store.path()},
+                                         {QStringLiteral("events"), array}})
+                   .toJson(QJsonDocument::Compact)
+            << '\n';
+        return ExitOk;
+    }
+    if (list.isEmpty())
+        out << "no events between " << isoTime(fromMs) << " and " << isoTime(toMs) << '\n';
+    for (const HistoryEvent &e : list)
+        out << isoTime(e.timeMs) << "  " << e.device << "  " << e.kind << "  " << e.text << '\n';
+    return ExitOk;
+}
+
 } // namespace
 
 int runHistory(const QStringList &arguments) {
@@ -73,6 +97,7 @@ int runHistory(const QStringList &arguments) {
     parser.setApplicationDescription(QStringLiteral(
         "Read a history file written by monitor --history, bridge --history or the GUI.\n\n"
         "  list     the devices and fields it holds, with their first and last sample\n"
+        "  events   what happened in a range: alarms raised and cleared, links up and down\n"
         "  export   a range of fields as CSV: a time column (ISO 8601), then per field its\n"
         "           value (raw, 1 Hz) or mean, min and max per minute (--resolution minute,\n"
         "           and the default beyond 48 h); empty where the field was not read\n\n"
@@ -83,9 +108,10 @@ int runHistory(const QStringList &arguments) {
     parser.addOptions({
         {QStringLiteral("history"), QStringLiteral("The history file (required)."),
          QStringLiteral("FILE")},
-        {QStringLiteral("from"), QStringLiteral("Start of the range (export; default -24h)."),
+        {QStringLiteral("from"),
+         QStringLiteral("Start of the range (events, export; default -24h)."),
          QStringLiteral("TIME")},
-        {QStringLiteral("to"), QStringLiteral("End of the range (export; default now)."),
+        {QStringLiteral("to"), QStringLiteral("End of the range (events, export; default now)."),
          QStringLiteral("TIME")},
         {QStringLiteral("fields"),
          QStringLiteral("Comma-separated keys, or device/key for one device (default: all)."),
@@ -97,11 +123,12 @@ int runHistory(const QStringList &arguments) {
         {QStringLiteral("utc"), QStringLiteral("Times in UTC instead of local time.")},
         {QStringLiteral("out"), QStringLiteral("Write to FILE instead of standard output."),
          QStringLiteral("FILE")},
-        {QStringLiteral("json"), QStringLiteral("list: one JSON object.")},
+        {QStringLiteral("json"), QStringLiteral("list, events: one JSON object.")},
         {QStringLiteral("verbose"), QStringLiteral("Debug logging.")},
     });
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("list or export"));
+    parser.addPositionalArgument(QStringLiteral("ACTION"),
+                                 QStringLiteral("list, events or export"));
     if (!parser.parse(arguments))
         return printError(kCommand, parser.errorText(), ExitUsage);
     if (parser.isSet(QStringLiteral("help"))) {
@@ -111,9 +138,11 @@ int runHistory(const QStringList &arguments) {
     if (parser.isSet(QStringLiteral("verbose")))
         enableVerboseLogging();
     const QStringList actions = parser.positionalArguments();
-    if (actions.size() != 1 ||
-        (actions.first() != QLatin1String("list") && actions.first() != QLatin1String("export")))
-        return printError(kCommand, QStringLiteral("say list or export (see --help)"), ExitUsage);
+    const QStringList known{QStringLiteral("list"), QStringLiteral("events"),
+                            QStringLiteral("export")};
+    if (actions.size() != 1 || !known.contains(actions.first()))
+        return printError(kCommand, QStringLiteral("say list, events or export (see --help)"),
+                          ExitUsage);
     if (!parser.isSet(QStringLiteral("history")))
         return printError(kCommand, QStringLiteral("--history FILE is required"), ExitUsage);
 
@@ -127,7 +156,6 @@ int runHistory(const QStringList &arguments) {
     if (actions.first() == QLatin1String("list"))
         return list(store, parser.isSet(QStringLiteral("json")));
 
-    HistoryExportOptions options;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const auto time = [&](const QString &name, const QString &fallback) -> std::optional<qint64> {
         const QString text = parser.isSet(name) ? parser.value(name) : fallback;
@@ -148,6 +176,10 @@ int runHistory(const QStringList &arguments) {
         return ExitUsage;
     if (*to < *from)
         return printError(kCommand, QStringLiteral("--to is before --from"), ExitUsage);
+    if (actions.first() == QLatin1String("events"))
+        return events(store, *from, *to, parser.isSet(QStringLiteral("json")));
+
+    HistoryExportOptions options;
     options.fromMs = *from;
     options.toMs = *to;
     if (parser.isSet(QStringLiteral("fields"))) {

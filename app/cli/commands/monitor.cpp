@@ -1,5 +1,6 @@
 // blupow-cli monitor: poll one device and print one line per cycle (JSON Lines with --json).
 
+#include "alarms/alarmtracker.h"
 #include "command.h"
 #include "deviceoptions.h"
 #include "history/historysessionlink.h"
@@ -62,6 +63,10 @@ int runMonitor(const QStringList &arguments) {
         if (!history)
             return exitCode;
     }
+    // Alarms raised and cleared go into the history file too (docs/history.md, Events).
+    AlarmTracker alarms;
+    if (history)
+        linkAlarmsToHistory(&alarms, history.get());
     SessionRunner runner(*options, RegisterMaps::builtIn());
     qint64 printed = 0;
     quint64 lastCycle = 0;
@@ -72,8 +77,11 @@ int runMonitor(const QStringList &arguments) {
                      });
     QObject::connect(&runner, &SessionRunner::sessionReady, &runner, [&](DeviceSession *session) {
         session->setPollInterval(static_cast<int>(*intervalS * 1000));
-        if (history)
+        if (history) {
             linkSessionToHistory(session, history.get());
+            linkSessionToHistory(session, history.get());
+            alarms.watch(session);
+        }
         // One line per slave per cycle: several slaves behind one dongle each get their own.
         QObject::connect(
             session, &DeviceSession::slaveValuesUpdated, &runner,

@@ -9,6 +9,7 @@
 #include "command.h"
 #include "devicecommand.h"
 #include "deviceoptions.h"
+#include "history/historyexport.h"
 #include "mqtt/bridgeconfig.h"
 #include "support/logbuffer.h"
 
@@ -31,8 +32,9 @@ int runSupportBundle(const QStringList &arguments) {
     parser.setApplicationDescription(QStringLiteral(
         "Write one zip for a bug report: the device's recent traffic as a btsnoop recording,\n"
         "its settings snapshot and link statistics, its alarms, the versions and this run's\n"
-        "log (and --config FILE). The MQTT password (BLUPOW_MQTT_PASSWORD, --password-file)\n"
-        "and every Bluetooth address other than the device's own are removed from every file.\n\n"
+        "log (and --config FILE, and the device's last hours from --history FILE). The MQTT\n"
+        "password (BLUPOW_MQTT_PASSWORD, --password-file) and every Bluetooth address other\n"
+        "than the device's own are removed from every file.\n\n"
         "Example: blupow-cli support-bundle --simulate=battery --out bundle.zip"));
     addDeviceOptions(parser, 60,
                      QStringLiteral("Give up when the device was not identified within S seconds"));
@@ -45,6 +47,10 @@ int runSupportBundle(const QStringList &arguments) {
                       QStringLiteral("N"), QStringLiteral("3")});
     parser.addOption({QStringLiteral("config"),
                       QStringLiteral("A bridge configuration file to include (redacted)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("history"),
+                      QStringLiteral("A history file (monitor/bridge --history): the device's "
+                                     "last 6 hours from it are included as CSV."),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("password-file"),
                       QStringLiteral("The MQTT password's file: the password is removed from the "
@@ -74,6 +80,17 @@ int runSupportBundle(const QStringList &arguments) {
             return printError(command, error, ExitBadInput);
         contents.secrets.append(*password);
     }
+    if (parser.isSet(QStringLiteral("history"))) {
+        const QString historyPath = parser.value(QStringLiteral("history"));
+        if (!QFileInfo(historyPath).isFile())
+            return printError(command, QStringLiteral("no history file at %1").arg(historyPath),
+                              ExitUsage);
+        contents.history = [historyPath, to = contents.now](const QString &device,
+                                                            const QDateTime &since, QString *why) {
+            return exportDeviceHistoryCsv(historyPath, device, since.toMSecsSinceEpoch(),
+                                          to.toMSecsSinceEpoch(), why);
+        };
+    }
     if (parser.isSet(QStringLiteral("config"))) {
         QFile config(parser.value(QStringLiteral("config")));
         if (!config.open(QIODevice::ReadOnly))
@@ -90,7 +107,7 @@ int runSupportBundle(const QStringList &arguments) {
     return run.exec([&](DeviceSession *session) {
         const QString address = session->transport()->peerAddress();
         const QString name = session->transport()->peerName();
-        alarms.watch(session, address, name);
+        alarms.watch(session);
         QObject::connect(session, &DeviceSession::exchangeFinished, &alarms,
                          [&frames](const Exchange &e) { frames.append(e); });
         run.readSnapshot(session, [&, session, address, name](const Snapshot &snapshot) {
@@ -102,6 +119,8 @@ int runSupportBundle(const QStringList &arguments) {
                                  SupportBundle::Device device;
                                  device.name = name;
                                  device.address = address;
+                                 if (const auto identity = session->identity())
+                                     device.id = identity->deviceId();
                                  device.settingsSnapshot = snapshot.toJsonBytes();
                                  device.statistics = session->statistics();
                                  for (int i = 0; i < frames.size(); ++i)
