@@ -100,7 +100,7 @@ def functional(tmp):
         (["history", "export", "--history", path, "--resolution", "hourly"], USAGE,
          "--resolution wants"),
         (["history", "export"], USAGE, "--history FILE is required"),
-        (["history", "frobnicate", "--history", path], USAGE, "list or export"),
+        (["history", "frobnicate", "--history", path], USAGE, "list, events or export"),
         (["history", "list", "--history", os.path.join(tmp, "missing.sqlite")], USAGE,
          "no history file"),
         (["history", "list", "--history", text], BAD_INPUT, "not SQLite"),
