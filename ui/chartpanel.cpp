@@ -23,6 +23,7 @@
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QListWidget>
+#include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QMouseEvent>
@@ -163,6 +164,11 @@ ChartPanel::ChartPanel(QWidget *parent)
 
     // No animation: every repaint would otherwise start a tween and the chart would lag behind.
     m_chart->setAnimationOptions(QChart::NoAnimation);
+    // Qt Charts prints a value label with printf over the format's Latin-1 bytes, read back as
+    // UTF-8: the "°C" after the number came out garbled. Localized formatting keeps the text around
+    // the number as written; the C locale keeps the number as the rest of the program writes it.
+    m_chart->setLocalizeNumbers(true);
+    m_chart->setLocale(QLocale::c());
     // The field list is the legend (a colour swatch beside each plotted field): Qt's own legend
     // took a row under the plot and, in a dock-sized chart with a handful of series, elided every
     // name to "PV char..." anyway.
@@ -737,8 +743,7 @@ void ChartPanel::refresh() {
         axis->second->setTickCount(nice.ticks);
         QString labels = QStringLiteral("%.%1f").arg(nice.decimals);
         if (!unit.isEmpty())
-            labels +=
-                QLatin1Char(' ') + QString(unit).replace(QLatin1Char('%'), QStringLiteral("%%"));
+            labels += QLatin1Char(' ') + unit; // taken as is (localized formatting), '%' too
         axis->second->setLabelFormat(labels);
     }
     for (auto it = m_series.cbegin(); it != m_series.cend(); ++it)

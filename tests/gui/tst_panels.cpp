@@ -38,6 +38,8 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
+#include <QGraphicsScene>
+#include <QGraphicsTextItem>
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
@@ -45,6 +47,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -175,6 +178,8 @@ private Q_SLOTS:
     void chartStartsAtTheFirstSample();
     void chartTicksAreRound_data();
     void chartTicksAreRound();
+    void chartUnitLabelsKeepTheirText_data();
+    void chartUnitLabelsKeepTheirText();
     void chartTimeLabelsCarryTheDate_data();
     void chartTimeLabelsCarryTheDate();
     void chartReadoutAtTheCursor();
@@ -613,6 +618,58 @@ void TestPanels::chartTicksAreRound() {
     const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
     // As many decimals as the step needs, and the unit on every label.
     QCOMPARE(axis->labelFormat(), QStringLiteral("%.%1f W").arg(decimals));
+}
+
+void TestPanels::chartUnitLabelsKeepTheirText_data() {
+    QTest::addColumn<QString>("unit");
+    QTest::newRow("degrees") << QStringLiteral("°C");
+    QTest::newRow("percent") << QStringLiteral("%");
+    QTest::newRow("volts") << QStringLiteral("V");
+}
+
+// The labels as drawn (the scene's text items), not the format: Qt Charts' printf path turned
+// "°C" into mojibake and needed '%' doubled.
+void TestPanels::chartUnitLabelsKeepTheirText() {
+    QFETCH(QString, unit);
+    ChartPanel chart;
+    chart.setChosenFields({QStringLiteral("t")});
+    DecodedValue v;
+    v.key = QStringLiteral("t");
+    v.unit = unit;
+    const qint64 t0 = 1'700'000'000'000;
+    for (int s = 0; s <= 30; ++s) {
+        v.value = 20.0 + s % 5;
+        v.timestampMs = t0 + s * 1000LL;
+        chart.appendValues({v});
+    }
+    chart.resize(700, 400);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.refresh();
+    QCoreApplication::processEvents();
+    chart.refresh();
+    const auto labels = [&] {
+        QStringList out;
+        const QList<QGraphicsItem *> items = chart.chartView()->scene()->items();
+        for (const QGraphicsItem *item : items) {
+            if (const auto *text = dynamic_cast<const QGraphicsTextItem *>(item))
+                out.append(text->toPlainText());
+        }
+        return out;
+    };
+    static const QRegularExpression number(QStringLiteral("^-?\\d+(\\.\\d+)? "));
+    const auto labelled = [&] {
+        const QStringList all = labels();
+        return std::any_of(all.cbegin(), all.cend(), [&](const QString &l) {
+            return l.contains(number) && l.endsWith(QLatin1Char(' ') + unit);
+        });
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(labelled(), qPrintable(labels().join(QLatin1Char('|'))), 60000);
+    for (const QString &l : labels()) {
+        QVERIFY2(!l.contains(QChar::ReplacementCharacter) && !l.contains(QStringLiteral("Â")) &&
+                     !l.contains(QStringLiteral("%%")),
+                 qPrintable(l));
+    }
 }
 
 void TestPanels::chartTimeLabelsCarryTheDate_data() {
