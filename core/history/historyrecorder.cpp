@@ -48,8 +48,10 @@ void HistoryRecorder::stop() {
     m_flushTimer.stop();
     m_pruneTimer.stop();
     Q_EMIT closeRequested();
-    m_thread.quit();
-    // Queued events run before the thread's loop ends, so the last batch is committed here.
+    // quit() from here ends the writer's loop without running what is still queued to it (the
+    // last events and batch were lost now and then); queued behind them, it runs after them.
+    QMetaObject::invokeMethod(
+        m_writer, [] { QThread::currentThread()->quit(); }, Qt::QueuedConnection);
     m_thread.wait();
     m_writer = nullptr;
 }
