@@ -423,9 +423,12 @@ void TestDeviceSession::lateReplyIsNeverTakenForTheNextRequest() {
 void TestDeviceSession::silentBlockIsSkipped() {
     // The G6 DC-DC never answers a read starting at 0x0120 (docs/protocol.md 6.2): after two silent
     // cycles the block is skipped instead of costing every cycle its timeouts; its fields stay
-    // Stale.
+    // Stale. The default DC-DC map is forced: identified as a G6, the session would read
+    // 0x0100 x34 instead (dcc-g6.json) and never ask for the silent block.
     Rig rig;
-    if (!rig.create(QStringLiteral("dcc-g6"), fastOptions()))
+    DeviceSession::Options options = fastOptions();
+    options.variant = QStringLiteral("default");
+    if (!rig.create(QStringLiteral("dcc-g6"), options))
         QFAIL("no dcc register map in this build");
     int silentAttempts = 0;
     QObject::connect(rig.session.get(), &DeviceSession::exchangeFinished, rig.transport.get(),

@@ -26,9 +26,12 @@ QString hexSlave(quint8 slave) {
 } // namespace
 
 QString Identifier::variantFromModel(Family family, const QString &model) {
-    if (family == Family::Inverter &&
-        model.trimmed().toUpper().startsWith(QLatin1String("RIV4835")))
+    const QString m = model.trimmed().toUpper();
+    if (family == Family::Inverter && m.startsWith(QLatin1String("RIV4835")))
         return QStringLiteral("riv4835");
+    // G6 DC-DC chargers answer the 0x0100 block only as one read of 34 (docs/protocol.md E.33).
+    if (family == Family::DcDcCharger && m.endsWith(QLatin1String("-G6")))
+        return QStringLiteral("g6");
     return {};
 }
 
@@ -310,6 +313,7 @@ void Identifier::handle(const Exchange &exchange) {
             found(*family, replySlave,
                   QStringLiteral("0x000C x8 model '%1' -> %2; %3")
                       .arg(model, familyName(*family), at));
+            useModelVariant();
             m_phase = replySlave == modbus::kBroadcastSlave ? Phase::Address : Phase::Done;
             break;
         }
@@ -342,13 +346,7 @@ void Identifier::handle(const Exchange &exchange) {
                           byModel && *byModel != m_identity.family
                               ? QStringLiteral(" (pattern says %1)").arg(familyName(*byModel))
                               : QString()));
-            // A variant given by the caller wins; one the model calls for beats the name's guess.
-            const QString variant = variantFromModel(m_identity.family, m_identity.model);
-            if (m_config.variant.isEmpty() && !variant.isEmpty() &&
-                m_maps->find(m_identity.family, variant)) {
-                m_identity.variant = variant;
-                note(QStringLiteral("model '%1' -> variant %2").arg(m_identity.model, variant));
-            }
+            useModelVariant();
         } else {
             // RIV4835 units have been seen not answering 4311 while otherwise fine (A.6).
             note(QStringLiteral("%1 x8 (model) not answered: model unknown").arg(req.start));
@@ -378,6 +376,16 @@ void Identifier::handle(const Exchange &exchange) {
     }
     if (m_phase == Phase::Done)
         finishDevice();
+}
+
+void Identifier::useModelVariant() {
+    // A variant given by the caller wins; one the model calls for beats the name's guess.
+    const QString variant = variantFromModel(m_identity.family, m_identity.model);
+    if (m_config.variant.isEmpty() && !variant.isEmpty() &&
+        m_maps->find(m_identity.family, variant)) {
+        m_identity.variant = variant;
+        note(QStringLiteral("model '%1' -> variant %2").arg(m_identity.model, variant));
+    }
 }
 
 void Identifier::finishDevice() {

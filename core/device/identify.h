@@ -101,6 +101,7 @@ private:
     void startScan(const QString &why, qsizetype from);
     [[nodiscard]] Family hypothesis() const;
     void found(Family family, quint8 replySlave, const QString &evidence);
+    void useModelVariant();
     void finishDevice();
     void endOfCandidates();
     void note(const QString &text) { m_how.append(text); }
