@@ -13,6 +13,8 @@ if(BLUPOW_BUILD_GUI)
         TIMEOUT 120)
     blupow_add_qtest(tst_settingspanel SOURCES gui/tst_settingspanel.cpp LIBS BluPow::ui
         LABELS gui config TIMEOUT 120)
+    blupow_add_qtest(tst_devicelogspanel SOURCES gui/tst_devicelogspanel.cpp LIBS BluPow::ui
+        LABELS gui sim TIMEOUT 120)
 endif()
 if(BLUPOW_BUILD_GUI)
     blupow_add_qtest(tst_captureviewer SOURCES gui/tst_captureviewer.cpp LIBS BluPow::ui

@@ -5,6 +5,9 @@ blupow_add_qtest(tst_devicesession LABELS sim TIMEOUT 120)
 blupow_add_qtest(tst_connectionmanager LABELS sim)
 # Alarm registers raised and cleared in the simulator, tracked through a session (docs/alarms.md).
 blupow_add_qtest(tst_alarmsim LABELS sim TIMEOUT 180)
+# The devices' own logs: map definitions, read plans, decoding, the simulator's records and the
+# reader through a session (docs/logs.md).
+blupow_add_qtest(tst_devicelog LABELS unit sim TIMEOUT 120)
 
 # The headless commands end to end against every simulated model: one JSON object from `read`,
 # five JSON Lines from `monitor`, validated by a script.
@@ -28,6 +31,11 @@ if(Python3_Interpreter_FOUND)
         set_tests_properties(cli_simulate_${model} PROPERTIES
             LABELS "sim;cli" TIMEOUT 120)
     endforeach()
+    # blupow-cli logs: the devices' own logs as JSON and tables (docs/logs.md).
+    add_test(NAME cli_logs
+        COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/cli_logs.py
+                $<TARGET_FILE:blupow-cli>)
+    set_tests_properties(cli_logs PROPERTIES LABELS "sim;cli" TIMEOUT 180)
 endif()
 # The poll cycle's step machine on its own, without I/O (issue 16).
 blupow_add_qtest(tst_pollcycle LABELS unit)

@@ -115,6 +115,31 @@ QJsonObject mapJson(const RegisterMap &map) {
         fields.append(fieldJson(f));
     o.insert(QStringLiteral("fields"), fields);
     o.insert(QStringLiteral("read_plan"), planJson(map));
+    QJsonArray logs;
+    for (const LogDef &l : map.logs()) {
+        QJsonArray columns;
+        for (const FieldDef &c : l.columns)
+            columns.append(fieldJson(c));
+        QJsonArray plan;
+        for (const ReadBlock &b : map.readPlan(l))
+            plan.append(QJsonArray{b.start, b.count});
+        QJsonArray labels;
+        for (int r = 0; r < l.rows; ++r)
+            labels.append(l.labelOf(r));
+        logs.append(QJsonObject{
+            {QStringLiteral("key"), l.key},
+            {QStringLiteral("title"), l.title},
+            {QStringLiteral("rows"),
+             QJsonArray{l.rows, l.rowStart, l.rowStride, l.readPerRow, l.daysAgo, l.rowNumberFrom}},
+            {QStringLiteral("labels"), labels},
+            {QStringLiteral("source"), l.source},
+            {QStringLiteral("note"), l.note},
+            {QStringLiteral("columns"), columns},
+            {QStringLiteral("read_plan"), plan},
+        });
+    }
+    if (!logs.isEmpty())
+        o.insert(QStringLiteral("logs"), logs);
     return o;
 }
 
@@ -204,12 +229,31 @@ QJsonObject simulatorJson(const RegisterMaps &maps) {
             times.insert(QString::number(atMs),
                          valuesJson(RegisterDecoder::decodeCycle(*map, blocks)));
         }
-        out.insert(name, QJsonObject{{QStringLiteral("family"), familyName(scenario->family)},
-                                     {QStringLiteral("variant"), scenario->variant},
-                                     {QStringLiteral("model"), scenario->model},
-                                     {QStringLiteral("advertised_name"), scenario->advertisedName},
-                                     {QStringLiteral("slave"), scenario->slave},
-                                     {QStringLiteral("values"), times}});
+        // The device's own logs as it serves them (records and plain registers alike).
+        QJsonObject logs;
+        for (const LogDef &l : map->logs()) {
+            QList<RegisterBlock> blocks;
+            for (const ReadBlock &b : map->readPlan(l)) {
+                auto words = sim.logRecord(b.start, b.count);
+                if (!words)
+                    words = sim.registers(b.start, b.count, 0);
+                if (words)
+                    blocks.append({b.start, *words, 0});
+            }
+            QJsonArray rows;
+            for (const LogRow &row : RegisterDecoder::decodeLog(l, blocks))
+                rows.append(QJsonArray{row.label, valuesJson(row.values)});
+            logs.insert(l.key, rows);
+        }
+        QJsonObject served{{QStringLiteral("family"), familyName(scenario->family)},
+                           {QStringLiteral("variant"), scenario->variant},
+                           {QStringLiteral("model"), scenario->model},
+                           {QStringLiteral("advertised_name"), scenario->advertisedName},
+                           {QStringLiteral("slave"), scenario->slave},
+                           {QStringLiteral("values"), times}};
+        if (!logs.isEmpty())
+            served.insert(QStringLiteral("logs"), logs);
+        out.insert(name, served);
     }
     return out;
 }

@@ -106,6 +106,17 @@ MainWindow::MainWindow(const Panels &panels, QWidget *parent)
             });
         }
     }
+    if (m_panels.system) {
+        QDockWidget *system = addPanel(m_panels.system, QStringLiteral("System"),
+                                       QStringLiteral("systemDock"), Qt::RightDockWidgetArea, 8);
+        tabifyDockWidget(dock(QStringLiteral("chartDock")), system);
+        dock(QStringLiteral("chartDock"))->raise(); // until a link has several devices
+    }
+    if (m_panels.deviceLogs) {
+        QDockWidget *logs = addPanel(m_panels.deviceLogs, QStringLiteral("Device Logs"),
+                                     QStringLiteral("deviceLogsDock"), Qt::BottomDockWidgetArea, 9);
+        tabifyDockWidget(frames, logs);
+    }
     frames->raise();
 
     statusBar()->addWidget(m_simulatedStatus);
@@ -168,9 +179,14 @@ void MainWindow::applyDefaultLayout() {
     const bool chartBeside = width() >= em * kChartBesideChars;
     if (chartBeside) {
         resizeDocks({devices, chart}, {width() * 22 / 100, width() * 30 / 100}, Qt::Horizontal);
+        chart->raise(); // over the System overview until a link has several devices
     } else {
         addDockWidget(Qt::BottomDockWidgetArea, chart);
         tabifyDockWidget(frames, chart);
+        if (QDockWidget *system = dock(QStringLiteral("systemDock"))) {
+            addDockWidget(Qt::BottomDockWidgetArea, system);
+            tabifyDockWidget(frames, system);
+        }
         resizeDocks({devices}, {width() * 28 / 100}, Qt::Horizontal);
     }
     frames->raise();
@@ -237,6 +253,13 @@ QAction *MainWindow::focusAction(const QString &dockObjectName) const {
             return a;
     }
     return nullptr;
+}
+
+void MainWindow::bringForward(const QString &dockObjectName) {
+    if (QDockWidget *d = dock(dockObjectName)) {
+        d->show();
+        d->raise();
+    }
 }
 
 QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, const QString &objectName,

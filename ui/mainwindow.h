@@ -41,6 +41,8 @@ public:
         QWidget *alarms = nullptr;              // the Alarms list; optional
         QAbstractButton *alarmBanner = nullptr; // over the values; a click opens the list
         QAction *supportBundle = nullptr;       // Help > Create support bundle…; optional
+        QWidget *deviceLogs = nullptr;          // the device's own logs; optional
+        QWidget *system = nullptr;              // the whole installation at a glance; optional
     };
 
     explicit MainWindow(const Panels &panels, QWidget *parent = nullptr);
@@ -66,8 +68,11 @@ public:
     [[nodiscard]] QToolButton *recordingStatus() const { return m_recordingStatus; }
     [[nodiscard]] QAction *stopRecordingAction() const { return m_stopRecording; }
     [[nodiscard]] QAction *showRecordingAction() const { return m_showRecording; }
-    // "Go to" actions (Alt+1..6): show the panel, raise it above its tab siblings and focus it.
+    // "Go to" actions (Alt+1..9): show the panel, raise it above its tab siblings and focus it.
     [[nodiscard]] QAction *focusAction(const QString &dockObjectName) const;
+    // Shows a dock above its tab siblings without taking the keyboard from where it is (the
+    // System overview once a link has several devices).
+    void bringForward(const QString &dockObjectName);
 
 private:
     // Dock sizes for a first start; they need the shown window's size.

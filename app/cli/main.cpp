@@ -25,6 +25,7 @@ const std::array kCommands{
     Command{"restore", "Write back the differing settings of a snapshot, verified", runRestore},
     Command{"diff", "Compare two snapshots, or a snapshot with a live device", runDiff},
     Command{"import", "Show the Renogy conversation in a Bluetooth capture (btsnoop)", runImport},
+    Command{"logs", "Read the device's own logs: daily history, fault records", runLogs},
     Command{"history", "List or export (CSV) what a history file recorded", runHistory},
     Command{"support-bundle", "Write one zip for a bug report (secrets removed)", runSupportBundle},
 };

@@ -11,6 +11,7 @@
 #include "chartpanel.h"
 #include "config/snapshot.h"
 #include "device/connectionmanager.h"
+#include "devicelogspanel.h"
 #include "devicespanel.h"
 #include "framespanel.h"
 #include "history/historyexport.h"
@@ -37,6 +38,7 @@
 #include "sim/simulateddevices.h"
 #include "support/logbuffer.h"
 #include "supportbundleaction.h"
+#include "systemoverviewpanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -206,12 +208,16 @@ int main(int argc, char *argv[]) {
     auto *linkPanel = new LinkHealthPanel;
     auto *console = new RegisterConsole;
     auto *settingsPanel = new SettingsPanel;
+    auto *logsPanel = new DeviceLogsPanel;
     auto *publishAction = new QAction(QStringLiteral("&Publish to Home Assistant…"));
     // Alarms: the current device's named conditions (docs/alarms.md), listed in a dock, the
     // newest active one in a banner over the values, and new ones told to the desktop.
     AlarmTracker alarms;
     AlarmListModel alarmModel(&alarms);
     auto *alarmsPanel = new AlarmsPanel(&alarmModel);
+    // The whole installation at a glance (docs/system.md): brought forward once the link has
+    // several devices behind it.
+    auto *systemPanel = new SystemOverviewPanel(&alarms);
     auto *alarmBanner = new AlarmBanner(&alarms);
     publishAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
 
@@ -270,7 +276,7 @@ int main(int argc, char *argv[]) {
     // The window owns the panels (in its docks) and, from here on, the action.
     MainWindow window({devicesPanel, livePanel, chartPanel, framesPanel, linkPanel, console,
                        settingsPanel, publishAction, captures.openAction(), captures.recordAction(),
-                       captureViewer, alarmsPanel, alarmBanner, supportBundle.action()});
+                       captureViewer, alarmsPanel, alarmBanner, supportBundle.action(), logsPanel});
     supportBundle.setDialogParent(&window);
     AlarmNotifier notifier(&alarms, QApplication::windowIcon());
     publishAction->setParent(&window);
@@ -322,6 +328,20 @@ int main(int argc, char *argv[]) {
                      &RegisterConsole::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, settingsPanel,
                      &SettingsPanel::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, logsPanel,
+                     &DeviceLogsPanel::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, systemPanel,
+                     &SystemOverviewPanel::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, &window,
+                     [&window](DeviceSession *session) {
+                         if (!session)
+                             return;
+                         QObject::connect(session, &DeviceSession::slavesIdentified, &window,
+                                          [&window](const QList<DeviceIdentity> &slaves) {
+                                              if (slaves.size() >= 2)
+                                                  window.bringForward(QStringLiteral("systemDock"));
+                                          });
+                     });
     QObject::connect(&connections, &ConnectionManager::sessionChanged, &publisher,
                      &SessionPublisher::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, &alarms,

@@ -29,6 +29,8 @@ public:
     bool repeat(QJsonObject *root, const QString &file);
 
 private:
+    bool repeatItems(const QJsonArray &items, const QString &file, QJsonArray *out,
+                     QHash<QString, QJsonArray> *instances);
     std::optional<QJsonObject> readBase(const QString &name, const QString &file, int depth);
 
     const MapReader &m_reader;
@@ -131,18 +133,18 @@ int registerOf(const QJsonValue &v) {
     return ok ? r : -1;
 }
 
-bool Expander::repeat(QJsonObject *root, const QString &file) {
-    QJsonArray out;
-    QHash<QString, QJsonArray> instances; // template key -> the keys it became
-    for (const QJsonArray items = root->value(QLatin1String("fields")).toArray();
-         const auto &v : items) {
+// The fields of `items` with every repeated one spelled out; `instances` learns the keys each
+// template became.
+bool Expander::repeatItems(const QJsonArray &items, const QString &file, QJsonArray *out,
+                           QHash<QString, QJsonArray> *instances) {
+    for (const auto &v : items) {
         const QJsonObject o = v.toObject();
         const QString key = o.value(QLatin1String("key")).toString();
         if (!o.contains(QLatin1String("repeat"))) {
             if (key.contains(kPlaceholder))
                 return fail(file,
                             QStringLiteral("field '%1': {n} outside a repeated field").arg(key));
-            out.append(o);
+            out->append(o);
             continue;
         }
         const QJsonObject rep = o.value(QLatin1String("repeat")).toObject();
@@ -173,10 +175,31 @@ bool Expander::repeat(QJsonObject *root, const QString &file) {
                 f.insert(QLatin1String("count"), c);
             }
             keys.append(f.value(QLatin1String("key")));
-            out.append(f);
+            out->append(f);
         }
-        instances.insert(key, keys);
+        instances->insert(key, keys);
     }
+    return true;
+}
+
+bool Expander::repeat(QJsonObject *root, const QString &file) {
+    QJsonArray out;
+    QHash<QString, QJsonArray> instances; // template key -> the keys it became
+    if (!repeatItems(root->value(QLatin1String("fields")).toArray(), file, &out, &instances))
+        return false;
+    // A log's columns repeat the same way (the inverter's fault record snapshot words).
+    QJsonArray logs = root->value(QLatin1String("logs")).toArray();
+    for (qsizetype i = 0; i < logs.size(); ++i) {
+        QJsonObject log = logs.at(i).toObject();
+        QJsonArray columns;
+        QHash<QString, QJsonArray> unused;
+        if (!repeatItems(log.value(QLatin1String("columns")).toArray(), file, &columns, &unused))
+            return false;
+        log.insert(QLatin1String("columns"), columns);
+        logs.replace(i, log);
+    }
+    if (!logs.isEmpty())
+        root->insert(QStringLiteral("logs"), logs);
     root->insert(QStringLiteral("fields"), out);
 
     QJsonArray rules = root->value(QLatin1String("plausibility")).toArray();

@@ -18,7 +18,8 @@ using MapReader = std::function<std::optional<QByteArray>(const QString &fileNam
 //   and read plans stay), `remove_fields` dropped and `fields` appended;
 // - `repeat: {count, stride}` on a field: `count` fields whose key and label have "{n}" replaced
 //   by 1..count, the register advancing by `stride` and a `count.index` by one per instance. A
-//   plausibility rule naming the template key names every instance.
+//   plausibility rule naming the template key names every instance. A log's columns repeat the
+//   same way.
 // On failure returns nothing with one line in `error` naming the file and the problem. `reader`
 // may be empty when the map has no base.
 [[nodiscard]] std::optional<QJsonObject> expand(const QJsonObject &root, const QString &fileName,

@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace blupow::RegisterDecoder {
 
@@ -548,6 +549,55 @@ DecodedValue decodeField(const FieldDef &field, const QList<quint16> &raw, qint6
             raw,       std::move(value), field.decimals, quality,     timestampMs, std::move(note)};
 }
 
+QList<LogRow> decodeLog(const LogDef &log, const QList<RegisterBlock> &blocks) {
+    // The words at [first, first + count) from the block that holds them all; a per-row log only
+    // from the block that starts at the row (its words belong to that row's record alone).
+    const auto wordsAt = [&](int rowAddress, int first,
+                             int count) -> std::optional<QList<quint16>> {
+        for (const RegisterBlock &b : blocks) {
+            if (log.readPerRow && b.start != rowAddress)
+                continue;
+            const int offset = first - b.start;
+            if (offset >= 0 && offset + count <= b.words.size())
+                return b.words.mid(offset, count);
+        }
+        return std::nullopt;
+    };
+    const auto timestampOf = [&](int rowAddress) {
+        for (const RegisterBlock &b : blocks)
+            if (b.start <= rowAddress && rowAddress < b.start + b.words.size())
+                return b.timestampMs;
+        return qint64(0);
+    };
+    QList<LogRow> rows;
+    rows.reserve(log.rows);
+    for (int r = 0; r < log.rows; ++r) {
+        LogRow row{r, log.rowNumber(r), log.labelOf(r), {}};
+        const int address = log.rowAddress(r);
+        const qint64 at = timestampOf(address);
+        row.values.reserve(log.columns.size());
+        for (const FieldDef &c : log.columns) {
+            const int first = address + c.reg;
+            DecodedValue v;
+            if (const auto words = wordsAt(address, first, c.words)) {
+                v = decodeField(c, *words, at);
+            } else {
+                v = DecodedValue{
+                    c.key,      c.label,
+                    c.unit,     c.group,
+                    first,      c.words,
+                    {},         {},
+                    c.decimals, Quality::Stale,
+                    0,          QStringLiteral("not read: the device did not answer this row")};
+            }
+            v.reg = first;
+            row.values.append(std::move(v));
+        }
+        rows.append(std::move(row));
+    }
+    return rows;
+}
+
 DecodedValues decodeBlock(const RegisterMap &map, const RegisterBlock &block) {
     const StepRange steps = stepsIn(map, block);
     DecodedValues out;
@@ -764,3 +814,18 @@ std::optional<QList<quint16>> encodeField(const FieldDef &field, const QVariant 
 }
 
 } // namespace blupow::RegisterDecoder
+
+namespace blupow {
+
+bool LogRow::complete() const {
+    return std::none_of(values.cbegin(), values.cend(),
+                        [](const DecodedValue &v) { return v.quality == Quality::Stale; });
+}
+
+bool LogRow::empty() const {
+    return complete() && std::all_of(values.cbegin(), values.cend(), [](const DecodedValue &v) {
+               return std::all_of(v.raw.cbegin(), v.raw.cend(), [](quint16 w) { return w == 0; });
+           });
+}
+
+} // namespace blupow

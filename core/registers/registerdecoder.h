@@ -13,6 +13,18 @@ struct RegisterBlock {
     qint64 timestampMs = 0;
 };
 
+// One row of a device log (LogDef), a value per column in column order. A cell whose words were
+// not read (the device refused that request) is Stale with an empty value, never a zero.
+struct LogRow {
+    int row = 0;    // position in the log
+    int number = 0; // LogDef::rowNumber: days back, record number
+    QString label;
+    DecodedValues values;
+    [[nodiscard]] bool complete() const;
+    // Read, and every word zero: an unused record (the inverter's fault history before 16 faults).
+    [[nodiscard]] bool empty() const;
+};
+
 // Pure functions from words to values (and back, for the simulator and writes).
 namespace RegisterDecoder {
 
@@ -24,6 +36,10 @@ namespace RegisterDecoder {
 // beyond a count (cell 5 of a 4-cell pack), absent-sensor sentinels, the cell-voltage scale
 // chosen from the sum of cells against the pack voltage (docs/protocol.md F.35).
 [[nodiscard]] DecodedValues decodeCycle(const RegisterMap &map, const QList<RegisterBlock> &blocks);
+
+// Every row of `log` from the blocks its read plan brought back (RegisterMap::readPlan(log)):
+// a per-row log takes each row from the block at the row's own address only.
+[[nodiscard]] QList<LogRow> decodeLog(const LogDef &log, const QList<RegisterBlock> &blocks);
 
 // One field from its own words (raw.size() == field.words).
 [[nodiscard]] DecodedValue decodeField(const FieldDef &field, const QList<quint16> &raw,

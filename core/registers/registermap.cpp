@@ -94,9 +94,11 @@ public:
 
     bool fail(const QString &what) {
         if (m_error)
-            *m_error = m_file + QStringLiteral(": ") + what;
+            *m_error = m_file + QStringLiteral(": ") + m_context + what;
         return false;
     }
+    // Said before every error from now on ("log 'daily_history': ").
+    void setContext(const QString &context) { m_context = context; }
     bool failField(const QString &key, const QString &what) {
         return fail(QStringLiteral("field '%1': %2").arg(key, what));
     }
@@ -147,6 +149,7 @@ public:
 
 private:
     QString m_file;
+    QString m_context;
     QString *m_error;
 };
 
@@ -512,6 +515,103 @@ bool checkHa(Parser &p, const FieldDef &f) {
     return p.failField(f.key, QStringLiteral("unknown device_class '%1'").arg(f.haDeviceClass));
 }
 
+// `enum_from` names an enum field whose table (and enum_labels) a field takes, so that a table
+// several registers share (the inverter's fault codes) is written once in the map.
+bool resolveEnumFrom(Parser &p, QJsonObject *o, const RegisterMap &map) {
+    const QString enumFrom = o->value(QLatin1String("enum_from")).toString();
+    if (enumFrom.isEmpty())
+        return true;
+    const FieldDef *from = map.field(enumFrom);
+    if (!from || from->type != FieldType::Enum)
+        return p.failField(
+            o->value(QLatin1String("key")).toString(),
+            QStringLiteral("enum_from '%1' is not an enum field defined before it").arg(enumFrom));
+    QJsonObject table;
+    for (auto it = from->enumValues.cbegin(); it != from->enumValues.cend(); ++it)
+        table.insert(QString::number(it.key()), it.value());
+    o->insert(QLatin1String("enum"), table);
+    if (!from->enumLabels.isEmpty() && !o->contains(QLatin1String("enum_labels"))) {
+        QJsonObject labels;
+        for (auto it = from->enumLabels.cbegin(); it != from->enumLabels.cend(); ++it)
+            labels.insert(QString::number(it.key()), it.value());
+        o->insert(QLatin1String("enum_labels"), labels);
+    }
+    o->remove(QLatin1String("enum_from"));
+    return true;
+}
+
+// A log's columns are fields, parsed by the same rules, that sit relative to their row
+// (docs/registers.md, "Device logs").
+bool parseLog(Parser &p, const QJsonObject &o, const RegisterMap &map,
+              const QList<QPair<int, int>> &noReadRanges, LogDef *log) {
+    log->key = o.value(QLatin1String("key")).toString();
+    p.setContext(QStringLiteral("log '%1': ").arg(log->key));
+    log->title = o.value(QLatin1String("title")).toString();
+    log->source = o.value(QLatin1String("source")).toString();
+    log->note = o.value(QLatin1String("note")).toString();
+    log->rows = o.value(QLatin1String("rows")).toInt(1);
+    if (o.contains(QLatin1String("row_start")) &&
+        !p.reg(o.value(QLatin1String("row_start")), &log->rowStart))
+        return p.fail(QStringLiteral("bad row_start"));
+    log->rowStride = o.value(QLatin1String("row_stride")).toInt(1);
+    log->readPerRow = o.value(QLatin1String("read")).toString(QStringLiteral("block")) ==
+                      QLatin1String("per_row");
+    log->daysAgo = o.value(QLatin1String("days_ago")).toBool(false);
+    log->rowNumberFrom = o.value(QLatin1String("row_number_from")).toInt(0);
+    log->rowLabel = o.value(QLatin1String("row_label")).toString();
+    for (const QJsonArray labels = o.value(QLatin1String("row_labels")).toArray();
+         const auto &v : labels)
+        log->rowLabels.append(v.toString());
+    if (log->rowLabels.size() > log->rows)
+        return p.fail(
+            QStringLiteral("%1 row_labels for %2 rows").arg(log->rowLabels.size()).arg(log->rows));
+    if (log->rowLabel.isEmpty() && log->rowLabels.size() < log->rows)
+        return p.fail(QStringLiteral("rows without a label: give row_label, or row_labels for "
+                                     "every row"));
+
+    for (const QJsonArray columns = o.value(QLatin1String("columns")).toArray();
+         const auto &v : columns) {
+        QJsonObject c = v.toObject();
+        if (!resolveEnumFrom(p, &c, map))
+            return false;
+        FieldDef f;
+        f.index = static_cast<int>(log->columns.size());
+        f.poll = PollClass::Demand;
+        if (!p.field(c, true, &f))
+            return false;
+        if (f.isDerived() || f.writable || !f.countKey.isEmpty() || !f.alarms.isEmpty())
+            return p.failField(f.key, QStringLiteral("a log column is read as it is: no derived, "
+                                                     "access rw, count or alarms"));
+        if (log->column(f.key))
+            return p.failField(f.key, QStringLiteral("duplicate key"));
+        log->columns.append(f);
+    }
+    if (log->columns.isEmpty())
+        return p.fail(QStringLiteral("no columns"));
+    const int words = log->rowWords();
+    if (log->readPerRow && words > map.maxReadCount())
+        return p.fail(
+            QStringLiteral("a row of %1 registers is wider than max_read_count").arg(words));
+    if (log->rowAddress(log->rows - 1) + words - 1 > 0xFFFF)
+        return p.fail(QStringLiteral("the last row ends beyond register 0xFFFF"));
+    for (int r = 0; r < log->rows; ++r) {
+        for (const FieldDef &c : std::as_const(log->columns)) {
+            const int first = log->rowAddress(r) + c.reg;
+            const int last = log->rowAddress(r) + c.lastReg();
+            for (const auto &range : noReadRanges) {
+                if (first <= range.second && last >= range.first)
+                    return p.failField(c.key, QStringLiteral("row %1 lies inside no_read_range "
+                                                             "%2-%3")
+                                                  .arg(r)
+                                                  .arg(range.first)
+                                                  .arg(range.second));
+            }
+        }
+    }
+    p.setContext({});
+    return true;
+}
+
 // Schema violations as one line: "field 'battery_voltage': unknown type 'u17'".
 bool validateAgainstSchema(Parser &p, const QJsonObject &root) {
     QFile file(QStringLiteral(":/registers/registers.schema.json"));
@@ -526,15 +626,24 @@ bool validateAgainstSchema(Parser &p, const QJsonObject &root) {
         return true;
     QStringList path = violation->path;
     QString where;
-    if (path.size() >= 2 && path.first() == QLatin1String("fields")) {
-        const QJsonObject field =
-            root.value(QLatin1String("fields")).toArray().at(path.at(1).toInt()).toObject();
-        where =
-            field.value(QLatin1String("key")).isString()
-                ? QStringLiteral("field '%1': ").arg(field.value(QLatin1String("key")).toString())
-                : QStringLiteral("field #%1: ").arg(path.at(1).toInt() + 1);
+    // "field 'v': ", "log 'daily_history': field 'x': ": by key where the item has one.
+    const auto item = [&](const QJsonObject &parent, const char *list, const char *what) {
+        if (path.size() < 2 || path.first() != QLatin1String(list))
+            return QJsonObject();
+        const QJsonObject o =
+            parent.value(QLatin1String(list)).toArray().at(path.at(1).toInt()).toObject();
+        where +=
+            o.value(QLatin1String("key")).isString()
+                ? QStringLiteral("%1 '%2': ")
+                      .arg(QLatin1String(what), o.value(QLatin1String("key")).toString())
+                : QStringLiteral("%1 #%2: ").arg(QLatin1String(what)).arg(path.at(1).toInt() + 1);
         path = path.mid(2);
-    }
+        return o;
+    };
+    item(root, "fields", "field");
+    const QJsonObject log = item(root, "logs", "log");
+    if (!log.isEmpty())
+        item(log, "columns", "field");
     if (path.size() >= 2)
         where += path.mid(0, path.size() - 1).join(QLatin1Char('.')) + QStringLiteral(": ");
     return p.fail(where + violation->message);
@@ -646,7 +755,8 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
     for (const auto &v : fields) {
         FieldDef f;
         f.index = static_cast<int>(map.m_fields.size());
-        if (!p.field(v.toObject(), modbus, &f))
+        QJsonObject o = v.toObject();
+        if (!resolveEnumFrom(p, &o, map) || !p.field(o, modbus, &f))
             return std::nullopt;
         if (map.m_keyIndex.contains(f.key)) {
             p.failField(f.key, QStringLiteral("duplicate key"));
@@ -741,6 +851,22 @@ std::optional<RegisterMap> RegisterMap::fromJson(const QByteArray &json, const Q
         map.m_scaleRules.append(rule);
     }
 
+    for (const QJsonArray items = root.value(QLatin1String("logs")).toArray();
+         const auto &v : items) {
+        LogDef log;
+        if (!modbus) {
+            p.fail(QStringLiteral("the shunt keeps no logs"));
+            return std::nullopt;
+        }
+        if (!parseLog(p, v.toObject(), map, map.m_noReadRanges, &log))
+            return std::nullopt;
+        if (map.log(log.key)) {
+            p.fail(QStringLiteral("log '%1' twice").arg(log.key));
+            return std::nullopt;
+        }
+        map.m_logs.append(log);
+    }
+
     for (const FieldDef &f : std::as_const(map.m_fields))
         if (!f.isDerived())
             map.m_byRegister.append(f.index);
@@ -813,14 +939,25 @@ QList<const FieldDef *> RegisterMap::fieldsAt(int reg) const {
     return out;
 }
 
-QList<ReadBlock> RegisterMap::readPlan(PollClass poll) const {
+namespace {
+
+// The registers one value needs, and the read group it must not share a request outside of.
+struct Span {
+    int first = 0;
+    int last = 0;
+    QString group;
+};
+
+// Requests covering `spans` (sorted by first register): neighbours share one while the gap
+// between them is at most maxGap, the request stays within maxCount registers and never crosses
+// a noReadRange.
+QList<ReadBlock> coalesce(const QList<Span> &spans, int maxCount, int maxGap,
+                          const QList<QPair<int, int>> &noReadRanges, PollClass poll) {
     QList<ReadBlock> plan;
-    if (!isModbus())
-        return plan;
-    const auto crossesNoRead = [this](int first, int last) {
-        return std::any_of(
-            m_noReadRanges.begin(), m_noReadRanges.end(),
-            [&](const QPair<int, int> &r) { return first <= r.second && last >= r.first; });
+    const auto crossesNoRead = [&noReadRanges](int first, int last) {
+        return std::any_of(noReadRanges.begin(), noReadRanges.end(), [&](const QPair<int, int> &r) {
+            return first <= r.second && last >= r.first;
+        });
     };
     int start = -1;
     int end = -1;
@@ -829,26 +966,82 @@ QList<ReadBlock> RegisterMap::readPlan(PollClass poll) const {
         if (start >= 0)
             plan.append({static_cast<quint16>(start), static_cast<quint16>(end - start + 1), poll});
     };
-    for (const int i : m_byRegister) {
-        const FieldDef &f = m_fields.at(i);
-        if (f.poll != poll)
-            continue;
-        if (start >= 0 && f.lastReg() <= end)
+    for (const Span &s : spans) {
+        if (start >= 0 && s.last <= end)
             continue; // inside the block already (a hi/lo byte partner)
-        const bool fits = start >= 0 && f.readGroup == group && f.reg - end - 1 <= m_maxGap &&
-                          std::max(end, f.lastReg()) - start + 1 <= m_maxReadCount &&
-                          !crossesNoRead(start, f.lastReg());
+        const bool fits = start >= 0 && s.group == group && s.first - end - 1 <= maxGap &&
+                          std::max(end, s.last) - start + 1 <= maxCount &&
+                          !crossesNoRead(start, s.last);
         if (fits) {
-            end = std::max(end, f.lastReg());
+            end = std::max(end, s.last);
             continue;
         }
         flush();
-        start = f.reg;
-        end = f.lastReg();
-        group = f.readGroup;
+        start = s.first;
+        end = s.last;
+        group = s.group;
     }
     flush();
     return plan;
+}
+
+} // namespace
+
+QList<ReadBlock> RegisterMap::readPlan(PollClass poll) const {
+    if (!isModbus())
+        return {};
+    QList<Span> spans;
+    for (const int i : m_byRegister) {
+        const FieldDef &f = m_fields.at(i);
+        if (f.poll == poll)
+            spans.append({f.reg, f.lastReg(), f.readGroup});
+    }
+    return coalesce(spans, m_maxReadCount, m_maxGap, m_noReadRanges, poll);
+}
+
+QList<ReadBlock> RegisterMap::readPlan(const LogDef &log) const {
+    QList<ReadBlock> plan;
+    if (log.readPerRow) {
+        const auto words = static_cast<quint16>(log.rowWords());
+        for (int r = 0; r < log.rows; ++r)
+            plan.append({static_cast<quint16>(log.rowAddress(r)), words, PollClass::Demand});
+        return plan;
+    }
+    QList<Span> spans;
+    for (int r = 0; r < log.rows; ++r) {
+        for (const FieldDef &c : log.columns)
+            spans.append({log.rowAddress(r) + c.reg, log.rowAddress(r) + c.lastReg(), {}});
+    }
+    std::stable_sort(spans.begin(), spans.end(),
+                     [](const Span &a, const Span &b) { return a.first < b.first; });
+    return coalesce(spans, m_maxReadCount, m_maxGap, m_noReadRanges, PollClass::Demand);
+}
+
+const LogDef *RegisterMap::log(QStringView key) const {
+    for (const LogDef &l : m_logs)
+        if (l.key == key)
+            return &l;
+    return nullptr;
+}
+
+int LogDef::rowWords() const {
+    int words = 0;
+    for (const FieldDef &c : columns)
+        words = std::max(words, c.lastReg() + 1);
+    return words;
+}
+
+QString LogDef::labelOf(int row) const {
+    if (row >= 0 && row < rowLabels.size())
+        return rowLabels.at(row);
+    return QString(rowLabel).replace(QLatin1String("{n}"), QString::number(rowNumber(row)));
+}
+
+const FieldDef *LogDef::column(QStringView columnKey) const {
+    for (const FieldDef &c : columns)
+        if (c.key == columnKey)
+            return &c;
+    return nullptr;
 }
 
 // ---- RegisterMaps

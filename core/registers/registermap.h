@@ -175,6 +175,37 @@ struct ReadBlock {
     friend bool operator==(const ReadBlock &, const ReadBlock &) = default;
 };
 
+// A table the device keeps of its own past (docs/logs.md): the controller's days (0xF000 + n),
+// the inverter's last seven days and fault records, the load timer's stages. Read only on
+// demand, never polled, and decoded with the same FieldDef rules as the map's fields: column c of
+// row r lies at rowAddress(r) + c.reg.
+struct LogDef {
+    QString key; // snake_case, unique in the map
+    QString title;
+    QString source;
+    QString note;
+    int rows = 1;
+    int rowStart = 0;
+    int rowStride = 1;
+    // Each row is its own request of rowWords() registers at the row's address: the controller
+    // answers a read at 0xF000 + n with day n's ten-word record, not with the registers after
+    // 0xF000 + n (docs/protocol.md 6.1.4), so rows are never coalesced.
+    bool readPerRow = false;
+    // Row number n (rowNumberFrom + row) counts days back from the device's own today.
+    bool daysAgo = false;
+    int rowNumberFrom = 0;
+    QString rowLabel;        // "{n} days ago": {n} is the row number
+    QStringList rowLabels;   // the first rows' own labels ("Today", "Yesterday")
+    QList<FieldDef> columns; // reg: offset from the row's address
+
+    [[nodiscard]] int rowAddress(int row) const { return rowStart + row * rowStride; }
+    [[nodiscard]] int rowNumber(int row) const { return rowNumberFrom + row; }
+    // Registers one row spans: up to the end of its last column.
+    [[nodiscard]] int rowWords() const;
+    [[nodiscard]] QString labelOf(int row) const;
+    [[nodiscard]] const FieldDef *column(QStringView columnKey) const;
+};
+
 class RegisterMap {
 public:
     // Parses and validates a map. On failure returns nothing and sets `error` to one line that
@@ -206,6 +237,11 @@ public:
     // The read requests that cover every field of `poll`, coalesced into blocks of at most
     // maxReadCount registers that bridge small gaps but never span a noReadRange.
     [[nodiscard]] QList<ReadBlock> readPlan(PollClass poll) const;
+    // The requests that read one log: a request per row, or its cells coalesced like the poll's.
+    [[nodiscard]] QList<ReadBlock> readPlan(const LogDef &log) const;
+
+    [[nodiscard]] const QList<LogDef> &logs() const { return m_logs; }
+    [[nodiscard]] const LogDef *log(QStringView key) const;
 
     [[nodiscard]] int maxGap() const { return m_maxGap; }
     [[nodiscard]] const QList<ScaleRule> &scaleRules() const { return m_scaleRules; }
@@ -238,6 +274,7 @@ private:
     QList<QPair<int, int>> m_noReadRanges;
     QList<FieldDef> m_fields;
     QList<ScaleRule> m_scaleRules;
+    QList<LogDef> m_logs;
     QList<int> m_byRegister;
     QList<DecodeStep> m_steps;
     QList<int> m_derived;

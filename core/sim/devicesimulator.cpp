@@ -31,6 +31,15 @@ void DeviceSimulator::rebuildImplemented() {
         if (!f.isDerived())
             ranges.append({f.reg, f.lastReg()});
     }
+    // A block log's cells are ordinary registers (the inverter's 4501-4542); a per-row log's
+    // addresses answer only as whole records (logRecord).
+    for (const LogDef &log : m_map.logs()) {
+        if (log.readPerRow)
+            continue;
+        for (int r = 0; r < log.rows; ++r)
+            for (const FieldDef &c : log.columns)
+                ranges.append({log.rowAddress(r) + c.reg, log.rowAddress(r) + c.lastReg()});
+    }
     std::sort(ranges.begin(), ranges.end());
     m_implemented.clear();
     for (const auto &r : ranges) {
@@ -63,6 +72,32 @@ QVariant DeviceSimulator::scenarioValue(const QString &key, qint64 nowMs) const 
     return m_scenario.value(key, simTime(nowMs));
 }
 
+namespace {
+
+// ORs the words of `cooked`, encoded as `f` at register `reg`, into `words` (which start at
+// `start`): several fields can share a register (two bytes, masked bits: 0x0120 holds the load
+// bit, brightness and charging state).
+void encodeInto(QList<quint16> &words, int start, const FieldDef &f, int reg,
+                const QVariant &cooked, const QString &scenario) {
+    if (!cooked.isValid())
+        return; // not in the scenario: the register reads as zero
+    QString error;
+    const auto encoded = RegisterDecoder::encodeField(f, cooked, &error);
+    if (!encoded) {
+        qCWarning(lcSim) << "scenario" << scenario << "value for" << f.key
+                         << "does not encode:" << error;
+        return;
+    }
+    const int end = start + static_cast<int>(words.size());
+    for (int i = 0; i < encoded->size() && i < f.words; ++i) {
+        const int r = reg + i;
+        if (r >= start && r < end)
+            words[r - start] = static_cast<quint16>(words[r - start] | encoded->at(i));
+    }
+}
+
+} // namespace
+
 QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTime &time) const {
     QList<quint16> words(count, 0);
     const int end = start + count; // exclusive
@@ -70,25 +105,21 @@ QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTi
         if (f.isDerived() || f.lastReg() < start || f.reg >= end)
             continue;
         const auto overridden = m_overrides.constFind(f.key);
-        const QVariant cooked =
-            overridden != m_overrides.constEnd() ? *overridden : m_scenario.value(f.key, time);
-        if (!cooked.isValid())
-            continue; // not in the scenario: the register reads as zero
-        QString error;
-        const auto encoded = RegisterDecoder::encodeField(f, cooked, &error);
-        if (!encoded) {
-            qCWarning(lcSim) << "scenario" << m_scenario.id << "value for" << f.key
-                             << "does not encode:" << error;
+        encodeInto(words, start, f, f.reg,
+                   overridden != m_overrides.constEnd() ? *overridden
+                                                        : m_scenario.value(f.key, time),
+                   m_scenario.id);
+    }
+    for (const LogDef &log : m_map.logs()) {
+        if (log.readPerRow)
             continue;
-        }
-        for (int i = 0; i < encoded->size() && i < f.words; ++i) {
-            const int reg = f.reg + i;
-            if (reg < start || reg >= end)
-                continue;
-            auto &w = words[reg - start];
-            // Several fields can share a register (two bytes, masked bits: 0x0120 holds the load
-            // bit, brightness and charging state), so each field's bits are OR-ed in.
-            w = static_cast<quint16>(w | encoded->at(i));
+        for (int r = 0; r < log.rows; ++r) {
+            for (const FieldDef &c : log.columns) {
+                const int reg = log.rowAddress(r) + c.reg;
+                if (reg + c.words > start && reg < end)
+                    encodeInto(words, start, c, reg, m_scenario.logValue(log.key, c.key, r),
+                               m_scenario.id);
+            }
         }
     }
     for (int reg = start; reg < end; ++reg) {
@@ -98,6 +129,21 @@ QList<quint16> DeviceSimulator::sample(quint16 start, quint16 count, const SimTi
     }
     applyAlarms(words, start, time);
     return words;
+}
+
+std::optional<QList<quint16>> DeviceSimulator::logRecord(quint16 start, quint16 count) const {
+    for (const LogDef &log : m_map.logs()) {
+        if (!log.readPerRow || start < log.rowStart || (start - log.rowStart) % log.rowStride)
+            continue;
+        const int row = (start - log.rowStart) / log.rowStride;
+        if (row >= log.rows || count > log.rowWords())
+            continue;
+        QList<quint16> words(count, 0);
+        for (const FieldDef &c : log.columns)
+            encodeInto(words, 0, c, c.reg, m_scenario.logValue(log.key, c.key, row), m_scenario.id);
+        return words;
+    }
+    return std::nullopt;
 }
 
 void DeviceSimulator::applyAlarms(QList<quint16> &words, quint16 start, const SimTime &time) const {
@@ -209,7 +255,9 @@ std::optional<QByteArray> DeviceSimulator::handleRequest(QByteArrayView frame, q
                        << request->count;
         return std::nullopt;
     }
-    const auto words = registers(request->start, request->count, nowMs);
+    auto words = logRecord(request->start, request->count);
+    if (!words)
+        words = registers(request->start, request->count, nowMs);
     if (!words)
         return exception(kIllegalAddress);
     m_served.push_back(ServedRead{nowMs, request->start, *words});

@@ -54,6 +54,10 @@ public:
     // in the range is not implemented.
     [[nodiscard]] std::optional<QList<quint16>> registers(quint16 start, quint16 count,
                                                           qint64 nowMs) const;
+    // A per-row log's record (docs/logs.md) when `start` is one of its row addresses and `count`
+    // fits the record: the controller answers 0xF000 + n with day n, not with the registers
+    // after it. Nothing for any other read.
+    [[nodiscard]] std::optional<QList<quint16>> logRecord(quint16 start, quint16 count) const;
     // The cooked scenario value of `key` at `nowMs` (before encoding), invalid if not defined.
     [[nodiscard]] QVariant scenarioValue(const QString &key, qint64 nowMs) const;
 

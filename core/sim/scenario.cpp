@@ -13,6 +13,10 @@ QVariant Scenario::value(const QString &key, const SimTime &time) const {
     return it == m_values.constEnd() ? QVariant() : (*it)(time);
 }
 
+QVariant Scenario::logValue(const QString &log, const QString &column, int row) const {
+    return logs.value(log).value(column).value(row);
+}
+
 bool Scenario::isSilent(int start, int count) const {
     const int last = start + count - 1;
     for (const auto &[from, to] : silentSpans) {

@@ -68,6 +68,11 @@ public:
     };
     QList<AlarmWindow> alarms;
 
+    // The device's own logs (docs/logs.md): per log key and column key, the cooked value of each
+    // row (index 0 = the log's first row). A row or column not given reads as zero words.
+    QHash<QString, QHash<QString, QVariantList>> logs;
+    [[nodiscard]] QVariant logValue(const QString &log, const QString &column, int row) const;
+
     void set(const QString &key, const ValueFunction &function) { m_values.insert(key, function); }
     void setConstant(const QString &key, const QVariant &value);
     [[nodiscard]] bool has(const QString &key) const { return m_values.contains(key); }

@@ -57,6 +57,7 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
                                    QStringLiteral("notes"),
                                    QStringLiteral("let"),
                                    QStringLiteral("values"),
+                                   QStringLiteral("logs"),
                                    QStringLiteral("members")};
     for (auto it = o.begin(); it != o.end(); ++it)
         if (!known.contains(it.key()))
@@ -118,6 +119,17 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
                 return fail(s->id, QStringLiteral("alarms are {field, condition, from_s, until_s "
                                                   "> from_s, every_s >= until_s or 0}"));
             s->alarms.append(w);
+        }
+    }
+    // {"daily_history": {"power_generation": [812, 640, ...]}}: cooked values, one per row.
+    for (const QJsonObject logs = o.value(QLatin1String("logs")).toObject();
+         const QString &log : logs.keys()) {
+        const QJsonObject columns = logs.value(log).toObject();
+        for (auto it = columns.begin(); it != columns.end(); ++it) {
+            if (!it.value().isArray())
+                return fail(s->id,
+                            QStringLiteral("logs.%1.%2: a list of row values").arg(log, it.key()));
+            s->logs[log].insert(it.key(), it.value().toArray().toVariantList());
         }
     }
     if (o.contains(QLatin1String("start_hour"))) {

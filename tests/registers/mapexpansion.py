@@ -54,16 +54,14 @@ def register_of(value):
     return -1
 
 
-def expand(directory, root, name):
-    out = with_base(directory, root, name)
-    out.pop("base", None)
-    fields, instances = [], {}
-    for field in out.get("fields", []):
+def repeat_items(items, name, instances):
+    out = []
+    for field in items:
         key = field.get("key", "")
         if "repeat" not in field:
             if "{n}" in key:
                 raise MapError(f"{name}: field '{key}': {{n}} outside a repeated field")
-            fields.append(field)
+            out.append(field)
             continue
         count, stride = field["repeat"]["count"], field["repeat"].get("stride", 1)
         if "{n}" not in key:
@@ -81,8 +79,18 @@ def expand(directory, root, name):
             if "count" in f:
                 f["count"]["index"] += n - 1
             instances[key].append(f["key"])
-            fields.append(f)
+            out.append(f)
+    return out
+
+
+def expand(directory, root, name):
+    out = with_base(directory, root, name)
+    out.pop("base", None)
+    instances = {}
+    fields = repeat_items(out.get("fields", []), name, instances)
     out["fields"] = fields
+    for log in out.get("logs", []):
+        log["columns"] = repeat_items(log.get("columns", []), name, {})
     for rule in out.get("plausibility", []):
         rule["fields"] = [k for t in rule["fields"] for k in instances.get(t, [t])]
     keys = [f["key"] for f in fields]

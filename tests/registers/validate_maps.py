@@ -35,16 +35,24 @@ validator = jsonschema.Draft202012Validator(schema)
 BOUNDED_UNITS = {"%", "V", "A", "\u00b0C", "Hz"}
 
 
+def all_fields(expanded):
+    """The map's fields and its logs' columns (named log.column), which follow the same rules."""
+    yield from expanded["fields"]
+    for log in expanded.get("logs", []):
+        for c in log["columns"]:
+            yield dict(c, key=f"{log['key']}.{c['key']}")
+
+
 def unbounded(expanded):
     ruled = {k for r in expanded.get("plausibility", []) for k in r["fields"]}
-    return [f["key"] for f in expanded["fields"]
+    return [f["key"] for f in all_fields(expanded)
             if f.get("unit") in BOUNDED_UNITS and "plausible" not in f and f["key"] not in ruled]
 
 
 # Plain words for an enum value the enum does not have would never be shown (a typo in a
 # number); the loader refuses them too.
 def stray_labels(expanded):
-    return [f"{f['key']}: {n}" for f in expanded["fields"]
+    return [f"{f['key']}: {n}" for f in all_fields(expanded)
             for n in f.get("enum_labels", {}) if n not in f.get("enum", {})]
 
 
@@ -107,7 +115,7 @@ for path in maps:
                   file=sys.stderr)
             failed = True
         # Every field says where it comes from (a key of docs/protocol.md or a named peer file).
-        unsourced = [f["key"] for f in expanded["fields"] if not f.get("source", "").strip()]
+        unsourced = [f["key"] for f in all_fields(expanded) if not f.get("source", "").strip()]
         if unsourced:
             print(f"{path.name}: no source: {', '.join(unsourced)}", file=sys.stderr)
             failed = True

@@ -35,5 +35,6 @@ int runDiff(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 int runHistory(const QStringList &arguments);
 int runSupportBundle(const QStringList &arguments);
+int runLogs(const QStringList &arguments);
 
 } // namespace blupow::cli
