@@ -383,6 +383,16 @@ void TestDeviceSimulator::scenarioKeysAreMapFields() {
     BLUPOW_REQUIRE_SIM(sim, model);
     for (const QString &key : sim.scenario().keys())
         QVERIFY2(sim.map().field(key), qPrintable(key));
+    // The same for the rows of the device's own logs (docs/logs.md).
+    const auto &logs = sim.scenario().logs;
+    for (auto log = logs.cbegin(); log != logs.cend(); ++log) {
+        const LogDef *def = sim.map().log(log.key());
+        QVERIFY2(def, qPrintable(log.key()));
+        for (auto column = log->cbegin(); column != log->cend(); ++column) {
+            QVERIFY2(def->column(column.key()), qPrintable(log.key() + u'.' + column.key()));
+            QVERIFY2(column->size() <= def->rows, qPrintable(log.key() + u'.' + column.key()));
+        }
+    }
 }
 
 void TestDeviceSimulator::formulas_data() {

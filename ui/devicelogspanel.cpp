@@ -74,7 +74,7 @@ DeviceLogsPanel::DeviceLogsPanel(QWidget *parent)
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chartView->setObjectName(QStringLiteral("deviceLogChart"));
     m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumHeight(fontMetrics().height() * 10);
+    m_chartView->setMinimumHeight(fontMetrics().height() * 16);
 
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_table);

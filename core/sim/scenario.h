@@ -75,6 +75,9 @@ public:
 
     void set(const QString &key, const ValueFunction &function) { m_values.insert(key, function); }
     void setConstant(const QString &key, const QVariant &value);
+    // Forgets a value `extends` brought that this device's map has no field for (the G6 lacks
+    // 0x0122-0x0126).
+    void unset(const QString &key) { m_values.remove(key); }
     [[nodiscard]] bool has(const QString &key) const { return m_values.contains(key); }
     // Invalid QVariant for keys the scenario does not define.
     [[nodiscard]] QVariant value(const QString &key, const SimTime &time) const;

@@ -58,6 +58,7 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
                                    QStringLiteral("let"),
                                    QStringLiteral("values"),
                                    QStringLiteral("logs"),
+                                   QStringLiteral("unset"),
                                    QStringLiteral("members")};
     for (auto it = o.begin(); it != o.end(); ++it)
         if (!known.contains(it.key()))
@@ -121,6 +122,8 @@ bool ScenarioParser::properties(const QJsonObject &o, Scenario *s) {
             s->alarms.append(w);
         }
     }
+    for (const QJsonArray keys = o.value(QLatin1String("unset")).toArray(); const auto &k : keys)
+        s->unset(k.toString());
     // {"daily_history": {"power_generation": [812, 640, ...]}}: cooked values, one per row.
     for (const QJsonObject logs = o.value(QLatin1String("logs")).toObject();
          const QString &log : logs.keys()) {

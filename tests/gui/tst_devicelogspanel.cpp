@@ -133,6 +133,7 @@ void TestDeviceLogsPanel::drawsTheChosenColumn() {
     QCOMPARE(bars->barSets().first()->at(6), 9.5);
     QCOMPARE(bars->barSets().first()->at(3), 9.1);
     if (const QByteArray file = qgetenv("BLUPOW_LOGS_SCREENSHOT"); !file.isEmpty()) {
+        QTest::qWait(300); // the chart's scene is drawn from the event loop
         QVERIFY(panel.grab().save(QString::fromLocal8Bit(file)));
         qInfo() << "wrote" << file;
     }

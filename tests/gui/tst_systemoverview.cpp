@@ -144,6 +144,7 @@ void TestSystemOverview::wholeSystem() {
     QVERIFY(panel.alarmsLabel()->styleSheet().contains(u"#b00020"));
 
     if (const QByteArray file = qgetenv("BLUPOW_SYSTEM_SCREENSHOT"); !file.isEmpty()) {
+        QTest::qWait(300); // the chart's scene is drawn from the event loop
         QVERIFY(panel.grab().save(QString::fromLocal8Bit(file)));
         qInfo() << "wrote" << file;
     }
