@@ -210,8 +210,11 @@ void DeviceLogsPanel::chartColumn(int column) {
 
 void DeviceLogsPanel::redrawChart() {
     m_chart->removeAllSeries();
-    for (QAbstractAxis *axis : m_chart->axes())
+    // removeAxis() hands the axis back to us rather than deleting it.
+    for (QAbstractAxis *axis : m_chart->axes()) {
         m_chart->removeAxis(axis);
+        delete axis;
+    }
     const FieldDef *f = m_model->fieldAt(m_chartColumn);
     if (!f || m_model->rowCount() == 0) {
         m_chart->setTitle({});

@@ -276,7 +276,8 @@ int main(int argc, char *argv[]) {
     // The window owns the panels (in its docks) and, from here on, the action.
     MainWindow window({devicesPanel, livePanel, chartPanel, framesPanel, linkPanel, console,
                        settingsPanel, publishAction, captures.openAction(), captures.recordAction(),
-                       captureViewer, alarmsPanel, alarmBanner, supportBundle.action(), logsPanel});
+                       captureViewer, alarmsPanel, alarmBanner, supportBundle.action(), logsPanel,
+                       systemPanel});
     supportBundle.setDialogParent(&window);
     AlarmNotifier notifier(&alarms, QApplication::windowIcon());
     publishAction->setParent(&window);
