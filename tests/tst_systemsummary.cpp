@@ -84,7 +84,35 @@ private Q_SLOTS:
     void summary_data();
     void summary();
     void simulatedSystem();
+    void deviceSummary_data();
+    void deviceSummary();
 };
+
+// The device list's "Now" column: the first two of state of charge, voltage and power that were
+// read this cycle; a stale value is never shown as current.
+void TestSystemSummary::deviceSummary_data() {
+    QTest::addColumn<SystemDevice>("device");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("battery") << pack(0x30, 13.31, 87, 3.3, 3.32, 20) << u"87 % · 13.3 V"_s;
+    QTest::newRow("controller") << device(Family::Controller, 1,
+                                          {{"pv_power", 412.4}, {"battery_voltage", 13.62}})
+                                << u"13.6 V · PV 412 W"_s;
+    QTest::newRow("stale soc left out")
+        << device(Family::Controller, 1,
+                  {{"battery_soc", 90, Quality::Stale}, {"battery_voltage", 12.9}, {"pv_power", 0}})
+        << u"12.9 V · PV 0 W"_s;
+    QTest::newRow("inverter load")
+        << device(Family::Inverter, 1, {{"load_active_power", 230}}) << u"load 230 W"_s;
+    QTest::newRow("nothing read") << device(Family::Battery, 0x30,
+                                            {{"battery_soc", 50, Quality::Stale}})
+                                  << QString();
+}
+
+void TestSystemSummary::deviceSummary() {
+    QFETCH(SystemDevice, device);
+    QFETCH(QString, expected);
+    QCOMPARE(deviceSummaryText(device.values), expected);
+}
 
 void TestSystemSummary::summary_data() {
     QTest::addColumn<QList<SystemDevice>>("devices");

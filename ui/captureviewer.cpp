@@ -113,7 +113,7 @@ void CaptureViewer::open(const QString &path,
         showSlave(found.constFirst());
     } else {
         // Nothing answered: the frames show what was asked and the bar says why no values.
-        m_connections->disconnectDevice();
+        m_connections->disconnectAll();
         fillFrames();
         setTitle(QStringLiteral("%1: %2 requests, none answered")
                      .arg(QFileInfo(m_path).fileName())
@@ -153,8 +153,8 @@ void CaptureViewer::connectOrShow(const DiscoveredDevice &device) {
 bool CaptureViewer::showSlave(quint8 slave) {
     if (!m_timeline || !m_timeline->device(slave))
         return false;
-    // The panels show one source at a time; the capture takes them from the live device.
-    m_connections->disconnectDevice();
+    // The panels show one source at a time; the capture takes them from the live devices.
+    m_connections->disconnectAll();
     const bool first = !m_shown;
     m_shown = slave;
     if (!m_framesShown)

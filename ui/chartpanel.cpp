@@ -274,7 +274,8 @@ ChartPanel::ChartPanel(QWidget *parent)
 }
 
 void ChartPanel::updateHint() {
-    if (!m_session && m_buffers.empty())
+    m_links.removeAll(nullptr);
+    if (!m_session && m_links.isEmpty() && m_buffers.empty())
         m_hint->setText(
             QStringLiteral("Not connected. Choose a device under Devices and press Connect "
                            "(Ctrl+Return), or open a capture (File > Open capture, Ctrl+O)."));
@@ -330,6 +331,32 @@ void ChartPanel::setSession(DeviceSession *session) {
                 setDeviceConnected(m_sessionDevice, online);
         });
     }
+    updateHint();
+}
+
+void ChartPanel::addSession(DeviceSession *session) {
+    m_links.removeAll(nullptr);
+    if (!session || m_links.contains(session))
+        return;
+    m_links.append(session);
+    connect(session, &DeviceSession::slaveValuesUpdated, this,
+            [this](const DeviceIdentity &slave, const DecodedValues &values) {
+                appendDeviceValues(slave.title(), values);
+            });
+    connect(session, &DeviceSession::slaveAvailabilityChanged, this,
+            [this](const DeviceIdentity &slave, bool online) {
+                setDeviceConnected(slave.title(), online);
+            });
+    updateHint();
+}
+
+void ChartPanel::removeSession(DeviceSession *session) {
+    if (!session || !m_links.contains(session))
+        return;
+    m_links.removeAll(session);
+    disconnect(session, nullptr, this, nullptr);
+    for (const DeviceIdentity &slave : session->slaves())
+        setDeviceConnected(slave.title(), false);
     updateHint();
 }
 

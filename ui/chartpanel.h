@@ -139,6 +139,12 @@ public:
 
 public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);
+    // Follows a link beside the others (the GUI's several devices at once, docs/gui.md): every
+    // device behind it in its own section, by its title, so a field ticked is drawn for each of
+    // them (the voltage of every battery of a bank). removeSession(): the link is closed; its
+    // devices are marked disconnected, their history kept.
+    void addSession(blupow::DeviceSession *session);
+    void removeSession(blupow::DeviceSession *session);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -244,6 +250,7 @@ private:
     bool m_dirty = true;
     bool m_followLive = true;
     QPointer<DeviceSession> m_session;
+    QList<QPointer<DeviceSession>> m_links; // addSession()
     // Repaints at the panel's own rate, decoupled from the poll rate.
     QTimer m_repaintTimer;
 };

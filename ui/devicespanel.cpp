@@ -66,6 +66,9 @@ DevicesPanel::DevicesPanel(DeviceListModel *model, QWidget *parent)
     // "simulated" / "Bluetooth, connected" repeats what the address ("sim:…" or a MAC) and the
     // bold row already show, and in a dock it pushed the family guess out of sight.
     m_view->hideColumn(DeviceListModel::KindColumn);
+    // The address is in the tooltip of the name, and the link and its reading matter more in a
+    // dock.
+    m_view->hideColumn(DeviceListModel::AddressColumn);
     // The family guess is the one long text; it gives way (elided, whole in its tooltip) so that
     // a dock-sized list needs no sideways scrolling.
     m_view->setWordWrap(false);
@@ -90,10 +93,15 @@ DevicesPanel::DevicesPanel(DeviceListModel *model, QWidget *parent)
 
     connect(m_scanAction, &QAction::triggered, this, &DevicesPanel::scanRequested);
     connect(m_connectAction, &QAction::triggered, this, &DevicesPanel::requestConnect);
-    connect(m_disconnectAction, &QAction::triggered, this, &DevicesPanel::disconnectRequested);
+    connect(m_disconnectAction, &QAction::triggered, this, &DevicesPanel::requestDisconnect);
     connect(m_view, &QAbstractItemView::doubleClicked, this, &DevicesPanel::requestConnect);
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &DevicesPanel::updateActions);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        updateActions();
+        if (const auto device = selectedDevice(); device && m_model->isLinked(device->address))
+            Q_EMIT showRequested(device->address);
+    });
+    // A link opening or closing changes what Disconnect acts on.
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &DevicesPanel::updateActions);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_view->selectionModel()->hasSelection() && m_model->rowCount() > 0)
             m_view->selectRow(0);
@@ -148,10 +156,26 @@ void DevicesPanel::requestConnect() {
         Q_EMIT connectRequested(*device);
 }
 
+void DevicesPanel::requestDisconnect() {
+    if (const QString address = disconnectTarget(); !address.isEmpty())
+        Q_EMIT disconnectRequested(address);
+}
+
+QString DevicesPanel::disconnectTarget() const {
+    if (const auto device = selectedDevice(); device && m_model->isLinked(device->address))
+        return device->address;
+    return m_connectedAddress;
+}
+
 void DevicesPanel::updateActions() {
     m_scanAction->setEnabled(!m_scanning);
-    m_connectAction->setEnabled(selectedDevice().has_value());
-    m_disconnectAction->setEnabled(!m_connectedAddress.isEmpty());
+    const auto selected = selectedDevice();
+    m_connectAction->setEnabled(selected.has_value());
+    // Connect on a linked device only shows it.
+    m_connectAction->setText(selected && m_model->isLinked(selected->address)
+                                 ? QStringLiteral("&Show")
+                                 : QStringLiteral("&Connect"));
+    m_disconnectAction->setEnabled(!disconnectTarget().isEmpty());
 }
 
 } // namespace blupow

@@ -15,8 +15,10 @@ namespace blupow {
 
 class DeviceListModel;
 
-// The device list: scan (with visible progress), RSSI, family guess, connect and disconnect.
-// It asks; the composition root decides who scans and how a device is reached.
+// The device list: scan (with visible progress), RSSI, family guess, connect and disconnect,
+// every linked device with its link state and what it reads now. Several can be linked at once:
+// choosing a linked device's row shows it in the panels. It asks; the composition root decides
+// who scans and how a device is reached.
 class DevicesPanel : public QWidget {
     Q_OBJECT
 
@@ -45,11 +47,16 @@ public Q_SLOTS:
 Q_SIGNALS:
     void scanRequested();
     void connectRequested(const blupow::DiscoveredDevice &device);
-    void disconnectRequested();
+    // The selected device when it is linked, else the one shown.
+    void disconnectRequested(const QString &address);
+    // A linked device's row was chosen: the panels are to show it.
+    void showRequested(const QString &address);
 
 private:
     void requestConnect();
+    void requestDisconnect();
     void updateActions();
+    [[nodiscard]] QString disconnectTarget() const;
 
     DeviceListModel *m_model;
     QTableView *m_view;

@@ -5,6 +5,8 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -18,7 +20,8 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
     // hour is the longest AppSettings keeps. Typed text is kept and explained when it is out of
     // that range, as in the settings panel, instead of being clamped by a spin box.
     , m_pollInterval(new NumberField(QStringLiteral("Poll interval"), NumberRange{0.2, 3600.0}, 0.5,
-                                     1, QStringLiteral("s"), this)) {
+                                     1, QStringLiteral("s"), this))
+    , m_maxLinks(new QSpinBox(this)) {
     // In a short dock (the 1024x700 layout) the rows scroll rather than squeeze: squeezed, the
     // form cut each wrapped value to its first line ("polling (5 blocks", "66 ms (mean 48").
     auto *scroll = new QScrollArea(this);
@@ -49,6 +52,13 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
             Q_EMIT pollIntervalChanged(ms);
         }
     });
+    // Eight is past what common adapters' controllers keep (ConnectionManager::kDefaultMaxLinks).
+    m_maxLinks->setRange(1, 8);
+    m_maxLinks->setAccessibleName(QStringLiteral("Links at once"));
+    m_maxLinks->setToolTip(QStringLiteral("How many devices stay connected at the same time. "
+                                          "1: connecting to a device replaces the link open."));
+    form->addRow(QStringLiteral("&Links at once:"), m_maxLinks);
+    connect(m_maxLinks, &QSpinBox::valueChanged, this, &LinkHealthPanel::maxLinksChanged);
     const QList<QPair<QString, QString>> rows{
         {QStringLiteral("state"), QStringLiteral("State")},
         {QStringLiteral("device"), QStringLiteral("Device")},
@@ -80,6 +90,11 @@ LinkHealthPanel::LinkHealthPanel(QWidget *parent)
 void LinkHealthPanel::setPollInterval(int ms) {
     m_shownMs = ms;
     m_pollInterval->setValue(ms / 1000.0);
+}
+
+void LinkHealthPanel::setMaxLinks(int links) {
+    const QSignalBlocker quiet(m_maxLinks);
+    m_maxLinks->setValue(links);
 }
 
 QString LinkHealthPanel::text(const QString &name) const {

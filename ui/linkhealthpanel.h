@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QLabel;
+class QSpinBox;
 
 namespace blupow {
 
@@ -13,7 +14,8 @@ class NumberField;
 
 // How well the link is doing: session state, round-trip time, success rate, CRC errors,
 // timeouts, exceptions, reconnects, RSSI. Also owns the one-line summary for the status bar, and
-// the poll interval control (what it changes is wired by the composition root).
+// the poll interval and links-at-once controls (what they change is wired by the composition
+// root).
 class LinkHealthPanel : public QWidget {
     Q_OBJECT
 
@@ -24,6 +26,7 @@ public:
     [[nodiscard]] QLabel *statusSummary() const { return m_summary; }
     [[nodiscard]] QString text(const QString &name) const; // a row's current value, by name
     [[nodiscard]] NumberField *pollIntervalBox() const { return m_pollInterval; }
+    [[nodiscard]] QSpinBox *maxLinksBox() const { return m_maxLinks; }
 
 public Q_SLOTS:
     void setSession(blupow::DeviceSession *session);
@@ -32,10 +35,14 @@ public Q_SLOTS:
     void showIdentity(const blupow::DeviceIdentity &identity);
     // Shows `ms` without emitting pollIntervalChanged().
     void setPollInterval(int ms);
+    // Shows `links` without emitting maxLinksChanged().
+    void setMaxLinks(int links);
 
 Q_SIGNALS:
     // The person chose another interval (milliseconds).
     void pollIntervalChanged(int ms);
+    // The person chose how many devices may be linked at once.
+    void maxLinksChanged(int links);
 
 private:
     QLabel *addRow(const QString &name, const QString &title);
@@ -44,6 +51,7 @@ private:
     QHash<QString, QLabel *> m_rows;
     QLabel *m_summary;
     NumberField *m_pollInterval;
+    QSpinBox *m_maxLinks;
     int m_shownMs = -1; // the interval shown, as set or last typed
     QPointer<DeviceSession> m_session;
     QString m_stateText = QStringLiteral("not connected");

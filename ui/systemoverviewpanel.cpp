@@ -135,11 +135,21 @@ QLabel *SystemOverviewPanel::arrow(const QString &name) {
 }
 
 void SystemOverviewPanel::setSession(DeviceSession *session) {
-    if (m_session)
-        disconnect(m_session, nullptr, this, nullptr);
-    m_session = session;
-    if (session)
+    setSessions(session ? QList<DeviceSession *>{session} : QList<DeviceSession *>{});
+}
+
+void SystemOverviewPanel::setSessions(const QList<DeviceSession *> &sessions) {
+    for (const QPointer<DeviceSession> &old : std::as_const(m_sessions)) {
+        if (old)
+            disconnect(old, nullptr, this, nullptr);
+    }
+    m_sessions.clear();
+    for (DeviceSession *session : sessions) {
+        if (!session)
+            continue;
+        m_sessions.append(session);
         connect(session, &DeviceSession::slavesIdentified, this, &SystemOverviewPanel::refresh);
+    }
     refresh();
 }
 
@@ -152,9 +162,11 @@ void SystemOverviewPanel::setTile(const QString &part, bool present, const QStri
 
 void SystemOverviewPanel::refresh() {
     QList<SystemDevice> devices;
-    if (m_session) {
-        for (const DeviceIdentity &slave : m_session->slaves())
-            devices.append({slave, m_session->currentValues(slave.slave)});
+    for (const QPointer<DeviceSession> &session : std::as_const(m_sessions)) {
+        if (!session)
+            continue;
+        for (const DeviceIdentity &slave : session->slaves())
+            devices.append({slave, session->currentValues(slave.slave)});
     }
     m_summary = summarizeSystem(devices);
     const SystemSummary &s = m_summary;

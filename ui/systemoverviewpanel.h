@@ -21,7 +21,7 @@ class DeviceSession;
 // arrow, the bank's state of charge and voltage, the active alarms in red with their meaning,
 // and the bank's batteries side by side with what stands out marked. Any subset of devices
 // works: an absent part says so, a value not read shows a dash, never a zero. It repaints once
-// a second from the session (summarizeSystem), not per sample.
+// a second from the sessions of every open link (summarizeSystem), not per sample.
 class SystemOverviewPanel : public QWidget {
     Q_OBJECT
 
@@ -29,6 +29,8 @@ public:
     explicit SystemOverviewPanel(AlarmTracker *alarms, QWidget *parent = nullptr);
 
     void setSession(blupow::DeviceSession *session);
+    // Every open link (the GUI's several devices at once): the system is what they hold together.
+    void setSessions(const QList<blupow::DeviceSession *> &sessions);
     // Rebuilds from the session now (the timer does it every second).
     void refresh();
 
@@ -46,7 +48,7 @@ private:
     QLabel *arrow(const QString &name);
     void setTile(const QString &part, bool present, const QString &value, const QString &detail);
 
-    QPointer<DeviceSession> m_session;
+    QList<QPointer<DeviceSession>> m_sessions;
     QPointer<AlarmTracker> m_alarms;
     SystemSummary m_summary;
     QHash<QString, QLabel *> m_values;

@@ -23,6 +23,7 @@
 #include "logging.h"
 #include "mainwindow.h"
 #include "models/alarmlistmodel.h"
+#include "models/devicelistlinks.h"
 #include "models/devicelistmodel.h"
 #include "models/framelogmodel.h"
 #include "models/livevaluesmodel.h"
@@ -67,7 +68,8 @@ struct Invocation {
     QString screenshot;
     int screenshotDelayMs = 2500;
     QString settingsFile;
-    QString capture; // opened at start instead of connecting to a device
+    QString capture;     // opened at start instead of connecting to a device
+    QStringList connect; // devices to link at start (--connect, repeated)
     bool verbose = false;
 };
 
@@ -112,7 +114,12 @@ std::optional<Invocation> parseArguments(const QApplication &app, QString *error
         QStringLiteral("FILE"));
     const QCommandLineOption verbose(QStringLiteral("verbose"),
                                      QStringLiteral("Debug logging per module."));
-    parser.addOptions({screenshot, delay, settings, verbose});
+    const QCommandLineOption connectTo(
+        QStringLiteral("connect"),
+        QStringLiteral("Link this device at start, beside the others given (a Bluetooth address, "
+                       "or sim:MODEL for a simulated one); the last one given is shown."),
+        QStringLiteral("ADDRESS"));
+    parser.addOptions({screenshot, delay, settings, verbose, connectTo});
     parser.addPositionalArgument(QStringLiteral("capture"),
                                  QStringLiteral("A btsnoop capture to open at start, as File > "
                                                 "Open capture does."),
@@ -132,6 +139,15 @@ std::optional<Invocation> parseArguments(const QApplication &app, QString *error
     }
     inv.settingsFile = parser.value(settings);
     inv.verbose = parser.isSet(verbose);
+    inv.connect = parser.values(connectTo);
+    for (const QString &address : std::as_const(inv.connect)) {
+        if (SimulatedDevices::isSimulatedAddress(address) &&
+            !SimulatedDevices::byAddress(address)) {
+            *error = QStringLiteral("unknown simulated device '%1' (one of: sim:%2)")
+                         .arg(address, scenarios::names().join(QStringLiteral(", sim:")));
+            return std::nullopt;
+        }
+    }
     if (inv.simulate && !inv.simulateModel.isEmpty() &&
         !SimulatedDevices::byModel(inv.simulateModel)) {
         *error = QStringLiteral("unknown simulated model '%1' (one of: %2)")
@@ -194,6 +210,7 @@ int main(int argc, char *argv[]) {
     DeviceSession::Options sessionOptions;
     sessionOptions.pollIntervalMs = settings.pollIntervalMs();
     ConnectionManager connections(makeTransport, maps, sessionOptions);
+    connections.setMaxLinks(settings.maxLinks());
     SessionPublisher publisher;
     PasswordStore passwords(QStringLiteral("BluPow"));
 
@@ -239,10 +256,13 @@ int main(int argc, char *argv[]) {
         [&]() {
             SupportBundle::Contents c;
             c.now = QDateTime::currentDateTimeUtc();
-            if (DeviceSession *session = connections.session(); session && connections.device()) {
+            for (const ConnectionManager::Link &link : connections.links()) {
+                DeviceSession *session = link.session;
+                if (!session)
+                    continue;
                 SupportBundle::Device d;
-                d.name = connections.device()->name;
-                d.address = connections.device()->address;
+                d.name = link.device.name;
+                d.address = link.device.address;
                 if (const auto identity = session->identity())
                     d.id = identity->deviceId();
                 if (const auto identity = session->identity(); identity && session->map())
@@ -251,8 +271,11 @@ int main(int argc, char *argv[]) {
                                              QDateTime::currentDateTime())
                             .toJsonBytes();
                 d.statistics = session->statistics();
-                for (int i = 0; i < frameModel.log().size(); ++i)
-                    d.frames.append(frameModel.log().at(i));
+                // The frames panel records the device it shows.
+                if (session == connections.session()) {
+                    for (int i = 0; i < frameModel.log().size(); ++i)
+                        d.frames.append(frameModel.log().at(i));
+                }
                 c.devices.append(d);
             }
             for (int row = 0; row < deviceModel.rowCount(); ++row)
@@ -306,7 +329,7 @@ int main(int argc, char *argv[]) {
         historyReader.setPath(historyPath);
         linkAlarmsToHistory(&alarms, &history);
         chartPanel->setHistoryReader(&historyReader);
-        QObject::connect(&connections, &ConnectionManager::sessionChanged, &history,
+        QObject::connect(&connections, &ConnectionManager::linkOpened, &history,
                          [&](DeviceSession *session) {
                              recordedSessions.removeAll(nullptr);
                              if (!session || recordedSessions.contains(session))
@@ -316,11 +339,11 @@ int main(int argc, char *argv[]) {
                          });
     }
 
-    // Every panel follows the current session.
+    // The panels about one device follow the current link; the chart, the system overview, the
+    // alarms and Home Assistant cover every open link (docs/gui.md, "Several devices at once").
+    showLinksInDeviceList(&connections, &deviceModel);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, livePanel,
                      &LiveValuesPanel::setSession);
-    QObject::connect(&connections, &ConnectionManager::sessionChanged, chartPanel,
-                     &ChartPanel::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, framesPanel,
                      &FramesPanel::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, linkPanel,
@@ -331,24 +354,37 @@ int main(int argc, char *argv[]) {
                      &SettingsPanel::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, logsPanel,
                      &DeviceLogsPanel::setSession);
-    QObject::connect(&connections, &ConnectionManager::sessionChanged, systemPanel,
-                     &SystemOverviewPanel::setSession);
-    QObject::connect(&connections, &ConnectionManager::sessionChanged, &window,
-                     [&window](DeviceSession *session) {
-                         if (!session)
-                             return;
-                         QObject::connect(session, &DeviceSession::slavesIdentified, &window,
-                                          [&window](const QList<DeviceIdentity> &slaves) {
-                                              if (slaves.size() >= 2)
-                                                  window.bringForward(QStringLiteral("systemDock"));
-                                          });
-                     });
-    QObject::connect(&connections, &ConnectionManager::sessionChanged, &publisher,
-                     &SessionPublisher::setSession);
-    QObject::connect(&connections, &ConnectionManager::sessionChanged, &alarms,
+    // The overview comes forward once two or more devices answer, on one link or several.
+    const auto devicesAnswering = [&connections] {
+        qsizetype n = 0;
+        for (DeviceSession *session : connections.sessions())
+            n += session ? session->slaves().size() : 0;
+        return n;
+    };
+    const auto saveLinks = [&] {
+        QStringList addresses;
+        for (const ConnectionManager::Link &link : connections.links())
+            addresses.append(link.device.address);
+        settings.setLinkedAddresses(addresses);
+    };
+    QObject::connect(&connections, &ConnectionManager::linkOpened, &window,
                      [&](DeviceSession *session) {
-                         if (session)
-                             alarms.watch(session);
+                         chartPanel->addSession(session);
+                         publisher.addSession(session);
+                         alarms.watch(session);
+                         systemPanel->setSessions(connections.sessions());
+                         QObject::connect(session, &DeviceSession::slavesIdentified, &window, [&] {
+                             if (devicesAnswering() >= 2)
+                                 window.bringForward(QStringLiteral("systemDock"));
+                         });
+                         saveLinks();
+                     });
+    QObject::connect(&connections, &ConnectionManager::linkClosed, &window,
+                     [&](DeviceSession *session) {
+                         chartPanel->removeSession(session);
+                         publisher.removeSession(session);
+                         systemPanel->setSessions(connections.sessions());
+                         saveLinks();
                      });
     QObject::connect(&connections, &ConnectionManager::deviceChanged, &window,
                      [&](const QString &name, const QString &address) {
@@ -369,8 +405,10 @@ int main(int argc, char *argv[]) {
                          devicesPanel->selectAddress(address);
                          window.showDevice(name, false);
                      });
+    QObject::connect(devicesPanel, &DevicesPanel::showRequested, &connections,
+                     &ConnectionManager::select);
     QObject::connect(devicesPanel, &DevicesPanel::disconnectRequested, &connections,
-                     &ConnectionManager::disconnectDevice);
+                     &ConnectionManager::disconnectAddress);
     QObject::connect(devicesPanel, &DevicesPanel::disconnectRequested, captureViewer,
                      &CaptureViewer::stopShowing);
     ScanController scans(&scanner, &deviceModel, devicesPanel);
@@ -390,6 +428,11 @@ int main(int argc, char *argv[]) {
     // The poll interval: the link health panel sets it; the running session, the saved settings,
     // the Home Assistant publisher and the MQTT dialog follow it.
     linkPanel->setPollInterval(connections.pollInterval());
+    linkPanel->setMaxLinks(connections.maxLinks());
+    QObject::connect(linkPanel, &LinkHealthPanel::maxLinksChanged, &window, [&](int links) {
+        connections.setMaxLinks(links);
+        settings.setMaxLinks(links);
+    });
     QObject::connect(linkPanel, &LinkHealthPanel::pollIntervalChanged, &connections,
                      &ConnectionManager::setPollInterval);
     QObject::connect(&connections, &ConnectionManager::pollIntervalChanged, &window,
@@ -427,27 +470,55 @@ int main(int argc, char *argv[]) {
 
     window.showWithLayout(settings.windowGeometry(), settings.windowState());
 
-    // Start showing data at once: a capture named on the command line, else the requested model,
-    // else the last device if it can be reached, else the demo inverter when there is nothing
-    // else to talk to.
-    std::optional<DiscoveredDevice> initial;
-    if (!inv->capture.isEmpty())
-        captures.openCapture(inv->capture);
-    else if (inv->simulate && !inv->simulateModel.isEmpty())
-        initial = SimulatedDevices::byModel(inv->simulateModel);
-    else if (const int row = deviceModel.rowOf(settings.lastDeviceAddress()); row >= 0)
-        initial = deviceModel.device(row);
-    else if (adapter && !settings.lastDeviceAddress().isEmpty() &&
-             !SimulatedDevices::isSimulatedAddress(settings.lastDeviceAddress())) {
-        // The last Bluetooth device: BleTransport finds it again by address.
+    // Start showing data at once: a capture named on the command line, else the devices named
+    // with --connect, else the requested model, else the devices linked last time if they can
+    // be reached, else the demo inverter when there is nothing else to talk to.
+    // A simulated device is reached when listed (--simulate, or no adapter) or named.
+    const auto reachable = [&](const QString &address,
+                               bool named = false) -> std::optional<DiscoveredDevice> {
+        if (const int row = deviceModel.rowOf(address); row >= 0)
+            return deviceModel.device(row);
+        if (const auto simulated = SimulatedDevices::byAddress(address); simulated && named)
+            return simulated;
+        if (!adapter || SimulatedDevices::isSimulatedAddress(address))
+            return std::nullopt;
+        // A Bluetooth device: BleTransport finds it again by address.
         DiscoveredDevice last;
-        last.address = settings.lastDeviceAddress();
-        last.name = settings.lastDeviceName();
-        deviceModel.addOrUpdate(last);
-        initial = last;
-    } else if (simulate)
+        last.address = address;
+        if (address.compare(settings.lastDeviceAddress(), Qt::CaseInsensitive) == 0)
+            last.name = settings.lastDeviceName();
+        return last;
+    };
+    std::optional<DiscoveredDevice> initial;
+    // Linked beside the initial one: the other --connect devices, else the other devices linked
+    // last time (not when a capture or a simulated model was asked for).
+    QStringList besides;
+    if (!inv->capture.isEmpty()) {
+        captures.openCapture(inv->capture);
+    } else if (!inv->connect.isEmpty()) {
+        initial = reachable(inv->connect.constLast(), true);
+        besides = inv->connect.first(inv->connect.size() - 1);
+        if (!initial)
+            devicesPanel->setMessage(QStringLiteral("Cannot reach %1: %2")
+                                         .arg(inv->connect.constLast(), adapterMessage));
+    } else if (inv->simulate && !inv->simulateModel.isEmpty()) {
+        initial = SimulatedDevices::byModel(inv->simulateModel);
+    } else if (!settings.lastDeviceAddress().isEmpty() &&
+               (initial = reachable(settings.lastDeviceAddress()))) {
+        besides = settings.linkedAddresses();
+    } else if (simulate) {
         initial = SimulatedDevices::byModel(QStringLiteral("inverter"));
+    }
+    for (const QString &address : std::as_const(besides)) {
+        if (initial && address.compare(initial->address, Qt::CaseInsensitive) == 0)
+            continue;
+        if (const auto device = reachable(address, !inv->connect.isEmpty())) {
+            deviceModel.addOrUpdate(*device);
+            connections.connectTo(*device);
+        }
+    }
     if (initial) {
+        deviceModel.addOrUpdate(*initial);
         devicesPanel->selectAddress(initial->address);
         connections.connectTo(*initial);
     }
@@ -470,7 +541,8 @@ int main(int argc, char *argv[]) {
             }
             const bool saved = window.grab().save(inv->screenshot, "PNG");
             QTextStream(saved ? stdout : stderr)
-                << (saved ? "blupow: saved " : "blupow: cannot write ") << inv->screenshot << '\n';
+                << (saved ? "blupow: saved " : "blupow: cannot write ") << inv->screenshot << " ("
+                << connections.linkCount() << " device(s) linked)\n";
             app.exit(saved ? 0 : 1);
         });
         screenshotTimer.start(inv->screenshotDelayMs);

@@ -4,6 +4,7 @@
 #include "device/discovereddevice.h"
 #include "registers/registermap.h"
 
+#include <QList>
 #include <QObject>
 #include <QPointer>
 
@@ -15,9 +16,10 @@ namespace blupow {
 
 class Transport;
 
-// The GUI's one active connection: gets a transport for the chosen device, starts a session that
-// owns it, and replaces the session when another device is chosen. Panels follow
-// sessionChanged(); whoever keeps the poll interval follows pollIntervalChanged().
+// The GUI's links: one supervised session per connected device (docs/gui.md, "Several devices
+// at once"), each owning its transport, and one of them current. The panels that show one
+// device follow sessionChanged() (the current link); whatever covers every device (chart,
+// system overview, history, alarms, Home Assistant) follows linkOpened() and linkClosed().
 class ConnectionManager : public QObject {
     Q_OBJECT
 
@@ -26,21 +28,48 @@ public:
     // (core/provider), a simulator of their own in tests. Nothing below knows which kind it is.
     using MakeTransport = std::function<std::unique_ptr<Transport>(const DiscoveredDevice &device)>;
 
+    // BlueZ itself sets no limit on LE links, the adapter's controller does: common USB and
+    // on-board controllers keep 4 to 7 at once, a Raspberry Pi's about as many. Four links (a
+    // controller, a bank's dongle, an inverter and a DC-DC charger) is what an installation has.
+    static constexpr int kDefaultMaxLinks = 4;
+
+    struct Link {
+        DiscoveredDevice device;
+        DeviceSession *session = nullptr;
+    };
+
     ConnectionManager(MakeTransport makeTransport, RegisterMaps maps,
                       DeviceSession::Options options, QObject *parent = nullptr);
     ~ConnectionManager() override;
 
+    // Opens a link to the device beside those open and makes it current; a device already
+    // linked is made current. At the limit nothing changes and errorOccurred() says why, except
+    // with a limit of one, where the new link replaces the open one (one device at a time).
     void connectTo(const DiscoveredDevice &device);
-    // Starts a session on a transport the caller made (a capture replay: the user picked a file,
-    // not a device, imported off the GUI thread). Replaces the current connection.
+    // The same with a transport the caller made (a test's, a capture replay's).
     void connectTransport(std::unique_ptr<Transport> transport, const DiscoveredDevice &device);
+    // Makes a linked device the current one (false when it is not linked).
+    bool select(const QString &address);
+    // Closes the current link; another open one, if any, becomes current.
     void disconnectDevice();
+    void disconnectAddress(const QString &address);
+    void disconnectAll();
 
-    [[nodiscard]] DeviceSession *session() const { return m_session; }
+    // The current link (nullptr / nothing when none is open).
+    [[nodiscard]] DeviceSession *session() const;
     [[nodiscard]] Transport *transport() const;
-    [[nodiscard]] std::optional<DiscoveredDevice> device() const { return m_device; }
-    [[nodiscard]] bool isConnected() const { return m_session != nullptr; }
-    // The interval of this and every later session; followers hear pollIntervalChanged().
+    [[nodiscard]] std::optional<DiscoveredDevice> device() const;
+    [[nodiscard]] bool isConnected() const { return !m_links.isEmpty(); }
+
+    // Every open link, in the order they were opened.
+    [[nodiscard]] QList<Link> links() const;
+    [[nodiscard]] QList<DeviceSession *> sessions() const;
+    [[nodiscard]] DeviceSession *sessionFor(const QString &address) const;
+    [[nodiscard]] int linkCount() const { return static_cast<int>(m_links.size()); }
+    void setMaxLinks(int links);
+    [[nodiscard]] int maxLinks() const { return m_maxLinks; }
+
+    // The interval of every session, open and later; followers hear pollIntervalChanged().
     void setPollInterval(int ms);
     [[nodiscard]] int pollInterval() const { return m_options.pollIntervalMs; }
 
@@ -48,22 +77,35 @@ Q_SIGNALS:
     // A new transport, before any session uses it: what connects here sees each chunk before the
     // session reacts to it (a recorder then writes a reply before the request it triggers).
     void transportCreated(blupow::Transport *transport);
-    // nullptr when disconnected. The old session is deleted after this returns (deleteLater).
+    // The current link's session; nullptr when no link is open. A closed session is deleted
+    // after this returns (deleteLater).
     void sessionChanged(blupow::DeviceSession *session);
+    // The current link's device; empty when no link is open.
     void deviceChanged(const QString &name, const QString &address);
+    // A link was opened (before its session starts) or closed (its session is deleted later).
+    void linkOpened(blupow::DeviceSession *session, const blupow::DiscoveredDevice &device);
+    void linkClosed(blupow::DeviceSession *session, const QString &address);
     void errorOccurred(const QString &message);
     void pollIntervalChanged(int ms);
 
 private:
-    void release();
+    struct Entry {
+        DiscoveredDevice device;
+        QPointer<DeviceSession> session; // a child of this object, with its transport
+        bool everOpen = false;           // its transport has been open at least once
+    };
+
+    [[nodiscard]] qsizetype indexOf(const QString &address) const;
+    void close(qsizetype index);
+    void makeCurrent(qsizetype index); // -1: none
+    void watchTransport(Entry &entry);
 
     MakeTransport m_makeTransport;
     RegisterMaps m_maps;
     DeviceSession::Options m_options;
-    // A child of this object (with its transport); QPointer because deleteLater ends it after a
-    // switch.
-    QPointer<DeviceSession> m_session;
-    std::optional<DiscoveredDevice> m_device;
+    QList<Entry> m_links;
+    qsizetype m_current = -1;
+    int m_maxLinks = kDefaultMaxLinks;
 };
 
 } // namespace blupow

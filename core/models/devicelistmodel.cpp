@@ -37,10 +37,16 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const {
         return d.simulated;
     case ConnectedRole:
         return !m_connected.isEmpty() && d.address.compare(m_connected, Qt::CaseInsensitive) == 0;
+    case LinkedRole:
+        return isLinked(d.address);
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn:
             return d.name;
+        case StatusColumn:
+            return m_links.value(d.address.toUpper()).status;
+        case SummaryColumn:
+            return m_links.value(d.address.toUpper()).summary;
         case AddressColumn:
             return d.address;
         case RssiColumn:
@@ -53,8 +59,9 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const {
                                                            : QStringLiteral("capture");
             const QString kind =
                 d.simulated ? QStringLiteral("simulated") : QStringLiteral("Bluetooth");
-            return data(index, ConnectedRole).toBool() ? kind + QStringLiteral(", connected")
-                                                       : kind;
+            return isLinked(d.address) || data(index, ConnectedRole).toBool()
+                       ? kind + QStringLiteral(", connected")
+                       : kind;
         }
         default:
             return {};
@@ -62,15 +69,25 @@ QVariant DeviceListModel::data(const QModelIndex &index, int role) const {
     case Qt::AccessibleTextRole:
         // What a screen reader says for the name: sighted users see the connected row in bold.
         if (index.column() == NameColumn && data(index, ConnectedRole).toBool())
+            return QString(d.name + QStringLiteral(", connected, shown"));
+        if (index.column() == NameColumn && isLinked(d.address))
             return QString(d.name + QStringLiteral(", connected"));
         return data(index, Qt::DisplayRole);
     case Qt::ToolTipRole:
         if (index.column() == FamilyColumn)
             return familyGuessText(d);
+        // In a narrow dock the link's columns may be out of view: the name tells them too.
+        if (const auto link = m_links.constFind(d.address.toUpper()); link != m_links.cend())
+            return QStringList{d.name, d.address, link->status, link->summary}
+                .join(u'\n')
+                .trimmed();
         if (capture::isCaptureDeviceAddress(d.address))
             return QStringLiteral("Found in the open capture: its recorded values, no link");
-        return d.simulated ? QStringLiteral("Built-in simulator: no hardware needed")
-                           : QStringLiteral("Seen by the Bluetooth scan");
+        return QStringLiteral("%1 (%2)").arg(d.simulated
+                                                 ? QStringLiteral("Built-in simulator: no "
+                                                                  "hardware needed")
+                                                 : QStringLiteral("Seen by the Bluetooth scan"),
+                                             d.address);
     case Qt::TextAlignmentRole:
         if (index.column() == RssiColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -92,8 +109,12 @@ QVariant DeviceListModel::headerData(int section, Qt::Orientation orientation, i
         return QStringLiteral("RSSI");
     case FamilyColumn:
         return QStringLiteral("Family (guess)");
-    case KindColumn:
+    case StatusColumn:
         return QStringLiteral("Link");
+    case SummaryColumn:
+        return QStringLiteral("Now");
+    case KindColumn:
+        return QStringLiteral("Kind");
     default:
         return {};
     }
@@ -130,10 +151,43 @@ void DeviceListModel::setConnectedAddress(const QString &address) {
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
+void DeviceListModel::setLinkStatus(const DiscoveredDevice &device, const QString &status) {
+    if (rowOf(device.address) < 0)
+        addOrUpdate(device);
+    LinkInfo &info = m_links[device.address.toUpper()];
+    if (info.status == status)
+        return;
+    info.status = status;
+    changedRow(device.address);
+}
+
+void DeviceListModel::setLinkSummary(const QString &address, const QString &summary) {
+    const auto it = m_links.find(address.toUpper());
+    if (it == m_links.end() || it->summary == summary)
+        return;
+    it->summary = summary;
+    changedRow(address);
+}
+
+void DeviceListModel::clearLink(const QString &address) {
+    if (m_links.remove(address.toUpper()))
+        changedRow(address);
+}
+
+bool DeviceListModel::isLinked(const QString &address) const {
+    return m_links.contains(address.toUpper());
+}
+
+void DeviceListModel::changedRow(const QString &address) {
+    if (const int row = rowOf(address); row >= 0)
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
 void DeviceListModel::clearScanned() {
     // A capture's devices stay until another capture replaces them (removeCaptured()).
-    removeWhere([](const DiscoveredDevice &d) {
-        return !d.simulated && !capture::isCaptureDeviceAddress(d.address);
+    // A linked device stays too: its row is where its link is shown and closed.
+    removeWhere([this](const DiscoveredDevice &d) {
+        return !d.simulated && !capture::isCaptureDeviceAddress(d.address) && !isLinked(d.address);
     });
 }
 

@@ -48,6 +48,8 @@ void SessionPublisher::start(const MqttClient::Options &client, const MqttBridge
     connect(m_bridge.get(), &MqttBridge::stopped, this, [this] {
         // Deferred: this runs inside the bridge's own signal.
         m_bridge.release()->deleteLater();
+        m_linked.clear();
+        m_waiting.clear();
         setState(State::Stopped);
     });
     link();
@@ -68,47 +70,96 @@ void SessionPublisher::setPollInterval(int ms) {
 }
 
 void SessionPublisher::setSession(DeviceSession *session) {
-    m_session = session;
-    setWithheld({});
+    m_sessions.clear();
+    if (session)
+        m_sessions.append(session);
     link();
+}
+
+void SessionPublisher::addSession(DeviceSession *session) {
+    if (!session || m_sessions.contains(session))
+        return;
+    m_sessions.append(session);
+    linkOne(session);
+    updateWithheld();
+}
+
+void SessionPublisher::removeSession(DeviceSession *session) {
+    m_sessions.removeAll(session);
+    m_waiting.removeAll(session);
+    m_withheld.removeAll(session);
+    updateWithheld();
 }
 
 void SessionPublisher::setPublishSimulated(bool publish) {
     if (publish == m_publishSimulated)
         return;
     m_publishSimulated = publish;
-    if (publish && !m_withheld.isEmpty()) {
-        setWithheld({});
+    if (publish)
         link();
-    }
 }
 
 void SessionPublisher::link() {
-    disconnect(m_linkOnIdentify);
-    if (!m_bridge || !m_session)
+    for (QList<QPointer<DeviceSession>> *list : {&m_sessions, &m_linked, &m_waiting, &m_withheld})
+        list->removeAll(nullptr);
+    m_withheld.clear();
+    for (const QPointer<DeviceSession> &session : std::as_const(m_sessions))
+        linkOne(session);
+    updateWithheld();
+}
+
+void SessionPublisher::linkOne(DeviceSession *session) {
+    if (!m_bridge || m_linked.contains(session) || m_waiting.contains(session))
         return;
-    const auto identity = m_session->identity();
+    const auto identity = session->identity();
     if (!identity) {
         // Whether the device is simulated is known once it has identified.
-        m_linkOnIdentify = connect(m_session, &DeviceSession::identified, this,
-                                   &SessionPublisher::link, Qt::SingleShotConnection);
+        m_waiting.append(session);
+        connect(
+            session, &DeviceSession::identified, this,
+            [this, s = QPointer<DeviceSession>(session)] {
+                m_waiting.removeAll(s);
+                if (s && m_sessions.contains(s)) {
+                    linkOne(s);
+                    updateWithheld();
+                }
+            },
+            Qt::SingleShotConnection);
         return;
     }
     if (SimulatedDevices::isSimulatedAddress(identity->address) && !m_publishSimulated) {
         qCInfo(lcMqtt).noquote() << "not publishing the simulated" << identity->name;
-        setWithheld(QStringLiteral("%1 is simulated and is not published (allow simulated "
-                                   "devices to publish it, named SIMULATED in Home Assistant)")
-                        .arg(identity->name.isEmpty() ? identity->address : identity->name));
+        if (!m_withheld.contains(session))
+            m_withheld.append(session);
         return;
     }
+    m_withheld.removeAll(session);
+    m_linked.append(session);
     // A session that identified before publishing started will not say so again: announced now.
-    linkSessionToBridge(m_session, m_bridge.get());
+    linkSessionToBridge(session, m_bridge.get());
 }
 
-void SessionPublisher::setWithheld(const QString &reason) {
-    if (reason == m_withheld)
+void SessionPublisher::updateWithheld() {
+    QStringList names;
+    for (const QPointer<DeviceSession> &session : std::as_const(m_withheld)) {
+        if (!session || !m_sessions.contains(session))
+            continue;
+        const auto identity = session->identity();
+        if (identity)
+            names.append(identity->name.isEmpty() ? identity->address : identity->name);
+    }
+    const QString reason =
+        names.isEmpty()
+            ? QString()
+            : QStringLiteral("%1 %2 simulated and %3 not published (allow simulated devices to "
+                             "publish %4, named SIMULATED in Home Assistant)")
+                  .arg(names.join(QStringLiteral(", ")),
+                       names.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"),
+                       names.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"),
+                       names.size() == 1 ? QStringLiteral("it") : QStringLiteral("them"));
+    if (reason == m_withheldReason)
         return;
-    m_withheld = reason;
+    m_withheldReason = reason;
     Q_EMIT stateChanged(m_state, reason.isEmpty() ? m_lastError : reason);
 }
 
@@ -117,7 +168,7 @@ void SessionPublisher::setState(State state, const QString &message) {
         return;
     m_state = state;
     // A withheld device stays in the message until something more pressing replaces it.
-    Q_EMIT stateChanged(state, message.isEmpty() ? m_withheld : message);
+    Q_EMIT stateChanged(state, message.isEmpty() ? m_withheldReason : message);
 }
 
 } // namespace blupow

@@ -12,8 +12,9 @@ namespace blupow {
 
 class DeviceSession;
 
-// "Publish to Home Assistant" for an interactive app: one bridge that follows whichever session
-// is current (the user may switch devices while publishing), started and stopped with one click.
+// "Publish to Home Assistant" for an interactive app: one bridge that publishes every open link's
+// devices (the user may connect and disconnect devices while publishing), started and stopped
+// with one click.
 class SessionPublisher : public QObject {
     Q_OBJECT
 
@@ -27,7 +28,12 @@ public:
     void start(const MqttClient::Options &client, const MqttBridge::Options &bridge);
     // Publishes `offline`, disconnects (bounded by the bridge), then Stopped.
     void stop();
+    // The one session to publish (replacing those followed), or none.
     void setSession(blupow::DeviceSession *session);
+    // One more link's devices to publish; removeSession(): its link closed (its devices go
+    // offline in Home Assistant as the session stops).
+    void addSession(blupow::DeviceSession *session);
+    void removeSession(blupow::DeviceSession *session);
     // While publishing: the bridge announces the new expire_after (MqttBridge::setPollInterval).
     void setPollInterval(int ms);
     // Simulated devices reach the broker only when this is set (off by default): a simulated
@@ -35,11 +41,11 @@ public:
     // named "SIMULATED ..." there (HaDiscovery).
     void setPublishSimulated(bool publish);
     [[nodiscard]] bool publishesSimulated() const { return m_publishSimulated; }
-    // Why the current device is not being published (a simulated one); empty otherwise.
-    [[nodiscard]] QString withheldReason() const { return m_withheld; }
+    // Why a device is not being published (a simulated one); empty otherwise.
+    [[nodiscard]] QString withheldReason() const { return m_withheldReason; }
     // What to show beside the state: the last broker error, else why a device is withheld.
     [[nodiscard]] QString message() const {
-        return m_lastError.isEmpty() ? m_withheld : m_lastError;
+        return m_lastError.isEmpty() ? m_withheldReason : m_lastError;
     }
 
     [[nodiscard]] State state() const { return m_state; }
@@ -52,16 +58,19 @@ Q_SIGNALS:
 
 private:
     void link();
+    void linkOne(DeviceSession *session);
     void setState(State state, const QString &message = {});
-    void setWithheld(const QString &reason);
+    void updateWithheld();
 
     std::unique_ptr<MqttBridge> m_bridge;
-    QPointer<DeviceSession> m_session;
+    QList<QPointer<DeviceSession>> m_sessions;
+    QList<QPointer<DeviceSession>> m_linked;   // to the bridge running now
+    QList<QPointer<DeviceSession>> m_waiting;  // until the session says what it is
+    QList<QPointer<DeviceSession>> m_withheld; // simulated, not published
     State m_state = State::Stopped;
     QString m_lastError;
     bool m_publishSimulated = false;
-    QString m_withheld;
-    QMetaObject::Connection m_linkOnIdentify; // until the session says what it is
+    QString m_withheldReason;
 };
 
 [[nodiscard]] QString publisherStateName(SessionPublisher::State state);

@@ -1,5 +1,7 @@
 #include "appsettings.h"
 
+#include "device/connectionmanager.h"
+
 #include <QSettings>
 
 #include <algorithm>
@@ -12,6 +14,8 @@ constexpr int kDefaultPollMs = 1000;
 constexpr int kMinPollMs = 200;
 constexpr int kMaxPollMs = 3600 * 1000;
 constexpr int kDefaultChartWindowS = 600;
+constexpr int kDefaultMaxLinks = ConnectionManager::kDefaultMaxLinks;
+constexpr int kMaxLinks = 8;
 
 } // namespace
 
@@ -32,6 +36,23 @@ QString AppSettings::lastDeviceName() const {
 
 void AppSettings::setLastDeviceName(const QString &name) {
     m_settings.setValue(QStringLiteral("device/lastName"), name);
+}
+
+QStringList AppSettings::linkedAddresses() const {
+    return m_settings.value(QStringLiteral("device/linked")).toStringList();
+}
+
+void AppSettings::setLinkedAddresses(const QStringList &addresses) {
+    m_settings.setValue(QStringLiteral("device/linked"), addresses);
+}
+
+int AppSettings::maxLinks() const {
+    const int links = m_settings.value(QStringLiteral("device/maxLinks"), kDefaultMaxLinks).toInt();
+    return std::clamp(links, 1, kMaxLinks);
+}
+
+void AppSettings::setMaxLinks(int links) {
+    m_settings.setValue(QStringLiteral("device/maxLinks"), std::clamp(links, 1, kMaxLinks));
 }
 
 int AppSettings::pollIntervalMs() const {

@@ -22,6 +22,14 @@ public:
     [[nodiscard]] QString lastDeviceName() const;
     void setLastDeviceName(const QString &name);
 
+    // The devices linked when the program last ran, to link again at start (the current one
+    // is lastDeviceAddress()).
+    [[nodiscard]] QStringList linkedAddresses() const;
+    void setLinkedAddresses(const QStringList &addresses);
+    // How many devices the GUI keeps linked at once (ConnectionManager::setMaxLinks), 1 .. 8.
+    [[nodiscard]] int maxLinks() const;
+    void setMaxLinks(int links);
+
     [[nodiscard]] int pollIntervalMs() const; // clamped to 200 ms .. 1 h
     void setPollIntervalMs(int ms);
 

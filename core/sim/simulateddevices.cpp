@@ -40,6 +40,16 @@ bool isSimulatedAddress(QStringView address) {
     return address.startsWith(kPrefix);
 }
 
+std::optional<DiscoveredDevice> byAddress(QStringView address) {
+    if (!isSimulatedAddress(address))
+        return std::nullopt;
+    for (const DiscoveredDevice &device : all()) {
+        if (device.address == address)
+            return device;
+    }
+    return std::nullopt;
+}
+
 std::unique_ptr<SimulatedTransport> makeTransport(const DiscoveredDevice &device,
                                                   const RegisterMaps &maps, QString *error) {
     const QString model = device.simulatorModel.isEmpty() && isSimulatedAddress(device.address)

@@ -20,6 +20,8 @@ namespace SimulatedDevices {
 // "inverter" -> the list entry; nothing for an unknown model.
 [[nodiscard]] std::optional<DiscoveredDevice> byModel(QStringView model);
 [[nodiscard]] bool isSimulatedAddress(QStringView address);
+// "sim:inverter" -> the list entry; nothing for any other address.
+[[nodiscard]] std::optional<DiscoveredDevice> byAddress(QStringView address);
 
 // A simulator on a BT-2-like link for `device` (simulatorModel), from `maps`; nullptr when the
 // model or its register map is unknown (with the reason in `error`).

@@ -178,4 +178,28 @@ SystemSummary summarizeSystem(const QList<SystemDevice> &devices, const OutlierR
     return s;
 }
 
+QString deviceSummaryText(const DecodedValues &values) {
+    const QHash<QString, double> n = goodNumbers(values);
+    // What an owner glances at first, in that order: the battery, then where the power is.
+    struct Part {
+        const char *key;
+        const char *format;
+        int decimals;
+    };
+    static constexpr Part parts[] = {
+        {"battery_soc", "%1 %", 0},     {"battery_voltage", "%1 V", 1},
+        {"pv_power", "PV %1 W", 0},     {"load_active_power", "load %1 W", 0},
+        {"load_power", "load %1 W", 0},
+    };
+    QStringList out;
+    for (const Part &part : parts) {
+        if (const auto v = valueOf(n, part.key)) {
+            out.append(QString::fromLatin1(part.format).arg(*v, 0, 'f', part.decimals));
+            if (out.size() == 2)
+                break;
+        }
+    }
+    return out.join(QStringLiteral(" · "));
+}
+
 } // namespace blupow

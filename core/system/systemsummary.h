@@ -73,6 +73,11 @@ struct OutlierRules {
 [[nodiscard]] SystemSummary summarizeSystem(const QList<SystemDevice> &devices,
                                             const OutlierRules &rules = {});
 
+// A device in a few characters, for its row in the device list: its state of charge, battery
+// voltage and PV or load power, the first two of those read in this cycle ("87 % · 13.3 V",
+// "PV 412 W · 13.6 V"); empty when none was.
+[[nodiscard]] QString deviceSummaryText(const DecodedValues &values);
+
 } // namespace blupow
 
 Q_DECLARE_METATYPE(blupow::SystemDevice)

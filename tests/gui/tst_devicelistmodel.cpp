@@ -30,6 +30,7 @@ private Q_SLOTS:
     void addOrUpdate();
     void clearScannedKeepsSimulated();
     void displayColumns();
+    void linkColumns();
 };
 
 void TestDeviceListModel::addOrUpdate_data() {
@@ -108,9 +109,47 @@ void TestDeviceListModel::displayColumns() {
     QCOMPARE(changed.first().at(1).toModelIndex(),
              model.index(1, DeviceListModel::ColumnCount - 1));
     QCOMPARE(model.index(1, DeviceListModel::NameColumn).data(Qt::AccessibleTextRole).toString(),
-             QStringLiteral("BT-TH-1, connected"));
+             QStringLiteral("BT-TH-1, connected, shown"));
     QCOMPARE(model.index(0, DeviceListModel::NameColumn).data(Qt::AccessibleTextRole).toString(),
              QStringLiteral("Simulated inverter"));
+}
+
+// Several links: each linked row says how its link is doing and what it reads; a closed link's
+// row is cleared, and a new scan keeps linked devices listed.
+void TestDeviceListModel::linkColumns() {
+    DeviceListModel model;
+    const DiscoveredDevice bt =
+        device(QStringLiteral("BT-TH-1"), QStringLiteral("AA:BB:CC:DD:EE:01"), -63);
+    const DiscoveredDevice other =
+        device(QStringLiteral("BT-TH-2"), QStringLiteral("AA:BB:CC:DD:EE:02"), -70);
+    model.addOrUpdate(other);
+    // A device linked before any scan saw it (the last one, by address) gets its row.
+    model.setLinkStatus(bt, QStringLiteral("connecting…"));
+    QCOMPARE(model.rowCount(), 2);
+    const int row = model.rowOf(bt.address);
+    QVERIFY(model.isLinked(QStringLiteral("aa:bb:cc:dd:ee:01")));
+    QVERIFY(model.index(row, 0).data(DeviceListModel::LinkedRole).toBool());
+    QVERIFY(!model.index(row, 0).data(DeviceListModel::ConnectedRole).toBool());
+    QCOMPARE(model.index(row, DeviceListModel::StatusColumn).data().toString(),
+             QStringLiteral("connecting…"));
+    QCOMPARE(model.index(row, DeviceListModel::NameColumn).data(Qt::AccessibleTextRole).toString(),
+             QStringLiteral("BT-TH-1, connected"));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setLinkSummary(bt.address, QStringLiteral("87 % · 13.3 V"));
+    model.setLinkSummary(other.address, QStringLiteral("not linked: ignored"));
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(model.index(row, DeviceListModel::SummaryColumn).data().toString(),
+             QStringLiteral("87 % · 13.3 V"));
+    QCOMPARE(
+        model.index(model.rowOf(other.address), DeviceListModel::SummaryColumn).data().toString(),
+        QString());
+    model.clearScanned();
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.rowOf(bt.address), 0);
+    model.clearLink(bt.address);
+    QVERIFY(!model.isLinked(bt.address));
+    QCOMPARE(model.index(0, DeviceListModel::StatusColumn).data().toString(), QString());
+    QCOMPARE(model.index(0, DeviceListModel::SummaryColumn).data().toString(), QString());
 }
 
 QTEST_GUILESS_MAIN(TestDeviceListModel)
