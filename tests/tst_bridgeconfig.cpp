@@ -100,6 +100,13 @@ void TestBridgeConfig::refused_data() {
     QTest::newRow("device_id nan")
         << QStringList() << QStringLiteral("[device-x]\nsimulate=battery\ndevice_id=nan\n") << false
         << QStringLiteral("[device-x] device_id (line 3): wants 1-247 or 255");
+    QTest::newRow("all_slaves maybe")
+        << QStringList() << QStringLiteral("[device-x]\nsimulate=system\nall_slaves=maybe\n")
+        << false << QStringLiteral("[device-x] all_slaves (line 3): wants true or false");
+    QTest::newRow("all_slaves with device_id")
+        << QStringList()
+        << QStringLiteral("[device-x]\nsimulate=system\nall_slaves=yes\ndevice_id=0x30\n") << false
+        << QStringLiteral("[device-x] (line 1): all_slaves= cannot be combined with device_id=");
     QTest::newRow("request_timeout_ms inf")
         << QStringList() << QStringLiteral("[device-x]\nsimulate=battery\nrequest_timeout_ms=inf\n")
         << false << QStringLiteral("request_timeout_ms wants milliseconds from 10 to 60000");
@@ -163,7 +170,10 @@ void TestBridgeConfig::commandLineOverFileOverDefaults() {
                        "name=BT-TH-66EDFC11\n"
                        "family=battery\n"
                        "device_id=0x30\n"
-                       "request_timeout_ms=3000\n");
+                       "request_timeout_ms=3000\n"
+                       "[device-bank]\n"
+                       "address=C4:D3:6A:66:7E:D3\n"
+                       "all_slaves=on\n");
     QString error;
     const auto c = BridgeConfigBuilder::build(
         inputOf({QStringLiteral("interval=2.5"), QStringLiteral("mqtt-version=5"),
@@ -183,12 +193,14 @@ void TestBridgeConfig::commandLineOverFileOverDefaults() {
     QVERIFY(c->mqtt.legacyDiscovery);
     QCOMPARE(c->hostId, QStringLiteral("garage_pi"));
     QCOMPARE(c->energyFile, QStringLiteral("/var/lib/blupow/energy.json"));
-    QCOMPARE(c->devices.size(), 2);
+    QCOMPARE(c->devices.size(), 3);
     QCOMPARE(c->devices.at(0).name, QStringLiteral("BT-TH-66EDFC11"));
+    QVERIFY(!c->devices.at(0).allSlaves);
+    QVERIFY(c->devices.at(1).allSlaves);
     QCOMPARE(c->devices.at(0).family, std::optional<Family>(Family::Battery));
     QCOMPARE(c->devices.at(0).deviceId, std::optional<quint8>(0x30));
     QCOMPARE(c->devices.at(0).requestTimeoutMs, 3000);
-    QCOMPARE(c->devices.at(1).label, QStringLiteral("command line"));
+    QCOMPARE(c->devices.at(2).label, QStringLiteral("command line"));
 
     const MqttClient::Options client = c->clientOptions(QStringLiteral("pw"));
     QCOMPARE(client.port, quint16(8884));

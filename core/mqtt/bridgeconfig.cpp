@@ -69,8 +69,8 @@ constexpr std::array kSettings{
             "FILE"},
 };
 
-const std::array kDeviceKeys{"address", "name",      "simulate",
-                             "family",  "device_id", "request_timeout_ms"};
+const std::array kDeviceKeys{"address",   "name",       "simulate",          "family",
+                             "device_id", "all_slaves", "request_timeout_ms"};
 
 constexpr NumberRange kIntervalS{0.1, 86400};
 constexpr int kMaxPasswordFileBytes = 4096;
@@ -159,7 +159,7 @@ QString checkKeys(const IniFile &ini) {
             if (!known)
                 return QStringLiteral("%1: unknown key (%2)")
                     .arg(Reader::where(e), QString::fromLatin1("address, name, simulate, "
-                                                               "family, device_id, "
+                                                               "family, device_id, all_slaves, "
                                                                "request_timeout_ms"));
             continue;
         }
@@ -205,6 +205,11 @@ std::optional<BridgeDeviceConfig> readDevice(const IniFile &ini, const IniSectio
             if (!id || (*id > 247 && *id != 255))
                 return fail(e, QStringLiteral("wants 1-247 or 255, not '%1'").arg(e.value));
             d.deviceId = static_cast<quint8>(*id);
+        } else if (e.key == u"all_slaves") {
+            const auto on = parseFlag(e.value);
+            if (!on)
+                return fail(e, QStringLiteral("wants true or false, not '%1'").arg(e.value));
+            d.allSlaves = *on;
         } else if (e.key == u"request_timeout_ms") {
             const auto ms = parseInteger(e.value, 10, 60000);
             if (!ms)
@@ -221,6 +226,12 @@ std::optional<BridgeDeviceConfig> readDevice(const IniFile &ini, const IniSectio
     }
     if (selectors > 1) {
         *error = d.label + QStringLiteral(": simulate= cannot be combined with address= or name=");
+        return std::nullopt;
+    }
+    if (d.allSlaves && d.deviceId) {
+        // The same rule as --all-slaves with --device-id: one asks for one slave, the other for
+        // all.
+        *error = d.label + QStringLiteral(": all_slaves= cannot be combined with device_id=");
         return std::nullopt;
     }
     return d;

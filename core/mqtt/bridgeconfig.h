@@ -23,6 +23,9 @@ struct BridgeDeviceConfig {
     QString replay;   // a recording, or empty (command line only)
     std::optional<Family> family;
     std::optional<quint8> deviceId;
+    // Probe every slave id behind the dongle (a battery bank daisy-chained behind one BT-2), as
+    // `--all-slaves` does; not with deviceId.
+    bool allSlaves = false;
     int requestTimeoutMs = 2000;
 };
 

@@ -127,30 +127,16 @@ void footprint(quint16 port, int seconds, QTextStream &out) {
     const qint64 pid = bridge.processId();
     // Let it connect, identify and settle.
     spin([] { return false; }, 3000);
-    const ProcSample first = sample(pid);
-    QElapsedTimer wall;
-    wall.start();
-    qint64 maxRss = first.rssKb;
-    QList<double> rss;
-    for (int i = 0; i < seconds; ++i) {
-        spin([] { return false; }, 1000);
-        const ProcSample s = sample(pid);
-        maxRss = std::max(maxRss, s.rssKb);
-        rss.append(static_cast<double>(s.rssKb));
-    }
-    const ProcSample last = sample(pid);
-    const double cpuS = static_cast<double>(last.cpuTicks - first.cpuTicks) /
-                        static_cast<double>(sysconf(_SC_CLK_TCK));
-    const double wallS = static_cast<double>(wall.elapsed()) / 1000.0;
+    const Footprint f = measure(pid, seconds);
     out << QStringLiteral(
                "blupow-cli bridge --simulate=inverter --interval 1 over %1 s: VmRSS median %2 MiB "
                "(max %3 MiB, start %4 MiB), CPU %5 % of one core (%6 s CPU)\n")
-               .arg(wallS, 0, 'f', 1)
-               .arg(percentile(rss, 0.5) / 1024.0, 0, 'f', 1)
-               .arg(static_cast<double>(maxRss) / 1024.0, 0, 'f', 1)
-               .arg(static_cast<double>(first.rssKb) / 1024.0, 0, 'f', 1)
-               .arg(100.0 * cpuS / wallS, 0, 'f', 2)
-               .arg(cpuS, 0, 'f', 2);
+               .arg(f.wallS, 0, 'f', 1)
+               .arg(f.medianRssKb / 1024.0, 0, 'f', 1)
+               .arg(static_cast<double>(f.maxRssKb) / 1024.0, 0, 'f', 1)
+               .arg(static_cast<double>(f.firstRssKb) / 1024.0, 0, 'f', 1)
+               .arg(f.cpuPercent(), 0, 'f', 2)
+               .arg(f.cpuS, 0, 'f', 2);
     bridge.terminate();
     bridge.waitForFinished(15000);
 }

@@ -9,9 +9,13 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QList>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+
+#include <algorithm>
+#include <unistd.h>
 
 namespace blupow::bench {
 
@@ -74,6 +78,40 @@ inline ProcSample sample(qint64 pid) {
             s.cpuTicks = fields.at(11).toLongLong() + fields.at(12).toLongLong();
     }
     return s;
+}
+
+// What a child cost over a stretch of its life: CPU in seconds and the resident memory seen.
+struct Footprint {
+    double wallS = 0;
+    double cpuS = 0;
+    double medianRssKb = 0;
+    qint64 maxRssKb = 0;
+    qint64 firstRssKb = 0;
+
+    [[nodiscard]] double cpuPercent() const { return wallS > 0 ? 100.0 * cpuS / wallS : 0; }
+};
+
+// Samples the child `pid` once a second for `seconds`, the event loop running meanwhile.
+inline Footprint measure(qint64 pid, int seconds) {
+    Footprint f;
+    const ProcSample first = sample(pid);
+    QElapsedTimer wall;
+    wall.start();
+    f.firstRssKb = f.maxRssKb = first.rssKb;
+    QList<qint64> rss;
+    for (int i = 0; i < seconds; ++i) {
+        spin([] { return false; }, 1000);
+        const ProcSample s = sample(pid);
+        f.maxRssKb = std::max(f.maxRssKb, s.rssKb);
+        rss.append(s.rssKb);
+    }
+    const ProcSample last = sample(pid);
+    f.cpuS = static_cast<double>(last.cpuTicks - first.cpuTicks) /
+             static_cast<double>(sysconf(_SC_CLK_TCK));
+    f.wallS = static_cast<double>(wall.elapsed()) / 1000.0;
+    std::sort(rss.begin(), rss.end());
+    f.medianRssKb = rss.isEmpty() ? 0 : static_cast<double>(rss.at(rss.size() / 2));
+    return f;
 }
 
 } // namespace blupow::bench

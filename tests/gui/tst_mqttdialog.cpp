@@ -1,6 +1,7 @@
 // "Publish to Home Assistant" against the real mosquitto of the mqtt_broker fixture.
 
 #include "../mqtt/testbroker.h"
+#include "../simtesthelpers.h"
 #include "../testprerequisite.h"
 #include "device/connectionmanager.h"
 #include "mqttdialog.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void refusesTopicsNoPublishCanUse();
     void publishesTheCurrentSession_data();
     void publishesTheCurrentSession();
+    void publishesEveryLink();
     void portOutOfRangeRefused_data();
     void portOutOfRangeRefused();
     void statusClearsWhenAFieldChanges();
@@ -224,6 +226,50 @@ void TestMqttDialog::publishesTheCurrentSession() {
     const QStringList keys = reread.allKeys();
     for (const QString &key : keys)
         QVERIFY2(!reread.value(key).toString().contains(m_broker.password), qPrintable(key));
+}
+
+// Several devices linked: every link is published, and one linked while publishing joins.
+void TestMqttDialog::publishesEveryLink() {
+    const QString ini = m_dir.filePath(QStringLiteral("links.ini"));
+    QSettings qs(ini, QSettings::IniFormat);
+    AppSettings settings(qs);
+    const RegisterMaps maps = RegisterMaps::builtIn();
+    auto connections = testing::fastSimulatedConnections(maps, 300);
+    SessionPublisher publisher;
+    connect(connections.get(), &ConnectionManager::linkOpened, &publisher,
+            &SessionPublisher::addSession);
+    connect(connections.get(), &ConnectionManager::linkClosed, &publisher,
+            &SessionPublisher::removeSession);
+    PasswordStore passwords(QStringLiteral("BluPowTest"));
+    MqttDialog dialog(settings, &publisher, &passwords, 300);
+    MqttOptions s;
+    s.host = QStringLiteral("127.0.0.1");
+    s.port = m_broker.authPort;
+    s.username = m_broker.user;
+    s.baseTopic = QStringLiteral("blupowlinkstest");
+    dialog.setFormSettings(s);
+    dialog.setPassword(m_broker.password);
+    dialog.publishSimulatedBox()->setChecked(true);
+
+    connections->connectTo(*SimulatedDevices::byModel(QStringLiteral("controller")));
+    connections->connectTo(*SimulatedDevices::byModel(QStringLiteral("battery")));
+    dialog.togglePublishing();
+    QTRY_COMPARE_WITH_TIMEOUT(publisher.state(), SessionPublisher::State::Publishing, kWaitMs);
+    QSignalSpy published(publisher.bridge(), &MqttBridge::statePublished);
+    const auto seen = [&published](const char *model) {
+        for (const QList<QVariant> &args : std::as_const(published)) {
+            if (args.first().toString().contains(QLatin1String(model)))
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(seen("controller") && seen("battery"), kWaitMs);
+    QVERIFY(!seen("inverter"));
+    connections->connectTo(*SimulatedDevices::byModel(QStringLiteral("inverter")));
+    QTRY_VERIFY_WITH_TIMEOUT(seen("inverter"), kWaitMs);
+
+    dialog.togglePublishing();
+    QTRY_COMPARE_WITH_TIMEOUT(publisher.state(), SessionPublisher::State::Stopped, kWaitMs);
 }
 
 void TestMqttDialog::portOutOfRangeRefused_data() {

@@ -134,6 +134,7 @@ DeviceOptions deviceOptions(const BridgeDeviceConfig &d) {
     o.replay = d.replay;
     o.family = d.family;
     o.deviceId = d.deviceId;
+    o.allSlaves = d.allSlaves;
     o.requestTimeoutMs = d.requestTimeoutMs;
     return o;
 }
@@ -147,6 +148,7 @@ BridgeDeviceConfig deviceConfig(const DeviceOptions &o) {
     d.replay = o.replay;
     d.family = o.family;
     d.deviceId = o.deviceId;
+    d.allSlaves = o.allSlaves;
     d.requestTimeoutMs = o.requestTimeoutMs;
     return d;
 }
