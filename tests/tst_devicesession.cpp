@@ -204,6 +204,7 @@ private Q_SLOTS:
     void systemPollsEverySlave();
     void silentSlaveKeepsOthersPolling();
     void deviceIdForcesOneSlave();
+    void focusChoosesTheSlaveInspected();
 };
 
 void TestDeviceSession::initTestCase() {
@@ -535,6 +536,56 @@ void TestDeviceSession::systemPollsEverySlave() {
              qPrintable(QStringLiteral("SOC 0x33 %1, 0x30 %2").arg(soc(0x33)).arg(soc(0x30))));
     QCOMPARE(rig.session->map(0x33)->family(), Family::Battery);
     QCOMPARE(rig.session->statistics().reconnects, quint64(0));
+    QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
+    rig.session->stop();
+}
+
+void TestDeviceSession::focusChoosesTheSlaveInspected() {
+    // The first slave is in focus until another is chosen; then identity, map, values and the
+    // reads on demand are about that one, and a read queued before the change keeps its slave.
+    SystemRig rig;
+    QVERIFY(rig.create(SystemRig::options()));
+    QSignalSpy found(rig.session.get(), &DeviceSession::slavesIdentified);
+    rig.session->start();
+    QTRY_COMPARE_WITH_TIMEOUT(found.size(), 1, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(rig.session->state(), DeviceSession::State::Polling, 20000);
+    QCOMPARE(rig.session->identity()->slave, quint8(0x10));
+    QSignalSpy focus(rig.session.get(), &DeviceSession::focusChanged);
+    QSignalSpy values(rig.session.get(), &DeviceSession::valuesUpdated);
+    QSignalSpy exchanges(rig.session.get(), &DeviceSession::exchangeFinished);
+    QVERIFY(!rig.session->setFocus(0x55)); // nobody there
+    QCOMPARE(focus.size(), 0);
+
+    const quint64 before = rig.session->readRegisters(0x0100, 2); // for the controller
+    QVERIFY(rig.session->setFocus(0x31));
+    QCOMPARE(focus.size(), 1);
+    QCOMPARE(focus.first().first().value<DeviceIdentity>().slave, quint8(0x31));
+    QCOMPARE(rig.session->identity()->slave, quint8(0x31));
+    QCOMPARE(rig.session->map()->family(), Family::Battery);
+    QVERIFY(rig.session->setFocus(0x31)); // the same again: no news
+    QCOMPARE(focus.size(), 1);
+    const quint64 after = rig.session->readRegisters(5042, 2); // for the battery
+    const auto slaveOf = [&exchanges](quint64 id) -> int {
+        for (const QList<QVariant> &args : std::as_const(exchanges)) {
+            const auto ex = args.first().value<Exchange>();
+            if (ex.id == id)
+                return ex.outcome == Exchange::Outcome::Ok ? ex.request.slave : -1;
+        }
+        return 0;
+    };
+    // Cycles run back to back here (30 ms interval, six slaves): the reads still get their turn.
+    QTRY_VERIFY_WITH_TIMEOUT(slaveOf(before) != 0 && slaveOf(after) != 0, 20000);
+    QCOMPARE(slaveOf(before), 0x10);
+    QCOMPARE(slaveOf(after), 0x31);
+    // valuesUpdated follows the focus: the battery's fields, not the controller's.
+    values.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(!values.isEmpty(), 20000);
+    const auto cycle = values.last().first().value<DecodedValues>();
+    QVERIFY(std::any_of(cycle.cbegin(), cycle.cend(), [](const DecodedValue &v) {
+        return v.key == QLatin1String("cycle_count");
+    }));
+    QVERIFY(std::none_of(cycle.cbegin(), cycle.cend(),
+                         [](const DecodedValue &v) { return v.key == QLatin1String("pv_power"); }));
     QVERIFY2(rig.violations.isEmpty(), qPrintable(rig.violations.join(QLatin1Char('\n'))));
     rig.session->stop();
 }

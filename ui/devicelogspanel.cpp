@@ -112,8 +112,12 @@ void DeviceLogsPanel::setSession(DeviceSession *session) {
         disconnect(m_session, nullptr, this, nullptr);
     m_reader.reset();
     m_session = session;
-    if (session)
+    if (session) {
         connect(session, &DeviceSession::identified, this, &DeviceLogsPanel::rebuildChoices);
+        // Another device of the same link in focus (the device list's chooser): its own logs.
+        connect(session, &DeviceSession::focusChanged, this,
+                [this, session] { setSession(session); });
+    }
     rebuildChoices();
 }
 

@@ -1,12 +1,15 @@
 #include "devicespanel.h"
 
+#include "device/devicesession.h"
 #include "models/devicelistmodel.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
+#include <QSignalBlocker>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QToolButton>
@@ -37,6 +40,8 @@ DevicesPanel::DevicesPanel(DeviceListModel *model, QWidget *parent)
     , m_view(new QTableView(this))
     , m_progress(new QProgressBar(this))
     , m_message(new QLabel(this))
+    , m_slaveRow(new QWidget(this))
+    , m_slaves(new QComboBox(m_slaveRow))
     , m_scanAction(new QAction(QStringLiteral("&Scan"), this))
     , m_connectAction(new QAction(QStringLiteral("&Connect"), this))
     , m_disconnectAction(new QAction(QStringLiteral("&Disconnect"), this)) {
@@ -85,9 +90,25 @@ DevicesPanel::DevicesPanel(DeviceListModel *model, QWidget *parent)
     m_message->setWordWrap(true);
     m_message->hide();
 
+    auto *slaveLayout = new QHBoxLayout(m_slaveRow);
+    slaveLayout->setContentsMargins(0, 0, 0, 0);
+    auto *slaveLabel = new QLabel(QStringLiteral("Sho&wing:"), m_slaveRow);
+    slaveLabel->setBuddy(m_slaves);
+    slaveLayout->addWidget(slaveLabel);
+    slaveLayout->addWidget(m_slaves, 1);
+    m_slaves->setAccessibleName(QStringLiteral("Device on this link"));
+    m_slaves->setToolTip(QStringLiteral("Several devices answer behind this link: the one the "
+                                        "values, register console, settings and logs are about"));
+    m_slaveRow->hide();
+    connect(m_slaves, &QComboBox::activated, this, [this](int index) {
+        if (m_session && index >= 0)
+            m_session->setFocus(static_cast<quint8>(m_slaves->itemData(index).toUInt()));
+    });
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
     layout->addWidget(m_view, 1);
+    layout->addWidget(m_slaveRow);
     layout->addWidget(m_progress);
     layout->addWidget(m_message);
 
@@ -149,6 +170,30 @@ void DevicesPanel::setConnectedAddress(const QString &address) {
     m_connectedAddress = address;
     m_model->setConnectedAddress(address);
     updateActions();
+}
+
+void DevicesPanel::setSession(DeviceSession *session) {
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
+    m_session = session;
+    if (session) {
+        connect(session, &DeviceSession::slavesIdentified, this, &DevicesPanel::fillSlaves);
+        connect(session, &DeviceSession::focusChanged, this, &DevicesPanel::fillSlaves);
+    }
+    fillSlaves();
+}
+
+void DevicesPanel::fillSlaves() {
+    const QList<DeviceIdentity> slaves = m_session ? m_session->slaves() : QList<DeviceIdentity>{};
+    const auto focus = m_session ? m_session->identity() : std::nullopt;
+    const QSignalBlocker quiet(m_slaves);
+    m_slaves->clear();
+    for (const DeviceIdentity &slave : slaves) {
+        m_slaves->addItem(slave.title(), slave.slave);
+        if (focus && focus->slave == slave.slave)
+            m_slaves->setCurrentIndex(m_slaves->count() - 1);
+    }
+    m_slaveRow->setVisible(slaves.size() > 1);
 }
 
 void DevicesPanel::requestConnect() {

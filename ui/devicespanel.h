@@ -2,11 +2,13 @@
 
 #include "device/discovereddevice.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <optional>
 
 class QAction;
+class QComboBox;
 class QLabel;
 class QProgressBar;
 class QTableView;
@@ -14,6 +16,7 @@ class QTableView;
 namespace blupow {
 
 class DeviceListModel;
+class DeviceSession;
 
 // The device list: scan (with visible progress), RSSI, family guess, connect and disconnect,
 // every linked device with its link state and what it reads now. Several can be linked at once:
@@ -30,6 +33,8 @@ public:
     [[nodiscard]] QAction *disconnectAction() const { return m_disconnectAction; }
     [[nodiscard]] QTableView *view() const { return m_view; }
     [[nodiscard]] QProgressBar *progressBar() const { return m_progress; }
+    // Which of the shown link's devices the per-device panels show, when it has several.
+    [[nodiscard]] QComboBox *slaveChooser() const { return m_slaves; }
     [[nodiscard]] QString messageText() const;
     [[nodiscard]] bool isScanning() const { return m_scanning; }
 
@@ -43,6 +48,9 @@ public Q_SLOTS:
     void setMessage(const QString &message);
     // The connected device's row is marked; empty = nothing connected.
     void setConnectedAddress(const QString &address);
+    // The shown link: when several devices answer behind it (a bank behind one BT-2), a chooser
+    // under the list puts one of them in focus (DeviceSession::setFocus).
+    void setSession(blupow::DeviceSession *session);
 
 Q_SIGNALS:
     void scanRequested();
@@ -57,11 +65,15 @@ private:
     void requestDisconnect();
     void updateActions();
     [[nodiscard]] QString disconnectTarget() const;
+    void fillSlaves();
 
     DeviceListModel *m_model;
     QTableView *m_view;
     QProgressBar *m_progress;
     QLabel *m_message;
+    QWidget *m_slaveRow;
+    QComboBox *m_slaves;
+    QPointer<DeviceSession> m_session;
     QAction *m_scanAction;
     QAction *m_connectAction;
     QAction *m_disconnectAction;

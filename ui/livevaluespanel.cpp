@@ -114,6 +114,8 @@ void LiveValuesPanel::setSession(DeviceSession *session) {
     connect(session, &DeviceSession::valuesUpdated, this, [this](const DecodedValues &values) {
         m_model->update(values, QDateTime::currentMSecsSinceEpoch());
     });
+    // Another device of the same link in focus (the device list's chooser) is a new device here.
+    connect(session, &DeviceSession::focusChanged, this, [this, session] { setSession(session); });
 }
 
 void LiveValuesPanel::showValuesAt(const DecodedValues &values, qint64 atMs) {

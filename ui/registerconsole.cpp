@@ -191,19 +191,24 @@ void RegisterConsole::setSession(DeviceSession *session) {
     setExpertMode(false); // never carried over to another device
     if (session) {
         connect(session, &DeviceSession::exchangeFinished, this, &RegisterConsole::onExchange);
-        connect(session, &DeviceSession::identified, this, [this] {
-            const RegisterMap *map = m_session ? m_session->map() : nullptr;
-            if (m_startChosen || !map || !map->isModbus())
-                return;
-            const QList<ReadBlock> plan = map->readPlan(PollClass::Cycle);
-            if (!plan.isEmpty())
-                m_start->setText(
-                    QStringLiteral("0x%1").arg(plan.first().start, 4, 16, QLatin1Char('0')));
-        });
+        connect(session, &DeviceSession::identified, this, &RegisterConsole::followFirstBlock);
+        // Another device of the same link in focus (the device list's chooser): its registers.
+        connect(session, &DeviceSession::focusChanged, this,
+                [this, session] { setSession(session); });
+        followFirstBlock();
     }
     m_status->setText(session ? QString()
                               : QStringLiteral("Connect to a device to read registers."));
     updateEnabled();
+}
+
+void RegisterConsole::followFirstBlock() {
+    const RegisterMap *map = m_session ? m_session->map() : nullptr;
+    if (m_startChosen || !map || !map->isModbus())
+        return;
+    const QList<ReadBlock> plan = map->readPlan(PollClass::Cycle);
+    if (!plan.isEmpty())
+        m_start->setText(QStringLiteral("0x%1").arg(plan.first().start, 4, 16, QLatin1Char('0')));
 }
 
 void RegisterConsole::setRange(quint16 start, quint16 count) {

@@ -51,6 +51,8 @@ public Q_SLOTS:
     void writeRaw();
 
 private:
+    // Until a start is typed, the first block the device in focus polls.
+    void followFirstBlock();
     void onExchange(const Exchange &exchange);
     void updateEnabled();
     void onWriteFinished(bool ok, const QString &message);

@@ -251,6 +251,9 @@ void SettingsPanel::setSession(DeviceSession *session) {
             rebuild();
             refresh();
         });
+        // Another device of the same link in focus (the device list's chooser): its settings.
+        connect(session, &DeviceSession::focusChanged, this,
+                [this, session] { setSession(session); });
         connect(session, &DeviceSession::valuesUpdated, this, [this](const DecodedValues &values) {
             for (const DecodedValue &v : values) {
                 if (v.key == QLatin1String("load_state"))

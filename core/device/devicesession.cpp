@@ -194,15 +194,22 @@ void DeviceSessionPrivate::proceed() {
         finishCycle(true);
         if (state != DeviceSession::State::Polling)
             return;
-        if (cycleDue) {
+        // Cycles back to back (an interval shorter than a cycle, as with a bank behind one BT-2)
+        // still leave one request on demand its turn between two of them: without it the
+        // register console, a settings write or a log read would wait forever.
+        if (cycleDue && onDemand.empty()) {
             startCycle();
             return;
         }
+    } else if (cycleDue) {
+        startCycle(); // the cycle that waited for the request on demand just answered
+        return;
     }
     if (!onDemand.empty()) {
         const auto &o = onDemand.front();
         // Never retried: a write whose echo was lost is verified by reading back.
-        ask(o.request(identity->slave), Asker::OnDemand, options.requestTimeoutMs, 0, o.id);
+        ask(o.request(o.target.value_or(identity->slave)), Asker::OnDemand,
+            options.requestTimeoutMs, 0, o.id);
     }
 }
 
@@ -318,7 +325,7 @@ void DeviceSessionPrivate::endSlaveCycle(Slave &slave) {
 }
 
 void DeviceSessionPrivate::emitValues(const Slave &slave) {
-    if (&slave == &slaves.front())
+    if (&slave == focused())
         Q_EMIT q->valuesUpdated(slave.poll.values());
     Q_EMIT q->slaveValuesUpdated(slave.identity, slave.poll.values());
 }
@@ -328,6 +335,12 @@ void DeviceSessionPrivate::setSlaveOnline(Slave &slave, bool isOnline) {
         return;
     slave.online = isOnline;
     Q_EMIT q->slaveAvailabilityChanged(slave.identity, isOnline);
+}
+
+const DeviceSessionPrivate::Slave *DeviceSessionPrivate::focused() const {
+    if (const Slave *chosen = focus ? slaveAt(*focus) : nullptr)
+        return chosen;
+    return slaves.empty() ? nullptr : &slaves.front();
 }
 
 const DeviceSessionPrivate::Slave *DeviceSessionPrivate::slaveAt(quint8 id) const {
@@ -358,6 +371,8 @@ void DeviceSessionPrivate::finishCycle(bool mayDeclareDead) {
 
 quint64 DeviceSessionPrivate::queue(OnDemandQueue::Item item) {
     item.id = client.reserveId();
+    if (const Slave *target = focused())
+        item.target = target->identity.slave;
     onDemand.push(item);
     if (state == DeviceSession::State::Polling)
         proceed();
@@ -444,7 +459,8 @@ void DeviceSession::stop() {
     for (const auto &o : d->onDemand.takeAll()) {
         Exchange ex;
         ex.id = o.id;
-        ex.request = o.request(d->identity ? d->identity->slave : modbus::kBroadcastSlave);
+        ex.request = o.request(
+            o.target.value_or(d->identity ? d->identity->slave : modbus::kBroadcastSlave));
         ex.outcome = Exchange::Outcome::Cancelled;
         ex.error = why;
         Q_EMIT exchangeFinished(ex);
@@ -471,15 +487,31 @@ void DeviceSession::setPollInterval(int ms) {
 }
 
 std::optional<DeviceIdentity> DeviceSession::identity() const {
-    return d->identity;
+    const auto *focused = d->focused();
+    return focused ? std::optional<DeviceIdentity>(focused->identity) : d->identity;
 }
 
 const RegisterMap *DeviceSession::map() const {
-    return d->slaves.empty() ? nullptr : d->slaves.front().poll.map();
+    const auto *focused = d->focused();
+    return focused ? focused->poll.map() : nullptr;
 }
 
 DecodedValues DeviceSession::currentValues() const {
-    return d->slaves.empty() ? DecodedValues() : d->slaves.front().poll.values();
+    const auto *focused = d->focused();
+    return focused ? focused->poll.values() : DecodedValues();
+}
+
+bool DeviceSession::setFocus(quint8 slave) {
+    const auto *chosen = d->slaveAt(slave);
+    if (!chosen)
+        return false;
+    if (d->focused() == chosen) {
+        d->focus = slave;
+        return true;
+    }
+    d->focus = slave;
+    Q_EMIT focusChanged(chosen->identity);
+    return true;
 }
 
 QList<DeviceIdentity> DeviceSession::slaves() const {

@@ -72,11 +72,16 @@ public:
     // SEVERAL SLAVES ON ONE LINK (docs/session.md): behind a BT-2 or hub identification may find
     // several devices; each is polled in turn through the one client, and each is its own device
     // with its own identity (DeviceIdentity::sharedLink), values and availability. The calls above
-    // (identity, map, currentValues, valuesUpdated) are about the first of them.
+    // (identity, map, currentValues, valuesUpdated) and the reads and writes on demand below are
+    // about the slave in focus: the first one, unless setFocus() chose another.
     [[nodiscard]] QList<DeviceIdentity> slaves() const; // in probe order; empty before identified
     [[nodiscard]] const RegisterMap *map(quint8 slave) const;
     [[nodiscard]] DecodedValues currentValues(quint8 slave) const;
     [[nodiscard]] bool isSlaveOnline(quint8 slave) const;
+    // Puts an identified slave in focus (false, nothing changed, for one that is not): what a
+    // person inspects, reads and writes on a shared link (the GUI's device chooser). Reads and
+    // writes already queued keep the slave they were queued for.
+    bool setFocus(quint8 slave);
 
     // A one-off read (register console). Queued behind the poll, never two requests in flight.
     // Answered by exchangeFinished() with the returned id (and registersRead on success).
@@ -91,6 +96,9 @@ public:
 Q_SIGNALS:
     void stateChanged(blupow::DeviceSession::State state, const QString &reason);
     void identified(const blupow::DeviceIdentity &identity);
+    // setFocus() chose another slave: identity(), map(), currentValues() and valuesUpdated() are
+    // about it from now on.
+    void focusChanged(const blupow::DeviceIdentity &identity);
     // Right after identified(): every slave found, in probe order (one, most often).
     void slavesIdentified(const QList<blupow::DeviceIdentity> &slaves);
     // Once per poll cycle per slave, with its own identity: Good when read in this cycle.

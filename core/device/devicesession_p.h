@@ -97,6 +97,7 @@ public:
     Asker asker = Asker::CycleBlock;
     std::optional<Identifier> identifier;
     std::optional<DeviceIdentity> identity; // the first slave's (the only one's, most often)
+    std::optional<quint8> focus;            // DeviceSession::setFocus(); the first slave if none
     // Every identified slave, in probe order; never empty once identified. A deque: a slave's
     // address is handed to its PollCycle's users while others are appended.
     std::deque<Slave> slaves;
@@ -106,6 +107,7 @@ public:
     QElapsedTimer cycleClock;
     double lastCycleMs = 0;
     OnDemandQueue onDemand;
+    [[nodiscard]] const Slave *focused() const;
 
     int desyncReconnects = 0;
     Backoff backoff;

@@ -22,7 +22,7 @@ std::optional<OnDemandQueue::Item> OnDemandQueue::write(quint64 id, quint16 star
                         (fn == modbus::FunctionCode::WriteSingleRegister && words.size() == 1));
     if (!valid)
         return std::nullopt;
-    return Item{id, start, static_cast<quint16>(words.size()), fn, words};
+    return Item{id, start, static_cast<quint16>(words.size()), fn, words, {}};
 }
 
 bool OnDemandQueue::popIf(quint64 id) {

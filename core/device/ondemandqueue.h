@@ -20,6 +20,9 @@ public:
         quint16 count = 0;
         modbus::FunctionCode function = modbus::FunctionCode::ReadHoldingRegisters;
         QList<quint16> words; // written values (writes only)
+        // The slave it is for, fixed when it is queued (a later change of focus does not
+        // redirect a write); none: the session's only or first slave, once identified.
+        std::optional<quint8> target;
 
         [[nodiscard]] modbus::Request request(quint8 slave) const;
         [[nodiscard]] bool isWrite() const {
@@ -32,7 +35,7 @@ public:
     [[nodiscard]] static std::optional<Item>
     write(quint64 id, quint16 start, const QList<quint16> &words, modbus::FunctionCode fn);
     [[nodiscard]] static Item read(quint64 id, quint16 start, quint16 count) {
-        return Item{id, start, count, modbus::FunctionCode::ReadHoldingRegisters, {}};
+        return Item{id, start, count, modbus::FunctionCode::ReadHoldingRegisters, {}, {}};
     }
 
     void push(Item item) { m_items.push_back(std::move(item)); }

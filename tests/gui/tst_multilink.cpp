@@ -7,13 +7,18 @@
 #include "chartpanel.h"
 #include "devicespanel.h"
 #include "linkhealthpanel.h"
+#include "livevaluespanel.h"
 #include "models/devicelistlinks.h"
 #include "models/devicelistmodel.h"
+#include "models/livevaluesmodel.h"
+#include "registerconsole.h"
 #include "system/systemsummary.h"
 #include "systemoverviewpanel.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
@@ -46,6 +51,12 @@ struct Rig {
                          });
         QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &link,
                          &LinkHealthPanel::setSession);
+        QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &panel,
+                         &DevicesPanel::setSession);
+        QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &live,
+                         &LiveValuesPanel::setSession);
+        QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &console,
+                         &RegisterConsole::setSession);
         QObject::connect(connections.get(), &ConnectionManager::linkOpened, &chart,
                          [this](DeviceSession *session) {
                              chart.addSession(session);
@@ -77,6 +88,9 @@ struct Rig {
     DeviceListModel devices;
     DevicesPanel panel{&devices};
     LinkHealthPanel link;
+    LiveValuesModel liveModel;
+    LiveValuesPanel live{&liveModel};
+    RegisterConsole console;
     ChartPanel chart;
     SystemOverviewPanel overview{nullptr};
 };
@@ -208,6 +222,51 @@ private Q_SLOTS:
         rig.overview.refresh();
         QCOMPARE(rig.overview.summary().inverters, 0);
         QCOMPARE(rig.overview.summary().controllers, 1);
+    }
+
+    // Several devices behind one link (the simulated system): the chooser under the list puts
+    // one in focus, and the per-device panels show it; the register console reads from it.
+    void chooserFocusesADeviceOfTheLink() {
+        Rig rig;
+        rig.panel.show();
+        QVERIFY(!rig.panel.slaveChooser()->isVisible());
+        rig.connectRow(QStringLiteral("sim:system"));
+        DeviceSession *session = rig.connections->session();
+        QTRY_COMPARE_WITH_TIMEOUT(session->state(), DeviceSession::State::Polling, 30000);
+        QComboBox *chooser = rig.panel.slaveChooser();
+        QVERIFY(chooser->isVisible());
+        QCOMPARE(chooser->count(), session->slaves().size());
+        QCOMPARE(chooser->currentData().toUInt(), 0x10u); // the first, the controller
+        QTRY_VERIFY_WITH_TIMEOUT(rig.liveModel.rowCount() > 0, 10000);
+
+        const int battery = chooser->findData(0x31);
+        QVERIFY(battery >= 0);
+        chooser->setCurrentIndex(battery);
+        Q_EMIT chooser->activated(battery); // as a person's choice does
+        QCOMPARE(session->identity()->slave, quint8(0x31));
+        QCOMPARE(rig.connections->linkCount(), 1);
+        // The live values are the battery's now: its cycle count, no PV.
+        const auto hasKey = [&rig](const char *key) {
+            return rig.liveModel.rowOfKey(QString::fromLatin1(key)) >= 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(hasKey("cycle_count"), 10000);
+        QVERIFY(!hasKey("pv_power"));
+        // The console reads from the battery: its start follows the battery's first block.
+        QSignalSpy exchanges(session, &DeviceSession::exchangeFinished);
+        const quint16 first = session->map()->readPlan(PollClass::Cycle).first().start;
+        QCOMPARE(rig.console.startEdit()->text(),
+                 QStringLiteral("0x%1").arg(first, 4, 16, QLatin1Char('0')));
+        QSignalSpy onDemand(session, &DeviceSession::registersRead); // on-demand reads only
+        rig.console.read();
+        QTRY_COMPARE_WITH_TIMEOUT(onDemand.size(), 1, 20000);
+        const quint64 id = onDemand.first().first().toULongLong();
+        const auto read =
+            std::find_if(exchanges.cbegin(), exchanges.cend(), [id](const QList<QVariant> &args) {
+                return args.first().value<Exchange>().id == id;
+            });
+        QVERIFY(read != exchanges.cend());
+        QCOMPARE(read->first().value<Exchange>().request.slave, quint8(0x31));
+        QCOMPARE(read->first().value<Exchange>().request.start, first);
     }
 
     // "Links at once" is the person's choice; past it a new link is refused in words, in the
