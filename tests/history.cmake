@@ -17,3 +17,8 @@ if(BLUPOW_BUILD_GUI)
     blupow_add_qtest(tst_historychart SOURCES gui/tst_historychart.cpp LIBS BluPow::ui
         LABELS gui TIMEOUT 120)
 endif()
+if(BLUPOW_BUILD_GUI)
+    # File > Record history, switched while the program runs (issue 18).
+    blupow_add_qtest(tst_historycontrol SOURCES gui/tst_historycontrol.cpp LIBS BluPow::ui
+        LABELS gui unit TIMEOUT 60)
+endif()

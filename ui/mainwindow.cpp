@@ -305,7 +305,9 @@ void MainWindow::buildMenus() {
         file->addAction(m_panels.openCapture);
     if (m_panels.record)
         file->addAction(m_panels.record);
-    if (m_panels.openCapture || m_panels.record)
+    if (m_panels.recordHistory)
+        file->addAction(m_panels.recordHistory);
+    if (m_panels.openCapture || m_panels.record || m_panels.recordHistory)
         file->addSeparator();
     if (m_panels.publish)
         file->addAction(m_panels.publish);

@@ -43,6 +43,7 @@ public:
         QAction *supportBundle = nullptr;       // Help > Create support bundle…; optional
         QWidget *deviceLogs = nullptr;          // the device's own logs; optional
         QWidget *system = nullptr;              // the whole installation at a glance; optional
+        QAction *recordHistory = nullptr;       // File > Record history (checkable); optional
     };
 
     explicit MainWindow(const Panels &panels, QWidget *parent = nullptr);

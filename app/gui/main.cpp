@@ -18,6 +18,7 @@
 #include "history/historyreader.h"
 #include "history/historyrecorder.h"
 #include "history/historysessionlink.h"
+#include "historycontrol.h"
 #include "linkhealthpanel.h"
 #include "livevaluespanel.h"
 #include "logging.h"
@@ -46,6 +47,7 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QPointer>
 #include <QSettings>
@@ -246,11 +248,26 @@ int main(int argc, char *argv[]) {
     QObject::connect(&captures, &CaptureController::captureOpened, captureViewer,
                      &CaptureViewer::open);
 
+    // The history file: every good value of every linked device, written and read in threads of
+    // their own (docs/history.md); the chart's longer ranges come from it. File > Record history
+    // switches the recording; what was recorded stays readable either way.
+    HistoryRecorder history;
+    HistoryReader historyReader;
+    QString historyPath = settings.historyFile();
+    if (historyPath.isEmpty())
+        historyPath = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+                      QStringLiteral("/history.sqlite");
+    historyReader.setPath(historyPath);
+    chartPanel->setHistoryReader(&historyReader);
+    linkAlarmsToHistory(&alarms, &history);
+    QObject::connect(
+        &connections, &ConnectionManager::linkOpened, &history,
+        [&history](DeviceSession *session) { linkSessionToHistory(session, &history); });
+    HistoryControl historyControl(&history, settings, historyPath);
+
     // The MQTT password in use, once the publish dialog exists (it is declared after the window,
     // its parent): the bundle removes it wherever it appears.
     std::function<QString()> mqttPassword = [] { return QString(); };
-    // The history file being recorded, once it is started (empty while history is off).
-    QString historyFile;
     // Help > Create support bundle: what the program holds at that moment (docs/support.md).
     SupportBundleAction supportBundle(
         [&]() {
@@ -281,8 +298,8 @@ int main(int argc, char *argv[]) {
             for (int row = 0; row < deviceModel.rowCount(); ++row)
                 c.otherAddresses.append(deviceModel.device(row).address);
             c.alarms = alarms.recent();
-            if (!historyFile.isEmpty()) {
-                c.history = [path = historyFile, to = c.now](const QString &device,
+            if (QFileInfo::exists(historyPath)) {
+                c.history = [path = historyPath, to = c.now](const QString &device,
                                                              const QDateTime &since, QString *why) {
                     return exportDeviceHistoryCsv(path, device, since.toMSecsSinceEpoch(),
                                                   to.toMSecsSinceEpoch(), why);
@@ -300,7 +317,7 @@ int main(int argc, char *argv[]) {
     MainWindow window({devicesPanel, livePanel, chartPanel, framesPanel, linkPanel, console,
                        settingsPanel, publishAction, captures.openAction(), captures.recordAction(),
                        captureViewer, alarmsPanel, alarmBanner, supportBundle.action(), logsPanel,
-                       systemPanel});
+                       systemPanel, historyControl.action()});
     supportBundle.setDialogParent(&window);
     AlarmNotifier notifier(&alarms, QApplication::windowIcon());
     publishAction->setParent(&window);
@@ -311,43 +328,23 @@ int main(int argc, char *argv[]) {
     std::unique_ptr<MqttDialog> mqttDialog;
     mqttPassword = [&] { return mqttDialog ? mqttDialog->password() : QString(); };
 
-    // The history file: every good value of every session, written and read in threads of
-    // their own (docs/history.md); the chart's longer ranges come from it.
-    HistoryRecorder history;
-    HistoryReader historyReader;
-    QList<QPointer<DeviceSession>> recordedSessions;
-    if (settings.historyEnabled()) {
-        QString historyPath = settings.historyFile();
-        if (historyPath.isEmpty())
-            historyPath = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
-                          QStringLiteral("/history.sqlite");
-        QObject::connect(&history, &HistoryRecorder::failed, &window, [&](const QString &why) {
-            window.statusBar()->showMessage(QStringLiteral("History not recorded: %1").arg(why));
-        });
-        history.start(historyPath);
-        historyFile = historyPath;
-        historyReader.setPath(historyPath);
-        linkAlarmsToHistory(&alarms, &history);
-        chartPanel->setHistoryReader(&historyReader);
-        QObject::connect(&connections, &ConnectionManager::linkOpened, &history,
-                         [&](DeviceSession *session) {
-                             recordedSessions.removeAll(nullptr);
-                             if (!session || recordedSessions.contains(session))
-                                 return;
-                             recordedSessions.append(session);
-                             linkSessionToHistory(session, &history);
-                         });
-    }
+    QObject::connect(
+        &historyControl, &HistoryControl::statusMessage, &window,
+        [&window](const QString &message) { window.statusBar()->showMessage(message, 10000); });
 
     // The panels about one device follow the current link; the chart, the system overview, the
     // alarms and Home Assistant cover every open link (docs/gui.md, "Several devices at once").
     showLinksInDeviceList(&connections, &deviceModel);
-    QObject::connect(&connections, &ConnectionManager::sessionChanged, livePanel,
-                     &LiveValuesPanel::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, framesPanel,
                      &FramesPanel::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, linkPanel,
                      &LinkHealthPanel::setSession);
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, devicesPanel,
+                     &DevicesPanel::setSession);
+    // The panels about one device follow the device in focus on the current link
+    // (DeviceSession::focusChanged) by themselves.
+    QObject::connect(&connections, &ConnectionManager::sessionChanged, livePanel,
+                     &LiveValuesPanel::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, console,
                      &RegisterConsole::setSession);
     QObject::connect(&connections, &ConnectionManager::sessionChanged, settingsPanel,

@@ -15,6 +15,8 @@ private Q_SLOTS:
     void defaultsWhenEmpty();
     void pollIntervalClamped_data();
     void pollIntervalClamped();
+    void maxLinksClamped_data();
+    void maxLinksClamped();
     void passwordNeverWritten();
     void verifyPeerOfOlderFilesRead_data();
     void verifyPeerOfOlderFilesRead();
@@ -40,6 +42,9 @@ void TestAppSettings::roundTrip() {
         s.setLastDeviceAddress(QStringLiteral("C4:64:E3:38:3D:0E"));
         s.setLastDeviceName(QStringLiteral("BTRIC134000035"));
         s.setPollIntervalMs(2500);
+        s.setLinkedAddresses(
+            {QStringLiteral("sim:controller"), QStringLiteral("C4:64:E3:38:3D:0E")});
+        s.setMaxLinks(3);
         s.setChartFields({QStringLiteral("battery_voltage"), QStringLiteral("pv_power")});
         s.setChartWindowSeconds(3600);
         s.setWindowGeometry(QByteArray("\x01\x02geometry", 10));
@@ -52,6 +57,9 @@ void TestAppSettings::roundTrip() {
     QCOMPARE(s.lastDeviceAddress(), QStringLiteral("C4:64:E3:38:3D:0E"));
     QCOMPARE(s.lastDeviceName(), QStringLiteral("BTRIC134000035"));
     QCOMPARE(s.pollIntervalMs(), 2500);
+    QCOMPARE(s.linkedAddresses(),
+             (QStringList{QStringLiteral("sim:controller"), QStringLiteral("C4:64:E3:38:3D:0E")}));
+    QCOMPARE(s.maxLinks(), 3);
     QCOMPARE(s.chartFields(),
              (QStringList{QStringLiteral("battery_voltage"), QStringLiteral("pv_power")}));
     QCOMPARE(s.chartWindowSeconds(), 3600);
@@ -66,6 +74,9 @@ void TestAppSettings::defaultsWhenEmpty() {
     AppSettings s(qs);
     QVERIFY(s.lastDeviceAddress().isEmpty());
     QCOMPARE(s.pollIntervalMs(), 1000);
+    QVERIFY(s.linkedAddresses().isEmpty());
+    QCOMPARE(s.maxLinks(), 4);
+    QVERIFY(s.historyEnabled());
     QVERIFY(s.chartFields().isEmpty());
     QCOMPARE(s.mqtt().port, 1883);
     QVERIFY(!s.mqtt().insecure);
@@ -89,6 +100,26 @@ void TestAppSettings::pollIntervalClamped() {
     AppSettings s(qs);
     s.setPollIntervalMs(written);
     QCOMPARE(s.pollIntervalMs(), read);
+}
+
+void TestAppSettings::maxLinksClamped_data() {
+    QTest::addColumn<int>("written");
+    QTest::addColumn<int>("read");
+    QTest::newRow("none") << 0 << 1;
+    QTest::newRow("two") << 2 << 2;
+    QTest::newRow("too many") << 50 << 8;
+}
+
+void TestAppSettings::maxLinksClamped() {
+    QFETCH(int, written);
+    QFETCH(int, read);
+    QTemporaryDir dir;
+    QSettings qs(dir.filePath(QStringLiteral("links.ini")), QSettings::IniFormat);
+    AppSettings s(qs);
+    s.setMaxLinks(written);
+    QCOMPARE(s.maxLinks(), read);
+    qs.setValue(QStringLiteral("device/maxLinks"), written); // a hand-edited file
+    QCOMPARE(s.maxLinks(), read);
 }
 
 void TestAppSettings::passwordNeverWritten() {
