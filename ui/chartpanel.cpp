@@ -594,6 +594,10 @@ QValueAxis *ChartPanel::axisForUnit(const QString &unit) {
 void ChartPanel::removeSeries(const QString &id) {
     QLineSeries *series = m_series.take(id);
     m_points.remove(id);
+    for (QLineSeries *run : m_runs.take(id)) {
+        m_chart->removeSeries(run);
+        delete run;
+    }
     if (!series)
         return;
     m_chart->removeSeries(series);
@@ -738,6 +742,10 @@ void ChartPanel::refresh() {
     // nothing, and each series then lays out its new points exactly once (in replace()).
     for (QLineSeries *series : std::as_const(m_series))
         series->clear();
+    for (const QList<QLineSeries *> &runs : std::as_const(m_runs)) {
+        for (QLineSeries *run : runs)
+            run->clear();
+    }
     m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(from), QDateTime::fromMSecsSinceEpoch(end));
     const QString format = ChartScale::timeFormat(from, end);
     if (m_axisX->format() != format)
@@ -773,14 +781,51 @@ void ChartPanel::refresh() {
             labels += QLatin1Char(' ') + unit; // taken as is (localized formatting), '%' too
         axis->second->setLabelFormat(labels);
     }
+    const double bucketMs = static_cast<double>(end - from + 1) / buckets;
     for (auto it = m_series.cbegin(); it != m_series.cend(); ++it)
-        it.value()->replace(m_points.value(it.key()));
+        drawRuns(it.key(), it.value(), m_points.value(it.key()), bucketMs);
     updateCursor();
 }
 
+void ChartPanel::drawRuns(const QString &id, QLineSeries *first, const QList<QPointF> &points,
+                          double bucketMs) {
+    const QList<qsizetype> starts = ChartScale::segmentStarts(points, bucketMs);
+    const qsizetype runs = std::max<qsizetype>(1, starts.size());
+    QList<QLineSeries *> &more = m_runs[id];
+    while (more.size() < runs - 1) {
+        auto *run = new QLineSeries(m_chart);
+        m_chart->addSeries(run);
+        run->setPen(first->pen()); // the field's colour, not the theme's next one
+        for (QAbstractAxis *axis : first->attachedAxes())
+            run->attachAxis(axis);
+        more.append(run);
+    }
+    for (qsizetype r = 0; r < runs; ++r) {
+        const qsizetype a = starts.isEmpty() ? 0 : starts.at(r);
+        const qsizetype b = r + 1 < starts.size() ? starts.at(r + 1) : points.size();
+        (r == 0 ? first : more.at(r - 1))->replace(points.mid(a, b - a));
+    }
+}
+
 int ChartPanel::seriesPointCount(const QString &key) const {
-    const QLineSeries *series = m_series.value(idOf(key));
-    return series ? static_cast<int>(series->count()) : -1;
+    const QString id = idOf(key);
+    const QLineSeries *series = m_series.value(id);
+    if (!series)
+        return -1;
+    qsizetype count = series->count();
+    for (const QLineSeries *run : m_runs.value(id))
+        count += run->count();
+    return static_cast<int>(count);
+}
+
+int ChartPanel::seriesRuns(const QString &key) const {
+    const QString id = idOf(key);
+    const QLineSeries *series = m_series.value(id);
+    if (!series || series->count() == 0)
+        return 0;
+    const QList<QLineSeries *> runs = m_runs.value(id);
+    return 1 + static_cast<int>(std::count_if(runs.cbegin(), runs.cend(),
+                                              [](const QLineSeries *r) { return r->count() > 0; }));
 }
 
 int ChartPanel::recordedSamples(const QString &key) const {

@@ -132,6 +132,9 @@ public:
     [[nodiscard]] QLineEdit *fieldFilter() const { return m_filter; }
     [[nodiscard]] QAction *pauseAction() const { return m_pauseAction; }
     [[nodiscard]] int seriesPointCount(const QString &key) const;
+    // The pieces a plotted field's line is drawn in: 1 without gaps, 0 when nothing is drawn; a
+    // gap in its samples (a link lost, values not read) breaks it (ChartScale::segmentStarts).
+    [[nodiscard]] int seriesRuns(const QString &key) const;
     [[nodiscard]] int recordedSamples(const QString &key) const;
     // The value axis a plotted field is drawn against (nullptr when not plotted), and all of them.
     [[nodiscard]] QValueAxis *valueAxis(const QString &key) const;
@@ -163,6 +166,8 @@ private:
     void onItemChanged(QListWidgetItem *item);
     void addSeries(const QString &id);
     void removeSeries(const QString &id);
+    void drawRuns(const QString &id, QLineSeries *first, const QList<QPointF> &points,
+                  double bucketMs);
     // Ticks (or unticks) a field's item and plots (or drops) its series.
     void setPlotted(QListWidgetItem *item, bool on);
     // Plots or drops every recorded field with this key, whichever device it belongs to.
@@ -231,7 +236,10 @@ private:
     quint64 m_loadsDone = 0;
     bool m_historyStale = false;       // the plotted set or the range changed since the last load
     QHash<QString, QString> m_loadIds; // "device\x1ffield" of a load -> the id it is plotted as
-    QHash<QString, QLineSeries *> m_series;  // owned by m_chart
+    QHash<QString, QLineSeries *> m_series; // owned by m_chart
+    // A plotted field's runs after its first, where its line breaks (ChartScale::segmentStarts):
+    // Qt Charts drops NaN points rather than breaking a line, so each run is a series of its own.
+    QHash<QString, QList<QLineSeries *>> m_runs;
     QHash<QString, QString> m_keys;          // id -> key
     QHash<QString, QString> m_devices;       // id -> device ("" for none)
     QHash<QString, QString> m_labels;        // "Battery voltage"

@@ -105,4 +105,27 @@ QString toCsv(const QList<Column> &columns, qint64 fromMs, qint64 toMs) {
     return out;
 }
 
+QList<qsizetype> segmentStarts(const QList<QPointF> &points, double bucketMs) {
+    QList<qsizetype> starts;
+    if (points.isEmpty())
+        return starts;
+    starts.append(0);
+    QList<double> steps;
+    steps.reserve(points.size());
+    for (qsizetype i = 1; i < points.size(); ++i) {
+        if (const double step = points.at(i).x() - points.at(i - 1).x(); step > 0)
+            steps.append(step);
+    }
+    if (steps.isEmpty())
+        return starts;
+    const auto middle = steps.begin() + steps.size() / 2;
+    std::nth_element(steps.begin(), middle, steps.end());
+    const double gap = 3 * std::max(*middle, bucketMs);
+    for (qsizetype i = 1; i < points.size(); ++i) {
+        if (points.at(i).x() - points.at(i - 1).x() > gap)
+            starts.append(i);
+    }
+    return starts;
+}
+
 } // namespace blupow::ChartScale

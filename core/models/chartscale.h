@@ -3,6 +3,7 @@
 #include "models/timeseriesbuffer.h"
 
 #include <QList>
+#include <QPointF>
 #include <QString>
 
 namespace blupow::ChartScale {
@@ -38,5 +39,13 @@ struct Column {
 // time of any series is a row; a series with no sample at that time leaves its cell empty,
 // since the fields of a poll cycle are read one block after another, not at one instant.
 [[nodiscard]] QString toCsv(const QList<Column> &columns, qint64 fromMs, qint64 toMs);
+
+// Where a plotted line breaks: the index of the first point of each run of points, 0 first. A
+// run ends where the next point is further away in time than three times the usual spacing of
+// the points (their median step), and than three times `bucketMs` (the time one min/max pair of
+// a long window covers, whose pairs sit closer or further apart than the cadence): a device
+// offline, a link lost, values that were not read. Drawn across, such a stretch would read as
+// values that were there. A missed cycle or two stays joined.
+[[nodiscard]] QList<qsizetype> segmentStarts(const QList<QPointF> &points, double bucketMs);
 
 } // namespace blupow::ChartScale

@@ -22,6 +22,8 @@ private Q_SLOTS:
     void nearestSample();
     void csvOfRange_data();
     void csvOfRange();
+    void segmentStarts_data();
+    void segmentStarts();
 };
 
 void TestChartScale::niceAxis_data() {
@@ -142,6 +144,50 @@ void TestChartScale::csvOfRange() {
                                            {QStringLiteral("Load, total (W)"), &watts}},
                                           from, to);
     QCOMPARE(out, csv);
+}
+
+void TestChartScale::segmentStarts_data() {
+    QTest::addColumn<QList<double>>("times"); // seconds
+    QTest::addColumn<double>("bucketMs");
+    QTest::addColumn<QList<qsizetype>>("expected");
+    const auto every = [](double from, double to, double step) {
+        QList<double> t;
+        for (double x = from; x <= to + 1e-9; x += step)
+            t.append(x);
+        return t;
+    };
+    QTest::newRow("nothing") << QList<double>{} << 100.0 << QList<qsizetype>{};
+    QTest::newRow("one point") << QList<double>{5} << 100.0 << QList<qsizetype>{0};
+    QTest::newRow("1 Hz, no gap") << every(0, 60, 1) << 240.0 << QList<qsizetype>{0};
+    QTest::newRow("two cycles missed stay joined")
+        << (every(0, 30, 1) + every(33, 60, 1)) << 240.0 << QList<qsizetype>{0};
+    QTest::newRow("link lost for 20 s")
+        << (every(0, 30, 1) + every(50, 60, 1)) << 240.0 << QList<qsizetype>{0, 31};
+    QTest::newRow("two outages") << (every(0, 10, 1) + every(40, 50, 1) + every(90, 99, 1)) << 240.0
+                                 << QList<qsizetype>{0, 11, 22};
+    // A slow poll (60 s) is its own cadence, not a gap.
+    QTest::newRow("polled every minute") << every(0, 3600, 60) << 240.0 << QList<qsizetype>{0};
+    QTest::newRow("polled every minute, an hour lost")
+        << (every(0, 1800, 60) + every(5400, 7200, 60)) << 240.0 << QList<qsizetype>{0, 31};
+    // A long window's min/max pairs (one bucket 60 s): an outage of a few buckets breaks the line,
+    // the pairs' own spacing never does.
+    QList<double> pairs;
+    for (int b = 0; b < 60; ++b) {
+        if (b >= 20 && b < 30)
+            continue;
+        pairs << b * 60.0 + 3 << b * 60.0 + 41;
+    }
+    QTest::newRow("bucketed, 10 buckets lost") << pairs << 60000.0 << QList<qsizetype>{0, 40};
+}
+
+void TestChartScale::segmentStarts() {
+    QFETCH(QList<double>, times);
+    QFETCH(double, bucketMs);
+    QFETCH(QList<qsizetype>, expected);
+    QList<QPointF> points;
+    for (double t : std::as_const(times))
+        points.append({t * 1000, 1});
+    QCOMPARE(ChartScale::segmentStarts(points, bucketMs), expected);
 }
 
 QTEST_GUILESS_MAIN(TestChartScale)

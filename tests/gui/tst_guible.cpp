@@ -8,6 +8,7 @@
 #include "device/connectionmanager.h"
 #include "devicespanel.h"
 #include "livevaluespanel.h"
+#include "models/devicelistlinks.h"
 #include "models/devicelistmodel.h"
 #include "models/livevaluesmodel.h"
 #include "scancontroller.h"
@@ -26,6 +27,7 @@ namespace {
 constexpr int kWaitMs = 20000;
 const QString kInverter = QStringLiteral("4C:E1:74:00:00:35"); // BTRIC134000035
 const QString kController = QStringLiteral("60:98:66:ED:FC:11");
+const QString kBattery = QStringLiteral("AC:4D:16:17:8A:45");
 
 // What app/gui/main.cpp builds for Bluetooth devices.
 struct Rig {
@@ -51,6 +53,14 @@ struct Rig {
                          &LiveValuesPanel::setSession);
         QObject::connect(&devicesPanel, &DevicesPanel::connectRequested, connections.get(),
                          &ConnectionManager::connectTo);
+        QObject::connect(connections.get(), &ConnectionManager::errorOccurred, &devicesPanel,
+                         &DevicesPanel::setMessage);
+        showLinksInDeviceList(connections.get(), &devices);
+    }
+
+    void connectRow(const QString &address) {
+        devicesPanel.selectAddress(address);
+        devicesPanel.connectAction()->trigger();
     }
 };
 
@@ -110,6 +120,56 @@ private Q_SLOTS:
         QVERIFY(QtLogCapture::contains(QStringLiteral("Using BlueZ LE DBus API")));
         QVERIFY(!QtLogCapture::contains(QStringLiteral("Using BlueZ kernel ATT interface")));
         rig.connections->disconnectDevice();
+    }
+
+    // Several Bluetooth links at once through Qt's BlueZ backend: each its own supervised session;
+    // one lost comes back by itself while the other keeps polling, and a device that refuses its
+    // first connection while others are linked is explained as the adapter's limit.
+    void severalLinksOneLostOneRefused() {
+        FakeBluez fake;
+        Rig rig;
+        rig.devicesPanel.scanAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(rig.devices.rowOf(kInverter) >= 0 &&
+                                     rig.devices.rowOf(kController) >= 0 &&
+                                     rig.devices.rowOf(kBattery) >= 0,
+                                 kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!rig.devicesPanel.isScanning(), kWaitMs);
+        rig.connectRow(kInverter);
+        rig.connectRow(kController);
+        QCOMPARE(rig.connections->linkCount(), 2);
+        DeviceSession *inverter = rig.connections->sessionFor(kInverter);
+        DeviceSession *controller = rig.connections->sessionFor(kController);
+        QTRY_COMPARE_WITH_TIMEOUT(inverter->state(), DeviceSession::State::Polling, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), DeviceSession::State::Polling, kWaitMs);
+        const auto status = [&rig](const QString &address) {
+            return rig.devices.index(rig.devices.rowOf(address), DeviceListModel::StatusColumn)
+                .data()
+                .toString();
+        };
+        QCOMPARE(status(kInverter), QStringLiteral("polling"));
+        QCOMPARE(status(kController), QStringLiteral("polling"));
+
+        QSignalSpy inverterStates(inverter, &DeviceSession::stateChanged);
+        QSignalSpy inverterCycles(inverter, &DeviceSession::valuesUpdated);
+        QSignalSpy lost(controller, &DeviceSession::backoffScheduled);
+        QCOMPARE(fake.dropLink(kController), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            controller->state() != DeviceSession::State::Polling || !lost.isEmpty(), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(controller->state(), DeviceSession::State::Polling, kWaitMs);
+        QVERIFY(controller->statistics().reconnects >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(inverterCycles.size() >= 2, kWaitMs);
+        QCOMPARE(inverterStates.size(), 0);
+
+        QCOMPARE(fake.setFailConnect(kBattery, true), QString());
+        rig.connectRow(kBattery);
+        QTRY_VERIFY_WITH_TIMEOUT(rig.devicesPanel.messageText().contains(
+                                     QLatin1String("refused a link while 2 other device(s)")),
+                                 kWaitMs);
+        QVERIFY2(rig.devicesPanel.messageText().contains(QLatin1String("adapter")),
+                 qPrintable(rig.devicesPanel.messageText()));
+        QCOMPARE(inverter->state(), DeviceSession::State::Polling);
+        QCOMPARE(fake.setFailConnect(kBattery, false), QString());
+        rig.connections->disconnectAll();
     }
 
     void adapterPoweredOffIsSaid() {

@@ -45,6 +45,7 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLineEdit>
+#include <QLineSeries>
 #include <QListWidget>
 #include <QMenu>
 #include <QRegularExpression>
@@ -176,6 +177,8 @@ private Q_SLOTS:
     void chartTimeLabelsFit();
     void chartStartsAtTheFirstSample_data();
     void chartStartsAtTheFirstSample();
+    void chartBreaksAtGaps_data();
+    void chartBreaksAtGaps();
     void chartTicksAreRound_data();
     void chartTicksAreRound();
     void chartUnitLabelsKeepTheirText_data();
@@ -564,6 +567,59 @@ void TestPanels::chartStartsAtTheFirstSample() {
     QCOMPARE(x->max().toMSecsSinceEpoch(), t0 + recordedS * 1000LL);
     QCOMPARE(x->min().msecsTo(x->max()), expectedSpanS * 1000LL);
     QVERIFY(chart.seriesPointCount(QStringLiteral("battery_voltage")) > 1);
+}
+
+// A stretch without samples (a link lost, values not read) breaks the line instead of being
+// drawn across as if values had been there; a missed cycle or two does not.
+void TestPanels::chartBreaksAtGaps_data() {
+    QTest::addColumn<int>("gapSeconds");
+    QTest::addColumn<int>("runs");
+    QTest::newRow("no gap") << 1 << 1;
+    QTest::newRow("two cycles missed") << 3 << 1;
+    QTest::newRow("link lost for 30 s") << 31 << 2;
+}
+
+void TestPanels::chartBreaksAtGaps() {
+    QFETCH(int, gapSeconds);
+    QFETCH(int, runs);
+    ChartPanel chart;
+    chart.setChosenFields({QStringLiteral("battery_voltage")});
+    DecodedValue v;
+    v.key = QStringLiteral("battery_voltage");
+    v.unit = QStringLiteral("V");
+    v.value = 13.0; // a flat line: joined across the gap it would cross the gap's middle
+    const qint64 t0 = 1'700'000'000'000;
+    int samples = 0;
+    for (int s = 0; s <= 30; ++s, ++samples) {
+        v.timestampMs = t0 + s * 1000LL;
+        chart.appendValues({v});
+    }
+    const qint64 after = t0 + (30 + gapSeconds) * 1000LL;
+    for (int s = 0; s <= 30; ++s, ++samples) {
+        v.timestampMs = after + s * 1000LL;
+        chart.appendValues({v});
+    }
+    chart.resize(700, 400);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.refresh();
+    QCoreApplication::processEvents();
+    chart.refresh();
+    QCOMPARE(chart.seriesRuns(v.key), runs);
+    QCOMPARE(chart.seriesPointCount(v.key), samples);
+    // The pixel in the middle of the gap, on the line's level, has the line's colour only when
+    // the line is joined there.
+    const qint64 middle = t0 + 30'000 + gapSeconds * 500LL;
+    QChart *c = chart.chartView()->chart();
+    QAbstractSeries *series = c->series().constFirst();
+    const QPointF at = c->mapToPosition(QPointF(static_cast<double>(middle), 13.0), series);
+    const QImage image = chart.chartView()->grab().toImage();
+    const QPoint pixel = chart.chartView()->mapFromScene(c->mapToScene(at));
+    const QColor line = static_cast<QLineSeries *>(series)->color();
+    bool drawn = false;
+    for (int dy = -1; dy <= 1; ++dy)
+        drawn = drawn || image.pixelColor(pixel + QPoint(0, dy)) == line;
+    QCOMPARE(drawn, runs == 1);
 }
 
 void TestPanels::chartTicksAreRound_data() {
