@@ -58,6 +58,17 @@ private Q_SLOTS:
     void noTextClipped();
 
 private:
+    // The form filled for the broker's user with the right password, publishing under `topic`.
+    void signIn(MqttDialog &dialog, const QString &topic) const {
+        MqttOptions s;
+        s.host = QStringLiteral("127.0.0.1");
+        s.port = m_broker.authPort;
+        s.username = m_broker.user;
+        s.baseTopic = topic;
+        dialog.setFormSettings(s);
+        dialog.setPassword(m_broker.password);
+    }
+
     test::TestBroker m_broker;
     QTemporaryDir m_dir;
 };
@@ -182,13 +193,7 @@ void TestMqttDialog::publishesTheCurrentSession() {
             &SessionPublisher::setSession);
     PasswordStore passwords(QStringLiteral("BluPowTest"));
     MqttDialog dialog(settings, &publisher, &passwords, options.pollIntervalMs);
-    MqttOptions s;
-    s.host = QStringLiteral("127.0.0.1");
-    s.port = m_broker.authPort;
-    s.username = m_broker.user;
-    s.baseTopic = QStringLiteral("blupowguitest");
-    dialog.setFormSettings(s);
-    dialog.setPassword(m_broker.password);
+    signIn(dialog, QStringLiteral("blupowguitest"));
 
     QVERIFY(!dialog.publishSimulatedBox()->isChecked()); // never by default
     dialog.publishSimulatedBox()->setChecked(allowSimulated);
@@ -242,13 +247,7 @@ void TestMqttDialog::publishesEveryLink() {
             &SessionPublisher::removeSession);
     PasswordStore passwords(QStringLiteral("BluPowTest"));
     MqttDialog dialog(settings, &publisher, &passwords, 300);
-    MqttOptions s;
-    s.host = QStringLiteral("127.0.0.1");
-    s.port = m_broker.authPort;
-    s.username = m_broker.user;
-    s.baseTopic = QStringLiteral("blupowlinkstest");
-    dialog.setFormSettings(s);
-    dialog.setPassword(m_broker.password);
+    signIn(dialog, QStringLiteral("blupowlinkstest"));
     dialog.publishSimulatedBox()->setChecked(true);
 
     connections->connectTo(*SimulatedDevices::byModel(QStringLiteral("controller")));

@@ -124,12 +124,13 @@ struct Rig {
 };
 
 // A battery voltage once a second for `seconds` seconds from `t0`, as a session reports it.
-void feedVolts(ChartPanel &chart, qint64 t0, int seconds) {
+// A battery voltage at 1 Hz from t0 for `seconds`: a saw tooth from 13 V up by `step` a second.
+void feedVolts(ChartPanel &chart, qint64 t0, int seconds, double step = 0.1) {
     DecodedValue v;
     v.key = QStringLiteral("battery_voltage");
     v.unit = QStringLiteral("V");
     for (int s = 0; s <= seconds; ++s) {
-        v.value = 13.0 + (s % 10) * 0.1;
+        v.value = 13.0 + (s % 10) * step;
         v.timestampMs = t0 + s * 1000LL;
         chart.appendValues({v});
     }
@@ -583,30 +584,20 @@ void TestPanels::chartBreaksAtGaps() {
     QFETCH(int, gapSeconds);
     QFETCH(int, runs);
     ChartPanel chart;
-    chart.setChosenFields({QStringLiteral("battery_voltage")});
-    DecodedValue v;
-    v.key = QStringLiteral("battery_voltage");
-    v.unit = QStringLiteral("V");
-    v.value = 13.0; // a flat line: joined across the gap it would cross the gap's middle
+    const QString key = QStringLiteral("battery_voltage");
+    chart.setChosenFields({key});
+    // A flat line at 13 V: joined across the gap, it would cross the gap's middle.
     const qint64 t0 = 1'700'000'000'000;
-    int samples = 0;
-    for (int s = 0; s <= 30; ++s, ++samples) {
-        v.timestampMs = t0 + s * 1000LL;
-        chart.appendValues({v});
-    }
-    const qint64 after = t0 + (30 + gapSeconds) * 1000LL;
-    for (int s = 0; s <= 30; ++s, ++samples) {
-        v.timestampMs = after + s * 1000LL;
-        chart.appendValues({v});
-    }
+    feedVolts(chart, t0, 30, 0.0);
+    feedVolts(chart, t0 + (30 + gapSeconds) * 1000LL, 30, 0.0);
     chart.resize(700, 400);
     chart.show();
     QVERIFY(QTest::qWaitForWindowExposed(&chart));
     chart.refresh();
     QCoreApplication::processEvents();
     chart.refresh();
-    QCOMPARE(chart.seriesRuns(v.key), runs);
-    QCOMPARE(chart.seriesPointCount(v.key), samples);
+    QCOMPARE(chart.seriesRuns(key), runs);
+    QCOMPARE(chart.seriesPointCount(key), 62);
     // The pixel in the middle of the gap, on the line's level, has the line's colour only when
     // the line is joined there.
     const qint64 middle = t0 + 30'000 + gapSeconds * 500LL;
