@@ -79,7 +79,7 @@ QString itemId(const QListWidgetItem *item) {
 
 // Short: the chooser sits in the chart's tool bar, whose width is the chart dock's minimum.
 QString rangeName(qint64 ms) {
-    constexpr qint64 kHourMs = 3600 * 1000;
+    constexpr qint64 kHourMs = 3600LL * 1000;
     constexpr qint64 kDayMs = 24 * kHourMs;
     if (ms == 0)
         return QStringLiteral("Live");
@@ -93,14 +93,9 @@ QString rangeName(qint64 ms) {
 } // namespace
 
 QList<qint64> ChartPanel::rangePresets() {
-    constexpr qint64 kHourMs = 3600 * 1000;
-    return {0,
-            kHourMs,
-            6 * kHourMs,
-            24 * kHourMs,
-            7 * 24 * kHourMs,
-            30 * 24 * kHourMs,
-            365 * 24 * kHourMs};
+    constexpr qint64 kHourMs = 3600LL * 1000;
+    constexpr qint64 kDayMs = 24 * kHourMs;
+    return {0, kHourMs, 6 * kHourMs, kDayMs, 7 * kDayMs, 30 * kDayMs, 365 * kDayMs};
 }
 
 QList<int> ChartPanel::windowPresets() {
@@ -618,7 +613,7 @@ QString ChartPanel::idOf(const QString &key) const {
     if (m_buffers.find(key) != m_buffers.end())
         return key;
     for (const QString &device : m_sectionOrder) {
-        if (const QString id = idFor(device, key); m_buffers.find(id) != m_buffers.end())
+        if (QString id = idFor(device, key); m_buffers.find(id) != m_buffers.end())
             return id;
     }
     return key;

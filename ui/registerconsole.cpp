@@ -130,7 +130,7 @@ void RegisterConsole::setExpertMode(bool on) {
                        "refused: the registers BluPow never writes (factory reset, shutdown, "
                        "address, lock). Every write is previewed, confirmed and read back.\n\n"
                        "Turn expert mode on?"),
-        [this, show](bool yes) { show(yes); });
+        [show](bool yes) { show(yes); });
 }
 
 void RegisterConsole::writeRaw() {

@@ -475,7 +475,7 @@ int main(int argc, char *argv[]) {
                                bool named = false) -> std::optional<DiscoveredDevice> {
         if (const int row = deviceModel.rowOf(address); row >= 0)
             return deviceModel.device(row);
-        if (const auto simulated = SimulatedDevices::byAddress(address); simulated && named)
+        if (auto simulated = SimulatedDevices::byAddress(address); simulated && named)
             return simulated;
         if (!adapter || SimulatedDevices::isSimulatedAddress(address))
             return std::nullopt;

@@ -57,7 +57,7 @@ QString timeFormat(qint64 fromMs, qint64 toMs) {
     const qint64 span = toMs - fromMs;
     if (span <= 3600 * 1000LL)
         return QStringLiteral("HH:mm:ss");
-    if (span < 12 * 3600 * 1000LL)
+    if (span < 12LL * 3600 * 1000)
         return QStringLiteral("HH:mm");
     return QStringLiteral("d MMM HH:mm");
 }
