@@ -3,6 +3,7 @@
 // private D-Bus (tests/fakebluez). Nothing is simulated in-process.
 
 #include "../fakebluezcontrol.h"
+#include "../simtesthelpers.h"
 #include "ble/bletransport.h"
 #include "ble/devicescanner.h"
 #include "device/connectionmanager.h"
@@ -48,7 +49,7 @@ struct Rig {
                     return std::make_unique<BleTransport>(*info, BleTransport::Options{});
                 return std::make_unique<BleTransport>(d.address, d.name, BleTransport::Options{});
             },
-            maps, DeviceSession::Options{});
+            maps, options());
         QObject::connect(connections.get(), &ConnectionManager::sessionChanged, &livePanel,
                          &LiveValuesPanel::setSession);
         QObject::connect(&devicesPanel, &DevicesPanel::connectRequested, connections.get(),
@@ -56,6 +57,15 @@ struct Rig {
         QObject::connect(connections.get(), &ConnectionManager::errorOccurred, &devicesPanel,
                          &DevicesPanel::setMessage);
         showLinksInDeviceList(connections.get(), &devices);
+    }
+
+    // Timeouts no test here exercises, so that a busy machine's stall is never taken for a
+    // silent device (simtesthelpers.h, kNeverRacedTimeoutMs).
+    static DeviceSession::Options options() {
+        DeviceSession::Options o;
+        o.requestTimeoutMs = testing::kNeverRacedTimeoutMs;
+        o.probeTimeoutMs = testing::kNeverRacedTimeoutMs;
+        return o;
     }
 
     void connectRow(const QString &address) {
@@ -149,7 +159,6 @@ private Q_SLOTS:
         QCOMPARE(status(kInverter), QStringLiteral("polling"));
         QCOMPARE(status(kController), QStringLiteral("polling"));
 
-        QSignalSpy inverterStates(inverter, &DeviceSession::stateChanged);
         QSignalSpy inverterCycles(inverter, &DeviceSession::valuesUpdated);
         QSignalSpy lost(controller, &DeviceSession::backoffScheduled);
         QCOMPARE(fake.dropLink(kController), QString());
@@ -157,14 +166,17 @@ private Q_SLOTS:
             controller->state() != DeviceSession::State::Polling || !lost.isEmpty(), kWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(controller->state(), DeviceSession::State::Polling, kWaitMs);
         QVERIFY(controller->statistics().reconnects >= 1);
+        // The other link went on: its cycles kept coming and it never reconnected.
         QTRY_VERIFY_WITH_TIMEOUT(inverterCycles.size() >= 2, kWaitMs);
-        QCOMPARE(inverterStates.size(), 0);
+        QCOMPARE(inverter->state(), DeviceSession::State::Polling);
+        QCOMPARE(inverter->statistics().reconnects, quint64(0));
 
         QCOMPARE(fake.setFailConnect(kBattery, true), QString());
         rig.connectRow(kBattery);
-        QTRY_VERIFY_WITH_TIMEOUT(rig.devicesPanel.messageText().contains(
-                                     QLatin1String("refused a link while 2 other device(s)")),
-                                 kWaitMs);
+        // "while 2 other device(s)", or 1 should the controller be between two attempts then.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            rig.devicesPanel.messageText().contains(QLatin1String("refused a link while")),
+            kWaitMs);
         QVERIFY2(rig.devicesPanel.messageText().contains(QLatin1String("adapter")),
                  qPrintable(rig.devicesPanel.messageText()));
         QCOMPARE(inverter->state(), DeviceSession::State::Polling);
